@@ -1,0 +1,381 @@
+package dev.ergate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One execution of a workflow: the state that travels on the queue and is written to the state
+ * store after every step. Its JSON form is Python Ergate's (see {@link JobCodec}).
+ *
+ * <p>A {@code Job} is an immutable value: change one with {@link #toBuilder()}. JSON values
+ * ({@link #initialInputValue()}, {@link #lastReturnValue()}, {@link #userContext()} and the
+ * extra fields) are Jackson trees; the builder copies the trees it is given, and the trees a job
+ * returns must be treated as read-only. A JSON {@code null} (or an absent value) is {@link
+ * NullNode}, never a Java {@code null}.
+ *
+ * <p>Fields that Ergate does not know (for example {@code current_step} from a newer Python
+ * Ergate, or fields another system adds) are kept in {@link #extraFields()} and written back,
+ * so a round trip through Ergate loses nothing.
+ *
+ * <p>Thread-safe.
+ */
+public final class Job {
+
+    private final @Nullable JobId id;
+    private final String workflowName;
+    private final @Nullable String stepName;
+    private final JobStatus status;
+    private final int stepsCompleted;
+    private final double percentCompleted;
+    private final JsonNode initialInputValue;
+    private final JsonNode lastReturnValue;
+    private final @Nullable String exceptionTraceback;
+    private final JsonNode userContext;
+    private final @Nullable Instant requestedStartTime;
+    private final Map<String, JsonNode> extraFields;
+    /** Known fields that the decoded document lacked and nobody set since (JobField bits). */
+    private final int absentFields;
+
+    private Job(Builder b) {
+        this.id = b.id;
+        this.workflowName = b.workflowName;
+        this.stepName = b.stepName;
+        this.status = b.status;
+        this.stepsCompleted = b.stepsCompleted;
+        this.percentCompleted = b.percentCompleted;
+        this.initialInputValue = b.initialInputValue;
+        this.lastReturnValue = b.lastReturnValue;
+        this.exceptionTraceback = b.exceptionTraceback;
+        this.userContext = b.userContext;
+        this.requestedStartTime = b.requestedStartTime;
+        this.extraFields = b.extraFields == null
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
+        this.absentFields = b.absentFields;
+    }
+
+    /** @return a builder for a new job; {@link Builder#workflowName(String)} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Shortcut for a new QUEUED job with everything else at its default.
+     *
+     * @param workflowName the workflow to run
+     * @return the job
+     */
+    public static Job of(String workflowName) {
+        return builder().workflowName(workflowName).build();
+    }
+
+    /** @return a builder holding this job's values, to make a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return the job's id; {@code null} until the runtime assigns one on the first step */
+    public @Nullable JobId id() {
+        return id;
+    }
+
+    /** @return the name of the workflow this job runs ({@code workflow_name}) */
+    public String workflowName() {
+        return workflowName;
+    }
+
+    /** @return the step running now, or the next one to run; {@code null} before the first */
+    public @Nullable String stepName() {
+        return stepName;
+    }
+
+    /** @return where the job is in its life; QUEUED by default */
+    public JobStatus status() {
+        return status;
+    }
+
+    /** @return how many steps have finished, at least 0 */
+    public int stepsCompleted() {
+        return stepsCompleted;
+    }
+
+    /** @return predicted progress in percent, between 0 and 100 */
+    public double percentCompleted() {
+        return percentCompleted;
+    }
+
+    /** @return the input of the first step ({@code initial_input_value}) */
+    public JsonNode initialInputValue() {
+        return initialInputValue;
+    }
+
+    /** @return what the last step returned: the input of the next one */
+    public JsonNode lastReturnValue() {
+        return lastReturnValue;
+    }
+
+    /** @return the stack trace text of the failure that ended the job, if it failed */
+    public @Nullable String exceptionTraceback() {
+        return exceptionTraceback;
+    }
+
+    /** @return the user's context value, kept for the job's whole life */
+    public JsonNode userContext() {
+        return userContext;
+    }
+
+    /** @return the job must not run before this time; {@code null} for as soon as possible */
+    public @Nullable Instant requestedStartTime() {
+        return requestedStartTime;
+    }
+
+    /** @return JSON fields Ergate does not know, in document order, read-only */
+    public Map<String, JsonNode> extraFields() {
+        return extraFields;
+    }
+
+    /**
+     * @param name an extra field's JSON name
+     * @return its value, or {@code null} when the job has no such extra field
+     */
+    public @Nullable JsonNode extraField(String name) {
+        return extraFields.get(name);
+    }
+
+    /** Used by {@link JobCodec}: was this known field absent from the decoded document? */
+    boolean isAbsent(JobField field) {
+        return (absentFields & field.bit) != 0;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof Job that)) {
+            return false;
+        }
+        return stepsCompleted == that.stepsCompleted
+                && Double.compare(percentCompleted, that.percentCompleted) == 0
+                && Objects.equals(id, that.id)
+                && workflowName.equals(that.workflowName)
+                && Objects.equals(stepName, that.stepName)
+                && status == that.status
+                && initialInputValue.equals(that.initialInputValue)
+                && lastReturnValue.equals(that.lastReturnValue)
+                && Objects.equals(exceptionTraceback, that.exceptionTraceback)
+                && userContext.equals(that.userContext)
+                && Objects.equals(requestedStartTime, that.requestedStartTime)
+                && extraFields.equals(that.extraFields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, workflowName, stepName, status, stepsCompleted, percentCompleted);
+    }
+
+    /** @return a short description for logs: id, workflow, step, status and progress */
+    @Override
+    public String toString() {
+        return "Job[id=" + id + ", workflow=" + workflowName + ", step=" + stepName
+                + ", status=" + status + ", stepsCompleted=" + stepsCompleted
+                + ", percentCompleted=" + percentCompleted + "]";
+    }
+
+    /**
+     * Builds a {@link Job}; {@link #build()} checks the values. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private @Nullable JobId id;
+        private @Nullable String workflowName;
+        private @Nullable String stepName;
+        private JobStatus status = JobStatus.QUEUED;
+        private int stepsCompleted;
+        private double percentCompleted;
+        private JsonNode initialInputValue = NullNode.getInstance();
+        private JsonNode lastReturnValue = NullNode.getInstance();
+        private @Nullable String exceptionTraceback;
+        private JsonNode userContext = NullNode.getInstance();
+        private @Nullable Instant requestedStartTime;
+        private @Nullable LinkedHashMap<String, JsonNode> extraFields;
+        private int absentFields;
+
+        private Builder() {
+        }
+
+        private Builder(Job job) {
+            this.id = job.id;
+            this.workflowName = job.workflowName;
+            this.stepName = job.stepName;
+            this.status = job.status;
+            this.stepsCompleted = job.stepsCompleted;
+            this.percentCompleted = job.percentCompleted;
+            this.initialInputValue = job.initialInputValue;
+            this.lastReturnValue = job.lastReturnValue;
+            this.exceptionTraceback = job.exceptionTraceback;
+            this.userContext = job.userContext;
+            this.requestedStartTime = job.requestedStartTime;
+            this.extraFields = job.extraFields.isEmpty() ? null : new LinkedHashMap<>(job.extraFields);
+            this.absentFields = job.absentFields;
+        }
+
+        private Builder present(JobField field) {
+            absentFields &= ~field.bit;
+            return this;
+        }
+
+        /** @param id the job's id, or {@code null} to let the runtime assign one */
+        public Builder id(@Nullable JobId id) {
+            this.id = id;
+            return present(JobField.ID);
+        }
+
+        /** @param id a string id, as {@link JobId#of(String)} */
+        public Builder id(String id) {
+            return id(JobId.of(id));
+        }
+
+        /** @param workflowName the workflow to run; required, not blank */
+        public Builder workflowName(String workflowName) {
+            this.workflowName = workflowName;
+            return present(JobField.WORKFLOW_NAME);
+        }
+
+        /** @param stepName the step running now or next, or {@code null} */
+        public Builder stepName(@Nullable String stepName) {
+            this.stepName = stepName;
+            return present(JobField.STEP_NAME);
+        }
+
+        /** @param status the job's status */
+        public Builder status(JobStatus status) {
+            this.status = Objects.requireNonNull(status, "status");
+            return present(JobField.STATUS);
+        }
+
+        /** @param stepsCompleted how many steps finished, at least 0 */
+        public Builder stepsCompleted(int stepsCompleted) {
+            this.stepsCompleted = stepsCompleted;
+            return present(JobField.STEPS_COMPLETED);
+        }
+
+        /** @param percentCompleted progress in percent, 0 to 100 */
+        public Builder percentCompleted(double percentCompleted) {
+            this.percentCompleted = percentCompleted;
+            return present(JobField.PERCENT_COMPLETED);
+        }
+
+        /** @param value the first step's input (copied); {@code null} for JSON null */
+        public Builder initialInputValue(@Nullable JsonNode value) {
+            this.initialInputValue = copyOf(value);
+            return present(JobField.INITIAL_INPUT_VALUE);
+        }
+
+        /** @param value what the last step returned (copied); {@code null} for JSON null */
+        public Builder lastReturnValue(@Nullable JsonNode value) {
+            this.lastReturnValue = copyOf(value);
+            return present(JobField.LAST_RETURN_VALUE);
+        }
+
+        /** @param traceback the failure's stack trace text, or {@code null} */
+        public Builder exceptionTraceback(@Nullable String traceback) {
+            this.exceptionTraceback = traceback;
+            return present(JobField.EXCEPTION_TRACEBACK);
+        }
+
+        /** @param value the user's context (copied); {@code null} for JSON null */
+        public Builder userContext(@Nullable JsonNode value) {
+            this.userContext = copyOf(value);
+            return present(JobField.USER_CONTEXT);
+        }
+
+        /** @param time not before this time, or {@code null} for as soon as possible */
+        public Builder requestedStartTime(@Nullable Instant time) {
+            this.requestedStartTime = time;
+            return present(JobField.REQUESTED_START_TIME);
+        }
+
+        /**
+         * Sets a field Ergate does not know, written after the known ones.
+         *
+         * @param name its JSON name; not one of the known fields
+         * @param value its value (copied); {@code null} removes the field
+         * @throws IllegalArgumentException if {@code name} is a known field's name
+         */
+        public Builder extraField(String name, @Nullable JsonNode value) {
+            if (JobField.byJsonName(name) != null) {
+                throw new IllegalArgumentException(
+                        "'" + name + "' is a known job field; set it with its own builder method");
+            }
+            if (value == null) {
+                if (extraFields != null) {
+                    extraFields.remove(name);
+                }
+                return this;
+            }
+            if (extraFields == null) {
+                extraFields = new LinkedHashMap<>();
+            }
+            extraFields.put(name, value.deepCopy());
+            return this;
+        }
+
+        /** Decoder's path: takes trees it created itself, without copying them again. */
+        Builder decoded(JobField field, JsonNode value) {
+            switch (field) {
+                case INITIAL_INPUT_VALUE -> initialInputValue = value;
+                case LAST_RETURN_VALUE -> lastReturnValue = value;
+                case USER_CONTEXT -> userContext = value;
+                default -> throw new IllegalArgumentException(field.json + " is not a JSON value field");
+            }
+            return present(field);
+        }
+
+        Builder decodedExtra(String name, JsonNode value) {
+            if (extraFields == null) {
+                extraFields = new LinkedHashMap<>();
+            }
+            extraFields.put(name, value);
+            return this;
+        }
+
+        Builder absent(JobField field) {
+            absentFields |= field.bit;
+            return this;
+        }
+
+        /**
+         * @return the job
+         * @throws IllegalArgumentException naming the field, if {@code workflow_name} is missing
+         *     or blank, {@code steps_completed} is negative, or {@code percent_completed} is not
+         *     within 0..100
+         */
+        public Job build() {
+            if (workflowName == null || workflowName.isBlank()) {
+                throw new IllegalArgumentException(
+                        "workflow_name is required and must not be blank, got "
+                                + (workflowName == null ? "nothing" : "'" + workflowName + "'"));
+            }
+            if (stepsCompleted < 0) {
+                throw new IllegalArgumentException(
+                        "steps_completed must be >= 0, got " + stepsCompleted);
+            }
+            if (!(percentCompleted >= 0.0 && percentCompleted <= 100.0)) {
+                throw new IllegalArgumentException(
+                        "percent_completed must be within 0..100, got " + percentCompleted);
+            }
+            return new Job(this);
+        }
+
+        private static JsonNode copyOf(@Nullable JsonNode value) {
+            return value == null ? NullNode.getInstance() : value.deepCopy();
+        }
+    }
+}

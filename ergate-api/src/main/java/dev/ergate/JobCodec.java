@@ -1,0 +1,436 @@
+package dev.ergate;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads and writes a {@link Job} as Python Ergate's JSON.
+ *
+ * <p><b>Writing</b> gives an object with the snake_case field names, known fields first, then the
+ * extra fields. The status is written by name, or as the dialect's integer when {@link
+ * Builder#writeStatusCodes(boolean)} is on. A known field that the decoded document lacked, and
+ * that nobody set since, is left out again, so {@code encode(decode(x))} equals {@code x}.
+ *
+ * <p><b>Reading</b> accepts the status by name in any case, and as an integer only through a
+ * {@link StatusDialect Python dialect}; {@code id} as a JSON string or integer (kept as it came);
+ * {@code requested_start_time} as ISO-8601 with {@code Z} or an offset (a time without an offset
+ * is taken as UTC). Unknown fields are kept. Anything else raises {@link JobFormatException},
+ * naming the field and the value, and nothing else escapes {@link #decode(byte[])} whatever the
+ * bytes. Documents nested deeper than {@value #MAX_NESTING_DEPTH} levels are refused, so hostile
+ * input can't exhaust the stack.
+ *
+ * <p>Polymorphic typing is never enabled: a document can never name a Java class to create.
+ *
+ * <p>Immutable and thread-safe; build one and share it.
+ */
+public final class JobCodec {
+
+    /** The deepest nesting of JSON arrays and objects a document may have. */
+    public static final int MAX_NESTING_DEPTH = 1000;
+
+    private static final int SHOWN_VALUE_CHARS = 80;
+    private static final JobCodec STANDARD = builder().build();
+
+    private final StatusDialect dialect;
+    private final boolean writeStatusCodes;
+    private final ObjectMapper mapper;
+
+    private JobCodec(Builder builder) {
+        this.dialect = builder.dialect;
+        this.writeStatusCodes = builder.writeStatusCodes;
+        this.mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .build());
+    }
+
+    /** @return the default codec: status names only, written as names */
+    public static JobCodec standard() {
+        return STANDARD;
+    }
+
+    /** @return a builder for a codec with a Python status dialect */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the dialect used to read (and, if chosen, write) integer status codes */
+    public StatusDialect dialect() {
+        return dialect;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * @param job the job to write
+     * @return its JSON, UTF-8
+     * @throws JobFormatException if status codes are written and the dialect has no code for
+     *     the job's status
+     */
+    public byte[] encode(Job job) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+            write(job, gen);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory can't fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @param job the job to write
+     * @return its JSON as a string
+     * @throws JobFormatException as {@link #encode(Job)}
+     */
+    public String encodeToString(Job job) {
+        return new String(encode(job), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param job the job to write
+     * @return its JSON as a Jackson tree
+     */
+    public JsonNode toTree(Job job) {
+        return decodeTree(encode(job));
+    }
+
+    private void write(Job job, JsonGenerator gen) throws IOException {
+        gen.writeStartObject();
+        for (JobField field : JobField.ALL) {
+            if (job.isAbsent(field)) {
+                continue;
+            }
+            gen.writeFieldName(field.json);
+            writeValue(job, field, gen);
+        }
+        for (Map.Entry<String, JsonNode> extra : job.extraFields().entrySet()) {
+            gen.writeFieldName(extra.getKey());
+            mapper.writeTree(gen, extra.getValue());
+        }
+        gen.writeEndObject();
+    }
+
+    private void writeValue(Job job, JobField field, JsonGenerator gen) throws IOException {
+        switch (field) {
+            case ID -> {
+                JobId id = job.id();
+                if (id == null) {
+                    gen.writeNull();
+                } else if (id.isNumeric()) {
+                    gen.writeNumber(new BigInteger(id.value()));
+                } else {
+                    gen.writeString(id.value());
+                }
+            }
+            case WORKFLOW_NAME -> gen.writeString(job.workflowName());
+            case STEP_NAME -> writeNullableString(gen, job.stepName());
+            case STATUS -> writeStatus(job.status(), gen);
+            case STEPS_COMPLETED -> gen.writeNumber(job.stepsCompleted());
+            case PERCENT_COMPLETED -> gen.writeNumber(job.percentCompleted());
+            case INITIAL_INPUT_VALUE -> mapper.writeTree(gen, job.initialInputValue());
+            case LAST_RETURN_VALUE -> mapper.writeTree(gen, job.lastReturnValue());
+            case EXCEPTION_TRACEBACK -> writeNullableString(gen, job.exceptionTraceback());
+            case USER_CONTEXT -> mapper.writeTree(gen, job.userContext());
+            case REQUESTED_START_TIME -> {
+                Instant time = job.requestedStartTime();
+                writeNullableString(gen, time == null ? null : time.toString());
+            }
+        }
+    }
+
+    private void writeStatus(JobStatus status, JsonGenerator gen) throws IOException {
+        if (!writeStatusCodes) {
+            gen.writeString(status.name());
+            return;
+        }
+        Integer code = dialect.code(status).orElseThrow(() -> new JobFormatException("status",
+                "status: " + status + " has no integer code in dialect " + dialect, null));
+        gen.writeNumber(code);
+    }
+
+    private static void writeNullableString(JsonGenerator gen, String value) throws IOException {
+        if (value == null) {
+            gen.writeNull();
+        } else {
+            gen.writeString(value);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * @param json a job's JSON, UTF-8
+     * @return the job
+     * @throws JobFormatException if the bytes are not a valid job; nothing else is thrown
+     */
+    public Job decode(byte[] json) {
+        Objects.requireNonNull(json, "json");
+        return fromTree(decodeTree(json));
+    }
+
+    /**
+     * @param json a job's JSON
+     * @return the job
+     * @throws JobFormatException if the text is not a valid job; nothing else is thrown
+     */
+    public Job decode(String json) {
+        Objects.requireNonNull(json, "json");
+        return decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param tree a job as a Jackson tree (not modified; the job shares its value nodes)
+     * @return the job
+     * @throws JobFormatException if the tree is not a valid job
+     */
+    public Job fromTree(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new JobFormatException(null, "a job must be a JSON object, got "
+                    + (tree == null ? "nothing" : describe(tree)), null);
+        }
+        Job.Builder builder = Job.builder();
+        for (JobField field : JobField.ALL) {
+            if (!tree.has(field.json)) {
+                builder.absent(field);
+            }
+        }
+        if (!tree.has(JobField.WORKFLOW_NAME.json)) {
+            throw new JobFormatException("workflow_name", "workflow_name is required, got nothing", null);
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            JobField field = JobField.byJsonName(entry.getKey());
+            if (field == null) {
+                builder.decodedExtra(entry.getKey(), entry.getValue());
+            } else {
+                read(field, entry.getValue(), builder);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new JobFormatException(null, e.getMessage(), e);
+        }
+    }
+
+    private JsonNode decodeTree(byte[] json) {
+        try {
+            JsonNode tree = mapper.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new JobFormatException(null, "a job must be a JSON object, got an empty document", null);
+            }
+            return tree;
+        } catch (JobFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // Any parser failure, whatever its type, is bad input: one exception type for callers.
+            throw new JobFormatException(null, "not valid JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void read(JobField field, JsonNode value, Job.Builder builder) {
+        switch (field) {
+            case ID -> builder.id(readId(value));
+            case WORKFLOW_NAME -> {
+                if (!value.isTextual() || value.textValue().isBlank()) {
+                    throw bad(field, "must be a non-blank string", value);
+                }
+                builder.workflowName(value.textValue());
+            }
+            case STEP_NAME -> builder.stepName(readNullableString(field, value));
+            case STATUS -> builder.status(readStatus(value));
+            case STEPS_COMPLETED -> builder.stepsCompleted(readCount(value));
+            case PERCENT_COMPLETED -> builder.percentCompleted(readPercent(value));
+            case INITIAL_INPUT_VALUE, LAST_RETURN_VALUE, USER_CONTEXT -> builder.decoded(field, value);
+            case EXCEPTION_TRACEBACK -> builder.exceptionTraceback(readNullableString(field, value));
+            case REQUESTED_START_TIME -> builder.requestedStartTime(readTime(value));
+        }
+    }
+
+    private static JobId readId(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isTextual() && !value.textValue().isEmpty()) {
+            return JobId.of(value.textValue());
+        }
+        if (value.isIntegralNumber()) {
+            return JobId.of(value.bigIntegerValue());
+        }
+        throw bad(JobField.ID, "must be a non-empty string, an integer or null", value);
+    }
+
+    private static String readNullableString(JobField field, JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw bad(field, "must be a string or null", value);
+        }
+        return value.textValue();
+    }
+
+    private JobStatus readStatus(JsonNode value) {
+        if (value.isTextual()) {
+            return JobStatus.byName(value.textValue())
+                    .orElseThrow(() -> bad(JobField.STATUS, "is not a known status name", value));
+        }
+        if (value.isIntegralNumber()) {
+            if (dialect == StatusDialect.NAMES_ONLY) {
+                throw bad(JobField.STATUS,
+                        "is an integer code; reading codes needs a Python dialect (JobCodec.builder().dialect(...))",
+                        value);
+            }
+            if (!value.canConvertToLong()) {
+                throw bad(JobField.STATUS, "is not a status code of dialect " + dialect, value);
+            }
+            return dialect.status(value.longValue())
+                    .orElseThrow(() -> bad(JobField.STATUS, "is not a status code of dialect " + dialect, value));
+        }
+        throw bad(JobField.STATUS, "must be a status name or an integer code", value);
+    }
+
+    private static int readCount(JsonNode value) {
+        if (!isWholeNumber(value)) {
+            throw bad(JobField.STEPS_COMPLETED, "must be a whole number", value);
+        }
+        if (value.doubleValue() < 0) {
+            throw bad(JobField.STEPS_COMPLETED, "must be >= 0", value);
+        }
+        if (!value.canConvertToInt() || value.doubleValue() > Integer.MAX_VALUE) {
+            throw bad(JobField.STEPS_COMPLETED, "is too large", value);
+        }
+        return value.intValue();
+    }
+
+    private static boolean isWholeNumber(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return true;
+        }
+        // Python's pydantic accepts 3.0 for an int; so do we.
+        return value.isFloatingPointNumber() && Double.isFinite(value.doubleValue())
+                && value.doubleValue() == Math.rint(value.doubleValue());
+    }
+
+    private static double readPercent(JsonNode value) {
+        if (!value.isNumber()) {
+            throw bad(JobField.PERCENT_COMPLETED, "must be a number", value);
+        }
+        double percent = value.doubleValue();
+        if (!(percent >= 0.0 && percent <= 100.0)) {
+            throw bad(JobField.PERCENT_COMPLETED, "must be within 0..100", value);
+        }
+        return percent;
+    }
+
+    private static Instant readTime(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw bad(JobField.REQUESTED_START_TIME, "must be an ISO-8601 time string or null", value);
+        }
+        String text = value.textValue();
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeException withOffset) {
+            try {
+                // Python writes naive datetimes without an offset; Ergate reads them as UTC.
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException naive) {
+                throw bad(JobField.REQUESTED_START_TIME,
+                        "is not an ISO-8601 time (like 2024-06-28T12:00:00Z)", value);
+            }
+        }
+    }
+
+    private static JobFormatException bad(JobField field, String problem, JsonNode value) {
+        return new JobFormatException(field.json, field.json + " " + problem + ", got " + describe(value), null);
+    }
+
+    /** The offending value for a message: its JSON text, shortened so a 10 MiB value can't flood a log. */
+    private static String describe(JsonNode value) {
+        String text;
+        if (value.getNodeType() == JsonNodeType.OBJECT || value.getNodeType() == JsonNodeType.ARRAY) {
+            text = value.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + shorten(value.toString());
+        } else {
+            text = shorten(value.toString());
+        }
+        return text;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= SHOWN_VALUE_CHARS
+                ? text
+                : text.substring(0, SHOWN_VALUE_CHARS) + "... (" + text.length() + " chars)";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return shorten(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    /** Configures a {@link JobCodec}. Not thread-safe. */
+    public static final class Builder {
+
+        private StatusDialect dialect = StatusDialect.NAMES_ONLY;
+        private boolean writeStatusCodes;
+
+        private Builder() {
+        }
+
+        /**
+         * @param dialect how integer status codes are read (and written, if chosen)
+         * @return this builder
+         */
+        public Builder dialect(StatusDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * @param writeStatusCodes write the dialect's integer codes instead of names, for a
+         *     Python Ergate that reads only integers
+         * @return this builder
+         */
+        public Builder writeStatusCodes(boolean writeStatusCodes) {
+            this.writeStatusCodes = writeStatusCodes;
+            return this;
+        }
+
+        /**
+         * @return the codec
+         * @throws IllegalStateException if status codes are to be written without a Python dialect
+         */
+        public JobCodec build() {
+            if (writeStatusCodes && dialect == StatusDialect.NAMES_ONLY) {
+                throw new IllegalStateException("writing status codes needs a Python dialect");
+            }
+            return new JobCodec(this);
+        }
+    }
+}

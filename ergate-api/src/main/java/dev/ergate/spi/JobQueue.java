@@ -1,0 +1,68 @@
+package dev.ergate.spi;
+
+import dev.ergate.Job;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where jobs wait for a worker. A worker {@link #take takes} a job, which <em>leases</em> it:
+ * the job stays on the queue but is invisible to other takers until the {@link Delivery} is
+ * acknowledged, released, or its lease runs out. A worker that dies therefore loses nothing:
+ * its lease expires and the job is delivered again (at-least-once delivery).
+ *
+ * <p>What every implementation must honour (the testkit's {@code JobQueueContract} checks it):
+ * <ul>
+ *   <li>{@link #put} stores every field of the job, extra fields too, and delivers it no sooner
+ *       than its {@link Job#requestedStartTime()}.</li>
+ *   <li>{@link #take} blocks up to {@code maxWait} without busy-polling, and returns empty when
+ *       nothing became available in that time.</li>
+ *   <li>A leased job is handed to no other taker until its lease ends.</li>
+ *   <li>A message that can't be decoded as a job is never handed out and never retried forever:
+ *       the queue moves it, with the reason and its raw text, to its dead-letter place (or, when
+ *       it has none, logs both and drops it), then goes on waiting.</li>
+ *   <li>A job too large for the backend is refused by {@link #put} with {@link
+ *       JobTooLargeException}, before anything is written.</li>
+ * </ul>
+ *
+ * <p>Implementations are thread-safe: many worker threads take from one queue.
+ */
+public interface JobQueue extends AutoCloseable {
+
+    /**
+     * Adds a job, to be delivered once its {@code requested_start_time} (if any) has passed.
+     *
+     * @param job the job
+     * @throws JobTooLargeException if the job is too large for the backend
+     * @throws ErgateBackendException if the backend fails
+     */
+    void put(Job job);
+
+    /**
+     * Takes the next available job and leases it.
+     *
+     * @param maxWait the longest time to block; zero means "don't block"
+     * @return the leased job, or empty when none became available within {@code maxWait}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws ErgateBackendException if the backend fails
+     */
+    Optional<Delivery> take(Duration maxWait) throws InterruptedException;
+
+    /**
+     * Offers an atomic "finish step" with the given store: the step's state update, the put of
+     * its next step and the ack of its delivery in one transaction or script. Backends that
+     * hold queue and store in one system (PostgreSQL, Redis) offer it when {@code store} lives
+     * in the same place; the runtime then uses it instead of three separate calls, so a crash
+     * can never leave the state and the queue disagreeing.
+     *
+     * @param store the state store the worker writes to
+     * @return the atomic finisher, or empty when this queue can't finish atomically with it
+     */
+    default Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
+        return Optional.empty();
+    }
+
+    /** Releases the queue's resources (connections, threads). Idempotent. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ergate.spi;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import java.util.Optional;
+
+/**
+ * A {@link StateStore} that can also be read: look a job up, list jobs, and ask for one to be
+ * cancelled. The built-in stores implement it; a custom store may implement only {@code
+ * StateStore}, and then cancellation is not available.
+ *
+ * <p>Cancellation is cooperative. {@link #requestCancel} marks a job CANCELLING; the next worker
+ * to pick the job up sees it (the runtime looks the job up in the store before each step) and
+ * marks it CANCELLED instead of running it. So that a cancel request is never lost to a step
+ * finishing at the same time, {@link #update} keeps a stored CANCELLING status when the incoming
+ * job is not final (all its other fields are replaced as usual).
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface JobStore extends StateStore {
+
+    /**
+     * @param id a job id
+     * @return the job's last recorded state, or empty if the store has never seen it
+     * @throws ErgateBackendException if the backend fails
+     */
+    Optional<Job> find(JobId id);
+
+    /**
+     * Lists jobs page by page, filtered by status and workflow. Walking every page from the
+     * first returns every matching job exactly once, also while other jobs are being written
+     * (jobs changed during the walk may or may not show up, but never twice).
+     *
+     * @param query the filters, page size and where to continue
+     * @return one page
+     * @throws ErgateBackendException if the backend fails
+     */
+    JobPage list(JobQuery query);
+
+    /**
+     * Asks for a job to be cancelled: a job that exists and is not final becomes CANCELLING.
+     *
+     * @param id the job
+     * @return true if the job is now CANCELLING (or already was), false if it is unknown or
+     *     already final
+     * @throws ErgateBackendException if the backend fails
+     */
+    boolean requestCancel(JobId id);
+
+    /**
+     * @param status a status, for the common case of listing by status alone
+     * @return the first page of jobs in that status, at the default page size
+     */
+    default JobPage list(JobStatus status) {
+        return list(JobQuery.builder().status(status).build());
+    }
+}
