@@ -61,6 +61,18 @@ public interface JobQueue extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Called once by a worker before it starts {@code concurrentTakers} threads that {@link
+     * #take} at the same time. A queue whose blocking takes each hold a connection checks here
+     * that its pool can serve them all (plus what acks and puts need), and fails at once with a
+     * message saying which setting to raise, instead of stalling under load.
+     *
+     * @param concurrentTakers how many threads will take at once
+     * @throws IllegalStateException if the queue can't serve that many takers
+     */
+    default void checkCapacity(int concurrentTakers) {
+    }
+
     /** Releases the queue's resources (connections, threads). Idempotent. */
     @Override
     default void close() {
