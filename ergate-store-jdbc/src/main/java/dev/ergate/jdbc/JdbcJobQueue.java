@@ -66,6 +66,7 @@ public final class JdbcJobQueue implements JobQueue {
     private final String queueName;
     private final Duration leaseTime;
     private final JobCodec codec = JobCodec.standard();
+    private final Listener listener;
     private final Signal signal;
     private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingTakers = new AtomicInteger();
@@ -87,7 +88,8 @@ public final class JdbcJobQueue implements JobQueue {
         this.options = backend.options();
         this.queueName = queueName;
         this.leaseTime = leaseTime;
-        this.signal = backend.listener().signal(queueName);
+        this.listener = backend.listener();
+        this.signal = listener.signal(queueName);
         Tables t = backend.tables();
         this.putSql = t.render("with m as (insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
                 + "values (:queue, :job_id, :payload, :visible_at, :now) returning id) "
@@ -194,7 +196,7 @@ public final class JdbcJobQueue implements JobQueue {
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                long wait = Math.min(left, backend.listener().isListening()
+                long wait = Math.min(left, listener.isListening()
                         ? options.pollInterval().toNanos()
                         : Math.min(options.pollInterval().toNanos(), LISTENER_DOWN_POLL_NANOS));
                 Instant next = nextVisibleAt();
