@@ -363,8 +363,13 @@ class JdbcJobQueueTest {
 
     /** Pushes raw bytes straight into the queue table, as a broken producer would. */
     static void putRaw(String queueName, byte[] payload) throws Exception {
+        putRaw(backend, queueName, payload);
+    }
+
+    /** Pushes raw bytes straight into the queue table of {@code target}. */
+    static void putRaw(JdbcBackend target, String queueName, byte[] payload) throws Exception {
         try (Connection c = PostgresFixture.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("insert into " + backend.tables().queue()
+                PreparedStatement s = c.prepareStatement("insert into " + target.tables().queue()
                         + " (queue_name, payload, visible_at, enqueued_at) values (?, ?, ?, ?)")) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             s.setString(1, queueName);
