@@ -73,6 +73,9 @@ public final class JdbcJobQueue implements JobQueue {
     private volatile boolean closed;
 
     private final String putSql;
+    private final String notifySql;
+    private final String finishSql;
+    private final String finishLastSql;
     private final String claimSql;
     private final String nextVisibleSql;
     private final String ackSql;
@@ -91,20 +94,21 @@ public final class JdbcJobQueue implements JobQueue {
         this.listener = backend.listener();
         this.signal = listener.signal(queueName);
         Tables t = backend.tables();
-        this.putSql = t.render("with m as (insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
-                + "values (:queue, :job_id, :payload, :visible_at, :now) returning id) "
-                + "select m.id, pg_notify(:channel, :queue) from m");
+        this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
+                + "values (:queue, :job_id, :payload, :visible_at, :now)");
+        this.notifySql = "select pg_notify(:channel, :queue)";
         this.claimSql = t.render("with c as (select id, visible_at from {queue} "
                 + "where queue_name = :queue and visible_at <= :now "
                 + "order by visible_at, id limit :n for update skip locked) "
                 + "update {queue} m set visible_at = :until, lease_token = :token, lease_owner = :owner, "
                 + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
-                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at");
+                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, "
+                // a lost claim is harmless (the row is just claimable again): don't wait for the disk
+                + "set_config('synchronous_commit', 'off', true) as async_commit");
         this.nextVisibleSql = t.render("select min(visible_at) from {queue} where queue_name = :queue");
         this.ackSql = t.render("delete from {queue} where id = :id and lease_token = :token");
-        this.releaseSql = t.render("with r as (update {queue} set visible_at = :at, lease_token = null, "
-                + "lease_owner = null where id = :id and lease_token = :token returning id) "
-                + "select r.id, pg_notify(:channel, :queue) from r");
+        this.releaseSql = t.render("update {queue} set visible_at = :at, lease_token = null, "
+                + "lease_owner = null where id = :id and lease_token = :token");
         this.extendSql = t.render("update {queue} set visible_at = :until where id = :id and lease_token = :token");
         this.deadLetterSql = t.render("with m as (delete from {queue} where id = :id and lease_token = :token "
                 + "returning queue_name, job_id, payload, delivery_count, enqueued_at) "
@@ -113,6 +117,8 @@ public final class JdbcJobQueue implements JobQueue {
         this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
                 + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
         this.sizeSql = t.render("select count(*) from {queue} where queue_name = :queue");
+        this.finishSql = buildFinishSql(backend.store(), this, true);
+        this.finishLastSql = buildFinishSql(backend.store(), this, false);
     }
 
     /** @return the queue's name: the {@code queue_name} of its rows */
@@ -133,11 +139,14 @@ public final class JdbcJobQueue implements JobQueue {
         Objects.requireNonNull(job, "job");
         byte[] payload = encode(job);
         try {
-            jdbi.useHandle(handle -> insert(handle, job, payload));
+            jdbi.useHandle(handle -> {
+                insert(handle, job, payload);
+                signal.bump();
+                notifyTakers(handle);
+            });
         } catch (RuntimeException e) {
             throw Failures.wrap("put of job " + job.id() + " on queue '" + queueName + "'", e);
         }
-        signal.bump();
     }
 
     private byte[] encode(Job job) {
@@ -153,15 +162,31 @@ public final class JdbcJobQueue implements JobQueue {
         Instant start = job.requestedStartTime();
         Instant visibleAt = start != null && start.isAfter(now) ? start : now;
         JobId id = job.id();
-        handle.createQuery(putSql)
+        handle.createUpdate(putSql)
                 .bind("queue", queueName)
                 .bind("job_id", id == null ? null : id.value())
                 .bind("payload", payload)
                 .bind("visible_at", JobRows.time(visibleAt))
                 .bind("now", JobRows.time(now))
-                .bind("channel", backend.tables().channel())
-                .map((rs, ctx) -> rs.getLong("id"))
-                .one();
+                .execute();
+    }
+
+    /**
+     * Wakes idle takers everywhere, after the write committed. Sent on its own: a transaction
+     * that notifies holds PostgreSQL's notification lock through its commit, which would
+     * serialize every writer's disk flush. If it is lost, takers still find the job within
+     * their poll interval.
+     */
+    private void notifyTakers(Handle handle) {
+        try {
+            handle.createQuery(notifySql)
+                    .bind("channel", backend.tables().channel())
+                    .bind("queue", queueName)
+                    .mapTo(String.class)
+                    .one();
+        } catch (RuntimeException e) {
+            LOG.debug("NOTIFY on queue '{}' failed; takers find the job by polling", queueName, e);
+        }
     }
 
     @Override
@@ -321,18 +346,20 @@ public final class JdbcJobQueue implements JobQueue {
     void release(JdbcDelivery delivery, Duration delay) {
         Instant at = options.clock().instant().plus(delay);
         try {
-            jdbi.useHandle(handle -> handle.createQuery(releaseSql)
-                    .bind("at", JobRows.time(at))
-                    .bind("id", delivery.messageId())
-                    .bind("token", delivery.token())
-                    .bind("channel", backend.tables().channel())
-                    .bind("queue", queueName)
-                    .map((rs, ctx) -> rs.getLong("id"))
-                    .findOne());
+            jdbi.useHandle(handle -> {
+                int rows = handle.createUpdate(releaseSql)
+                        .bind("at", JobRows.time(at))
+                        .bind("id", delivery.messageId())
+                        .bind("token", delivery.token())
+                        .execute();
+                if (rows > 0) {
+                    signal.bump();
+                    notifyTakers(handle);
+                }
+            });
         } catch (RuntimeException e) {
             throw Failures.wrap("release of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
-        signal.bump();
     }
 
     Instant extend(JdbcDelivery delivery, Duration duration) {
@@ -373,10 +400,10 @@ public final class JdbcJobQueue implements JobQueue {
 
     /**
      * Offers the atomic finish when {@code store} is a {@link JdbcJobStore} on the same {@code
-     * DataSource} as this queue: the state update, the next step's put and the ack happen in one
-     * transaction. If the delivery's lease was lost (another worker took the job after it ran
-     * out), the transaction is rolled back and the finisher throws a non-transient {@link
-     * ErgateBackendException}: the other worker's run of the step counts instead.
+     * DataSource} as this queue: the state update (with its history row), the next step's put and
+     * the ack happen in one statement, so one transaction. If the delivery's lease was lost
+     * (another worker took the job after it ran out), nothing is written and the finisher throws
+     * a non-transient {@link ErgateBackendException}: the other worker's run of the step counts.
      */
     @Override
     public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
@@ -400,30 +427,70 @@ public final class JdbcJobQueue implements JobQueue {
         }
         byte[] payload = next == null ? null : encode(next);
         JdbcJobQueue source = jdbcDelivery.queue();
+        String sql = finishSql(store, source, next != null);
         try {
-            jdbi.useTransaction(handle -> {
-                int acked = handle.createUpdate(source.ackSql)
-                        .bind("id", jdbcDelivery.messageId())
-                        .bind("token", jdbcDelivery.token())
-                        .execute();
+            jdbi.useHandle(handle -> {
+                var statement = JobRows.bind(handle.createQuery(sql), state)
+                        .bind("message_id", jdbcDelivery.messageId())
+                        .bind("token", jdbcDelivery.token());
+                Instant now = options.clock().instant();
+                statement.bind("now", JobRows.time(now));
+                if (next != null) {
+                    Instant start = next.requestedStartTime();
+                    JobId nextId = next.id();
+                    statement.bind("queue", queueName)
+                            .bind("next_job_id", nextId == null ? null : nextId.value())
+                            .bind("payload", payload)
+                            .bind("visible_at", JobRows.time(start != null && start.isAfter(now) ? start : now));
+                }
+                long acked = statement.mapTo(Long.class).one();
                 if (acked == 0) {
                     throw new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
                             + jdbcDelivery.messageId() + ", queue '" + source.queueName + "') was lost before the "
                             + "step finished: another worker took it after the lease ran out; this run's result "
                             + "was not written", null, false);
                 }
-                store.upsert(handle, state);
+                jdbcDelivery.markEnded();
                 if (next != null) {
-                    insert(handle, next, payload);
+                    signal.bump();
+                    notifyTakers(handle);
                 }
             });
         } catch (RuntimeException e) {
             throw Failures.wrap("atomic finish of job " + state.id() + " on queue '" + queueName + "'", e);
         }
-        jdbcDelivery.markEnded();
-        if (next != null) {
-            signal.bump();
+    }
+
+    /**
+     * The atomic finish as one statement, so one round trip and one commit: the delete of the
+     * leased row decides, and the state upsert, its history row and the next step's row are only
+     * written when that delete found the lease.
+     */
+    private String finishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
+        if (store == backend.store() && source == this) {
+            return withNext ? finishSql : finishLastSql;
         }
+        return buildFinishSql(store, source, withNext);
+    }
+
+    private String buildFinishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
+        Tables storeTables = store.backend().tables();
+        StringBuilder sql = new StringBuilder("with ack as (")
+                .append(source.backend.tables().render(
+                        "delete from {queue} where id = :message_id and lease_token = :token returning id"))
+                .append("), up as (")
+                .append(storeTables.render(JdbcJobStore.upsertCte(
+                        "select " + JobRows.VALUES + ", :now, :now where exists (select 1 from ack)")))
+                .append(")");
+        if (store.backend().options().recordHistory()) {
+            sql.append(", h as (").append(storeTables.render(JdbcJobStore.historyInsert("up"))).append(")");
+        }
+        if (withNext) {
+            sql.append(", nx as (").append(backend.tables().render("insert into {queue} (queue_name, job_id, "
+                    + "payload, visible_at, enqueued_at) select :queue, :next_job_id, :payload, :visible_at, :now "
+                    + "where exists (select 1 from ack)")).append(")");
+        }
+        return sql.append(" select count(*) from ack").toString();
     }
 
     // ---------------------------------------------------------------- inspection and lifecycle

@@ -44,6 +44,7 @@ public final class JdbcJobStore implements JobStore {
     private final Tables tables;
     private final JdbcOptions options;
     private final String upsertSql;
+    private final String upsertRunningSql;
     private final String findSql;
     private final String historySql;
     private final String cancelSql;
@@ -54,23 +55,12 @@ public final class JdbcJobStore implements JobStore {
         this.jdbi = backend.jdbi();
         this.tables = backend.tables();
         this.options = backend.options();
-        String upsert = "insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at)\n"
-                + "values (" + JobRows.VALUES + ", :now, :now)\n"
-                + "on conflict (id, id_is_number) do update set\n"
-                + "  workflow_name = excluded.workflow_name, step_name = excluded.step_name,\n"
-                + "  status = case when j.status = 'CANCELLING' and excluded.status not in "
-                + JobRows.FINAL_STATUSES + " then 'CANCELLING' else excluded.status end,\n"
-                + "  steps_completed = excluded.steps_completed, percent_completed = excluded.percent_completed,\n"
-                + "  initial_input_value = excluded.initial_input_value,\n"
-                + "  last_return_value = excluded.last_return_value,\n"
-                + "  exception_traceback = excluded.exception_traceback, user_context = excluded.user_context,\n"
-                + "  requested_start_time = excluded.requested_start_time, extra_fields = excluded.extra_fields,\n"
-                + "  version = j.version + 1, updated_at = excluded.updated_at,\n"
-                + "  claimed_by = null, claim_expires_at = null";
-        this.upsertSql = tables.render(options.recordHistory()
-                ? "with up as (" + upsert + "\nreturning j.id, j.id_is_number, j.version, j.status, j.step_name,\n"
-                        + "  j.steps_completed, j.percent_completed, j.updated_at)\n" + historyInsert("up")
-                : upsert);
+        String update = "with up as (" + upsertCte(valuesSource()) + ")"
+                + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
+                + " select count(*) from up";
+        this.upsertSql = tables.render(update);
+        this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
+                + update.substring("with ".length()) + " cross join cfg");
         this.findSql = tables.render("select " + JobRows.COLUMNS
                 + " from {jobs} where id = :id and id_is_number = :id_is_number");
         this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "
@@ -95,7 +85,35 @@ public final class JdbcJobStore implements JobStore {
                 + " select count(*) from d");
     }
 
-    private static String historyInsert(String from) {
+    /**
+     * @param source where the row comes from: {@link #valuesSource()}, or a {@code select} of the
+     *     same expressions (the atomic finish adds a condition)
+     * @return the upsert of one job, returning what the history records, for use as a CTE
+     */
+    static String upsertCte(String source) {
+        return "insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at)\n"
+                + source + "\n"
+                + "on conflict (id, id_is_number) do update set\n"
+                + "  workflow_name = excluded.workflow_name, step_name = excluded.step_name,\n"
+                + "  status = case when j.status = 'CANCELLING' and excluded.status not in "
+                + JobRows.FINAL_STATUSES + " then 'CANCELLING' else excluded.status end,\n"
+                + "  steps_completed = excluded.steps_completed, percent_completed = excluded.percent_completed,\n"
+                + "  initial_input_value = excluded.initial_input_value,\n"
+                + "  last_return_value = excluded.last_return_value,\n"
+                + "  exception_traceback = excluded.exception_traceback, user_context = excluded.user_context,\n"
+                + "  requested_start_time = excluded.requested_start_time, extra_fields = excluded.extra_fields,\n"
+                + "  version = j.version + 1, updated_at = excluded.updated_at,\n"
+                + "  claimed_by = null, claim_expires_at = null\n"
+                + "returning j.id, j.id_is_number, j.version, j.status, j.step_name, j.steps_completed,\n"
+                + "  j.percent_completed, j.updated_at";
+    }
+
+    /** @return the {@code values} clause of {@link #upsertCte} for a bound job */
+    static String valuesSource() {
+        return "values (" + JobRows.VALUES + ", :now, :now)";
+    }
+
+    static String historyInsert(String from) {
         return "insert into {history} (job_id, job_id_is_number, version, status, step_name, steps_completed, "
                 + "percent_completed, recorded_at) select id, id_is_number, version, status, step_name, "
                 + "steps_completed, percent_completed, updated_at from " + from;
@@ -104,6 +122,12 @@ public final class JdbcJobStore implements JobStore {
     /**
      * Records the job's state: inserts it, or replaces every field of the stored row (keeping a
      * stored CANCELLING status when {@code job} is not final), and adds a history row.
+     *
+     * <p>A RUNNING state (what a worker writes just before it runs a step) is committed without
+     * waiting for the disk ({@code synchronous_commit = off} for that transaction): a database
+     * crash may lose it, and then the job is delivered again anyway because its lease was not
+     * ended. Every other state is committed durably, and a durable commit also makes every
+     * earlier one durable.
      *
      * @param job the job's new state; it must have an id
      * @throws IllegalArgumentException if the job has no id
@@ -120,11 +144,12 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
-    /** The upsert, on the caller's handle (and transaction). */
-    void upsert(Handle handle, Job job) {
-        JobRows.bind(handle.createUpdate(upsertSql), job)
+    private void upsert(Handle handle, Job job) {
+        String sql = job.status() == JobStatus.RUNNING ? upsertRunningSql : upsertSql;
+        JobRows.bind(handle.createQuery(sql), job)
                 .bind("now", JobRows.time(options.clock().instant()))
-                .execute();
+                .mapTo(Long.class)
+                .one();
     }
 
     @Override
