@@ -184,7 +184,9 @@ class RetryAndTimeoutTest {
         await().atMost(DEADLINE).until(() -> store.find(JobId.of("long")).map(Job::status).orElse(null) == JobStatus.COMPLETED);
         assertThat(runs).hasValue(1);
         int extendsAtEnd = queue.extendCalls.get();
-        await().pollDelay(Duration.ofMillis(600)).atMost(DEADLINE).until(() -> true);
+        int takesAtEnd = queue.takeCalls.get();
+        // let well over a lease length pass (the idle workers poll every 50 ms)
+        await().atMost(DEADLINE).until(() -> queue.takeCalls.get() >= takesAtEnd + 30);
         assertThat(queue.extendCalls.get()).as("lease keeping stops when the step ends").isLessThanOrEqualTo(extendsAtEnd + 1);
     }
 }
