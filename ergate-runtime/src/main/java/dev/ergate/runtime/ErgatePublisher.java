@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * With the default (QUEUED after a step, jobs put straight on the queue) no publisher is needed.
  *
  * <p><b>Guarantee: at-least-once.</b> If the process dies between the put and the report, the
- * claim times out in the source and the job is published again.
+ * claim times out in the source and the job is published again. Because a worker may take the job
+ * (and write RUNNING or a later state) before {@link JobSource#published} is called, a source must
+ * record QUEUED only over the state it claimed (a conditional update), never over a newer one.
  *
  * <p>Use {@link #publishDue()} for one synchronous pass (tests, cron-style use), or {@link
  * #start()}/{@link #run()}/{@link #close()} for a background loop. Thread-safe.

@@ -48,7 +48,16 @@ class PublisherTest {
 
         @Override
         public synchronized void published(Job queued) {
-            store.update(queued);
+            // a worker may already have taken the job and written a newer state: record QUEUED
+            // only over the state that was claimed, as a real source does with a conditional update
+            synchronized (store) {
+                Job current = store.find(queued.id()).orElseThrow();
+                boolean unchanged = (current.status() == JobStatus.SCHEDULED || current.status() == JobStatus.PENDING)
+                        && current.stepsCompleted() == queued.stepsCompleted();
+                if (unchanged) {
+                    store.update(queued);
+                }
+            }
             claimed.remove(queued.id());
         }
 
