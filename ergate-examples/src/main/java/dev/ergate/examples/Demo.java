@@ -119,6 +119,7 @@ public final class Demo {
 
         long start = System.nanoTime();
         boolean allEnded;
+        Duration elapsed;
         try (Ergate worker = Ergate.builder(backend.queue(), backend.store())
                 .options(workerOptions)
                 .dependencies(services)
@@ -131,8 +132,8 @@ public final class Demo {
                 backend.queue().put(orders.next(i));
             }
             allEnded = showProgress(board, start);
+            elapsed = Duration.ofNanos(System.nanoTime() - start);
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         out.print(board.summary(elapsed));
         if (!allEnded) {
             err.printf("ergate-demo: only %d of %d jobs ended within %s%n", board.endedCount(), options.jobs(),
