@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Dependencies;
 import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.JobRunner;
 import java.io.PrintStream;
@@ -128,8 +129,10 @@ public final class Demo {
                 .build()
                 .registerAnnotated(new OrderWorkflow())) {
             worker.start();
+            ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store())
+                    .objectMapper(mapper).build();
             for (int i = 1; i <= options.jobs(); i++) {
-                backend.queue().put(orders.next(i));
+                client.submit(orders.next(i));
             }
             allEnded = showProgress(board, start);
             elapsed = Duration.ofNanos(System.nanoTime() - start);
