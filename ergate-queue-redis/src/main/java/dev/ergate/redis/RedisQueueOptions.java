@@ -30,8 +30,8 @@ public final class RedisQueueOptions {
     }
 
     /**
-     * @return queue {@code jobs}, 30 s leases, at most 10 deliveries per message, jobs up to 16
-     *     MiB
+     * @return queue {@code jobs}, 30 s leases, no delivery limit (the Ergate worker's own {@code
+     *     maxDeliveries} fails and dead-letters such jobs), jobs up to 16 MiB
      */
     public static RedisQueueOptions defaults() {
         return DEFAULTS;
@@ -60,7 +60,8 @@ public final class RedisQueueOptions {
     /**
      * @return how many times one message may be delivered; the next time it would be delivered
      *     (its takers kept dying or releasing it) it goes to the dead letters instead; 0 for no
-     *     limit
+     *     limit. Under an Ergate worker keep it 0 or above the worker's own {@code
+     *     maxDeliveries}, which also marks the job FAILED in the store.
      */
     public int maxDeliveries() {
         return maxDeliveries;
@@ -81,7 +82,7 @@ public final class RedisQueueOptions {
     public static final class Builder {
         private String name = "jobs";
         private Duration leaseTime = Duration.ofSeconds(30);
-        private int maxDeliveries = 10;
+        private int maxDeliveries = 0;
         private long maxMessageBytes = 16L * 1024 * 1024;
 
         private Builder() {
