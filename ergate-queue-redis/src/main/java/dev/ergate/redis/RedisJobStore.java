@@ -86,7 +86,7 @@ public final class RedisJobStore implements JobStore {
                 () -> client().hmget(key, FIELD_JSON, FIELD_STATUS, FIELD_EXPIRES));
         String json = fields.get(0);
         String expires = fields.get(2);
-        if (json == null || (expires != null && Long.parseLong(expires) <= clock.millis())) {
+        if (json == null || (expires != null && Double.parseDouble(expires) <= clock.millis())) {
             return Optional.empty();
         }
         return Optional.of(toJob(key, json, fields.get(1)));
