@@ -175,7 +175,7 @@ class RedisJobStoreTest {
     @Test
     @DisplayName("with a retention, a final job disappears after it, index entries and key included")
     void retention() {
-        TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(5)).build());
         store.update(job("old", "wf", JobStatus.COMPLETED));
@@ -199,7 +199,7 @@ class RedisJobStoreTest {
     @Test
     @DisplayName("a job that is not final again loses its expiry; without a retention nothing expires")
     void revivedJobIsKept() {
-        TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(1)).build());
         RedisJobStore keepForever = backend.store();

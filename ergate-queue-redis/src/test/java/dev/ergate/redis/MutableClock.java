@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that tests move by hand. Thread-safe. */
-final class TestClock extends Clock {
+final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    TestClock(Instant start) {
+    MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
@@ -32,6 +32,6 @@ final class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("TestClock is UTC only");
+        throw new UnsupportedOperationException("MutableClock is UTC only");
     }
 }
