@@ -57,8 +57,9 @@ public final class RedisOptions {
     }
 
     /**
-     * @return {@value #DEFAULT_URI}, namespace {@value #DEFAULT_NAMESPACE}, 16 connections, 2 s
-     *     connect and 5 s socket timeouts, 5 s pool wait, the standard codec, the system clock
+     * @return {@value #DEFAULT_URI}, namespace {@value #DEFAULT_NAMESPACE}, up to 32 connections
+     *     (opened as needed), 2 s connect and 5 s socket timeouts, 5 s pool wait, the standard
+     *     codec, the system clock
      */
     public static RedisOptions defaults() {
         return DEFAULTS;
@@ -149,7 +150,7 @@ public final class RedisOptions {
     public static final class Builder {
         private String uri = DEFAULT_URI;
         private String namespace = DEFAULT_NAMESPACE;
-        private int poolSize = 16;
+        private int poolSize = 32;
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration socketTimeout = Duration.ofSeconds(5);
         private Duration poolWait = Duration.ofSeconds(5);
