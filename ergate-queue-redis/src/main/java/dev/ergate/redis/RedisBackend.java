@@ -1,11 +1,14 @@
 package dev.ergate.redis;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -30,11 +33,11 @@ public final class RedisBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
 
     private final RedisOptions options;
-    private final RedisClient client;
+    private final UnifiedJedis client;
     private final RedisFailures failures;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisBackend(RedisOptions options, RedisClient client) {
+    private RedisBackend(RedisOptions options, UnifiedJedis client) {
         this.options = options;
         this.client = client;
         this.failures = new RedisFailures(options.parsedUri().toString());
@@ -54,7 +57,8 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /**
-     * Connects, and checks the server answers (PING) so a wrong address or password fails here.
+     * Connects, and checks the server answers (one read of a key in the namespace), so a wrong
+     * address or password fails here.
      *
      * @param options where and how to connect
      * @return the backend, connected
@@ -85,14 +89,23 @@ public final class RedisBackend implements AutoCloseable {
         pool.setMinIdle(0);
         pool.setBlockWhenExhausted(true);
         pool.setMaxWait(options.poolWait());
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(uri.host(), uri.port())
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
+        RedisFailures failures = new RedisFailures(uri.toString());
+        UnifiedJedis client = failures.call("connect", () -> options.cluster()
+                ? RedisClusterClient.builder() // reads the cluster's topology from the node now
+                        .nodes(Set.of(new HostAndPort(uri.host(), uri.port())))
+                        .clientConfig(config.build())
+                        .poolConfig(pool)
+                        .build()
+                : RedisClient.builder()
+                        .hostAndPort(uri.host(), uri.port())
+                        .clientConfig(config.build())
+                        .poolConfig(pool)
+                        .build());
         RedisBackend backend = new RedisBackend(options, client);
         try {
-            backend.failures.call("connect (PING)", client::ping);
+            // asks the node that owns the namespace's slot (on a single server: the server)
+            String probe = "{" + options.namespace() + "}:ping";
+            backend.failures.call("connect (EXISTS " + probe + ")", () -> client.exists(probe));
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -38,6 +38,7 @@ public final class RedisOptions {
     private final Duration socketTimeout;
     private final Duration poolWait;
     private final String clientName;
+    private final boolean cluster;
     private final @Nullable SSLSocketFactory sslSocketFactory;
     private final JobCodec codec;
     private final Clock clock;
@@ -51,6 +52,7 @@ public final class RedisOptions {
         this.socketTimeout = b.socketTimeout;
         this.poolWait = b.poolWait;
         this.clientName = b.clientName;
+        this.cluster = b.cluster;
         this.sslSocketFactory = b.sslSocketFactory;
         this.codec = b.codec;
         this.clock = b.clock;
@@ -123,6 +125,14 @@ public final class RedisOptions {
         return clientName;
     }
 
+    /**
+     * @return true when the URI names one node of a Redis Cluster: the client finds the other
+     *     nodes itself and sends each namespace's commands to the node that owns its slot
+     */
+    public boolean cluster() {
+        return cluster;
+    }
+
     /** @return the TLS socket factory for {@code rediss://}, or {@code null} for the JVM's default */
     public @Nullable SSLSocketFactory sslSocketFactory() {
         return sslSocketFactory;
@@ -141,7 +151,8 @@ public final class RedisOptions {
     /** @return the options, with the URI's password hidden */
     @Override
     public String toString() {
-        return "RedisOptions[uri=" + parsedUri + ", namespace=" + namespace + ", poolSize=" + poolSize
+        return "RedisOptions[uri=" + parsedUri + (cluster ? " (cluster)" : "") + ", namespace=" + namespace
+                + ", poolSize=" + poolSize
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
                 + ", poolWait=" + poolWait + "]";
     }
@@ -155,6 +166,7 @@ public final class RedisOptions {
         private Duration socketTimeout = Duration.ofSeconds(5);
         private Duration poolWait = Duration.ofSeconds(5);
         private String clientName = "ergate";
+        private boolean cluster;
         private @Nullable SSLSocketFactory sslSocketFactory;
         private JobCodec codec = JobCodec.standard();
         private Clock clock = Clock.systemUTC();
@@ -170,6 +182,7 @@ public final class RedisOptions {
             this.socketTimeout = o.socketTimeout;
             this.poolWait = o.poolWait;
             this.clientName = o.clientName;
+            this.cluster = o.cluster;
             this.sslSocketFactory = o.sslSocketFactory;
             this.codec = o.codec;
             this.clock = o.clock;
@@ -223,6 +236,15 @@ public final class RedisOptions {
             return this;
         }
 
+        /**
+         * @param cluster true when the URI names a node of a Redis Cluster (database 0 only);
+         *     the pool size then applies per node
+         */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
         /** @param factory the TLS socket factory for {@code rediss://}; null for the JVM default */
         public Builder sslSocketFactory(@Nullable SSLSocketFactory factory) {
             this.sslSocketFactory = factory;
@@ -261,7 +283,12 @@ public final class RedisOptions {
                 throw new IllegalArgumentException(
                         "clientName must be non-empty and hold no spaces, got '" + clientName + "'");
             }
-            return new RedisOptions(this);
+            RedisOptions options = new RedisOptions(this);
+            if (cluster && options.parsedUri.database() != 0) {
+                throw new IllegalArgumentException("a Redis Cluster has database 0 only, but the URI "
+                        + options.parsedUri + " names database " + options.parsedUri.database());
+            }
+            return options;
         }
 
         private static void checkTimeout(String name, Duration value) {

@@ -4,7 +4,6 @@ import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.Workflow;
 import java.time.Duration;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -14,7 +13,7 @@ import redis.clients.jedis.UnifiedJedis;
  * ({@code HINCRBY runs JOB:STEP 1}), then works for {@code stepMillis}, so a kill lands in the
  * middle of a step and the duplicate run shows in the hash.
  *
- * <p>Arguments: redis URI, namespace, runs key, lease millis, step millis.
+ * <p>Arguments: redis URI, cluster (true/false), namespace, runs key, lease millis, step millis.
  */
 final class CrashTestWorker {
 
@@ -60,18 +59,20 @@ final class CrashTestWorker {
 
     public static void main(String[] args) throws Exception {
         String uri = args[0];
-        String namespace = args[1];
-        String runsKey = args[2];
-        Duration lease = Duration.ofMillis(Long.parseLong(args[3]));
-        long stepMillis = Long.parseLong(args[4]);
-        try (RedisBackend redis = RedisBackend.connect(RedisOptions.builder().uri(uri).namespace(namespace).build());
-                RedisClient runs = RedisClient.create(java.net.URI.create(uri))) {
+        boolean cluster = Boolean.parseBoolean(args[1]);
+        String namespace = args[2];
+        String runsKey = args[3];
+        Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
+        long stepMillis = Long.parseLong(args[5]);
+        RedisOptions.Builder options = RedisOptions.builder().uri(uri).cluster(cluster);
+        try (RedisBackend redis = RedisBackend.connect(options.namespace(namespace).build());
+                RedisBackend runs = RedisBackend.connect(options.namespace("ergate-crash-test-runs").build())) {
             Ergate worker = Ergate.builder(redis.queue(RedisQueueOptions.builder().leaseTime(lease).build()),
                             redis.store())
                     .options(ErgateOptions.builder().concurrency(1).pollTimeout(Duration.ofMillis(500))
                             .handleSignals(false).build())
                     .build();
-            worker.registerWorkflow(workflow(runs, runsKey, stepMillis));
+            worker.registerWorkflow(workflow(runs.client(), runsKey, stepMillis));
             worker.run(); // until SIGKILL
         }
     }

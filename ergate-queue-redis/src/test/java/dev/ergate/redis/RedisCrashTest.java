@@ -134,7 +134,8 @@ class RedisCrashTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createDirectories(Path.of("target", "crash-test")).resolve("worker-" + round + ".log");
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CrashTestWorker.class.getName(), RedisFixture.uri(), namespace, runsKey,
+                CrashTestWorker.class.getName(), RedisFixture.uri(), Boolean.toString(RedisFixture.cluster()),
+                namespace, runsKey,
                 Long.toString(LEASE_MILLIS), Long.toString(STEP_MILLIS))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

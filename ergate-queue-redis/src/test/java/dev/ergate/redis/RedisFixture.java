@@ -22,6 +22,8 @@ import redis.clients.jedis.resps.ScanResult;
 final class RedisFixture implements AutoCloseable {
 
     static final String ENV = "ERGATE_REDIS_URL";
+    /** Set to {@code true} when {@value #ENV} names a node of a Redis Cluster. */
+    static final String CLUSTER_ENV = "ERGATE_REDIS_CLUSTER";
     static final String LOCAL = "redis://127.0.0.1:6379";
     static final String HOW_TO_PROVIDE = "set " + ENV + "=redis://host:port/db or run Redis on 127.0.0.1:6379";
 
@@ -40,7 +42,7 @@ final class RedisFixture implements AutoCloseable {
      */
     static RedisFixture open(String label) {
         try {
-            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri())
+            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri()).cluster(cluster())
                     .namespace("ergate-test-admin").poolSize(2).build()));
         } catch (RuntimeException e) {
             Backends.missing("Redis", HOW_TO_PROVIDE + " (tried " + RedisUri.hidePassword(uri()) + ")", e);
@@ -52,6 +54,11 @@ final class RedisFixture implements AutoCloseable {
     static String uri() {
         String fromEnv = System.getenv(ENV);
         return fromEnv == null || fromEnv.isBlank() ? LOCAL : fromEnv.trim();
+    }
+
+    /** @return true when the tests run against a Redis Cluster ({@value #CLUSTER_ENV}) */
+    static boolean cluster() {
+        return Boolean.parseBoolean(System.getenv(CLUSTER_ENV));
     }
 
     /** @return a backend with the default options, on a new namespace */
@@ -67,7 +74,7 @@ final class RedisFixture implements AutoCloseable {
         String namespace = "ergate-test:" + label + ":" + UUID.randomUUID().toString().substring(0, 8);
         String clientName = "ergate-test-" + UUID.randomUUID().toString().substring(0, 8);
         RedisBackend backend = RedisBackend.connect(
-                options.uri(uri()).namespace(namespace).clientName(clientName).build());
+                options.uri(uri()).cluster(cluster()).namespace(namespace).clientName(clientName).build());
         backends.add(backend);
         return backend;
     }
@@ -82,11 +89,21 @@ final class RedisFixture implements AutoCloseable {
      * @return how many of its connections are blocked in BLPOP right now (waiting takers)
      */
     long blockedTakers(RedisBackend backend) {
-        Object reply = admin.client().sendCommand(Protocol.Command.CLIENT, "LIST");
+        Object reply = admin.client().sendCommand(hashTag(backend), Protocol.Command.CLIENT, "LIST".getBytes(StandardCharsets.UTF_8));
         String list = new String((byte[]) reply, StandardCharsets.UTF_8);
         String name = "name=" + backend.options().clientName() + " ";
         return list.lines().filter(line -> line.contains(name) && line.contains(" cmd=blpop")
                 && line.matches(".* flags=[A-Za-z]*b[A-Za-z]* .*")).count();
+    }
+
+    /** Makes Redis forget the Lua scripts (as a restart would) on the node of the backend's namespace. */
+    void flushScripts(RedisBackend backend) {
+        admin.client().scriptFlush(hashTag(backend));
+    }
+
+    /** @return the key to route a keyless command to the node that owns the backend's slot */
+    private static byte[] hashTag(RedisBackend backend) {
+        return ("{" + backend.options().namespace() + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Deletes every key of this fixture's namespaces and closes their backends. */

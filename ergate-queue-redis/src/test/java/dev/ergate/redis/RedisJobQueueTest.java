@@ -417,7 +417,7 @@ class RedisJobQueueTest {
     @DisplayName("scripts are sent again when Redis has forgotten them (restart, SCRIPT FLUSH)")
     void scriptCacheFlushed() throws Exception {
         RedisJobQueue queue = queue(LONG_LEASE);
-        fixture.raw().scriptFlush();
+        fixture.flushScripts(queue.backend());
         queue.put(job("after-flush"));
         assertThat(takeNow(queue).job().id()).isEqualTo(JobId.of("after-flush"));
     }

@@ -55,6 +55,8 @@ class RedisOptionsTest {
         assertThatThrownBy(() -> RedisStoreOptions.builder().retention(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("retention");
         assertThat(RedisOptions.fromUri("redis://:pw@h:1/2").toString()).doesNotContain("pw@");
+        assertThatThrownBy(() -> RedisOptions.builder().uri("redis://h:7000/3").cluster(true).build())
+                .hasMessageContaining("database 0 only");
     }
 
     @Test
