@@ -1,12 +1,15 @@
 package dev.ergate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +20,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 
@@ -56,12 +58,14 @@ public final class JobCodec {
     private JobCodec(Builder builder) {
         this.dialect = builder.dialect;
         this.writeStatusCodes = builder.writeStatusCodes;
-        this.mapper = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                 .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH)
-                .build());
+        this.mapper = JsonMapper.builder(factory)
+                // a document with a field twice is ambiguous: which one would Python have kept?
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .nodeFactory(FiniteNumberNodeFactory.INSTANCE)
+                .build();
     }
 
     /** @return the default codec: status names only, written as names */
@@ -217,9 +221,7 @@ public final class JobCodec {
         if (!tree.has(JobField.WORKFLOW_NAME.json)) {
             throw new JobFormatException("workflow_name", "workflow_name is required, got nothing", null);
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
+        for (Map.Entry<String, JsonNode> entry : tree.properties()) {
             JobField field = JobField.byJsonName(entry.getKey());
             if (field == null) {
                 builder.decodedExtra(entry.getKey(), entry.getValue());
@@ -392,6 +394,28 @@ public final class JobCodec {
         }
         int newline = message.indexOf('\n');
         return shorten(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    /**
+     * Refuses numbers a double can't hold (like {@code 1e309}): read as infinity they could not
+     * be written back as JSON, so the round trip would silently change the value.
+     */
+    private static final class FiniteNumberNodeFactory extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+        static final FiniteNumberNodeFactory INSTANCE = new FiniteNumberNodeFactory();
+
+        @Override
+        public NumericNode numberNode(double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("number out of range of a double: " + value);
+            }
+            return super.numberNode(value);
+        }
+
+        @Override
+        public NumericNode numberNode(float value) {
+            return numberNode((double) value);
+        }
     }
 
     /** Configures a {@link JobCodec}. Not thread-safe. */

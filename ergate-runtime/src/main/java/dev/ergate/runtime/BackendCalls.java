@@ -1,0 +1,74 @@
+package dev.ergate.runtime;
+
+import dev.ergate.ErgateException;
+import dev.ergate.spi.ErgateBackendException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls to the queue and store, retried with exponential backoff and jitter on transient failures. Thread-safe. */
+final class BackendCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendCalls.class);
+
+    /** A backend call that was given up on; the delivery should go back to the queue. */
+    static final class GaveUp extends ErgateException {
+        private static final long serialVersionUID = 1L;
+
+        GaveUp(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final ErgateOptions options;
+
+    BackendCalls(ErgateOptions options) {
+        this.options = options;
+    }
+
+    /** @return the wait after {@code failures} failures in a row (1 for the first) */
+    Duration backoff(int failures) {
+        return Backoff.delay(options.backendRetryInitialDelay(), 2.0, options.backendRetryMaxDelay(), 0.5,
+                Math.max(0, failures - 1), ThreadLocalRandom.current().nextDouble());
+    }
+
+    void run(String what, Runnable call) {
+        call(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /**
+     * @throws GaveUp when the call failed for good (not transient, attempts spent, or interrupted)
+     */
+    <T> T call(String what, Supplier<T> call) {
+        int failures = 0;
+        while (true) {
+            try {
+                return call.get();
+            } catch (ErgateBackendException e) {
+                failures++;
+                if (!e.isTransient() || failures >= options.backendRetryAttempts()) {
+                    throw new GaveUp(what + " failed" + (e.isTransient() ? " " + failures + " times" : "")
+                            + ": " + e.getMessage(), e);
+                }
+                Duration wait = backoff(failures);
+                LOG.warn("{} failed (transient, attempt {} of {}), retrying in {}: {}", what, failures,
+                        options.backendRetryAttempts(), wait, e.getMessage());
+                try {
+                    Thread.sleep(Math.max(1, wait.toMillis()));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new GaveUp(what + " interrupted while waiting to retry", e);
+                }
+            } catch (GaveUp e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new GaveUp(what + " failed: " + e, e);
+            }
+        }
+    }
+}

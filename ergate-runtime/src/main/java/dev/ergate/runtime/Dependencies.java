@@ -1,0 +1,137 @@
+package dev.ergate.runtime;
+
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The dependencies steps can ask for (Python Ergate's {@code Depends}), keyed by type:
+ * <ul>
+ *   <li>{@linkplain Builder#singleton singletons}: one shared instance, never closed by Ergate;</li>
+ *   <li>{@linkplain Builder#perStep per-step factories}: a lambda called at most once per step
+ *       execution; an {@link AutoCloseable} result is closed after the step;</li>
+ *   <li>{@linkplain Builder#providers annotated providers}: the
+ *       {@link dev.ergate.runtime.annotations.Provides @Provides} methods of an object, whose
+ *       parameters are supplied like a step's (input, user context, job, other dependencies).</li>
+ * </ul>
+ * A workflow has its own set (looked up first) and the {@link Ergate} app has a shared one.
+ * Per-step dependencies are closed in reverse order of creation, also when the step throws.
+ * Registration fails when a dependency an annotated step or provider needs is missing, or when
+ * providers form a cycle.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Dependencies {
+
+    private static final Dependencies NONE = builder().build();
+
+    private final Map<Type, Provider> providers;
+
+    private Dependencies(Map<Type, Provider> providers) {
+        this.providers = Map.copyOf(providers);
+    }
+
+    /** @return an empty set */
+    public static Dependencies none() {
+        return NONE;
+    }
+
+    /** @return a builder for a new set */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the types that have a provider here */
+    public Collection<Type> types() {
+        return providers.keySet();
+    }
+
+    Optional<Provider> provider(Type type) {
+        return Optional.ofNullable(providers.get(type));
+    }
+
+    /** Builds {@link Dependencies}. A later registration for the same type replaces the earlier. Not thread-safe. */
+    public static final class Builder {
+        private final Map<Type, Provider> providers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param type the type steps ask for
+         * @param instance the shared instance (its life is the caller's to manage)
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder singleton(Class<T> type, T instance) {
+            return add(new Provider.Singleton(type, Objects.requireNonNull(instance, "instance")));
+        }
+
+        /**
+         * @param type the generic type steps ask for
+         * @param instance the shared instance
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder singleton(TypeRef<T> type, T instance) {
+            return add(new Provider.Singleton(type.type(), Objects.requireNonNull(instance, "instance")));
+        }
+
+        /**
+         * @param type the type steps ask for
+         * @param factory creates one instance per step execution
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder perStep(Class<T> type, DependencyFactory<? extends T> factory) {
+            return add(new Provider.Factory(type, Objects.requireNonNull(factory, "factory")));
+        }
+
+        /**
+         * @param type the generic type steps ask for
+         * @param factory creates one instance per step execution
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder perStep(TypeRef<T> type, DependencyFactory<? extends T> factory) {
+            return add(new Provider.Factory(type.type(), Objects.requireNonNull(factory, "factory")));
+        }
+
+        /**
+         * Registers every {@link dev.ergate.runtime.annotations.Provides @Provides} method of
+         * {@code holder}, keyed by its generic return type.
+         *
+         * @param holder an object with {@code @Provides} methods
+         * @return this builder
+         * @throws WorkflowDefinitionException if a method can't be used as a provider
+         */
+        public Builder providers(Object holder) {
+            for (Provider provider : AnnotatedWorkflows.providersOf(holder, holder.getClass().getName())) {
+                add(provider);
+            }
+            return this;
+        }
+
+        /**
+         * @param other another set, whose registrations are added (replacing same-typed ones)
+         * @return this builder
+         */
+        public Builder addAll(Dependencies other) {
+            providers.putAll(other.providers);
+            return this;
+        }
+
+        Builder add(Provider provider) {
+            providers.put(provider.type(), provider);
+            return this;
+        }
+
+        /** @return the set */
+        public Dependencies build() {
+            return new Dependencies(providers);
+        }
+    }
+}

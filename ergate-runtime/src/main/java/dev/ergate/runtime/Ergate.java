@@ -1,0 +1,590 @@
+package dev.ergate.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.StateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker app: takes jobs from a {@link JobQueue}, runs one step of each with a {@link
+ * JobRunner}, records every state in a {@link StateStore}, and puts each job back for its next
+ * step. {@link ErgateOptions#concurrency()} worker threads each take and run one step at a time.
+ *
+ * <p>Per delivery: a final job is acknowledged and skipped; a job whose message came more than
+ * {@link ErgateOptions#maxDeliveries()} times is FAILED and dead-lettered; a job marked CANCELLING
+ * (in the message, or in the store when it is a {@link JobStore}) becomes CANCELLED. Otherwise the
+ * RUNNING state is written, the step runs while its lease is extended at half its length, and the
+ * new state, the next put and the ack are done with the queue's {@link
+ * JobQueue#atomicStepFinish atomic finish} when it offers one, else in the order update, put, ack.
+ *
+ * <p><b>Delivery guarantee: at-least-once.</b> A crash (or lost lease) anywhere before the ack
+ * makes the queue deliver the job again, and its step runs again; steps should be idempotent.
+ *
+ * <p><b>Backend failures</b> never kill a worker thread: transient ones are retried with
+ * exponential backoff and jitter; when a call is given up on, the delivery goes back to the queue
+ * after a backoff delay.
+ *
+ * <p><b>Stopping:</b> {@link #close()} (or SIGTERM/SIGINT during {@link #run()}) stops taking jobs,
+ * lets running steps finish within {@link ErgateOptions#drainTimeout()} and writes their state; a
+ * step still running then is cut off and its delivery released back to the queue, not lost. The
+ * queue and store are the caller's: they are not closed.
+ *
+ * <p>Thread-safe.
+ */
+public final class Ergate implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ergate.class);
+    private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(5);
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    private final JobQueue queue;
+    private final StateStore store;
+    private final ErgateOptions options;
+    private final JobRunner runner;
+    private final @Nullable Lifespan lifespan;
+    private final BackendCalls backend;
+    private final Object lock = new Object();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<Thread> workers = new ArrayList<>();
+    private State state = State.NEW;
+    private @Nullable ScheduledExecutorService leaseScheduler;
+    private @Nullable AutoCloseable lifespanHandle;
+    private @Nullable AtomicStepFinish atomicFinish;
+
+    private Ergate(Builder b) {
+        this.queue = b.queue;
+        this.store = b.store;
+        this.options = b.options;
+        this.lifespan = b.lifespan;
+        JobRunner.Builder runnerBuilder = JobRunner.builder()
+                .clock(options.clock())
+                .afterStepStatus(options.afterStepStatus())
+                .dependencies(b.dependencies)
+                .objectMapper(b.objectMapper)
+                .random(b.random);
+        b.listeners.forEach(runnerBuilder::listener);
+        b.hooks.forEach(hook -> hook.addTo(runnerBuilder));
+        this.runner = runnerBuilder.build();
+        this.backend = new BackendCalls(options);
+    }
+
+    /**
+     * @param queue where jobs wait
+     * @param store where job states are written (a {@link JobStore} also enables cancellation)
+     * @return a builder
+     */
+    public static Builder builder(JobQueue queue, StateStore store) {
+        return new Builder(queue, store);
+    }
+
+    /**
+     * Adds a workflow this worker can run; allowed before and after {@link #start()}.
+     *
+     * @param workflow the workflow
+     * @return this app
+     * @throws WorkflowDefinitionException at once, naming workflow and step, when it is a duplicate,
+     *     needs a dependency nobody provides, or its providers form a cycle
+     */
+    public Ergate registerWorkflow(Workflow workflow) {
+        runner.register(workflow);
+        return this;
+    }
+
+    /**
+     * Compiles and adds an annotated workflow object ({@link Workflow#fromAnnotated(Object)}).
+     *
+     * @param annotatedWorkflow an instance of an {@code @ErgateWorkflow} class
+     * @return this app
+     * @throws WorkflowDefinitionException as {@link #registerWorkflow(Workflow)}
+     */
+    public Ergate registerAnnotated(Object annotatedWorkflow) {
+        return registerWorkflow(Workflow.fromAnnotated(annotatedWorkflow));
+    }
+
+    /** @return the engine that runs the steps */
+    public JobRunner jobRunner() {
+        return runner;
+    }
+
+    /** @return the options */
+    public ErgateOptions options() {
+        return options;
+    }
+
+    /**
+     * Starts the worker threads and returns; for embedding. Runs the lifespan's start first and
+     * checks the queue can serve {@link ErgateOptions#concurrency()} takers.
+     *
+     * @throws IllegalStateException if already started, or the queue can't serve that many takers
+     * @throws WorkflowDefinitionException if the lifespan's start fails (wrapped)
+     */
+    public void start() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("this Ergate worker was already started (state " + state + ")");
+            }
+            queue.checkCapacity(options.concurrency());
+            if (lifespan != null) {
+                try {
+                    lifespanHandle = lifespan.start(this);
+                } catch (Exception e) {
+                    state = State.STOPPED;
+                    stopped.countDown();
+                    throw new IllegalStateException("the lifespan's start failed, so the worker does not start: " + e, e);
+                }
+            }
+            atomicFinish = queue.atomicStepFinish(store).orElse(null);
+            AtomicInteger threadNumber = new AtomicInteger();
+            leaseScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "ergate-lease-keeper");
+                thread.setDaemon(true);
+                return thread;
+            });
+            for (int i = 0; i < options.concurrency(); i++) {
+                Thread worker = new Thread(this::workLoop, "ergate-worker-" + threadNumber.incrementAndGet());
+                workers.add(worker);
+            }
+            state = State.RUNNING;
+            workers.forEach(Thread::start);
+            LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
+                    runner.workflows().keySet(), atomicFinish != null);
+        }
+    }
+
+    /**
+     * Starts the worker and blocks until it has stopped: by {@link #close()} from another thread,
+     * or by SIGTERM/SIGINT when {@link ErgateOptions#handleSignals()} is on (a JVM shutdown hook
+     * drains the worker before the JVM exits). If the calling thread is interrupted, the worker is
+     * closed.
+     */
+    public void run() {
+        start();
+        Thread hook = null;
+        if (options.handleSignals()) {
+            hook = new Thread(this::close, "ergate-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        } finally {
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook is running or has run
+                }
+            }
+        }
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return true if the worker has stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return true between {@link #start()} and the beginning of {@link #close()} */
+    public boolean isRunning() {
+        synchronized (lock) {
+            return state == State.RUNNING;
+        }
+    }
+
+    /**
+     * Stops taking jobs, lets running steps finish within the drain timeout (writing their state),
+     * releases the deliveries of steps still running after it, then runs the lifespan's close.
+     * Returns when the worker has stopped. Idempotent; safe from any thread.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == State.NEW) {
+                state = State.STOPPED;
+                stopRequested.countDown();
+                stopped.countDown();
+                runner.close();
+                return;
+            }
+            if (state != State.RUNNING) {
+                // someone else is stopping it: wait for them
+                awaitQuietly();
+                return;
+            }
+            state = State.STOPPING;
+        }
+        LOG.info("Ergate worker stopping: draining {} running steps (up to {})", inFlight.size(), options.drainTimeout());
+        stopRequested.countDown();
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        joinAll(deadline);
+        if (workers.stream().anyMatch(Thread::isAlive)) {
+            for (InFlight flight : inFlight) {
+                flight.cutOff();
+            }
+            joinAll(System.nanoTime() + CUT_OFF_GRACE.toNanos());
+            for (Thread worker : workers) {
+                if (worker.isAlive()) {
+                    LOG.warn("Worker thread {} did not stop after being cut off; leaving it", worker.getName());
+                }
+            }
+        }
+        if (leaseScheduler != null) {
+            leaseScheduler.shutdownNow();
+        }
+        runner.close();
+        if (lifespanHandle != null) {
+            try {
+                lifespanHandle.close();
+            } catch (Exception e) {
+                LOG.warn("The lifespan's close failed", e);
+            }
+        }
+        synchronized (lock) {
+            state = State.STOPPED;
+        }
+        stopped.countDown();
+        LOG.info("Ergate worker stopped");
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void joinAll(long deadlineNanos) {
+        for (Thread worker : workers) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean stopping() {
+        return stopRequested.getCount() == 0;
+    }
+
+    // ------------------------------------------------------------------ the worker loop
+
+    private void workLoop() {
+        int failures = 0;
+        while (!stopping()) {
+            Optional<Delivery> taken;
+            try {
+                taken = queue.take(options.pollTimeout());
+                failures = 0;
+            } catch (InterruptedException e) {
+                if (stopping()) {
+                    break;
+                }
+                Thread.interrupted();
+                continue;
+            } catch (RuntimeException | Error e) {
+                failures++;
+                Duration wait = backend.backoff(failures);
+                boolean isTransient = e instanceof ErgateBackendException be && be.isTransient();
+                if (isTransient) {
+                    LOG.warn("Taking from the queue failed ({} in a row), retrying in {}: {}", failures, wait, e.toString());
+                } else {
+                    LOG.error("Taking from the queue failed ({} in a row), retrying in {}", failures, wait, e);
+                }
+                pause(wait);
+                continue;
+            }
+            if (taken.isEmpty()) {
+                continue;
+            }
+            Delivery delivery = taken.get();
+            if (stopping()) {
+                releaseQuietly(delivery, Duration.ZERO, "the worker is stopping");
+                break;
+            }
+            try {
+                handle(delivery);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
+                releaseQuietly(delivery, backend.backoff(1), "unexpected failure");
+            }
+        }
+    }
+
+    private void pause(Duration wait) {
+        try {
+            stopRequested.await(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(Delivery delivery) {
+        InFlight flight = new InFlight(delivery, Thread.currentThread());
+        inFlight.add(flight);
+        Duration lease = LeaseKeeper.remaining(delivery, options.clock());
+        try {
+            Job job = delivery.job();
+            if (job.status().isFinal()) {
+                LOG.debug("Job {} is already {}; acknowledging without running", job.id(), job.status());
+                if (flight.claimFinish()) {
+                    backend.run("ack of final job " + job.id(), delivery::ack);
+                }
+                return;
+            }
+            if (delivery.deliveryCount() > options.maxDeliveries()) {
+                poison(delivery, flight);
+                return;
+            }
+            StepResult result = cancelledInStore(job).orElse(null);
+            if (result == null) {
+                LeaseKeeper[] keeper = new LeaseKeeper[1];
+                try {
+                    result = runner.runStep(job, running -> {
+                        backend.run("state update (RUNNING) of job " + running.id(), () -> store.update(running));
+                        keeper[0] = LeaseKeeper.start(leaseScheduler(), delivery, lease);
+                    });
+                } finally {
+                    if (keeper[0] != null) {
+                        keeper[0].close();
+                    }
+                }
+            }
+            if (!flight.claimFinish()) {
+                LOG.warn("Step of job {} ended after the drain timeout; its delivery was released, its result dropped",
+                        job.id());
+                return;
+            }
+            finish(delivery, result);
+        } catch (BackendCalls.GaveUp e) {
+            LOG.error("Giving job {} back to the queue: {}", delivery.job().id(), e.getMessage(), e.getCause());
+            if (flight.claimFinish()) {
+                releaseQuietly(delivery, backend.backoff(2), "backend failure");
+            }
+        } finally {
+            inFlight.remove(flight);
+        }
+    }
+
+    private ScheduledExecutorService leaseScheduler() {
+        ScheduledExecutorService scheduler = leaseScheduler;
+        if (scheduler == null) {
+            throw new IllegalStateException("the worker is not started");
+        }
+        return scheduler;
+    }
+
+    private Optional<StepResult> cancelledInStore(Job job) {
+        JobId id = job.id();
+        if (!options.checkCancellation() || id == null || !(store instanceof JobStore jobStore)) {
+            return Optional.empty();
+        }
+        Optional<Job> stored = backend.call("lookup of job " + id, () -> jobStore.find(id));
+        if (stored.isPresent() && (stored.get().status() == JobStatus.CANCELLING
+                || stored.get().status() == JobStatus.CANCELLED)) {
+            LOG.info("Job {} was asked to be cancelled; not running it", id);
+            return Optional.of(runner.cancel(job));
+        }
+        return Optional.empty();
+    }
+
+    private void poison(Delivery delivery, InFlight flight) {
+        Job job = delivery.job();
+        String reason = "job " + job.id() + " of workflow '" + job.workflowName() + "' was delivered "
+                + delivery.deliveryCount() + " times, more than the limit of " + options.maxDeliveries()
+                + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
+        StepResult result = runner.fail(job, reason);
+        if (!flight.claimFinish()) {
+            return;
+        }
+        backend.run("state update (FAILED, poison) of job " + job.id(), () -> store.update(result.state().orElseThrow()));
+        backend.run("dead-lettering of job " + job.id(), () -> delivery.deadLetter(reason));
+    }
+
+    private void finish(Delivery delivery, StepResult result) {
+        Optional<Job> state = result.state();
+        if (state.isEmpty()) {
+            backend.run("ack of job " + delivery.job().id(), delivery::ack);
+            return;
+        }
+        Job newState = state.get();
+        Job next = result.next().orElse(null);
+        AtomicStepFinish atomic = atomicFinish;
+        try {
+            if (atomic != null) {
+                backend.run("atomic finish of job " + newState.id(), () -> atomic.finish(delivery, newState, next));
+            } else {
+                backend.run("state update (" + newState.status() + ") of job " + newState.id(), () -> store.update(newState));
+                if (next != null) {
+                    backend.run("put of job " + next.id(), () -> queue.put(next));
+                }
+                backend.run("ack of job " + newState.id(), delivery::ack);
+            }
+        } catch (BackendCalls.GaveUp e) {
+            if (e.getCause() instanceof JobTooLargeException tooLarge) {
+                failTooLarge(delivery, newState, tooLarge);
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private void failTooLarge(Delivery delivery, Job state, JobTooLargeException tooLarge) {
+        LOG.error("Job {} can't be put back on the queue: {}", state.id(), tooLarge.getMessage());
+        Job failed = state.toBuilder().status(JobStatus.FAILED).exceptionTraceback(JobRunner.traceback(tooLarge)).build();
+        backend.run("state update (FAILED, too large) of job " + state.id(), () -> store.update(failed));
+        backend.run("ack of job " + state.id(), delivery::ack);
+    }
+
+    private void releaseQuietly(Delivery delivery, Duration delay, String why) {
+        try {
+            delivery.release(delay);
+        } catch (RuntimeException e) {
+            LOG.warn("Releasing job {} ({}) failed; it comes back when its lease runs out: {}", delivery.job().id(), why,
+                    e.toString());
+        }
+    }
+
+    /** One delivery being worked on; whoever claims it first (the worker or the drain cut-off) settles it. */
+    private final class InFlight {
+        private final Delivery delivery;
+        private final Thread thread;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        InFlight(Delivery delivery, Thread thread) {
+            this.delivery = delivery;
+            this.thread = thread;
+        }
+
+        boolean claimFinish() {
+            return settled.compareAndSet(false, true);
+        }
+
+        void cutOff() {
+            if (settled.compareAndSet(false, true)) {
+                LOG.warn("Step of job {} did not finish within the drain timeout; releasing it back to the queue",
+                        delivery.job().id());
+                releaseQuietly(delivery, Duration.ZERO, "cut off by the drain timeout");
+                thread.interrupt();
+            }
+        }
+    }
+
+    /** Configures an {@link Ergate} worker. Not thread-safe. */
+    public static final class Builder {
+        private final JobQueue queue;
+        private final StateStore store;
+        private ErgateOptions options = ErgateOptions.defaults();
+        private Dependencies dependencies = Dependencies.none();
+        private @Nullable ObjectMapper objectMapper;
+        private final List<ErgateListener> listeners = new ArrayList<>();
+        private final List<HookRegistration<?>> hooks = new ArrayList<>();
+        private @Nullable Lifespan lifespan;
+        private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+
+        private Builder(JobQueue queue, StateStore store) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** @param options how the worker runs @return this builder */
+        public Builder options(ErgateOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** @param dependencies dependencies shared by all workflows @return this builder */
+        public Builder dependencies(Dependencies dependencies) {
+            this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
+            return this;
+        }
+
+        /**
+         * @param mapper converts JSON values to step parameter types and back; {@code null} for
+         *     {@link JobRunner#defaultObjectMapper()}. Never enable default typing on it.
+         * @return this builder
+         */
+        public Builder objectMapper(@Nullable ObjectMapper mapper) {
+            this.objectMapper = mapper;
+            return this;
+        }
+
+        /** @param listener hears step starts, ends and job failures @return this builder */
+        public Builder listener(ErgateListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param type the exception type (subtypes included)
+         * @param hook called when a step throws it, unless a hook for a more specific type matches
+         * @param <E> the exception type
+         * @return this builder
+         */
+        public <E extends Throwable> Builder exceptionHook(Class<E> type, ExceptionHook<? super E> hook) {
+            hooks.add(new HookRegistration<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(hook, "hook")));
+            return this;
+        }
+
+        /** @param lifespan wraps the worker's run @return this builder */
+        public Builder lifespan(@Nullable Lifespan lifespan) {
+            this.lifespan = lifespan;
+            return this;
+        }
+
+        /** @param random numbers in [0, 1) for retry jitter @return this builder */
+        public Builder random(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** @return the worker, not started */
+        public Ergate build() {
+            return new Ergate(this);
+        }
+    }
+
+    private record HookRegistration<E extends Throwable>(Class<E> type, ExceptionHook<? super E> hook) {
+        void addTo(JobRunner.Builder builder) {
+            builder.exceptionHook(type, hook);
+        }
+    }
+}

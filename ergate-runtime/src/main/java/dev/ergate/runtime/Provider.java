@@ -1,0 +1,93 @@
+package dev.ergate.runtime;
+
+import java.lang.reflect.Type;
+import java.util.List;
+
+/** How one dependency is obtained. Thread-safe. */
+abstract class Provider {
+
+    private final Type type;
+
+    Provider(Type type) {
+        this.type = type;
+    }
+
+    /** @return the type it provides, its key */
+    final Type type() {
+        return type;
+    }
+
+    /** @return the dependency types it needs, known before it runs (for cycle checks) */
+    abstract List<Type> requires();
+
+    /** @return its parameters (for validation); empty for lambda providers */
+    List<ParamSpec> params() {
+        return List.of();
+    }
+
+    /** @return true when each step execution gets its own instance, closed after the step */
+    abstract boolean perStep();
+
+    /** @return a short description for messages */
+    abstract String describe();
+
+    abstract Object provide(StepScope scope) throws Exception;
+
+    static final class Singleton extends Provider {
+        private final Object instance;
+
+        Singleton(Type type, Object instance) {
+            super(type);
+            this.instance = instance;
+        }
+
+        @Override
+        List<Type> requires() {
+            return List.of();
+        }
+
+        @Override
+        boolean perStep() {
+            return false;
+        }
+
+        @Override
+        String describe() {
+            return "singleton " + type().getTypeName();
+        }
+
+        @Override
+        Object provide(StepScope scope) {
+            return instance;
+        }
+    }
+
+    static final class Factory extends Provider {
+        private final DependencyFactory<?> factory;
+
+        Factory(Type type, DependencyFactory<?> factory) {
+            super(type);
+            this.factory = factory;
+        }
+
+        @Override
+        List<Type> requires() {
+            return List.of();
+        }
+
+        @Override
+        boolean perStep() {
+            return true;
+        }
+
+        @Override
+        String describe() {
+            return "factory of " + type().getTypeName();
+        }
+
+        @Override
+        Object provide(StepScope scope) throws Exception {
+            return factory.create(scope);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ergate.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ergate.Job;
+import java.lang.reflect.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One step execution: supplies arguments, creates dependencies at most once each, and closes the
+ * per-step ones in reverse order. Used by one thread at a time.
+ */
+final class StepScope implements StepContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StepScope.class);
+
+    private final ValueConverter converter;
+    private final Workflow workflow;
+    private final StepDefinition step;
+    private final Job job;
+    private final int attempt;
+    private final Dependencies appDependencies;
+    private final Map<Type, Object> created = new HashMap<>();
+    private final LinkedHashSet<Type> creating = new LinkedHashSet<>();
+    private final Deque<Object> toClose = new ArrayDeque<>();
+
+    StepScope(ValueConverter converter, Workflow workflow, StepDefinition step, Job job, int attempt,
+            Dependencies appDependencies) {
+        this.converter = converter;
+        this.workflow = workflow;
+        this.step = step;
+        this.job = job;
+        this.attempt = attempt;
+        this.appDependencies = appDependencies;
+    }
+
+    @Override
+    public Job job() {
+        return job;
+    }
+
+    @Override
+    public String workflowName() {
+        return workflow.name();
+    }
+
+    @Override
+    public String stepName() {
+        return step.name;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public <T> @Nullable T userContext(Class<T> type) {
+        @SuppressWarnings("unchecked")
+        T value = (T) convert(job.userContext(), type, "user context");
+        return value;
+    }
+
+    @Override
+    public <T> @Nullable T userContext(TypeRef<T> type) {
+        @SuppressWarnings("unchecked")
+        T value = (T) convert(job.userContext(), type.type(), "user context");
+        return value;
+    }
+
+    @Override
+    public <T> T dependency(Class<T> type) {
+        @SuppressWarnings("unchecked")
+        T value = (T) dependency((Type) type);
+        return value;
+    }
+
+    @Override
+    public <T> T dependency(TypeRef<T> type) {
+        @SuppressWarnings("unchecked")
+        T value = (T) dependency(type.type());
+        return value;
+    }
+
+    /** @return the step's input JSON: the initial input for the first step, else the last return value */
+    JsonNode inputNode() {
+        return job.stepsCompleted() == 0 ? job.initialInputValue() : job.lastReturnValue();
+    }
+
+    @Nullable Object input(Type type, String what) {
+        return convert(inputNode(), type, what);
+    }
+
+    /** @return the value for one declared parameter */
+    @Nullable Object argument(ParamSpec spec) {
+        return switch (spec.kind()) {
+            case INPUT -> convert(inputNode(), spec.type(), spec.describe());
+            case USER_CONTEXT -> convert(job.userContext(), spec.type(), spec.describe());
+            case JOB -> job;
+            case CONTEXT -> this;
+            case DEPENDENCY -> dependency(spec.type());
+        };
+    }
+
+    private @Nullable Object convert(JsonNode value, Type type, String what) {
+        try {
+            return converter.fromJson(value, type);
+        } catch (IllegalArgumentException e) {
+            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name() + "': "
+                    + what + " expects " + type.getTypeName() + " but got " + ValueConverter.show(value)
+                    + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    Object dependency(Type type) {
+        Object existing = created.get(type);
+        if (existing != null) {
+            return existing;
+        }
+        Provider provider = lookup(type).orElseThrow(() -> new StepArgumentException("step '" + step.name
+                + "' of workflow '" + workflow.name() + "' needs a dependency of type " + type.getTypeName()
+                + ", but none is registered (add it to the workflow's or the app's Dependencies)", null));
+        if (!creating.add(type)) {
+            List<String> cycle = new ArrayList<>();
+            creating.forEach(t -> cycle.add(t.getTypeName()));
+            cycle.add(type.getTypeName());
+            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name()
+                    + "': dependencies form a cycle: " + String.join(" -> ", cycle), null);
+        }
+        Object instance;
+        try {
+            instance = provider.provide(this);
+        } catch (StepArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name()
+                    + "': the " + provider.describe() + " failed: " + e, e, true);
+        } finally {
+            creating.remove(type);
+        }
+        if (instance == null) {
+            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name()
+                    + "': the " + provider.describe() + " returned null", null);
+        }
+        created.put(type, instance);
+        if (provider.perStep() && instance instanceof AutoCloseable) {
+            toClose.push(instance);
+        }
+        return instance;
+    }
+
+    private Optional<Provider> lookup(Type type) {
+        Optional<Provider> own = workflow.dependencies().provider(type);
+        return own.isPresent() ? own : appDependencies.provider(type);
+    }
+
+    /**
+     * Closes per-step dependencies, newest first. A close failure is logged, and added to the
+     * step's own failure when there is one.
+     */
+    void closeAll(@Nullable Throwable stepFailure) {
+        while (!toClose.isEmpty()) {
+            Object instance = toClose.pop();
+            try {
+                ((AutoCloseable) instance).close();
+            } catch (Exception e) {
+                if (stepFailure != null) {
+                    stepFailure.addSuppressed(e);
+                }
+                LOG.warn("Closing dependency {} after step '{}' of workflow '{}' failed", instance.getClass().getName(),
+                        step.name, workflow.name(), e);
+            }
+        }
+    }
+}

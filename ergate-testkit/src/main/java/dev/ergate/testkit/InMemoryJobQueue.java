@@ -1,0 +1,517 @@
+package dev.ergate.testkit;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link JobQueue} in memory that behaves like the real backends: jobs travel as encoded JSON
+ * (so a delivered job is a fresh copy and every field goes through {@link JobCodec}), a job is
+ * not delivered before its {@code requested_start_time}, a taken job is leased and invisible to
+ * other takers until it is acked, released, dead-lettered or its lease runs out (then it is
+ * delivered again, like an SQS visibility timeout), and a message that can't be decoded is moved
+ * to the {@linkplain #deadLetters() dead letters} instead of being handed out.
+ *
+ * <p>Visibility (delays, leases) follows the injected {@link Clock}; with a {@link ManualClock}
+ * a test moves time forward without sleeping, and takers blocked in {@link #take} re-check when
+ * it moves. The {@code maxWait} of {@link #take} is real time, because a take blocks a thread.
+ * Waiting takers sleep on a condition: they never busy-poll.
+ *
+ * <pre>{@code
+ * ManualClock clock = ManualClock.create();
+ * InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(Duration.ofSeconds(30)).build();
+ * }</pre>
+ *
+ * <p>Thread-safe: any number of threads may put and take at once.
+ */
+public final class InMemoryJobQueue implements JobQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryJobQueue.class);
+    private static final int SHOWN_TEXT_CHARS = 200;
+
+    private final Clock clock;
+    private final Duration leaseTime;
+    private final OptionalLong maxMessageBytes;
+    private final JobCodec codec;
+    private final @Nullable Runnable clockSubscription;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Every message not yet acked, by id. */
+    private final Map<Long, Message> messages = new HashMap<>();
+    /** The same messages, by the time they become visible (ready or delayed: now or earlier; leased: lease end). */
+    private final TreeSet<Message> byVisibleAt = new TreeSet<>(
+            Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id));
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private long lastMessageId;
+    private long lastLeaseId;
+    private boolean closed;
+
+    private InMemoryJobQueue(Builder builder) {
+        this.clock = builder.clock;
+        this.leaseTime = builder.leaseTime;
+        this.maxMessageBytes = builder.maxMessageBytes;
+        this.codec = builder.codec;
+        this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
+    }
+
+    /** @return a queue on the system clock (UTC) with a 30 second lease and no size limit */
+    public static InMemoryJobQueue create() {
+        return builder().build();
+    }
+
+    /** @return a builder, starting from {@link #create()}'s settings */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return how long a taken job stays leased unless extended */
+    public Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /** @return the largest encoded job {@link #put} accepts, or empty for no limit */
+    public OptionalLong maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /**
+     * @throws JobTooLargeException if the encoded job is over {@link #maxMessageBytes()}
+     * @throws ErgateBackendException if the queue is closed
+     */
+    @Override
+    public void put(Job job) {
+        Objects.requireNonNull(job, "job");
+        byte[] body = codec.encode(job);
+        if (maxMessageBytes.isPresent() && body.length > maxMessageBytes.getAsLong()) {
+            throw new JobTooLargeException(job.id(), job.workflowName(), body.length, maxMessageBytes.getAsLong());
+        }
+        Instant notBefore = job.requestedStartTime();
+        lock.lock();
+        try {
+            ensureOpen("put");
+            Instant now = clock.instant();
+            add(body, notBefore != null && notBefore.isAfter(now) ? notBefore : now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds raw bytes as a message, as a broken or foreign producer would: they are decoded only
+     * when taken, and moved to the dead letters then if they are not a job. For tests of what a
+     * worker does with bad messages.
+     *
+     * @param message the message's bytes, normally a job's JSON in UTF-8
+     * @throws ErgateBackendException if the queue is closed
+     */
+    public void putRaw(byte[] message) {
+        Objects.requireNonNull(message, "message");
+        byte[] body = message.clone();
+        lock.lock();
+        try {
+            ensureOpen("putRaw");
+            add(body, clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void add(byte[] body, Instant visibleAt) {
+        Message message = new Message(++lastMessageId, body, visibleAt);
+        messages.put(message.id, message);
+        byVisibleAt.add(message);
+        changed.signalAll();
+    }
+
+    /**
+     * Takes the first job that is visible now (ready or delayed-and-due, or whose lease ran out),
+     * oldest visibility first, and leases it for {@link #leaseTime()}. Messages that can't be
+     * decoded are moved to the dead letters on the way.
+     *
+     * @param maxWait the longest time to block, in real time
+     * @throws ErgateBackendException if the queue is closed
+     */
+    @Override
+    public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        }
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                ensureOpen("take");
+                Instant now = clock.instant();
+                Optional<Delivery> delivery = leaseFirstVisible(now);
+                if (delivery.isPresent()) {
+                    return delivery;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Optional.empty();
+                }
+                long wait = remaining;
+                if (!byVisibleAt.isEmpty()) {
+                    long untilVisible = saturatedNanos(Duration.between(now, byVisibleAt.first().visibleAt));
+                    wait = Math.min(wait, Math.max(untilVisible, TimeUnit.MILLISECONDS.toNanos(1)));
+                }
+                changed.awaitNanos(wait);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<Delivery> leaseFirstVisible(Instant now) {
+        while (!byVisibleAt.isEmpty() && !byVisibleAt.first().visibleAt.isAfter(now)) {
+            Message message = byVisibleAt.pollFirst();
+            Job job;
+            try {
+                job = codec.decode(message.body);
+            } catch (JobFormatException e) {
+                messages.remove(message.id);
+                String text = message.text();
+                deadLetters.add(new DeadLetter(text, "not a job: " + e.getMessage(), now));
+                LOG.warn("in-memory queue: message {} is not a job ({}), moved to the dead letters: {}",
+                        message.id, e.getMessage(), shorten(text));
+                continue;
+            }
+            message.deliveries++;
+            message.leaseId = ++lastLeaseId;
+            message.visibleAt = now.plus(leaseTime);
+            byVisibleAt.add(message);
+            return Optional.of(new InMemoryDelivery(message.id, message.leaseId, job, message.deliveries,
+                    message.visibleAt));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Wakes blocked takers so they look at the clock again. Called automatically when a {@link
+     * ManualClock} given to the builder moves; call it after moving any other fake clock.
+     */
+    public void wakeTakers() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many messages are on the queue: ready, delayed and leased (not the dead letters) */
+    public int size() {
+        lock.lock();
+        try {
+            return messages.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return the jobs on the queue (ready, delayed and leased), in the order they become
+     *     visible; messages that are not jobs are left out
+     */
+    public List<Job> jobs() {
+        lock.lock();
+        try {
+            List<Job> jobs = new ArrayList<>(byVisibleAt.size());
+            for (Message message : byVisibleAt) {
+                try {
+                    jobs.add(codec.decode(message.body));
+                } catch (JobFormatException e) {
+                    // not a job: it will be dead-lettered when taken
+                }
+            }
+            return jobs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the messages given up on so far, oldest first (a copy) */
+    public List<DeadLetter> deadLetters() {
+        lock.lock();
+        try {
+            return List.copyOf(deadLetters);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the queue: later puts and takes fail, blocked takers wake up and fail. Idempotent.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (clockSubscription != null) {
+            clockSubscription.run();
+        }
+    }
+
+    private void ensureOpen(String operation) {
+        if (closed) {
+            throw new ErgateBackendException("in-memory queue: " + operation + " after close()", null, false);
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= SHOWN_TEXT_CHARS ? text : text.substring(0, SHOWN_TEXT_CHARS) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryJobQueue[leaseTime=" + leaseTime + ", size=" + size() + "]";
+    }
+
+    /** One message; guarded by the queue's lock. */
+    private static final class Message {
+        final long id;
+        final byte[] body;
+        Instant visibleAt;
+        int deliveries;
+        /** The current lease, 0 when not leased. */
+        long leaseId;
+
+        Message(long id, byte[] body, Instant visibleAt) {
+            this.id = id;
+            this.body = body;
+            this.visibleAt = visibleAt;
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A lease on one message; ending methods only act while the lease is the message's current one. */
+    private final class InMemoryDelivery implements Delivery {
+        private final long messageId;
+        private final long leaseId;
+        private final Job job;
+        private final int deliveryCount;
+        private volatile Instant leaseExpiresAt;
+
+        InMemoryDelivery(long messageId, long leaseId, Job job, int deliveryCount, Instant leaseExpiresAt) {
+            this.messageId = messageId;
+            this.leaseId = leaseId;
+            this.job = job;
+            this.deliveryCount = deliveryCount;
+            this.leaseExpiresAt = leaseExpiresAt;
+        }
+
+        @Override
+        public Job job() {
+            return job;
+        }
+
+        @Override
+        public int deliveryCount() {
+            return deliveryCount;
+        }
+
+        @Override
+        public Instant leaseExpiresAt() {
+            return leaseExpiresAt;
+        }
+
+        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
+        @Override
+        public void ack() {
+            lock.lock();
+            try {
+                Message message = current("ack");
+                if (message != null) {
+                    messages.remove(messageId);
+                    byVisibleAt.remove(message);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
+        @Override
+        public void release(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("release delay must not be negative, got " + delay);
+            }
+            lock.lock();
+            try {
+                Message message = current("release");
+                if (message != null) {
+                    byVisibleAt.remove(message);
+                    message.leaseId = 0;
+                    message.visibleAt = clock.instant().plus(delay);
+                    byVisibleAt.add(message);
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * @throws ErgateBackendException (not transient) if another taker has the job now, or the
+         *     delivery already ended
+         */
+        @Override
+        public void extend(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("lease extension must not be negative, got " + duration);
+            }
+            lock.lock();
+            try {
+                Message message = current("extend");
+                if (message == null) {
+                    throw new ErgateBackendException("in-memory queue: can't extend the lease of job " + job.id()
+                            + ": the lease was lost or the delivery already ended", null, false);
+                }
+                byVisibleAt.remove(message);
+                message.visibleAt = clock.instant().plus(duration);
+                byVisibleAt.add(message);
+                leaseExpiresAt = message.visibleAt;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
+        @Override
+        public void deadLetter(String reason) {
+            Objects.requireNonNull(reason, "reason");
+            lock.lock();
+            try {
+                Message message = current("deadLetter");
+                if (message != null) {
+                    messages.remove(messageId);
+                    byVisibleAt.remove(message);
+                    deadLetters.add(new DeadLetter(message.text(), reason, clock.instant()));
+                    LOG.warn("in-memory queue: job {} dead-lettered: {}", job.id(), reason);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** @return the message if this delivery still holds its lease, else null (logged) */
+        private @Nullable Message current(String operation) {
+            Message message = messages.get(messageId);
+            if (message == null || message.leaseId != leaseId) {
+                LOG.debug("in-memory queue: {} of job {} ignored: its lease was lost or already ended",
+                        operation, job.id());
+                return null;
+            }
+            return message;
+        }
+
+        @Override
+        public String toString() {
+            return "InMemoryDelivery[job=" + job.id() + ", deliveryCount=" + deliveryCount
+                    + ", leaseExpiresAt=" + leaseExpiresAt + "]";
+        }
+    }
+
+    /**
+     * Configures an {@link InMemoryJobQueue}; {@link #build()} checks the settings. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Duration leaseTime = Duration.ofSeconds(30);
+        private OptionalLong maxMessageBytes = OptionalLong.empty();
+        private JobCodec codec = JobCodec.standard();
+
+        private Builder() {
+        }
+
+        /** @param clock the clock for delays and leases; system UTC by default */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param leaseTime how long a taken job stays leased; positive; 30 seconds by default */
+        public Builder leaseTime(Duration leaseTime) {
+            this.leaseTime = Objects.requireNonNull(leaseTime, "leaseTime");
+            return this;
+        }
+
+        /**
+         * @param maxMessageBytes the largest encoded job {@code put} accepts, like a real
+         *     backend's limit (SQS: 256 KiB); positive
+         */
+        public Builder maxMessageBytes(long maxMessageBytes) {
+            this.maxMessageBytes = OptionalLong.of(maxMessageBytes);
+            return this;
+        }
+
+        /** @param codec how jobs are written and read; {@link JobCodec#standard()} by default */
+        public Builder codec(JobCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * @return the queue
+         * @throws IllegalArgumentException naming the setting, if the lease time or size limit
+         *     is not positive
+         */
+        public InMemoryJobQueue build() {
+            if (leaseTime.isZero() || leaseTime.isNegative()) {
+                throw new IllegalArgumentException("leaseTime must be positive, got " + leaseTime);
+            }
+            if (maxMessageBytes.isPresent() && maxMessageBytes.getAsLong() <= 0) {
+                throw new IllegalArgumentException(
+                        "maxMessageBytes must be positive, got " + maxMessageBytes.getAsLong());
+            }
+            return new InMemoryJobQueue(this);
+        }
+    }
+}

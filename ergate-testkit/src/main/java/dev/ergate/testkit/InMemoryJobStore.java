@@ -1,0 +1,357 @@
+package dev.ergate.testkit;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobSource;
+import dev.ergate.spi.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link JobStore} in memory that remembers every state it was given, in order, so a test can
+ * assert the whole history of a job ({@link #history(JobId)}) as well as its last state.
+ *
+ * <p>It follows the {@code JobStore} contract: updates are last-writer-wins per job id; a stored
+ * CANCELLING status is kept when the incoming job is not final; {@link #list(JobQuery)} pages in
+ * the order jobs were first stored, with a cursor that is the position of the page's last job,
+ * so walking the pages never returns a job twice, even while jobs are added. It is also a
+ * {@link JobSource} for the publisher: SCHEDULED and PENDING jobs whose {@code
+ * requested_start_time} has passed are due; a claim that is not reported back is offered again
+ * after the {@linkplain Builder#claimTimeout(Duration) claim timeout}.
+ *
+ * <p>Thread-safe: every method may be called from any thread; each is atomic.
+ */
+public final class InMemoryJobStore implements JobStore, JobSource {
+
+    private static final Comparator<Entry> DUE_ORDER = Comparator
+            .comparing((Entry e) -> dueTime(e.job))
+            .thenComparingLong(e -> e.position);
+
+    private final Clock clock;
+    private final Duration claimTimeout;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<JobId, Entry> byId = new HashMap<>();
+    private final TreeMap<Long, Entry> byPosition = new TreeMap<>();
+    private final List<Job> updates = new ArrayList<>();
+    private long lastPosition;
+
+    private InMemoryJobStore(Builder builder) {
+        this.clock = builder.clock;
+        this.claimTimeout = builder.claimTimeout;
+    }
+
+    /** @return an empty store on the system clock (UTC), with a 5 minute claim timeout */
+    public static InMemoryJobStore create() {
+        return builder().build();
+    }
+
+    /** @return a builder, starting from {@link #create()}'s settings */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Stores the job's state, replacing what was stored for its id, and appends it to the
+     * history. When the stored job is CANCELLING and {@code job} is not final, the stored and
+     * recorded state is {@code job} with status CANCELLING.
+     *
+     * @throws IllegalArgumentException if the job has no id
+     */
+    @Override
+    public void update(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("in-memory store: job of workflow '" + job.workflowName()
+                    + "' has no id; the runtime assigns one before the first update");
+        }
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry == null) {
+                entry = new Entry(++lastPosition, job);
+                byId.put(id, entry);
+                byPosition.put(entry.position, entry);
+            } else if (entry.job.status() == JobStatus.CANCELLING && !job.status().isFinal()) {
+                entry.job = job.toBuilder().status(JobStatus.CANCELLING).build();
+            } else {
+                entry.job = job;
+            }
+            updates.add(entry.job);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Job> find(JobId id) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            return entry == null ? Optional.empty() : Optional.of(entry.job);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException if the query's cursor did not come from this store
+     */
+    @Override
+    public JobPage list(JobQuery query) {
+        Objects.requireNonNull(query, "query");
+        long after = parseCursor(query.cursor());
+        lock.lock();
+        try {
+            List<Job> page = new ArrayList<>(Math.min(query.pageSize(), byPosition.size()));
+            long lastOnPage = after;
+            for (Entry entry : byPosition.tailMap(after, false).values()) {
+                if (!matches(entry.job, query)) {
+                    continue;
+                }
+                if (page.size() == query.pageSize()) {
+                    return new JobPage(page, Long.toString(lastOnPage));
+                }
+                page.add(entry.job);
+                lastOnPage = entry.position;
+            }
+            return new JobPage(page, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean matches(Job job, JobQuery query) {
+        return (query.status() == null || job.status() == query.status())
+                && (query.workflowName() == null || job.workflowName().equals(query.workflowName()));
+    }
+
+    private static long parseCursor(@Nullable String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        try {
+            long position = Long.parseLong(cursor);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("in-memory store: '" + cursor + "' is not a cursor of this store");
+    }
+
+    @Override
+    public boolean requestCancel(JobId id) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry == null || entry.job.status().isFinal()) {
+                return false;
+            }
+            if (entry.job.status() != JobStatus.CANCELLING) {
+                entry.job = entry.job.toBuilder().status(JobStatus.CANCELLING).build();
+                updates.add(entry.job);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return every state of the job this store recorded, oldest first (empty for an unknown id)
+     */
+    public List<Job> history(JobId id) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            List<Job> history = new ArrayList<>();
+            for (Job job : updates) {
+                if (id.equals(job.id())) {
+                    history.add(job);
+                }
+            }
+            return history;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every state recorded, of every job, oldest first (a copy) */
+    public List<Job> updates() {
+        lock.lock();
+        try {
+            return List.copyOf(updates);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the last state of every job, in the order jobs were first stored (a copy) */
+    public List<Job> jobs() {
+        lock.lock();
+        try {
+            List<Job> jobs = new ArrayList<>(byPosition.size());
+            for (Entry entry : byPosition.values()) {
+                jobs.add(entry.job);
+            }
+            return jobs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many jobs the store holds */
+    public int size() {
+        lock.lock();
+        try {
+            return byId.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- JobSource
+
+    /**
+     * Claims SCHEDULED and PENDING jobs whose {@code requested_start_time} is at or before
+     * {@code now} (or absent) and that nobody else holds a live claim on; earliest due first.
+     */
+    @Override
+    public List<Job> claimDue(Instant now, int max) {
+        Objects.requireNonNull(now, "now");
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        lock.lock();
+        try {
+            Instant claimedSince = clock.instant().minus(claimTimeout);
+            List<Entry> due = new ArrayList<>();
+            for (Entry entry : byPosition.values()) {
+                JobStatus status = entry.job.status();
+                boolean waiting = status == JobStatus.SCHEDULED || status == JobStatus.PENDING;
+                boolean claimed = entry.claimedAt != null && entry.claimedAt.isAfter(claimedSince);
+                if (waiting && !claimed && !dueTime(entry.job).isAfter(now)) {
+                    due.add(entry);
+                }
+            }
+            due.sort(DUE_ORDER);
+            List<Job> claimedJobs = new ArrayList<>(Math.min(max, due.size()));
+            Instant claimTime = clock.instant();
+            for (Entry entry : due.subList(0, Math.min(max, due.size()))) {
+                entry.claimedAt = claimTime;
+                claimedJobs.add(entry.job);
+            }
+            return claimedJobs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the job as given (normally QUEUED), following {@link #update}, and drops its claim. */
+    @Override
+    public void published(Job queued) {
+        update(queued);
+        dropClaim(queued);
+    }
+
+    /** Drops the job's claim, so {@link #claimDue} offers it again. */
+    @Override
+    public void publishFailed(Job job, Exception failure) {
+        dropClaim(job);
+    }
+
+    private void dropClaim(Job job) {
+        JobId id = job.id();
+        if (id == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry != null) {
+                entry.claimedAt = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Instant dueTime(Job job) {
+        Instant time = job.requestedStartTime();
+        return time == null ? Instant.MIN : time;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryJobStore[jobs=" + size() + "]";
+    }
+
+    /** One job; guarded by the store's lock. */
+    private static final class Entry {
+        final long position;
+        Job job;
+        @Nullable Instant claimedAt;
+
+        Entry(long position, Job job) {
+            this.position = position;
+            this.job = job;
+        }
+    }
+
+    /**
+     * Configures an {@link InMemoryJobStore}; {@link #build()} checks the settings. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Duration claimTimeout = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** @param clock the clock that times publisher claims; system UTC by default */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param claimTimeout how long a job claimed by {@link #claimDue} and not reported back
+         *     stays hidden from other claims; positive; 5 minutes by default
+         */
+        public Builder claimTimeout(Duration claimTimeout) {
+            this.claimTimeout = Objects.requireNonNull(claimTimeout, "claimTimeout");
+            return this;
+        }
+
+        /**
+         * @return the store, empty
+         * @throws IllegalArgumentException if the claim timeout is not positive
+         */
+        public InMemoryJobStore build() {
+            if (claimTimeout.isZero() || claimTimeout.isNegative()) {
+                throw new IllegalArgumentException("claimTimeout must be positive, got " + claimTimeout);
+            }
+            return new InMemoryJobStore(this);
+        }
+    }
+}

@@ -1,0 +1,773 @@
+package dev.ergate.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobId;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobTooLargeException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link JobQueue} must pass (see the {@code JobQueue} and {@link Delivery}
+ * javadoc). An adapter's test extends this class and supplies a new, empty queue per test:
+ *
+ * <pre>{@code
+ * class RedisJobQueueTest extends JobQueueContract {
+ *     @Override
+ *     protected JobQueue newQueue(Duration leaseTime) {
+ *         return RedisJobQueue.builder(redis).queueName("test-" + UUID.randomUUID()).leaseTime(leaseTime).build();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The tests use real time with deadlines and never sleep to wait for something. Lease and
+ * delay times are whole seconds (2 s for the short ones), so backends with second resolution
+ * (SQS) can pass; allowances for slow backends come from {@link #timingSlack()}. The whole suite
+ * takes about half a minute.
+ *
+ * <p>Optional hooks switch on the tests of optional behaviour; a test whose hook is not
+ * overridden is skipped, not passed: {@link #putRaw} (undecodable messages), {@link
+ * #deadLetters} (what the dead-letter place holds), {@link #maxMessageBytes()} (the size limit).
+ *
+ * <p>Not thread-safe: JUnit runs one test of an instance at a time.
+ */
+@DisplayName("JobQueue contract")
+public abstract class JobQueueContract {
+
+    /** The lease for tests that must never see a lease run out. */
+    protected static final Duration LONG_LEASE = Duration.ofSeconds(60);
+    /** The lease for tests that wait for a lease to run out. */
+    protected static final Duration SHORT_LEASE = Duration.ofSeconds(2);
+    /** The delay of the delayed-delivery tests. */
+    protected static final Duration DELAY = Duration.ofSeconds(2);
+    /** How much earlier than due a delivery may come (clock granularity between client and server). */
+    protected static final Duration EARLY_TOLERANCE = Duration.ofMillis(250);
+    /** How long after it is due a delayed or expired job may take to show up, before the slack. */
+    protected static final Duration DUE_LATENESS = Duration.ofSeconds(5);
+
+    private static final Duration MAX_SINGLE_TAKE = Duration.ofSeconds(5);
+    private static final JobCodec CODEC = JobCodec.standard();
+
+    private final List<JobQueue> opened = new ArrayList<>();
+
+    /**
+     * Creates the queue under test.
+     *
+     * @param leaseTime how long a taken job stays leased before it is delivered again
+     * @return a new, empty queue, isolated from every other test's; the suite closes it after
+     *     the test
+     * @throws Exception if the backend can't be set up
+     */
+    protected abstract JobQueue newQueue(Duration leaseTime) throws Exception;
+
+    /**
+     * Pushes raw bytes straight into the queue's ready structure, as a broken producer would,
+     * bypassing {@link JobQueue#put}. Override to run the undecodable-message tests.
+     *
+     * @param queue a queue from {@link #newQueue}
+     * @param message the bytes to push
+     * @return true if pushed; false (the default) if not supported, which skips those tests
+     * @throws Exception if the backend fails
+     */
+    protected boolean putRaw(JobQueue queue, byte[] message) throws Exception {
+        return false;
+    }
+
+    /**
+     * Reads the queue's dead-letter place. Override to check what ends up there.
+     *
+     * @param queue a queue from {@link #newQueue}
+     * @return the raw texts of the dead-lettered messages
+     * @throws UnsupportedOperationException (the default) if not supported, which skips those
+     *     checks
+     * @throws Exception if the backend fails
+     */
+    protected List<String> deadLetters(JobQueue queue) throws Exception {
+        throw new UnsupportedOperationException("deadLetters(queue) is not overridden");
+    }
+
+    /**
+     * @return the largest job, as {@link JobCodec#standard()} JSON bytes, that the queue's
+     *     {@code put} accepts; empty (the default) when it has no limit, which skips the
+     *     oversize test and puts a 1 MiB value instead
+     */
+    protected OptionalLong maxMessageBytes() {
+        return OptionalLong.empty();
+    }
+
+    /** @return extra time allowed on every timing assertion, for slow backends; 500 ms by default */
+    protected Duration timingSlack() {
+        return Duration.ofMillis(500);
+    }
+
+    /**
+     * @param leaseTime the lease time
+     * @return a new queue that the suite closes after the test
+     * @throws Exception if the backend can't be set up
+     */
+    protected final JobQueue queue(Duration leaseTime) throws Exception {
+        JobQueue queue = newQueue(leaseTime);
+        opened.add(queue);
+        return queue;
+    }
+
+    @AfterEach
+    void closeQueues() throws Exception {
+        Exception failure = null;
+        for (JobQueue queue : opened) {
+            try {
+                queue.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        opened.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Takes repeatedly, each take at most 5 s, until a job comes or {@code budget} runs out. */
+    private static Optional<Delivery> takeWithin(JobQueue queue, Duration budget) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return Optional.empty();
+            }
+            Duration wait = Duration.ofNanos(Math.min(remaining, MAX_SINGLE_TAKE.toNanos()));
+            Optional<Delivery> delivery = queue.take(wait);
+            if (delivery.isPresent()) {
+                return delivery;
+            }
+        }
+    }
+
+    private Delivery takeOne(JobQueue queue, Duration budget, String what) throws InterruptedException {
+        Optional<Delivery> delivery = takeWithin(queue, budget);
+        assertThat(delivery).as("%s: a delivery within %s", what, budget).isPresent();
+        return delivery.get();
+    }
+
+    private Duration prompt() {
+        return Duration.ofSeconds(2).plus(timingSlack());
+    }
+
+    private static void assertSameJob(Job actual, Job expected) {
+        assertThat(CODEC.toTree(actual)).as("the job's JSON").isEqualTo(CODEC.toTree(expected));
+        assertThat(actual).as("the job").isEqualTo(expected);
+    }
+
+    private static void assertSameJob(Delivery delivery, Job expected) {
+        assertSameJob(delivery.job(), expected);
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    // ---------------------------------------------------------------- round trip
+
+    /** What goes in comes out: every field, every byte. */
+    @Nested
+    @DisplayName("put then take")
+    class RoundTrip {
+
+        @Test
+        @DisplayName("returns the job with every field as it was put")
+        void everyField() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.everyField("every-field");
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job just put");
+
+            assertSameJob(delivery, job);
+            assertThat(delivery.deliveryCount()).as("delivery count of a first delivery").isEqualTo(1);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("keeps a numeric id numeric")
+        void numericId() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.numericId();
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job just put");
+
+            assertThat(delivery.job().id()).isEqualTo(job.id());
+            assertThat(delivery.job().id().isNumeric()).as("id is a JSON integer").isTrue();
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("keeps unicode text in names, values and context")
+        void unicode() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("unicode").toBuilder()
+                    .workflowName("заказ-处理-🚚")
+                    .stepName("шаг ✅")
+                    .initialInputValue(SampleJobs.text(SampleJobs.UNICODE))
+                    .userContext(SampleJobs.JSON.objectNode().put(SampleJobs.UNICODE, SampleJobs.UNICODE))
+                    .build();
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job just put");
+
+            assertSameJob(delivery, job);
+            assertThat(delivery.job().initialInputValue().textValue()).isEqualTo(SampleJobs.UNICODE);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("keeps fields Ergate does not know")
+        void extraFields() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("extra").toBuilder()
+                    .extraField("current_step", SampleJobs.JSON.numberNode(3))
+                    .extraField("x-origin", SampleJobs.JSON.objectNode().put("system", "billing")
+                            .set("hops", SampleJobs.JSON.arrayNode().add("a").add("b")))
+                    .build();
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job just put");
+
+            assertThat(delivery.job().extraFields()).isEqualTo(job.extraFields());
+            assertSameJob(delivery, job);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("carries a value near the backend's size limit (1 MiB when it has none)")
+        void largeValue() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            long limit = maxMessageBytes().orElse(-1);
+            int payload;
+            if (limit > 0) {
+                int base = CODEC.encode(SampleJobs.withPayload("large", 0)).length;
+                payload = (int) Math.max(0, limit - 1024 - base);
+            } else {
+                payload = 1024 * 1024;
+            }
+            Job job = SampleJobs.withPayload("large", payload);
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the large job");
+
+            assertThat(delivery.job().initialInputValue().textValue()).hasSize(payload);
+            assertSameJob(delivery, job);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("refuses a job over the size limit with JobTooLargeException, writing nothing")
+        void oversize() throws Exception {
+            OptionalLong limit = maxMessageBytes();
+            assumeTrue(limit.isPresent(), "the queue declares no size limit (maxMessageBytes())");
+            JobQueue queue = queue(LONG_LEASE);
+            int base = CODEC.encode(SampleJobs.withPayload("oversize", 0)).length;
+            Job job = SampleJobs.withPayload("oversize", (int) (limit.getAsLong() + 1024 - base));
+
+            Throwable thrown = catchThrowable(() -> queue.put(job));
+
+            assertThat(thrown).isInstanceOf(JobTooLargeException.class);
+            JobTooLargeException tooLarge = (JobTooLargeException) thrown;
+            assertThat(tooLarge.jobId()).isEqualTo(job.id());
+            assertThat(tooLarge.sizeBytes()).isGreaterThan(tooLarge.limitBytes());
+            assertThat(queue.take(Duration.ofSeconds(1))).as("nothing was written").isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /** A take blocks up to its maxWait, cheaply, and wakes up for new work. */
+    @Nested
+    @DisplayName("take")
+    class Take {
+
+        @Test
+        @DisplayName("on an empty queue returns empty after about maxWait, not much later")
+        void emptyAfterMaxWait() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            queue.take(Duration.ZERO);
+            Duration maxWait = Duration.ofSeconds(2);
+
+            long start = System.nanoTime();
+            Optional<Delivery> delivery = queue.take(maxWait);
+            Duration elapsed = since(start);
+
+            assertThat(delivery).isEmpty();
+            assertThat(elapsed).as("time blocked").isGreaterThanOrEqualTo(maxWait.dividedBy(2))
+                    .isLessThanOrEqualTo(maxWait.plus(timingSlack()));
+        }
+
+        @Test
+        @DisplayName("with zero wait returns at once")
+        void zeroWait() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            queue.take(Duration.ZERO);
+
+            long start = System.nanoTime();
+            Optional<Delivery> delivery = queue.take(Duration.ZERO);
+
+            assertThat(delivery).isEmpty();
+            assertThat(since(start)).isLessThanOrEqualTo(Duration.ofSeconds(1).plus(timingSlack()));
+        }
+
+        @Test
+        @DisplayName("on an empty queue does not busy-poll (the taking thread uses little CPU)")
+        void noBusyPoll() throws Exception {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            assumeTrue(threads.isCurrentThreadCpuTimeSupported(), "this JVM can't measure thread CPU time");
+            if (!threads.isThreadCpuTimeEnabled()) {
+                threads.setThreadCpuTimeEnabled(true);
+            }
+            JobQueue queue = queue(LONG_LEASE);
+            queue.take(Duration.ZERO);
+            queue.take(Duration.ofMillis(200));
+
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            Optional<Delivery> delivery = queue.take(Duration.ofSeconds(2));
+            Duration wall = since(start);
+            Duration cpu = Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStart);
+
+            assertThat(delivery).isEmpty();
+            assertThat(cpu).as("CPU time of the taking thread while it waited %s", wall)
+                    .isLessThanOrEqualTo(wall.dividedBy(5));
+        }
+
+        @Test
+        @DisplayName("that is waiting gets a job put meanwhile, without waiting out maxWait")
+        void wakesForNewJob() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("wake");
+            ExecutorService taker = Executors.newSingleThreadExecutor();
+            try {
+                CountDownLatch taking = new CountDownLatch(1);
+                Future<Optional<Delivery>> result = taker.submit(() -> {
+                    taking.countDown();
+                    return queue.take(Duration.ofSeconds(15));
+                });
+                assertThat(taking.await(10, TimeUnit.SECONDS)).as("taker thread started").isTrue();
+
+                long put = System.nanoTime();
+                queue.put(job);
+                Optional<Delivery> delivery = result.get(30, TimeUnit.SECONDS);
+
+                assertThat(delivery).isPresent();
+                assertSameJob(delivery.get(), job);
+                assertThat(since(put)).as("time from put to delivery")
+                        .isLessThanOrEqualTo(Duration.ofSeconds(5).plus(timingSlack()));
+                delivery.get().ack();
+            } finally {
+                taker.shutdownNow();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- delayed delivery
+
+    /** {@code requested_start_time} delays delivery. */
+    @Nested
+    @DisplayName("a job with a requested start time")
+    class Delayed {
+
+        @Test
+        @DisplayName("is not delivered before it, and is delivered once it has passed")
+        void notEarlyThenDelivered() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Instant due = Instant.now().plus(DELAY);
+            Job job = SampleJobs.simple("delayed").toBuilder().requestedStartTime(due).build();
+
+            queue.put(job);
+            assertThat(queue.take(Duration.ZERO)).as("taken right after put").isEmpty();
+            Delivery delivery = takeOne(queue, DELAY.plus(DUE_LATENESS).plus(timingSlack()), "the delayed job");
+            Instant deliveredAt = Instant.now();
+
+            assertThat(deliveredAt).as("delivery time, due at %s", due)
+                    .isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+            assertSameJob(delivery, job);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("in the past is delivered at once")
+        void pastIsReady() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("past").toBuilder()
+                    .requestedStartTime(Instant.now().minus(Duration.ofHours(1)))
+                    .build();
+
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job due an hour ago");
+
+            assertSameJob(delivery, job);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("does not hold back a job that is ready")
+        void doesNotBlockReady() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job later = SampleJobs.simple("later").toBuilder()
+                    .requestedStartTime(Instant.now().plus(Duration.ofMinutes(10)))
+                    .build();
+            Job now = SampleJobs.simple("now");
+
+            queue.put(later);
+            queue.put(now);
+            Delivery delivery = takeOne(queue, prompt(), "the ready job");
+
+            assertThat(delivery.job().id()).isEqualTo(now.id());
+            delivery.ack();
+            assertThat(queue.take(Duration.ofSeconds(1))).as("the delayed job, 10 minutes early").isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    /** A taken job is leased: invisible to others until acked, released, or the lease runs out. */
+    @Nested
+    @DisplayName("a lease")
+    class Leases {
+
+        @Test
+        @DisplayName("makes the job invisible to other takers")
+        void invisibleWhileLeased() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("leased");
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+
+            Optional<Delivery> second = queue.take(Duration.ofSeconds(1));
+
+            assertThat(second).as("a second take while the job is leased").isEmpty();
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("expires about the lease time after the take")
+        void expiryTime() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            queue.put(SampleJobs.simple("expiry"));
+
+            Instant before = Instant.now();
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+            Instant after = Instant.now();
+
+            assertThat(delivery.leaseExpiresAt())
+                    .isAfterOrEqualTo(before.plus(LONG_LEASE).minus(EARLY_TOLERANCE).minus(timingSlack()))
+                    .isBeforeOrEqualTo(after.plus(LONG_LEASE).plus(timingSlack()));
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("that runs out unacked delivers the job again, counting the delivery")
+        void expiredLeaseRedelivers() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            Job job = SampleJobs.simple("crash");
+            queue.put(job);
+            Instant takenAt = Instant.now();
+            Delivery first = takeOne(queue, prompt(), "the job");
+            assertThat(queue.take(Duration.ZERO)).as("taken again at once").isEmpty();
+
+            Delivery second = takeOne(queue, SHORT_LEASE.plus(DUE_LATENESS).plus(timingSlack()),
+                    "the job again after its lease ran out");
+
+            assertThat(Instant.now()).as("redelivery time").isAfterOrEqualTo(takenAt.plus(SHORT_LEASE).minus(EARLY_TOLERANCE));
+            assertSameJob(second, job);
+            assertThat(first.deliveryCount()).isEqualTo(1);
+            assertThat(second.deliveryCount()).isEqualTo(2);
+            second.ack();
+        }
+
+        @Test
+        @DisplayName("ended by ack removes the job for good")
+        void ackRemoves() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            queue.put(SampleJobs.simple("ack"));
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+
+            delivery.ack();
+
+            assertThat(takeWithin(queue, SHORT_LEASE.plus(Duration.ofSeconds(1)).plus(timingSlack())))
+                    .as("the acked job, after its lease would have run out")
+                    .isEmpty();
+        }
+
+        @Test
+        @DisplayName("that was lost to another taker can't ack the job away from it")
+        void staleAckIsHarmless() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            Job job = SampleJobs.simple("stale-ack");
+            queue.put(job);
+            Delivery stale = takeOne(queue, prompt(), "the job");
+            Delivery current = takeOne(queue, SHORT_LEASE.plus(DUE_LATENESS).plus(timingSlack()),
+                    "the job after the first lease ran out");
+
+            Throwable staleAck = catchThrowable(stale::ack);
+            if (staleAck != null) {
+                assertThat(staleAck).as("what a stale ack may throw").isInstanceOf(ErgateBackendException.class);
+            }
+            current.release(Duration.ZERO);
+
+            Delivery again = takeOne(queue, prompt(), "the job, still on the queue after the stale ack");
+            assertSameJob(again, job);
+            again.ack();
+        }
+
+        @Test
+        @DisplayName("ended by release(zero) makes the job available again at once")
+        void releaseNow() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("release-now");
+            queue.put(job);
+            Delivery first = takeOne(queue, prompt(), "the job");
+
+            first.release(Duration.ZERO);
+            Delivery second = takeOne(queue, prompt(), "the released job");
+
+            assertSameJob(second, job);
+            assertThat(second.deliveryCount()).isEqualTo(2);
+            second.ack();
+        }
+
+        @Test
+        @DisplayName("ended by release(delay) hides the job for that delay")
+        void releaseLater() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("release-later");
+            queue.put(job);
+            Delivery first = takeOne(queue, prompt(), "the job");
+
+            Instant releasedAt = Instant.now();
+            first.release(DELAY);
+            assertThat(queue.take(Duration.ZERO)).as("taken right after release").isEmpty();
+            Delivery second = takeOne(queue, DELAY.plus(DUE_LATENESS).plus(timingSlack()), "the released job");
+
+            assertThat(Instant.now()).as("redelivery time").isAfterOrEqualTo(releasedAt.plus(DELAY).minus(EARLY_TOLERANCE));
+            assertSameJob(second, job);
+            second.ack();
+        }
+
+        @Test
+        @DisplayName("extended outlives its original end")
+        void extend() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            queue.put(SampleJobs.simple("extend"));
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+            Instant originalEnd = delivery.leaseExpiresAt();
+
+            delivery.extend(Duration.ofSeconds(30));
+
+            assertThat(delivery.leaseExpiresAt()).as("lease end after extend").isAfter(originalEnd);
+            assertThat(takeWithin(queue, SHORT_LEASE.plus(Duration.ofSeconds(1)).plus(timingSlack())))
+                    .as("the job, after its original lease would have run out")
+                    .isEmpty();
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("that was lost to another taker can't be extended")
+        void extendLostLease() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            queue.put(SampleJobs.simple("extend-lost"));
+            Delivery stale = takeOne(queue, prompt(), "the job");
+            Delivery current = takeOne(queue, SHORT_LEASE.plus(DUE_LATENESS).plus(timingSlack()),
+                    "the job after the first lease ran out");
+
+            assertThatThrownBy(() -> stale.extend(Duration.ofSeconds(30)))
+                    .isInstanceOf(ErgateBackendException.class);
+            current.ack();
+        }
+    }
+
+    // ---------------------------------------------------------------- bad and poisoned messages
+
+    /** Messages that can't be run never block the queue and are never retried forever. */
+    @Nested
+    @DisplayName("a bad message")
+    class BadMessages {
+
+        @Test
+        @DisplayName("that is not JSON is never handed out, and goes to the dead letters")
+        void notJson() throws Exception {
+            checkUndecodable("{not json at all", "not-json");
+        }
+
+        @Test
+        @DisplayName("that is JSON but not a job is never handed out, and goes to the dead letters")
+        void notAJob() throws Exception {
+            checkUndecodable("{\"id\":\"no-workflow\",\"status\":\"QUEUED\"}", "not-a-job");
+        }
+
+        private void checkUndecodable(String garbage, String label) throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            assumeTrue(putRaw(queue, garbage.getBytes(StandardCharsets.UTF_8)),
+                    "putRaw(queue, bytes) is not overridden");
+            Job job = SampleJobs.simple(label);
+            queue.put(job);
+
+            Delivery delivery = takeOne(queue, prompt(), "the good job behind the bad message");
+            assertSameJob(delivery, job);
+            delivery.ack();
+            assertThat(takeWithin(queue, SHORT_LEASE.plus(Duration.ofSeconds(1)).plus(timingSlack())))
+                    .as("a delivery of the bad message")
+                    .isEmpty();
+
+            List<String> dead = deadLettersIfSupported(queue);
+            if (dead != null) {
+                assertThat(dead).as("dead letters").anySatisfy(text -> assertThat(text).contains(garbage));
+            }
+        }
+
+        @Test
+        @DisplayName("dead-lettered by a worker leaves the queue and is kept with the dead letters")
+        void deadLetter() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            Job job = SampleJobs.simple("poison");
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+
+            delivery.deadLetter("contract test: poison message");
+
+            assertThat(takeWithin(queue, SHORT_LEASE.plus(Duration.ofSeconds(1)).plus(timingSlack())))
+                    .as("the dead-lettered job, after its lease would have run out")
+                    .isEmpty();
+            List<String> dead = deadLettersIfSupported(queue);
+            if (dead != null) {
+                JobId id = job.id();
+                assertThat(dead).as("dead letters").anySatisfy(text -> assertThat(text).contains(id.value()));
+            }
+        }
+
+        private @Nullable List<String> deadLettersIfSupported(JobQueue queue) throws Exception {
+            try {
+                return deadLetters(queue);
+            } catch (UnsupportedOperationException notSupported) {
+                return null;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    /** Many takers at once: every job delivered, none to two takers at once. */
+    @Nested
+    @DisplayName("many concurrent takers")
+    class Concurrency {
+
+        @Test
+        @DisplayName("get every job exactly once, never the same job at the same time")
+        void everyJobOnce() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            int jobs = 200;
+            int takers = 8;
+            Set<JobId> putIds = new HashSet<>();
+            for (int i = 0; i < jobs; i++) {
+                Job job = SampleJobs.simple("many-" + i);
+                putIds.add(job.id());
+                queue.put(job);
+            }
+            Map<JobId, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+            Set<JobId> inHand = ConcurrentHashMap.newKeySet();
+            Set<JobId> heldTwice = ConcurrentHashMap.newKeySet();
+            AtomicInteger acked = new AtomicInteger();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).plus(timingSlack().multipliedBy(10)).toNanos();
+
+            ExecutorService pool = Executors.newFixedThreadPool(takers);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < takers; t++) {
+                    running.add(pool.submit(() -> {
+                        while (acked.get() < jobs && System.nanoTime() < deadline) {
+                            Optional<Delivery> taken = queue.take(Duration.ofMillis(500));
+                            if (taken.isEmpty()) {
+                                continue;
+                            }
+                            JobId id = taken.get().job().id();
+                            deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                            if (!inHand.add(id)) {
+                                heldTwice.add(id);
+                            }
+                            taken.get().ack();
+                            inHand.remove(id);
+                            acked.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : running) {
+                    future.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            assertThat(heldTwice).as("jobs held by two takers at once").isEmpty();
+            assertThat(deliveries.keySet()).as("jobs delivered").isEqualTo(putIds);
+            assertThat(deliveries).as("deliveries per job").allSatisfy((id, count) ->
+                    assertThat(count.get()).as("deliveries of %s", id).isEqualTo(1));
+            assertThat(queue.take(Duration.ofMillis(500))).as("anything left").isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Closing is safe. */
+    @Nested
+    @DisplayName("close")
+    class Lifecycle {
+
+        @Test
+        @DisplayName("can be called more than once")
+        void closeTwice() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            queue.put(SampleJobs.simple("close"));
+
+            assertThatCode(() -> {
+                queue.close();
+                queue.close();
+            }).doesNotThrowAnyException();
+        }
+    }
+}

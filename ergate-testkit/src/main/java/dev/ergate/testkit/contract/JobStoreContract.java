@@ -1,0 +1,556 @@
+package dev.ergate.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link JobStore} must pass (see the {@code JobStore} and {@code StateStore}
+ * javadoc): update then find, last-writer-wins, complete paged listing, cancel requests, and
+ * concurrent writers. An adapter's test extends this class and supplies a new, empty store per
+ * test:
+ *
+ * <pre>{@code
+ * class PostgresJobStoreTest extends JobStoreContract {
+ *     @Override
+ *     protected JobStore newStore() {
+ *         return PostgresJobStore.create(dataSource, "jobs_" + UUID.randomUUID().toString().replace("-", ""));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A store that is {@link AutoCloseable} is closed after the test. That the worker honours a
+ * cancel request (CANCELLING becomes CANCELLED instead of the step running) is checked by
+ * {@code EndToEndContract} with a real worker.
+ *
+ * <p>Not thread-safe: JUnit runs one test of an instance at a time.
+ */
+@DisplayName("JobStore contract")
+public abstract class JobStoreContract {
+
+    private static final JobCodec CODEC = JobCodec.standard();
+
+    private final List<JobStore> opened = new ArrayList<>();
+
+    /**
+     * Creates the store under test.
+     *
+     * @return a new, empty store, isolated from every other test's; closed after the test if it
+     *     is {@link AutoCloseable}
+     * @throws Exception if the backend can't be set up
+     */
+    protected abstract JobStore newStore() throws Exception;
+
+    /**
+     * @return a new store that the suite closes after the test (when it is closeable)
+     * @throws Exception if the backend can't be set up
+     */
+    protected final JobStore store() throws Exception {
+        JobStore store = newStore();
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() throws Exception {
+        Exception failure = null;
+        for (JobStore store : opened) {
+            if (store instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        opened.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void assertSameJob(@Nullable Job actual, Job expected) {
+        assertThat(actual).as("stored job %s", expected.id()).isNotNull();
+        assertThat(CODEC.toTree(actual)).as("the job's JSON").isEqualTo(CODEC.toTree(expected));
+        assertThat(actual).as("the job").isEqualTo(expected);
+    }
+
+    private static Job found(JobStore store, Job job) {
+        return store.find(job.id()).orElseThrow(() -> new AssertionError("find(" + job.id() + ") is empty"));
+    }
+
+    /** Walks every page of the query; fails if a page is too big or a job shows up twice. */
+    private static List<Job> walk(JobStore store, JobQuery query) {
+        List<Job> all = new ArrayList<>();
+        Set<JobId> seen = new HashSet<>();
+        JobQuery next = query;
+        for (int pages = 0; ; pages++) {
+            assertThat(pages).as("pages walked (a cursor loop?)").isLessThan(10_000);
+            JobPage page = store.list(next);
+            assertThat(page.jobs()).as("page %d size", pages).hasSizeLessThanOrEqualTo(query.pageSize());
+            for (Job job : page.jobs()) {
+                assertThat(seen.add(job.id())).as("job %s listed twice", job.id()).isTrue();
+                all.add(job);
+            }
+            if (page.nextCursor() == null) {
+                return all;
+            }
+            next = next.after(page.nextCursor());
+        }
+    }
+
+    private static Set<JobId> ids(List<Job> jobs) {
+        Set<JobId> ids = new HashSet<>();
+        jobs.forEach(job -> ids.add(job.id()));
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- find after update
+
+    /** What is stored comes back whole. */
+    @Nested
+    @DisplayName("update then find")
+    class FindAfterUpdate {
+
+        @Test
+        @DisplayName("returns the job with every field as it was stored")
+        void everyField() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.everyField("store-every-field");
+
+            store.update(job);
+
+            assertSameJob(found(store, job), job);
+        }
+
+        @Test
+        @DisplayName("keeps a numeric id numeric")
+        void numericId() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.numericId();
+
+            store.update(job);
+
+            Job found = found(store, job);
+            assertThat(found.id().isNumeric()).as("id is a JSON integer").isTrue();
+            assertSameJob(found, job);
+        }
+
+        @Test
+        @DisplayName("keeps unicode text and fields Ergate does not know")
+        void unicodeAndExtraFields() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.simple("store-unicode").toBuilder()
+                    .workflowName("заказ-处理-🚚")
+                    .initialInputValue(SampleJobs.text(SampleJobs.UNICODE))
+                    .extraField("current_step", SampleJobs.JSON.numberNode(1))
+                    .extraField("x-note", SampleJobs.text(SampleJobs.UNICODE))
+                    .build();
+
+            store.update(job);
+
+            Job found = found(store, job);
+            assertThat(found.extraFields()).isEqualTo(job.extraFields());
+            assertSameJob(found, job);
+        }
+
+        @Test
+        @DisplayName("of an id never stored is empty")
+        void unknown() throws Exception {
+            JobStore store = store();
+            store.update(SampleJobs.simple("other"));
+
+            assertThat(store.find(SampleJobs.newId("never-stored"))).isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- updates
+
+    /** Updates replace the whole job, last writer wins, jobs don't interfere. */
+    @Nested
+    @DisplayName("updates")
+    class Updates {
+
+        @Test
+        @DisplayName("replace every field: the last one wins")
+        void lastWriterWins() throws Exception {
+            JobStore store = store();
+            Job first = SampleJobs.everyField("lww");
+            Job second = first.toBuilder()
+                    .status(JobStatus.QUEUED)
+                    .stepName("step three")
+                    .stepsCompleted(3)
+                    .percentCompleted(75.0)
+                    .lastReturnValue(SampleJobs.JSON.objectNode().put("after", 3))
+                    .exceptionTraceback(null)
+                    .requestedStartTime(null)
+                    .extraField("x-trace", null)
+                    .extraField("x-new", SampleJobs.text("added"))
+                    .build();
+            Job third = second.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(4).percentCompleted(100).build();
+
+            store.update(first);
+            store.update(second);
+            assertSameJob(found(store, first), second);
+            store.update(third);
+
+            assertSameJob(found(store, first), third);
+        }
+
+        @Test
+        @DisplayName("of one job leave the others alone")
+        void independent() throws Exception {
+            JobStore store = store();
+            Job a = SampleJobs.simple("a");
+            Job b = SampleJobs.simple("b");
+            store.update(a);
+            store.update(b);
+
+            Job a2 = a.toBuilder().status(JobStatus.COMPLETED).lastReturnValue(SampleJobs.text("done")).build();
+            store.update(a2);
+
+            assertSameJob(found(store, a), a2);
+            assertSameJob(found(store, b), b);
+        }
+
+        @Test
+        @DisplayName("of different jobs from many threads at once don't interfere")
+        void concurrentDifferentJobs() throws Exception {
+            JobStore store = store();
+            int threads = 8;
+            int jobsPerThread = 25;
+            int versions = 4;
+            List<List<Job>> lastVersions = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<Job>>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        List<Job> jobs = new ArrayList<>();
+                        for (int j = 0; j < jobsPerThread; j++) {
+                            jobs.add(SampleJobs.simple("t" + thread + "-j" + j));
+                        }
+                        start.await();
+                        for (int v = 1; v <= versions; v++) {
+                            for (int j = 0; j < jobs.size(); j++) {
+                                Job next = jobs.get(j).toBuilder()
+                                        .stepsCompleted(v)
+                                        .lastReturnValue(SampleJobs.JSON.objectNode().put("thread", thread).put("v", v))
+                                        .build();
+                                store.update(next);
+                                jobs.set(j, next);
+                            }
+                        }
+                        return jobs;
+                    }));
+                }
+                start.countDown();
+                for (Future<List<Job>> future : futures) {
+                    lastVersions.add(future.get(120, TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            Set<JobId> written = new HashSet<>();
+            for (List<Job> jobs : lastVersions) {
+                for (Job job : jobs) {
+                    assertSameJob(found(store, job), job);
+                    written.add(job.id());
+                }
+            }
+            List<Job> listed = walk(store, JobQuery.builder().pageSize(50).build());
+            assertThat(ids(listed)).as("every job listed once").isEqualTo(written);
+        }
+
+        @Test
+        @DisplayName("of one job from many threads at once leave exactly one of them, whole")
+        void concurrentSameJob() throws Exception {
+            JobStore store = store();
+            Job base = SampleJobs.simple("contended");
+            int writers = 8;
+            List<Job> candidates = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                candidates.add(base.toBuilder()
+                        .stepsCompleted(w)
+                        .stepName("writer-" + w)
+                        .lastReturnValue(SampleJobs.JSON.objectNode().put("writer", w))
+                        .userContext(SampleJobs.JSON.objectNode().put("writer", w))
+                        .build());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> futures = new ArrayList<>();
+                for (Job candidate : candidates) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 20; i++) {
+                            store.update(candidate);
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : futures) {
+                    future.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            Job found = found(store, base);
+            assertThat(candidates).as("the stored job is one writer's, not a mix").contains(found);
+        }
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /** Paged listing by status and workflow is complete and never repeats a job. */
+    @Nested
+    @DisplayName("paged listing")
+    class Listing {
+
+        private final Map<JobId, Job> stored = new LinkedHashMap<>();
+
+        private JobStore storeWithMix() throws Exception {
+            JobStore store = store();
+            JobStatus[] statuses = {JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED};
+            for (int i = 0; i < 23; i++) {
+                Job job = SampleJobs.of("mix-" + i, i % 2 == 0 ? "orders" : "refunds", statuses[i % 3]);
+                store.update(job);
+                stored.put(job.id(), job);
+            }
+            return store;
+        }
+
+        private Set<JobId> expected(Predicate<Job> filter) {
+            Set<JobId> ids = new HashSet<>();
+            stored.values().stream().filter(filter).forEach(job -> ids.add(job.id()));
+            return ids;
+        }
+
+        @Test
+        @DisplayName("of an empty store is one empty page without a cursor")
+        void empty() throws Exception {
+            JobStore store = store();
+
+            JobPage page = store.list(JobQuery.builder().build());
+
+            assertThat(page.jobs()).isEmpty();
+            assertThat(page.nextCursor()).isNull();
+        }
+
+        @Test
+        @DisplayName("by status returns every matching job exactly once across pages")
+        void byStatus() throws Exception {
+            JobStore store = storeWithMix();
+
+            List<Job> listed = walk(store, JobQuery.builder().status(JobStatus.RUNNING).pageSize(3).build());
+
+            assertThat(ids(listed)).isEqualTo(expected(job -> job.status() == JobStatus.RUNNING));
+            assertThat(listed).allSatisfy(job -> assertSameJob(job, stored.get(job.id())));
+        }
+
+        @Test
+        @DisplayName("by workflow returns every matching job exactly once across pages")
+        void byWorkflow() throws Exception {
+            JobStore store = storeWithMix();
+
+            List<Job> listed = walk(store, JobQuery.builder().workflowName("refunds").pageSize(4).build());
+
+            assertThat(ids(listed)).isEqualTo(expected(job -> job.workflowName().equals("refunds")));
+        }
+
+        @Test
+        @DisplayName("by status and workflow together returns the jobs matching both")
+        void byBoth() throws Exception {
+            JobStore store = storeWithMix();
+
+            List<Job> listed = walk(store, JobQuery.builder()
+                    .status(JobStatus.COMPLETED).workflowName("orders").pageSize(2).build());
+
+            assertThat(ids(listed)).isEqualTo(expected(job ->
+                    job.status() == JobStatus.COMPLETED && job.workflowName().equals("orders")));
+        }
+
+        @Test
+        @DisplayName("without filters returns every job, also one per page")
+        void everything() throws Exception {
+            JobStore store = storeWithMix();
+
+            assertThat(ids(walk(store, JobQuery.builder().pageSize(1).build()))).isEqualTo(stored.keySet());
+            assertThat(ids(walk(store, JobQuery.builder().pageSize(JobQuery.MAX_PAGE_SIZE).build())))
+                    .isEqualTo(stored.keySet());
+        }
+
+        @Test
+        @DisplayName("by status follows status changes")
+        void followsStatus() throws Exception {
+            JobStore store = storeWithMix();
+            Job moved = stored.values().stream().filter(job -> job.status() == JobStatus.QUEUED)
+                    .findFirst().orElseThrow();
+            Job completed = moved.toBuilder().status(JobStatus.COMPLETED).build();
+            store.update(completed);
+            stored.put(completed.id(), completed);
+
+            assertThat(ids(walk(store, JobQuery.builder().status(JobStatus.QUEUED).build())))
+                    .doesNotContain(moved.id())
+                    .isEqualTo(expected(job -> job.status() == JobStatus.QUEUED));
+            assertThat(ids(walk(store, JobQuery.builder().status(JobStatus.COMPLETED).build())))
+                    .contains(moved.id())
+                    .isEqualTo(expected(job -> job.status() == JobStatus.COMPLETED));
+        }
+
+        @Test
+        @DisplayName("while jobs are written never returns a job twice and misses no untouched job")
+        void stableWhileWriting() throws Exception {
+            JobStore store = storeWithMix();
+            Set<JobId> original = new HashSet<>(stored.keySet());
+            Set<JobId> seen = new HashSet<>();
+            JobQuery query = JobQuery.builder().pageSize(4).build();
+            int round = 0;
+            while (true) {
+                JobPage page = store.list(query);
+                for (Job job : page.jobs()) {
+                    assertThat(seen.add(job.id())).as("job %s listed twice", job.id()).isTrue();
+                }
+                // change a job already listed, and add a new one, between pages
+                if (!page.jobs().isEmpty()) {
+                    Job listed = page.jobs().get(0);
+                    store.update(listed.toBuilder().stepsCompleted(listed.stepsCompleted() + 1).build());
+                }
+                store.update(SampleJobs.of("added-" + round++, "orders", JobStatus.QUEUED));
+                if (page.nextCursor() == null) {
+                    break;
+                }
+                assertThat(round).as("pages walked (a cursor loop?)").isLessThan(1000);
+                query = query.after(page.nextCursor());
+            }
+
+            assertThat(seen).as("every job stored before the walk").containsAll(original);
+        }
+    }
+
+    // ---------------------------------------------------------------- cancellation
+
+    /** Cancel requests mark CANCELLING, and no later non-final update loses them. */
+    @Nested
+    @DisplayName("a cancel request")
+    class Cancellation {
+
+        @Test
+        @DisplayName("marks a job that is not final CANCELLING, changing nothing else")
+        void marksCancelling() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.everyField("cancel");
+            store.update(job);
+
+            assertThat(store.requestCancel(job.id())).isTrue();
+
+            assertSameJob(found(store, job), job.toBuilder().status(JobStatus.CANCELLING).build());
+        }
+
+        @Test
+        @DisplayName("may be made twice")
+        void twice() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.simple("cancel-twice");
+            store.update(job);
+
+            assertThat(store.requestCancel(job.id())).isTrue();
+            assertThat(store.requestCancel(job.id())).isTrue();
+
+            assertThat(found(store, job).status()).isEqualTo(JobStatus.CANCELLING);
+        }
+
+        @Test
+        @DisplayName("for an unknown job is refused and stores nothing")
+        void unknown() throws Exception {
+            JobStore store = store();
+            JobId id = SampleJobs.newId("cancel-unknown");
+
+            assertThat(store.requestCancel(id)).isFalse();
+
+            assertThat(store.find(id)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("for a finished job is refused and changes nothing")
+        void finalJob() throws Exception {
+            JobStore store = store();
+            for (JobStatus status : JobStatus.values()) {
+                if (!status.isFinal()) {
+                    continue;
+                }
+                Job job = SampleJobs.of("cancel-final", "contract", status);
+                store.update(job);
+
+                assertThat(store.requestCancel(job.id())).as("cancel of a %s job", status).isFalse();
+                assertSameJob(found(store, job), job);
+            }
+        }
+
+        @Test
+        @DisplayName("survives a later update that is not final, which changes the other fields")
+        void keptByNonFinalUpdate() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.simple("cancel-kept");
+            store.update(job);
+            store.requestCancel(job.id());
+
+            Job stepDone = job.toBuilder().status(JobStatus.QUEUED).stepsCompleted(1).percentCompleted(50)
+                    .lastReturnValue(SampleJobs.text("step one")).build();
+            store.update(stepDone);
+
+            assertSameJob(found(store, job), stepDone.toBuilder().status(JobStatus.CANCELLING).build());
+            assertThat(ids(walk(store, JobQuery.builder().status(JobStatus.CANCELLING).build())))
+                    .containsExactly(job.id());
+        }
+
+        @Test
+        @DisplayName("is replaced by a final update")
+        void replacedByFinal() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.simple("cancel-final-update");
+            store.update(job);
+            store.requestCancel(job.id());
+
+            Job cancelled = job.toBuilder().status(JobStatus.CANCELLED).build();
+            store.update(cancelled);
+
+            assertSameJob(found(store, job), cancelled);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ergate.testkit.contract;
+
+import dev.ergate.spi.JobQueue;
+import dev.ergate.testkit.DeadLetter;
+import dev.ergate.testkit.InMemoryJobQueue;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** The in-memory queue against the queue contract, with a size limit so the oversize tests run too. */
+class InMemoryJobQueueContractTest extends JobQueueContract {
+
+    private static final long LIMIT = 256 * 1024;
+
+    @Override
+    protected JobQueue newQueue(Duration leaseTime) {
+        return InMemoryJobQueue.builder().leaseTime(leaseTime).maxMessageBytes(LIMIT).build();
+    }
+
+    @Override
+    protected boolean putRaw(JobQueue queue, byte[] message) {
+        ((InMemoryJobQueue) queue).putRaw(message);
+        return true;
+    }
+
+    @Override
+    protected List<String> deadLetters(JobQueue queue) {
+        return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::text).toList();
+    }
+
+    @Override
+    protected OptionalLong maxMessageBytes() {
+        return OptionalLong.of(LIMIT);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.ergate.testkit.contract;
+
+import dev.ergate.spi.JobStore;
+import dev.ergate.testkit.InMemoryJobStore;
+
+/** The in-memory store against the store contract. */
+class InMemoryJobStoreContractTest extends JobStoreContract {
+
+    @Override
+    protected JobStore newStore() {
+        return InMemoryJobStore.create();
+    }
+}
