@@ -37,14 +37,22 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * taker gave up meanwhile) is made visible again by {@link #sweep()}, which the queue runs every
  * few hundred milliseconds: no message is held past its lease.
  *
- * <p>SQS long polls last whole seconds; a take with less than a second left short-polls and
- * then waits for the rest on the buffer, at most {@link #SHORT_POLL_PAUSE} between polls.
+ * <p>SQS long polls last whole seconds: a take long-polls for its remaining time rounded to whole
+ * seconds (up when at most {@link #LONG_POLL_ROUNDING} short of one); with less than that left
+ * it short-polls and then waits for the rest on the buffer, at most {@link #SHORT_POLL_PAUSE}
+ * between polls.
  *
  * <p>Thread-safe.
  */
 final class Receiver {
 
     static final Duration SHORT_POLL_PAUSE = Duration.ofMillis(100);
+    /**
+     * A long poll may outlast its taker's bound by this much, so that a take of "1 s" (the
+     * worker's default poll) long-polls for a second instead of short-polling; what such a poll
+     * brings in after its taker left waits in the buffer for the next take.
+     */
+    static final Duration LONG_POLL_ROUNDING = Duration.ofMillis(150);
     private static final long MAX_LEASE_START_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
@@ -152,7 +160,7 @@ final class Receiver {
     private Receive launch(long remainingNanos) {
         int want = Math.min(config.receiveBatchSize(), waiting - requestedInFlight);
         int waitSeconds = (int) Math.min(config.maxLongPoll().getSeconds(),
-                Math.max(0, remainingNanos) / 1_000_000_000L);
+                (Math.max(0, remainingNanos) + LONG_POLL_ROUNDING.toNanos()) / 1_000_000_000L);
         Receive receive = new Receive(want, waitSeconds == 0);
         requestedInFlight += want;
         receivesInFlight++;
