@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +12,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * FIFO message group and deduplication ids. The group is the job id, so the steps of one job
- * stay in order while different jobs run in parallel; the deduplication id is unique per job,
- * step and put attempt, so two puts never collapse into one, while the SDK's own retries of one
- * put (which resend the same id) are deduplicated. SQS allows up to 128 printable ASCII
- * characters: longer or other ids are replaced by their SHA-256. Stateless.
+ * stay in order while different jobs run in parallel. The deduplication id is the job id, its
+ * {@code steps_completed}, its step and its retry attempt (the runtime's {@value #ATTEMPT_FIELD}
+ * field): unique per job, step and attempt, so every real next step or retry is a new message,
+ * while a second put of the same step (a step run again after its worker died between putting
+ * the next step and acknowledging, or a publisher retrying) falls within SQS's five-minute
+ * deduplication window and is dropped: one crash costs one repeated step, not a repeated rest
+ * of the job. SQS allows up to 128 printable ASCII characters: longer or other ids are replaced
+ * by their SHA-256. Stateless.
  */
 final class MessageIds {
 
     static final int MAX_LENGTH = 128;
-    private static final int MAX_READABLE_GROUP = 80;
+    /** The extra field in which the runtime counts a step's retry attempts. */
+    static final String ATTEMPT_FIELD = "ergate_attempt";
 
     private MessageIds() {
     }
@@ -37,16 +43,11 @@ final class MessageIds {
     }
 
     static String deduplicationId(Job job) {
-        String group = groupId(job.id());
-        if (group.length() > MAX_READABLE_GROUP) {
-            group = sha256(group).substring(0, 32);
-        }
+        JsonNode attempt = job.extraField(ATTEMPT_FIELD);
         String step = job.stepName() == null ? "-" : job.stepName();
-        String id = group + ":" + job.stepsCompleted() + ":" + step;
-        if (id.length() > MAX_LENGTH - 34 || !isPrintableAscii(id)) {
-            id = sha256(id).substring(0, 40);
-        }
-        return id + ":" + UUID.randomUUID().toString().replace("-", "");
+        String id = groupId(job.id()) + ":" + job.stepsCompleted() + ":" + step
+                + (attempt == null ? "" : ":a" + attempt.asText());
+        return id.length() <= MAX_LENGTH && isPrintableAscii(id) ? id : "sha256-" + sha256(id);
     }
 
     /** A deduplication id for a copy or a dead letter of one received message, stable across retries. */

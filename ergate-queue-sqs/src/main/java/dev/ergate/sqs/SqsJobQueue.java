@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  *       {@code maxReceiveCount} on waiting.</li>
  *   <li>On a FIFO queue (its URL ends in {@code .fifo}) the message group is the job id, so one
  *       job's steps stay in order while different jobs run in parallel, and the deduplication id
- *       is unique per job, step and put.</li>
+ *       is unique per job, step and retry attempt (see the README).</li>
  *   <li>{@link #put} refuses a job whose JSON is over {@link #maxJobBytes()} with {@link
  *       JobTooLargeException} before sending anything.</li>
  *   <li>An undecodable message is never handed out: it is moved to {@link

@@ -52,18 +52,24 @@ class SqsFifoTest {
     }
 
     @Test
-    @DisplayName("two puts of the same job and step are both delivered: the deduplication id is unique per put")
-    void noFalseDeduplication() throws Exception {
+    @DisplayName("a second put of the same job, step and attempt is deduplicated; the next attempt is not")
+    void deduplicationPerJobStepAndAttempt() throws Exception {
         String url = SqsTestBackend.newFifoQueue("dedup");
         SqsJobQueue queue = queues.open(url, 30);
         Job job = Jobs.job("D");
+        Job retry = job.toBuilder().extraField(MessageIds.ATTEMPT_FIELD,
+                com.fasterxml.jackson.databind.node.IntNode.valueOf(2)).build();
         queue.put(job);
         queue.put(job);
+        queue.put(retry);
         Delivery one = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        assertThat(one.job()).isEqualTo(job);
         one.ack();
         Delivery two = queue.take(Duration.ofSeconds(5)).orElseThrow();
-        assertThat(two.job()).isEqualTo(job);
+        assertThat(two.job()).as("the retry, not the repeated put").isEqualTo(retry);
         two.ack();
+        assertThat(queue.take(Duration.ofSeconds(1))).isEmpty();
+        assertThat(total(url)).isZero();
     }
 
     @Test
