@@ -18,7 +18,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** A small in-memory queue for the runtime's own tests (the testkit has the real one). */
-public final class TestQueue implements JobQueue {
+public class TestQueue implements JobQueue {
 
     private final Clock clock;
     private final Duration leaseTime;
@@ -34,6 +34,8 @@ public final class TestQueue implements JobQueue {
     public final AtomicInteger takeCalls = new AtomicInteger();
     public final AtomicInteger extendCalls = new AtomicInteger();
     private int capacityChecked = -1;
+    /** Puts of jobs whose encoded JSON is longer than this are refused as too large. */
+    public volatile int maxJobChars = Integer.MAX_VALUE;
     private long tokens;
 
     public TestQueue() {
@@ -57,6 +59,10 @@ public final class TestQueue implements JobQueue {
     public void put(Job job) {
         if (failPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new ErgateBackendException("test queue: put failed", null, true);
+        }
+        int size = dev.ergate.JobCodec.standard().encode(job).length;
+        if (size > maxJobChars) {
+            throw new dev.ergate.spi.JobTooLargeException(job.id(), job.workflowName(), size, maxJobChars);
         }
         lock.lock();
         try {
@@ -123,6 +129,16 @@ public final class TestQueue implements JobQueue {
     @Override
     public void checkCapacity(int concurrentTakers) {
         capacityChecked = concurrentTakers;
+    }
+
+    /** Adds a line to the event log, for tests that check the order of backend calls. */
+    public void note(String event) {
+        lock.lock();
+        try {
+            events.add(event);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int capacityChecked() {
