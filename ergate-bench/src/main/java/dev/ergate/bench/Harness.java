@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li><b>warm-up</b> (not reported): a few jobs, so the JIT has compiled the step path;</li>
  *   <li><b>throughput</b>: every job pre-loaded on the queue, then a real {@link Ergate} worker
- *       with {@code workers} threads runs them all to the end: steps/s and jobs/s, and the heap
- *       in use afterwards (after a GC, the worker still up);</li>
+ *       with {@code workers} threads runs them all to the end: steps/s and jobs/s, bytes allocated
+ *       per step (all threads), and the heap in use afterwards (after a GC, the worker still up);</li>
  *   <li><b>latency</b>: jobs streamed with only {@code in-flight} of them at once, so nothing
  *       queues behind a backlog: step-to-step latency p50/p99 (see {@link RunTracker});</li>
  *   <li><b>raw baseline</b>: the backend's fewest operations per step with its plain client, on
@@ -117,6 +117,7 @@ public final class Harness {
             }
             AtomicReference<@Nullable Exception> producerFailure = new AtomicReference<>();
             Thread producer = null;
+            long allocatedBefore = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
             long start = System.nanoTime();
             try {
                 ergate.start();
@@ -125,12 +126,15 @@ public final class Harness {
                 }
                 awaitEnd(name, tracker, jobs, producerFailure);
                 long nanos = tracker.lastEndNanos() - start;
+                long allocatedAfter = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
+                long allocatedPerStep = allocatedBefore < 0 || allocatedAfter < 0
+                        ? -1 : (allocatedAfter - allocatedBefore) / ((long) jobs * options.steps());
                 long heap = measureHeap ? Machine.heapUsedAfterGc() : -1;
                 LatencyHistogram latency = tracker.latency();
                 return new PhaseResult(name, jobs, Math.min(inFlight, jobs), options.steps(), nanos,
                         tracker.completed(), tracker.wrong(), tracker.firstProblem(), tracker.stepsStarted(),
                         latency.count(), latency.percentileNanos(50), latency.percentileNanos(99),
-                        tracker.earlyStarts(), heap);
+                        tracker.earlyStarts(), heap, allocatedPerStep);
             } finally {
                 if (producer != null) {
                     producer.interrupt();

@@ -53,18 +53,19 @@ public record HarnessReport(
         out.append("backend: ").append(backend).append('\n');
         out.append("machine: ").append(machine).append('\n');
         out.append('\n');
-        out.append(String.format(Locale.ROOT, "%-12s %8s %9s %12s %10s %9s %9s %10s%n",
-                "phase", "jobs", "in-flight", "steps/s", "jobs/s", "p50 ms", "p99 ms", "heap MiB"));
+        out.append(String.format(Locale.ROOT, "%-12s %8s %9s %12s %10s %9s %9s %10s %11s%n",
+                "phase", "jobs", "in-flight", "steps/s", "jobs/s", "p50 ms", "p99 ms", "heap MiB", "alloc B/step"));
         for (PhaseResult phase : phases) {
-            out.append(String.format(Locale.ROOT, "%-12s %8d %9d %12s %10s %9.3f %9.3f %10s%n",
+            out.append(String.format(Locale.ROOT, "%-12s %8d %9d %12s %10s %9.3f %9.3f %10s %11s%n",
                     phase.name(), phase.jobs(), phase.inFlight(), number(phase.stepsPerSecond()),
                     number(phase.jobsPerSecond()), phase.p50Nanos() / 1e6, phase.p99Nanos() / 1e6,
                     phase.heapUsedBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f",
-                            phase.heapUsedBytes() / (1024.0 * 1024.0))));
+                            phase.heapUsedBytes() / (1024.0 * 1024.0)),
+                    phase.allocatedBytesPerStep() < 0 ? "-" : number(phase.allocatedBytesPerStep())));
         }
         if (baseline != null) {
-            out.append(String.format(Locale.ROOT, "%-12s %8s %9d %12s %10s %9s %9s %10s%n",
-                    "raw baseline", "-", options.workers(), number(baseline.stepsPerSecond()), "-", "-", "-", "-"));
+            out.append(String.format(Locale.ROOT, "%-12s %8s %9d %12s %10s %9s %9s %10s %11s%n",
+                    "raw baseline", "-", options.workers(), number(baseline.stepsPerSecond()), "-", "-", "-", "-", "-"));
         }
         out.append('\n');
         if (baseline != null) {

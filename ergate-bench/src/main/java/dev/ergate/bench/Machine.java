@@ -23,6 +23,25 @@ final class Machine {
         return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
     }
 
+    /**
+     * @return bytes allocated so far by all live threads, or -1 when the JVM can't tell (threads
+     *     that ended are not counted)
+     */
+    static long allocatedBytesOfLiveThreads() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!(threads instanceof com.sun.management.ThreadMXBean hotspot) || !hotspot.isThreadAllocatedMemorySupported()
+                || !hotspot.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        long total = 0;
+        for (long bytes : hotspot.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            if (bytes > 0) {
+                total += bytes;
+            }
+        }
+        return total;
+    }
+
     /** @return heap bytes in use after asking for a full GC (twice, so finalizable garbage goes too) */
     static long heapUsedAfterGc() {
         System.gc();

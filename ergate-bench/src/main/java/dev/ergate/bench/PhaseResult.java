@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param earlyStarts steps that started before their previous step's atomic finish returned
  * @param heapUsedBytes heap in use after the phase, after a GC, with the worker still up; -1 when
  *     not measured
+ * @param allocatedBytesPerStep bytes allocated by all threads per step while the phase ran (the
+ *     worker's threads and the backend client's); -1 when not measured
  */
 public record PhaseResult(
         String name,
@@ -35,7 +37,8 @@ public record PhaseResult(
         long p50Nanos,
         long p99Nanos,
         long earlyStarts,
-        long heapUsedBytes) {
+        long heapUsedBytes,
+        long allocatedBytesPerStep) {
 
     /** @return steps done per second (jobs x steps over the phase's time) */
     public double stepsPerSecond() {

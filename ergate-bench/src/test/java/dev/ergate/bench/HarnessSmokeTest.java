@@ -30,6 +30,7 @@ class HarnessSmokeTest {
         assertThat(throughput.stepsPerSecond()).isPositive();
         assertThat(throughput.jobsPerSecond()).isPositive();
         assertThat(throughput.heapUsedBytes()).isPositive();
+        assertThat(throughput.allocatedBytesPerStep()).isPositive();
         PhaseResult latency = report.phase(Harness.LATENCY).orElseThrow();
         assertThat(latency.completed()).isEqualTo(latency.jobs());
         assertThat(latency.latencyCount()).isEqualTo((long) latency.jobs() * (latency.stepsPerJob() - 1));

@@ -33,9 +33,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One step through a running {@link Ergate} worker on the in-memory backend (testkit {@code
- * InMemoryJobQueue}, {@link LatestStateStore}): take, RUNNING write, cancellation lookup, lease
- * keeper, the step, state write, put, ack. The worker's own threads do the work; each benchmark
+ * One step through a running {@link Ergate} worker on the in-memory backend: take, RUNNING write,
+ * cancellation lookup, lease keeper, the step, state write, put, ack. {@code queue=testkit} is
+ * the testkit's {@code InMemoryJobQueue} (jobs travel as JSON under one lock, as the harness's
+ * memory backend); {@code queue=direct} is a {@link DirectJobQueue} that hands Job objects over
+ * without JSON or leases, leaving the engine's own cost. The store is a {@link LatestStateStore}. The worker's own threads do the work; each benchmark
  * operation waits for one step's state to be written, so ops/s is the worker's steps/s and, with
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads.
  * Jobs that complete are put again under the same id, so the load (and the store) stays the same
@@ -54,6 +56,10 @@ public class WorkerStepBenchmark {
     @Param({"1", "4"})
     public int workers;
 
+    /** Which queue: "testkit" (JSON, leases, one lock) or "direct" (Job objects, no leases). */
+    @Param({"testkit", "direct"})
+    public String queueKind;
+
     /** Jobs on the queue at once. */
     @Param({"64"})
     public int jobs;
@@ -66,7 +72,7 @@ public class WorkerStepBenchmark {
     /** Starts the worker over a queue of {@code jobs} jobs. */
     @Setup
     public void setUp() {
-        queue = InMemoryJobQueue.builder().build();
+        queue = queueKind.equals("direct") ? new DirectJobQueue() : InMemoryJobQueue.builder().build();
         RecyclingStore store = new RecyclingStore(queue, stepsWritten, payload);
         Workflow.Builder workflow = Workflow.builder(BenchWorkflow.NAME);
         for (int i = 1; i <= 3; i++) {
