@@ -143,6 +143,11 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobStore(this, storeOptions);
     }
 
+    /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */
+    public String endpoint() {
+        return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
+    }
+
     /** @return the options this backend was made with */
     public RedisOptions options() {
         return options;
@@ -177,7 +182,7 @@ public final class RedisBackend implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisBackend[" + options.parsedUri() + ", namespace=" + options.namespace() + "]";
+        return "RedisBackend[" + endpoint() + ", namespace=" + options.namespace() + "]";
     }
 
     private static SslOptions sslOptions(RedisOptions options) {

@@ -63,6 +63,19 @@ class RedisOptionsTest {
     }
 
     @Test
+    @DisplayName("a connected backend shows its endpoint without the password")
+    void endpoint() {
+        RedisFixture fixture = RedisFixture.open("options");
+        try {
+            RedisBackend backend = fixture.backend();
+            assertThat(backend.endpoint()).startsWith("redis").contains(":" + RedisUri.parse(RedisFixture.uri()).port());
+            assertThat(backend.toString()).contains(backend.options().namespace());
+        } finally {
+            fixture.close();
+        }
+    }
+
+    @Test
     @DisplayName("connecting to a port where no Redis listens fails at once with a transient error naming it")
     void unreachable() {
         assertThatThrownBy(() -> RedisBackend.connect(RedisOptions.builder().uri("redis://127.0.0.1:1")
