@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A small in-memory store for the runtime's own tests, keeping every update in order. */
-public final class TestStore implements JobStore {
+public class TestStore implements JobStore {
 
     private final Map<JobId, Job> jobs = new LinkedHashMap<>();
     private final List<Job> updates = new ArrayList<>();

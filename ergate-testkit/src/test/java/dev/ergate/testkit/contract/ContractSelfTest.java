@@ -107,6 +107,21 @@ class ContractSelfTest {
         assertFailsWithAssertion(subclass, nested, method);
     }
 
+    static Stream<Arguments> brokenEndToEnd() {
+        return Stream.of(
+                Arguments.of("loses some jobs it is given", EndToEndLosingQueue.class,
+                        EndToEndContract.ManyJobs.class, "everyJobCompletes"),
+                Arguments.of("lets a step's update overwrite a cancel request", EndToEndLosingCancel.class,
+                        EndToEndContract.Cancel.class, "stopsBeforeNextStep"));
+    }
+
+    @ParameterizedTest(name = "catches a backend that {0} ({3})")
+    @MethodSource("brokenEndToEnd")
+    @DisplayName("end-to-end suite")
+    void endToEndSuiteCatches(String flaw, Class<?> subclass, Class<?> nested, String method) {
+        assertFailsWithAssertion(subclass, nested, method);
+    }
+
     @Test
     @DisplayName("store suite passes the simple reference store the broken ones derive from")
     void referenceStorePasses() {
@@ -257,6 +272,67 @@ class ContractSelfTest {
         @Override
         Optional<Delivery> onTake(InMemoryJobQueue real, Duration maxWait) throws InterruptedException {
             return real.take(Duration.ZERO);
+        }
+    }
+
+    // ---------------------------------------------------------------- broken end-to-end backends
+
+    /** Drops every 50th put, as a queue that loses messages would. */
+    static class EndToEndLosingQueue extends EndToEndContract {
+        @Override
+        protected JobQueue newQueue(Duration leaseTime) {
+            InMemoryJobQueue real = InMemoryJobQueue.builder().leaseTime(leaseTime).build();
+            java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+            return new JobQueue() {
+                @Override
+                public void put(Job job) {
+                    if (puts.incrementAndGet() % 50 != 0) {
+                        real.put(job);
+                    }
+                }
+
+                @Override
+                public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+                    return real.take(maxWait);
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        }
+
+        @Override
+        protected dev.ergate.spi.StateStore newStore() {
+            return dev.ergate.testkit.InMemoryJobStore.create();
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofSeconds(10);
+        }
+    }
+
+    static class EndToEndLosingCancel extends EndToEndContract {
+        @Override
+        protected JobQueue newQueue(Duration leaseTime) {
+            return InMemoryJobQueue.builder().leaseTime(leaseTime).build();
+        }
+
+        @Override
+        protected dev.ergate.spi.StateStore newStore() {
+            return new SimpleStore() {
+                @Override
+                Job stored(Job incoming, Job old) {
+                    return incoming;
+                }
+            };
+        }
+
+        @Override
+        protected Duration timeout() {
+            return Duration.ofSeconds(20);
         }
     }
 

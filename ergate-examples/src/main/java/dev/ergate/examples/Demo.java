@@ -1,0 +1,178 @@
+package dev.ergate.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergate.JobStatus;
+import dev.ergate.runtime.Dependencies;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateClient;
+import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.runtime.JobRunner;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The demo: submits a batch of orders to Ergate workers over the chosen backend, shows their
+ * progress live, and ends with a summary (completed, aborted, failed; steps per second).
+ *
+ * <pre>
+ * java -jar ergate-examples/target/ergate-demo.jar [--backend memory] [--jobs 200] [--concurrency 8]
+ * </pre>
+ *
+ * <p>Exit codes: 0 when every job ended, 1 when they did not end in time or the backend failed,
+ * 2 for a bad command line (with the usage).
+ *
+ * <p>Not thread-safe: {@link #run} is meant to be called once per process (tests call it in turn).
+ */
+public final class Demo {
+
+    private static final Duration OVERALL_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration REDRAW = Duration.ofMillis(200);
+    private static final Duration LINE_EVERY = Duration.ofSeconds(1);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+
+    private Demo(PrintStream out, PrintStream err, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Runs the demo and exits the JVM with its exit code.
+     *
+     * @param args the command line; {@code --help} lists the options
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.console() != null, System.getenv()));
+    }
+
+    /**
+     * Runs the demo without exiting the JVM.
+     *
+     * @param args the command line
+     * @param out where progress and the summary go
+     * @param err where errors and the usage for a bad command line go
+     * @param terminal true to redraw one progress line in place, false to print a line a second
+     * @param environment where backend URLs are looked up
+     * @return the exit code: 0 all jobs ended, 1 they did not or the backend failed, 2 bad
+     *     command line
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal,
+            Map<String, String> environment) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (UsageException e) {
+            err.println("ergate-demo: " + e.getMessage());
+            err.println(DemoOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.println(DemoOptions.USAGE);
+            return 0;
+        }
+        return new Demo(out, err, terminal).run(options, environment);
+    }
+
+    private int run(DemoOptions options, Map<String, String> environment) {
+        DemoBackend backend;
+        try {
+            backend = DemoBackends.factory(options.backend()).open(options, environment);
+        } catch (UsageException e) {
+            err.println("ergate-demo: " + e.getMessage());
+            err.println(DemoOptions.USAGE);
+            return 2;
+        } catch (Exception e) {
+            err.println("ergate-demo: can't open the " + options.backend() + " backend: " + e.getMessage());
+            return 1;
+        }
+        try (backend) {
+            return runBatch(options, backend);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("ergate-demo: interrupted");
+            return 1;
+        } catch (Exception e) {
+            err.println("ergate-demo: the " + options.backend() + " backend failed: " + e);
+            return 1;
+        }
+    }
+
+    private int runBatch(DemoOptions options, DemoBackend backend) throws InterruptedException {
+        ObjectMapper mapper = JobRunner.defaultObjectMapper();
+        OrderGenerator orders = new OrderGenerator(options.seed(), options.jobs(), mapper);
+        ProgressBoard board = new ProgressBoard(options.jobs());
+        Dependencies services = Dependencies.builder()
+                .singleton(Inventory.class, orders.inventory())
+                .singleton(PaymentGateway.class, new PaymentGateway())
+                .singleton(Latency.class, new Latency(options.stepTime()))
+                .build();
+        ErgateOptions workerOptions = ErgateOptions.builder()
+                .concurrency(options.concurrency())
+                .pollTimeout(Duration.ofMillis(500))
+                .handleSignals(false)
+                .build();
+        out.printf("Ergate demo: %d orders on %s, %d worker threads, %d ms per step%n", options.jobs(),
+                backend.describe(), options.concurrency(), options.stepTime().toMillis());
+
+        long start = System.nanoTime();
+        boolean allEnded;
+        Duration elapsed;
+        try (Ergate worker = Ergate.builder(backend.queue(), backend.store())
+                .options(workerOptions)
+                .dependencies(services)
+                .objectMapper(mapper)
+                .listener(board)
+                .build()
+                .registerAnnotated(new OrderWorkflow())) {
+            worker.start();
+            ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store())
+                    .objectMapper(mapper).build();
+            for (int i = 1; i <= options.jobs(); i++) {
+                client.submit(orders.next(i));
+            }
+            allEnded = showProgress(board, start);
+            elapsed = Duration.ofNanos(System.nanoTime() - start);
+        }
+        out.print(board.summary(elapsed));
+        if (!allEnded) {
+            err.printf("ergate-demo: only %d of %d jobs ended within %s%n", board.endedCount(), options.jobs(),
+                    OVERALL_TIMEOUT);
+            return 1;
+        }
+        Map<JobStatus, Integer> counts = board.byStatus();
+        return counts.values().stream().mapToInt(Integer::intValue).sum() == options.jobs() ? 0 : 1;
+    }
+
+    /** Prints progress until every job ended (true) or the overall timeout (false). */
+    private boolean showProgress(ProgressBoard board, long startNanos) throws InterruptedException {
+        long lastLine = System.nanoTime();
+        long deadline = startNanos + OVERALL_TIMEOUT.toNanos();
+        while (true) {
+            boolean done = board.awaitAllEnded(REDRAW);
+            long now = System.nanoTime();
+            if (terminal) {
+                out.print("\r" + board.progressLine());
+                if (done) {
+                    out.println();
+                }
+                out.flush();
+            } else if (done || now - lastLine >= LINE_EVERY.toNanos()) {
+                out.println(board.progressLine());
+                lastLine = now;
+            }
+            if (done) {
+                return true;
+            }
+            if (now > deadline) {
+                if (terminal) {
+                    out.println();
+                }
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.ergate.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StateStore;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The producer's side: submits jobs from plain Java values, looks them up and cancels them.
+ * Workers ({@link Ergate}) and producers usually live in different processes and share only the
+ * queue and the store.
+ *
+ * <pre>{@code
+ * ErgateClient client = ErgateClient.builder(queue).store(store).build();
+ * JobId id = client.submit("orders", new Order(42, 3));
+ * client.find(id).ifPresent(job -> log.info("{} is {}", id, job.status()));
+ * }</pre>
+ *
+ * <p>Each submitted job gets an id (a random UUID unless the job carries one). With a store, the
+ * job's QUEUED state is recorded before the job is queued, so {@link #find} sees it at once; if
+ * queuing then fails, the recorded state becomes FAILED with the reason and the exception is
+ * rethrown, so no job is left looking queued when it is not.
+ *
+ * <p>Thread-safe.
+ */
+public final class ErgateClient {
+
+    private final JobQueue queue;
+    private final @Nullable StateStore store;
+    private final ObjectMapper mapper;
+
+    private ErgateClient(Builder builder) {
+        this.queue = builder.queue;
+        this.store = builder.store;
+        this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
+    }
+
+    /**
+     * @param queue where jobs are put
+     * @return a builder
+     */
+    public static Builder builder(JobQueue queue) {
+        return new Builder(queue);
+    }
+
+    /**
+     * Submits a job that starts at once.
+     *
+     * @param workflowName the workflow to run
+     * @param input the first step's input (converted to JSON), or {@code null}
+     * @return the job's id
+     */
+    public JobId submit(String workflowName, @Nullable Object input) {
+        return submit(Job.builder().workflowName(workflowName).initialInputValue(toJson(input)).build());
+    }
+
+    /**
+     * Submits a job with a user context, to start no sooner than {@code startAt}.
+     *
+     * @param workflowName the workflow to run
+     * @param input the first step's input (converted to JSON), or {@code null}
+     * @param userContext the context every step can read (converted to JSON), or {@code null}
+     * @param startAt not before this time, or {@code null} for at once
+     * @return the job's id
+     */
+    public JobId submit(String workflowName, @Nullable Object input, @Nullable Object userContext,
+            @Nullable Instant startAt) {
+        return submit(Job.builder()
+                .workflowName(workflowName)
+                .initialInputValue(toJson(input))
+                .userContext(toJson(userContext))
+                .requestedStartTime(startAt)
+                .build());
+    }
+
+    /**
+     * Submits a job as built by the caller; it is queued with status QUEUED and an id.
+     *
+     * @param job the job
+     * @return its id
+     */
+    public JobId submit(Job job) {
+        JobId id = job.id() == null ? JobId.random() : job.id();
+        Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED).build();
+        if (store != null) {
+            store.update(queued);
+        }
+        try {
+            queue.put(queued);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.update(queued.toBuilder()
+                        .status(JobStatus.FAILED)
+                        .exceptionTraceback("could not be queued: " + e)
+                        .build());
+            }
+            throw e;
+        }
+        return id;
+    }
+
+    /**
+     * @param id a job id
+     * @return the job's last recorded state; empty when unknown
+     * @throws IllegalStateException if the client has no {@link JobStore}
+     */
+    public Optional<Job> find(JobId id) {
+        return jobStore("find").find(id);
+    }
+
+    /**
+     * Asks for a job to be cancelled (see {@link JobStore#requestCancel}).
+     *
+     * @param id a job id
+     * @return true if the job is now CANCELLING, false if it is unknown or already final
+     * @throws IllegalStateException if the client has no {@link JobStore}
+     */
+    public boolean cancel(JobId id) {
+        return jobStore("cancel").requestCancel(id);
+    }
+
+    private JobStore jobStore(String operation) {
+        if (store instanceof JobStore jobStore) {
+            return jobStore;
+        }
+        throw new IllegalStateException(operation + " needs a JobStore; this client has "
+                + (store == null ? "no store" : "a StateStore that can't be read: " + store.getClass().getName()));
+    }
+
+    private JsonNode toJson(@Nullable Object value) {
+        return value instanceof JsonNode node ? node : mapper.valueToTree(value);
+    }
+
+    /** Configures an {@link ErgateClient}. Not thread-safe. */
+    public static final class Builder {
+        private final JobQueue queue;
+        private @Nullable StateStore store;
+        private @Nullable ObjectMapper mapper;
+
+        private Builder(JobQueue queue) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+        }
+
+        /**
+         * @param store where the submitted job's first state is recorded; a {@link JobStore}
+         *     also enables {@link ErgateClient#find} and {@link ErgateClient#cancel}
+         * @return this builder
+         */
+        public Builder store(@Nullable StateStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /**
+         * @param mapper converts inputs and contexts to JSON; the runtime's default when null
+         * @return this builder
+         */
+        public Builder objectMapper(@Nullable ObjectMapper mapper) {
+            this.mapper = mapper;
+            return this;
+        }
+
+        /** @return the client */
+        public ErgateClient build() {
+            return new ErgateClient(this);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.ergate.runtime;
+
+import dev.ergate.Job;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves due jobs from a {@link JobSource} onto a {@link JobQueue}: each pass claims the jobs that
+ * are SCHEDULED or PENDING with a {@code requested_start_time} that has passed (or none), puts
+ * each on the queue with status QUEUED and reports it {@linkplain JobSource#published published};
+ * a put that fails is reported {@linkplain JobSource#publishFailed failed}, so the source offers
+ * the job again: nothing is lost.
+ *
+ * <p><b>When you need it.</b>
+ * <ul>
+ *   <li>Scheduled jobs on a queue without native delay: keep them SCHEDULED in the store with a
+ *       {@code requested_start_time}, and let the publisher queue them when they are due (a queue
+ *       with native delay, such as SQS for up to 15 minutes, can take them directly).</li>
+ *   <li>Workers that write PENDING after each step ({@link ErgateOptions#afterStepStatus()} set
+ *       to PENDING, Python Ergate 2025's style): the publisher is what puts the job back on the
+ *       queue for its next step.</li>
+ * </ul>
+ * With the default (QUEUED after a step, jobs put straight on the queue) no publisher is needed.
+ *
+ * <p><b>Guarantee: at-least-once.</b> If the process dies between the put and the report, the
+ * claim times out in the source and the job is published again. Because a worker may take the job
+ * (and write RUNNING or a later state) before {@link JobSource#published} is called, a source must
+ * record QUEUED only over the state it claimed (a conditional update), never over a newer one.
+ *
+ * <p>Use {@link #publishDue()} for one synchronous pass (tests, cron-style use), or {@link
+ * #start()}/{@link #run()}/{@link #close()} for a background loop. Thread-safe.
+ */
+public final class ErgatePublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErgatePublisher.class);
+
+    private final JobSource source;
+    private final JobQueue queue;
+    private final PublisherOptions options;
+    private final Object lock = new Object();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private @Nullable Thread thread;
+
+    /**
+     * @param source where due jobs come from
+     * @param queue where they are put
+     * @param options how often and how many
+     */
+    public ErgatePublisher(JobSource source, JobQueue queue, PublisherOptions options) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * @param source where due jobs come from
+     * @param queue where they are put
+     */
+    public ErgatePublisher(JobSource source, JobQueue queue) {
+        this(source, queue, PublisherOptions.defaults());
+    }
+
+    /**
+     * One pass: claims up to a batch of due jobs and publishes each.
+     *
+     * @return how many jobs were put on the queue
+     * @throws dev.ergate.spi.ErgateBackendException if the source fails to hand out or record jobs
+     */
+    public int publishDue() {
+        List<Job> due = source.claimDue(options.clock().instant(), options.batchSize());
+        int published = 0;
+        for (Job job : due) {
+            Job queued = job.toBuilder().status(JobStatus.QUEUED).build();
+            try {
+                queue.put(queued);
+            } catch (RuntimeException e) {
+                LOG.warn("Putting job {} of workflow '{}' on the queue failed; handing it back to the source: {}",
+                        job.id(), job.workflowName(), e.toString());
+                source.publishFailed(job, e);
+                continue;
+            }
+            source.published(queued);
+            published++;
+        }
+        if (published > 0) {
+            LOG.debug("Published {} of {} due jobs", published, due.size());
+        }
+        return published;
+    }
+
+    /**
+     * Starts publishing on a background thread and returns.
+     *
+     * @throws IllegalStateException if already started
+     */
+    public void start() {
+        synchronized (lock) {
+            if (thread != null || stopRequested.getCount() == 0) {
+                throw new IllegalStateException("this publisher was already started");
+            }
+            thread = new Thread(this::loop, "ergate-publisher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** Starts publishing and blocks until {@link #close()} is called from another thread. */
+    public void run() {
+        start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
+
+    private void loop() {
+        int failures = 0;
+        try {
+            while (stopRequested.getCount() > 0) {
+                Duration wait;
+                try {
+                    int published = publishDue();
+                    failures = 0;
+                    wait = published >= options.batchSize() ? Duration.ZERO : options.pollInterval();
+                } catch (RuntimeException e) {
+                    failures++;
+                    wait = Backoff.delay(options.retryInitialDelay(), 2.0, options.retryMaxDelay(), 0.5,
+                            failures - 1, ThreadLocalRandom.current().nextDouble());
+                    LOG.warn("Publishing pass failed ({} in a row); next try in {}: {}", failures, wait, e.toString());
+                }
+                if (!wait.isZero() && stopRequested.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Stops the background loop after its current pass and waits for it. Idempotent. */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (lock) {
+            stopRequested.countDown();
+            running = thread;
+        }
+        if (running == null) {
+            stopped.countDown();
+            return;
+        }
+        try {
+            running.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

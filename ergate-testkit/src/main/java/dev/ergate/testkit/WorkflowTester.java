@@ -1,0 +1,367 @@
+package dev.ergate.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergate.Job;
+import dev.ergate.JobStatus;
+import dev.ergate.runtime.Dependencies;
+import dev.ergate.runtime.ErgateListener;
+import dev.ergate.runtime.ExceptionHook;
+import dev.ergate.runtime.JobRunner;
+import dev.ergate.runtime.TypeRef;
+import dev.ergate.runtime.Workflow;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs workflows synchronously in a unit test: no queue, no worker threads, no sleeping, no real
+ * time. {@link #run} takes one job from submission to its end in the calling thread and returns
+ * its final state and every state the runtime wrote on the way; {@link #start} gives a {@link
+ * TestExecution} to run it step by step. A {@link ManualClock} jumps over delays and retry
+ * backoff, so a workflow that retries for an hour finishes in milliseconds.
+ *
+ * <p>Steps run on the runtime's own {@link JobRunner}, the engine a real worker uses, so
+ * argument conversion, flow control ({@code GoToStep}, {@code GoToEnd}, {@code AbortJob}),
+ * retries, progress, dependencies and listeners behave as in production. Dependencies given to
+ * the tester stand in for the app's: use them to replace a payment gateway or a database with a
+ * fake. A workflow's own dependencies (its {@code @Provides} methods) are looked up first and
+ * can't be replaced this way; the builder refuses such an override instead of ignoring it.
+ *
+ * <pre>{@code
+ * WorkflowTester tester = WorkflowTester.builder()
+ *         .workflow(orders)
+ *         .dependency(PaymentGateway.class, new FakeGateway())
+ *         .build();
+ * TestRun run = tester.run("orders", new Order("A-1", 2));
+ * assertThat(run.status()).isEqualTo(JobStatus.COMPLETED);
+ * }</pre>
+ *
+ * <p>Retry jitter is off by default (the random source is fixed at 0.5), so delays are exact.
+ * Steps with a timeout run on a helper thread, as in production; {@link #close()} stops it.
+ *
+ * <p>Thread-safe to share; each run is independent and runs in the calling thread.
+ */
+public final class WorkflowTester implements AutoCloseable {
+
+    private final JobRunner runner;
+    private final ManualClock clock;
+    private final ObjectMapper mapper;
+    private final int maxSteps;
+    private final Map<String, Workflow> workflows;
+
+    private WorkflowTester(Builder b) {
+        this.clock = b.clock;
+        this.mapper = b.objectMapper == null ? JobRunner.defaultObjectMapper() : b.objectMapper;
+        this.maxSteps = b.maxSteps;
+        JobRunner.Builder runnerBuilder = JobRunner.builder()
+                .clock(clock)
+                .objectMapper(mapper)
+                .afterStepStatus(b.afterStepStatus)
+                .dependencies(b.dependencies.build())
+                .random(b.random);
+        b.listeners.forEach(runnerBuilder::listener);
+        b.hooks.forEach(hook -> hook.apply(runnerBuilder));
+        this.runner = runnerBuilder.build();
+        Map<String, Workflow> byName = new LinkedHashMap<>();
+        for (Workflow workflow : b.workflows) {
+            runner.register(workflow);
+            byName.put(workflow.name(), workflow);
+        }
+        this.workflows = Map.copyOf(byName);
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @param workflows the workflows to run
+     * @return a tester with no dependencies, starting at {@link ManualClock#create()}'s time
+     * @throws dev.ergate.runtime.WorkflowDefinitionException if a workflow is invalid
+     */
+    public static WorkflowTester of(Workflow... workflows) {
+        Builder builder = builder();
+        for (Workflow workflow : workflows) {
+            builder.workflow(workflow);
+        }
+        return builder.build();
+    }
+
+    /** @return the fake clock steps and retries see; move it yourself to test time-based logic */
+    public ManualClock clock() {
+        return clock;
+    }
+
+    /** @return the mapper that converts inputs, user contexts and results */
+    public ObjectMapper objectMapper() {
+        return mapper;
+    }
+
+    /** @return the most steps one run may take before it is considered endless */
+    public int maxSteps() {
+        return maxSteps;
+    }
+
+    /**
+     * Runs a job to its end.
+     *
+     * @param job the job as submitted (an id is assigned when it has none)
+     * @return the final state and every state written on the way
+     * @throws IllegalStateException if the job does not end within {@link #maxSteps()} steps
+     */
+    public TestRun run(Job job) {
+        return start(job).runToEnd();
+    }
+
+    /**
+     * Runs a new job of a workflow to its end.
+     *
+     * @param workflowName the workflow
+     * @param input the first step's input, converted to JSON; {@code null} for JSON null
+     * @return the final state and every state written on the way
+     */
+    public TestRun run(String workflowName, @Nullable Object input) {
+        return run(newJob(workflowName, input, null));
+    }
+
+    /**
+     * Runs a new job of a workflow, with a user context, to its end.
+     *
+     * @param workflowName the workflow
+     * @param input the first step's input, converted to JSON; {@code null} for JSON null
+     * @param userContext the job's user context, converted to JSON; {@code null} for JSON null
+     * @return the final state and every state written on the way
+     */
+    public TestRun run(String workflowName, @Nullable Object input, @Nullable Object userContext) {
+        return run(newJob(workflowName, input, userContext));
+    }
+
+    /**
+     * Submits a job without running anything yet, to run it step by step.
+     *
+     * @param job the job as submitted (an id is assigned when it has none)
+     * @return the execution
+     */
+    public TestExecution start(Job job) {
+        Objects.requireNonNull(job, "job");
+        return new TestExecution(this, runner, clock, job);
+    }
+
+    /**
+     * As {@link #start(Job)} for a new job of a workflow.
+     *
+     * @param workflowName the workflow
+     * @param input the first step's input, converted to JSON; {@code null} for JSON null
+     * @return the execution
+     */
+    public TestExecution start(String workflowName, @Nullable Object input) {
+        return start(newJob(workflowName, input, null));
+    }
+
+    /**
+     * @param workflowName the workflow
+     * @param input the first step's input, converted to JSON
+     * @param userContext the user context, converted to JSON
+     * @return a new QUEUED job, not yet submitted
+     */
+    public Job newJob(String workflowName, @Nullable Object input, @Nullable Object userContext) {
+        return Job.builder()
+                .workflowName(workflowName)
+                .initialInputValue(toJson(input, "input"))
+                .userContext(toJson(userContext, "user context"))
+                .build();
+    }
+
+    private JsonNode toJson(@Nullable Object value, String what) {
+        try {
+            return mapper.valueToTree(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + what + " (" + value.getClass().getName()
+                    + ") can't be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the runner will start: current_step, else step_name, else steps_completed. */
+    Optional<String> nextStepName(Job job) {
+        Workflow workflow = workflows.get(job.workflowName());
+        if (workflow == null || job.status().isFinal() || job.status() == JobStatus.CANCELLING) {
+            return Optional.empty();
+        }
+        List<String> names = workflow.stepNames();
+        JsonNode index = job.extraField(JobRunner.CURRENT_STEP_FIELD);
+        if (index != null && index.isIntegralNumber()) {
+            int i = index.intValue();
+            return i >= 0 && i < names.size() ? Optional.of(names.get(i)) : Optional.empty();
+        }
+        if (job.stepName() != null) {
+            return names.contains(job.stepName()) ? Optional.of(job.stepName()) : Optional.empty();
+        }
+        int done = job.stepsCompleted();
+        return done < names.size() ? Optional.of(names.get(done)) : Optional.empty();
+    }
+
+    /** Stops the helper thread of steps with a timeout, if one was started. Idempotent. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    /** Configures a {@link WorkflowTester}. Not thread-safe. */
+    public static final class Builder {
+        private final List<Workflow> workflows = new ArrayList<>();
+        private final Dependencies.Builder dependencies = Dependencies.builder();
+        private final List<Type> overridden = new ArrayList<>();
+        private final List<ErgateListener> listeners = new ArrayList<>();
+        private final List<UnaryOperator<JobRunner.Builder>> hooks = new ArrayList<>();
+        private ManualClock clock = ManualClock.create();
+        private @Nullable ObjectMapper objectMapper;
+        private JobStatus afterStepStatus = JobStatus.QUEUED;
+        private DoubleSupplier random = () -> 0.5;
+        private int maxSteps = 1000;
+
+        private Builder() {
+        }
+
+        /** @param workflow a workflow the tester runs @return this builder */
+        public Builder workflow(Workflow workflow) {
+            workflows.add(Objects.requireNonNull(workflow, "workflow"));
+            return this;
+        }
+
+        /**
+         * @param annotatedWorkflow an instance of an {@code @ErgateWorkflow} class
+         * @return this builder
+         */
+        public Builder annotated(Object annotatedWorkflow) {
+            return workflow(Workflow.fromAnnotated(annotatedWorkflow));
+        }
+
+        /**
+         * @param dependencies app dependencies steps may ask for (added to, and replacing,
+         *     earlier ones of the same type)
+         * @return this builder
+         */
+        public Builder dependencies(Dependencies dependencies) {
+            this.dependencies.addAll(dependencies);
+            overridden.addAll(dependencies.types());
+            return this;
+        }
+
+        /**
+         * Provides (or replaces) one app dependency with a fixed instance, typically a fake.
+         *
+         * @param type the type steps ask for
+         * @param instance what they get
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder dependency(Class<T> type, T instance) {
+            dependencies.singleton(type, instance);
+            overridden.add(type);
+            return this;
+        }
+
+        /**
+         * As {@link #dependency(Class, Object)} for a generic type.
+         *
+         * @param type the type steps ask for
+         * @param instance what they get
+         * @param <T> that type
+         * @return this builder
+         */
+        public <T> Builder dependency(TypeRef<T> type, T instance) {
+            dependencies.singleton(type, instance);
+            overridden.add(type.type());
+            return this;
+        }
+
+        /** @param clock the fake clock; a new {@link ManualClock#create()} by default @return this builder */
+        public Builder clock(ManualClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param mapper converts values to and from JSON; the runtime's default when null @return this builder */
+        public Builder objectMapper(@Nullable ObjectMapper mapper) {
+            this.objectMapper = mapper;
+            return this;
+        }
+
+        /**
+         * @param status what a worker writes after a step that did not end the job: QUEUED (the
+         *     default) or PENDING (the tester then plays the publisher and queues the job again)
+         * @return this builder
+         */
+        public Builder afterStepStatus(JobStatus status) {
+            this.afterStepStatus = Objects.requireNonNull(status, "status");
+            return this;
+        }
+
+        /** @param listener hears step starts, ends and job failures @return this builder */
+        public Builder listener(ErgateListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param type the exception type (subtypes included)
+         * @param hook called when a step throws it
+         * @param <E> the exception type
+         * @return this builder
+         */
+        public <E extends Throwable> Builder exceptionHook(Class<E> type, ExceptionHook<? super E> hook) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(hook, "hook");
+            hooks.add(runner -> runner.exceptionHook(type, hook));
+            return this;
+        }
+
+        /** @param random numbers in [0, 1) for retry jitter; a constant 0.5 (no jitter) by default @return this builder */
+        public Builder random(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** @param maxSteps the most steps one run may take, at least 1; 1000 by default @return this builder */
+        public Builder maxSteps(int maxSteps) {
+            this.maxSteps = maxSteps;
+            return this;
+        }
+
+        /**
+         * @return the tester
+         * @throws IllegalArgumentException naming the setting, if {@code maxSteps} is below 1,
+         *     no workflow was given, or a dependency override targets a type a workflow provides
+         *     itself
+         * @throws dev.ergate.runtime.WorkflowDefinitionException if a workflow is invalid or
+         *     needs a dependency nobody provides
+         */
+        public WorkflowTester build() {
+            if (maxSteps < 1) {
+                throw new IllegalArgumentException("maxSteps must be at least 1, got " + maxSteps);
+            }
+            if (workflows.isEmpty()) {
+                throw new IllegalArgumentException("a WorkflowTester needs at least one workflow");
+            }
+            for (Workflow workflow : workflows) {
+                for (Type type : overridden) {
+                    if (workflow.dependencies().types().contains(type)) {
+                        throw new IllegalArgumentException("workflow '" + workflow.name() + "' provides "
+                                + type.getTypeName() + " itself, which wins over the tester's dependency;"
+                                + " move that provider to the app's Dependencies to replace it in tests");
+                    }
+                }
+            }
+            return new WorkflowTester(this);
+        }
+    }
+}
