@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Worker JVMs ({@link CrashWorkerMain}) killed with SIGKILL in the middle of a step, several
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "put the next step" and "ack this one", so one kill repeats one step, never the rest of a job.
  */
 @DisplayName("workers killed with SIGKILL mid-step lose no job")
+@Isolated("starts worker JVMs; runs alone so its timing does not depend on the other test classes")
 class SqsCrashTest {
 
     private static final int JOBS = 12;
