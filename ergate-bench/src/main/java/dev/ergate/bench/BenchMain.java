@@ -1,0 +1,78 @@
+package dev.ergate.bench;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The runnable jar's entry point: {@code java -jar ergate-bench.jar [options]} runs the {@link
+ * Harness} and prints its table; {@code java -jar ergate-bench.jar jmh [JMH options]} runs the
+ * JMH benchmarks (the same as {@code java -cp ergate-bench.jar org.openjdk.jmh.Main}). Exit
+ * status: 0 when every job completed right, 1 when a phase failed or a job ended wrong, 2 for a
+ * bad command line. Stateless and thread-safe.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    /**
+     * @param args the command line
+     * @throws Exception only from JMH
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        int status = run(args, System.out, System.err, System.getenv());
+        System.exit(status);
+    }
+
+    /**
+     * Runs the harness as the command line asks, printing progress and the table, without
+     * exiting the JVM.
+     *
+     * @param args the command line
+     * @param out where the table goes
+     * @param err where progress and problems go
+     * @param env the environment (backend locations)
+     * @return the exit status: 0 all right, 1 failed, 2 bad command line
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        try {
+            HarnessReport report = execute(args, out, err, env);
+            return report.allCompleted() ? 0 : 1;
+        } catch (UsageException e) {
+            if (!e.isHelp()) {
+                err.println("ergate-bench: " + e.getMessage());
+            }
+            err.println(HarnessOptions.usage());
+            return e.isHelp() ? 0 : 2;
+        } catch (Exception e) {
+            err.println("ergate-bench: the run failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    /**
+     * Parses the command line, runs the harness and prints its table to {@code out}.
+     *
+     * @param args the command line
+     * @param out where the table goes
+     * @param err where progress goes
+     * @param env the environment (backend locations)
+     * @return the report
+     * @throws UsageException if the command line is wrong
+     * @throws Exception if the run fails
+     */
+    public static HarnessReport execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env)
+            throws Exception {
+        HarnessOptions options = HarnessOptions.parse(args, env);
+        HarnessReport report = new Harness(options, err).run();
+        out.print(report.render());
+        out.flush();
+        return report;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ergate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ergate.JobCodec;
+import dev.ergate.JobId;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.StateStore;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The end-to-end harness. One run, on one backend:
+ * <ol>
+ *   <li><b>warm-up</b> (not reported): a few jobs, so the JIT has compiled the step path;</li>
+ *   <li><b>throughput</b>: every job pre-loaded on the queue, then a real {@link Ergate} worker
+ *       with {@code workers} threads runs them all to the end: steps/s and jobs/s, bytes allocated
+ *       per step (all threads), and the heap in use afterwards (after a GC, the worker still up);</li>
+ *   <li><b>latency</b>: jobs streamed with only {@code in-flight} of them at once, so nothing
+ *       queues behind a backlog: step-to-step latency p50/p99 (see {@link RunTracker});</li>
+ *   <li><b>raw baseline</b>: the backend's fewest operations per step with its plain client, on
+ *       as many threads and connections, as many steps as the throughput phase; Ergate's rate is
+ *       reported as a fraction of it.</li>
+ * </ol>
+ * Every job must end COMPLETED with every step counted and its payload carried through; the
+ * report counts those that did not.
+ *
+ * <p>Not thread-safe: one run at a time per instance.
+ */
+public final class Harness {
+
+    /** The name of the pre-loaded phase. */
+    public static final String THROUGHPUT = "throughput";
+    /** The name of the streamed phase. */
+    public static final String LATENCY = "latency";
+    /** The name of the unreported warm-up phase. */
+    public static final String WARMUP = "warmup";
+
+    private final HarnessOptions options;
+    private final PrintStream progress;
+    private final String runId = "ergbench" + UUID.randomUUID().toString().substring(0, 8);
+
+    /**
+     * @param options what to run
+     * @param progress where to say what is happening (the table is in the report, not here)
+     */
+    public Harness(HarnessOptions options, PrintStream progress) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * Runs every phase on the options' backend.
+     *
+     * @return the report
+     * @throws Exception if the backend can't be reached, or a phase does not end within the
+     *     timeout (the message says how many jobs ended)
+     */
+    public HarnessReport run() throws Exception {
+        String loadBefore = Machine.loadAverage();
+        try (BenchBackend backend = Backends.create(options)) {
+            List<PhaseResult> phases = new ArrayList<>();
+            if (options.warmupJobs() > 0) {
+                runPhase(backend, WARMUP, options.warmupJobs(), options.warmupJobs(), false);
+            }
+            phases.add(runPhase(backend, THROUGHPUT, options.jobs(), options.jobs(), true));
+            if (options.latencyJobs() > 0) {
+                phases.add(runPhase(backend, LATENCY, options.latencyJobs(), options.inFlight(), false));
+            }
+            BaselineResult baseline = null;
+            if (options.baseline()) {
+                RawBaseline raw = backend.baseline();
+                long steps = (long) options.jobs() * options.steps();
+                progress.printf("raw baseline: %s, %d steps on %d threads...%n", raw.describe(), steps, options.workers());
+                byte[] message = JobCodec.standard().encode(
+                        BenchWorkflow.job(JobId.of(runId + "-template"), BenchWorkflow.payload(options.payloadBytes())));
+                baseline = raw.run(runId + "b", options.workers(), options.jobs(), steps, message);
+            }
+            String machine = Machine.describe() + ", load average " + loadBefore + " before and "
+                    + Machine.loadAverage() + " after";
+            return new HarnessReport(options, backend.describe(), machine, phases, baseline);
+        }
+    }
+
+    private PhaseResult runPhase(BenchBackend backend, String name, int jobs, int inFlight, boolean measureHeap)
+            throws Exception {
+        boolean preload = inFlight >= jobs;
+        progress.printf("%s: %d jobs of %d steps, %s, %d workers...%n", name, jobs, options.steps(),
+                preload ? "pre-loaded" : inFlight + " in flight", options.workers());
+        JsonNode payload = BenchWorkflow.payload(options.payloadBytes());
+        RunTracker tracker = new RunTracker(options.steps(), payload, jobs);
+        String phaseId = runId + name.charAt(0);
+        try (BackendRun run = backend.open(phaseId, options.workers(), options.leaseTime())) {
+            JobQueue queue = Instrumentation.queue(run.queue(), tracker);
+            StateStore store = Instrumentation.store(run.store(), tracker);
+            Ergate ergate = Ergate.builder(queue, store)
+                    .options(ErgateOptions.builder()
+                            .concurrency(options.workers())
+                            .handleSignals(false)
+                            .pollTimeout(Duration.ofMillis(500))
+                            .drainTimeout(Duration.ofSeconds(10))
+                            .build())
+                    .build();
+            ergate.registerWorkflow(BenchWorkflow.create(options.steps(), tracker));
+            if (preload) {
+                for (int i = 0; i < jobs; i++) {
+                    run.queue().put(BenchWorkflow.job(JobId.of(phaseId + "-" + i), payload));
+                }
+            }
+            AtomicReference<@Nullable Exception> producerFailure = new AtomicReference<>();
+            Thread producer = null;
+            long allocatedBefore = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
+            long start = System.nanoTime();
+            try {
+                ergate.start();
+                if (!preload) {
+                    producer = stream(run.queue(), tracker, phaseId, jobs, inFlight, payload, producerFailure);
+                }
+                awaitEnd(name, tracker, jobs, producerFailure);
+                long nanos = tracker.lastEndNanos() - start;
+                long allocatedAfter = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
+                long allocatedPerStep = allocatedBefore < 0 || allocatedAfter < 0
+                        ? -1 : (allocatedAfter - allocatedBefore) / ((long) jobs * options.steps());
+                long heap = measureHeap ? Machine.heapUsedAfterGc() : -1;
+                LatencyHistogram latency = tracker.latency();
+                return new PhaseResult(name, jobs, Math.min(inFlight, jobs), options.steps(), nanos,
+                        tracker.completed(), tracker.wrong(), tracker.firstProblem(), tracker.stepsStarted(),
+                        latency.count(), latency.percentileNanos(50), latency.percentileNanos(99),
+                        tracker.earlyStarts(), heap, allocatedPerStep);
+            } finally {
+                if (producer != null) {
+                    producer.interrupt();
+                    producer.join();
+                }
+                ergate.close();
+            }
+        }
+    }
+
+    private static Thread stream(JobQueue queue, RunTracker tracker, String phaseId, int jobs, int inFlight,
+            JsonNode payload, AtomicReference<@Nullable Exception> failure) {
+        Semaphore permits = new Semaphore(inFlight);
+        tracker.onJobEnd(permits::release);
+        Thread producer = new Thread(() -> {
+            try {
+                for (int i = 0; i < jobs; i++) {
+                    permits.acquire();
+                    queue.put(BenchWorkflow.job(JobId.of(phaseId + "-" + i), payload));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "bench-producer");
+        producer.start();
+        return producer;
+    }
+
+    private void awaitEnd(String name, RunTracker tracker, int jobs, AtomicReference<@Nullable Exception> producerFailure)
+            throws Exception {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        while (!tracker.awaitAllEnded(Duration.ofMillis(200))) {
+            Exception failure = producerFailure.get();
+            if (failure != null) {
+                throw new IllegalStateException(name + " phase: putting jobs on the queue failed after "
+                        + (tracker.completed() + tracker.wrong()) + " of " + jobs + " ended: " + failure, failure);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(name + " phase: only " + (tracker.completed() + tracker.wrong())
+                        + " of " + jobs + " jobs ended within " + options.timeout().toSeconds()
+                        + " s (--timeout-seconds); " + tracker.stepsStarted() + " steps ran");
+            }
+        }
+    }
+}

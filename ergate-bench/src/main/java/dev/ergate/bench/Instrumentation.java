@@ -1,0 +1,125 @@
+package dev.ergate.bench;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StateStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Wraps a backend's queue and store so a {@link RunTracker} hears every state written: after a
+ * store {@code update} returns, and after an atomic finish returns. Everything else goes straight
+ * through; the wrapped queue asks the real queue for its atomic finish with the real store, so a
+ * backend that finishes atomically still does.
+ *
+ * <p>The wrappers are as thread-safe as what they wrap.
+ */
+public final class Instrumentation {
+
+    private Instrumentation() {
+    }
+
+    /**
+     * @param store the backend's store
+     * @param tracker hears each state written
+     * @return a store that reports to the tracker; a {@link JobStore} when {@code store} is one,
+     *     so the worker still checks for cancellation as it would in production
+     */
+    public static StateStore store(StateStore store, RunTracker tracker) {
+        return store instanceof JobStore jobStore ? new TrackedJobStore(jobStore, tracker) : new TrackedStore(store, tracker);
+    }
+
+    /**
+     * @param queue the backend's queue
+     * @param tracker hears each atomic finish
+     * @return a queue that reports to the tracker
+     */
+    public static JobQueue queue(JobQueue queue, RunTracker tracker) {
+        return new TrackedQueue(queue, tracker);
+    }
+
+    private static class TrackedStore implements StateStore {
+        final StateStore inner;
+        final RunTracker tracker;
+
+        TrackedStore(StateStore inner, RunTracker tracker) {
+            this.inner = inner;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public void update(Job job) {
+            inner.update(job);
+            tracker.stateWritten(job);
+        }
+    }
+
+    private static final class TrackedJobStore extends TrackedStore implements JobStore {
+        private final JobStore jobs;
+
+        TrackedJobStore(JobStore inner, RunTracker tracker) {
+            super(inner, tracker);
+            this.jobs = inner;
+        }
+
+        @Override
+        public Optional<Job> find(JobId id) {
+            return jobs.find(id);
+        }
+
+        @Override
+        public JobPage list(JobQuery query) {
+            return jobs.list(query);
+        }
+
+        @Override
+        public boolean requestCancel(JobId id) {
+            return jobs.requestCancel(id);
+        }
+    }
+
+    private static final class TrackedQueue implements JobQueue {
+        private final JobQueue inner;
+        private final RunTracker tracker;
+
+        TrackedQueue(JobQueue inner, RunTracker tracker) {
+            this.inner = inner;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public void put(Job job) {
+            inner.put(job);
+        }
+
+        @Override
+        public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+            return inner.take(maxWait);
+        }
+
+        @Override
+        public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
+            StateStore real = store instanceof TrackedStore tracked ? tracked.inner : store;
+            return inner.atomicStepFinish(real).map(finish -> (delivery, state, next) -> {
+                finish.finish(delivery, state, next);
+                tracker.stateWritten(state);
+            });
+        }
+
+        @Override
+        public void checkCapacity(int concurrentTakers) {
+            inner.checkCapacity(concurrentTakers);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

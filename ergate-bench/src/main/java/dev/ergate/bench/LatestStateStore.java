@@ -1,0 +1,122 @@
+package dev.ergate.bench;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The memory backend's store: only the latest state of each job, in concurrent maps, so a
+ * long benchmark measures the engine and not an ever-growing history (the testkit's {@code
+ * InMemoryJobStore} keeps every update, which is what tests want). Follows the {@link JobStore}
+ * contract: a stored CANCELLING is kept when the incoming state is not final; {@link #list} pages
+ * in first-write order with the position as cursor.
+ *
+ * <p>Thread-safe and lock-free on the step path (one map update per write).
+ */
+public final class LatestStateStore implements JobStore {
+
+    private record Entry(long position, Job job) {
+    }
+
+    private final ConcurrentHashMap<JobId, Entry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, JobId> byPosition = new ConcurrentSkipListMap<>();
+    private final AtomicLong lastPosition = new AtomicLong();
+
+    /**
+     * @throws IllegalArgumentException if the job has no id
+     */
+    @Override
+    public void update(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
+                    + "' has no id; the runtime assigns one before the first update");
+        }
+        byId.compute(id, (key, old) -> {
+            if (old == null) {
+                long position = lastPosition.incrementAndGet();
+                byPosition.put(position, key);
+                return new Entry(position, job);
+            }
+            if (old.job().status() == JobStatus.CANCELLING && !job.status().isFinal()) {
+                return new Entry(old.position(), job.toBuilder().status(JobStatus.CANCELLING).build());
+            }
+            return new Entry(old.position(), job);
+        });
+    }
+
+    @Override
+    public Optional<Job> find(JobId id) {
+        Entry entry = byId.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.job());
+    }
+
+    /**
+     * @throws IllegalArgumentException if the cursor is not one this store handed out
+     */
+    @Override
+    public JobPage list(JobQuery query) {
+        long after = 0;
+        String cursor = query.cursor();
+        if (cursor != null) {
+            try {
+                after = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("latest-state store: '" + cursor + "' is not a cursor of this store");
+            }
+        }
+        List<Job> page = new ArrayList<>();
+        long lastSeen = after;
+        for (Map.Entry<Long, JobId> position : byPosition.tailMap(after, false).entrySet()) {
+            Entry entry = byId.get(position.getValue());
+            lastSeen = position.getKey();
+            if (entry == null || !matches(entry.job(), query)) {
+                continue;
+            }
+            page.add(entry.job());
+            if (page.size() == query.pageSize()) {
+                boolean more = byPosition.higherKey(lastSeen) != null;
+                return new JobPage(page, more ? Long.toString(lastSeen) : null);
+            }
+        }
+        return new JobPage(page, null);
+    }
+
+    private static boolean matches(Job job, JobQuery query) {
+        return (query.status() == null || job.status() == query.status())
+                && (query.workflowName() == null || job.workflowName().equals(query.workflowName()));
+    }
+
+    @Override
+    public boolean requestCancel(JobId id) {
+        boolean[] cancelling = new boolean[1];
+        byId.computeIfPresent(id, (key, entry) -> {
+            JobStatus status = entry.job().status();
+            if (status.isFinal()) {
+                return entry;
+            }
+            cancelling[0] = true;
+            return status == JobStatus.CANCELLING
+                    ? entry
+                    : new Entry(entry.position(), entry.job().toBuilder().status(JobStatus.CANCELLING).build());
+        });
+        return cancelling[0];
+    }
+
+    /** @return how many jobs the store holds */
+    public int size() {
+        return byId.size();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.ergate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Watches one phase of a harness run: times step-to-step latency, counts jobs that ended, and
+ * checks each one ended right (COMPLETED, every step counted, the payload carried through).
+ *
+ * <p><b>Step-to-step latency</b> is the time from a step's state being written (the store's
+ * {@code update}, or the atomic finish, returned) to the job's next step starting (its body
+ * running), on {@link System#nanoTime()}. With an atomic finish the next step can start on
+ * another worker before the finishing call has returned; such a step counts as 0 (its true
+ * latency is between 0 and the finish call's return) and is counted in {@link #earlyStarts()}.
+ * A job's first step has no step before it and is not timed.
+ *
+ * <p>Thread-safe: every worker thread reports here.
+ */
+public final class RunTracker {
+
+    /** What is known about one job between a step's write and the next step's start. */
+    private record Mark(int stepsCompleted, long nanos, boolean started) {
+    }
+
+    private final int steps;
+    private final JsonNode expectedResult;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final ConcurrentHashMap<JobId, Mark> marks = new ConcurrentHashMap<>();
+    private final CountDownLatch ended;
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong wrong = new AtomicLong();
+    private final AtomicLong earlyStarts = new AtomicLong();
+    private final AtomicLong stepsStarted = new AtomicLong();
+    private final AtomicLong lastEndNanos = new AtomicLong();
+    private final AtomicReference<@Nullable String> firstProblem = new AtomicReference<>();
+    private volatile @Nullable Runnable onJobEnd;
+
+    /**
+     * @param steps how many steps each job has
+     * @param expectedResult what each job's last step must return
+     * @param jobs how many jobs the phase runs
+     */
+    public RunTracker(int steps, JsonNode expectedResult, int jobs) {
+        this.steps = steps;
+        this.expectedResult = Objects.requireNonNull(expectedResult, "expectedResult");
+        this.ended = new CountDownLatch(jobs);
+    }
+
+    /** @param action run (on a worker thread) each time a job ends; must be quick */
+    public void onJobEnd(Runnable action) {
+        this.onJobEnd = action;
+    }
+
+    /**
+     * A step's body starts.
+     *
+     * @param running the job as the step sees it (RUNNING, with its id)
+     */
+    public void stepStarted(Job running) {
+        long now = System.nanoTime();
+        stepsStarted.incrementAndGet();
+        JobId id = running.id();
+        int before = running.stepsCompleted();
+        if (id == null || before == 0) {
+            return;
+        }
+        marks.compute(id, (key, mark) -> {
+            if (mark != null && mark.stepsCompleted() == before && !mark.started()) {
+                latency.record(now - mark.nanos());
+                return null;
+            }
+            return new Mark(before, now, true);
+        });
+    }
+
+    /**
+     * A job's new state was written (after its step, not the RUNNING state before it).
+     *
+     * @param state the state written
+     */
+    public void stateWritten(Job state) {
+        if (state.status() == JobStatus.RUNNING) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (state.status().isFinal()) {
+            jobEnded(state, now);
+            return;
+        }
+        JobId id = state.id();
+        if (id == null) {
+            return;
+        }
+        int after = state.stepsCompleted();
+        marks.compute(id, (key, mark) -> {
+            if (mark != null && mark.started() && mark.stepsCompleted() == after) {
+                earlyStarts.incrementAndGet();
+                latency.record(0);
+                return null;
+            }
+            return new Mark(after, now, false);
+        });
+    }
+
+    private void jobEnded(Job state, long now) {
+        String problem = null;
+        if (state.status() != JobStatus.COMPLETED) {
+            problem = "job " + state.id() + " ended " + state.status() + ": " + state.exceptionTraceback();
+        } else if (state.stepsCompleted() != steps) {
+            problem = "job " + state.id() + " completed after " + state.stepsCompleted() + " steps, not " + steps;
+        } else if (!expectedResult.equals(state.lastReturnValue())) {
+            problem = "job " + state.id() + " completed with a result other than its payload";
+        }
+        if (problem == null) {
+            completed.incrementAndGet();
+        } else {
+            wrong.incrementAndGet();
+            firstProblem.compareAndSet(null, problem);
+        }
+        lastEndNanos.accumulateAndGet(now, Math::max);
+        Runnable action = onJobEnd;
+        if (action != null) {
+            action.run();
+        }
+        ended.countDown();
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return true when every job of the phase has ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitAllEnded(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return the step-to-step latencies recorded so far */
+    public LatencyHistogram latency() {
+        return latency;
+    }
+
+    /** @return jobs that ended COMPLETED with every step and the right result */
+    public long completed() {
+        return completed.get();
+    }
+
+    /** @return jobs that ended any other way */
+    public long wrong() {
+        return wrong.get();
+    }
+
+    /** @return the first wrong ending, described, or {@code null} when none */
+    public @Nullable String firstProblem() {
+        return firstProblem.get();
+    }
+
+    /** @return steps whose body ran (re-runs after a lost lease count again) */
+    public long stepsStarted() {
+        return stepsStarted.get();
+    }
+
+    /** @return steps that started before their previous step's atomic finish returned */
+    public long earlyStarts() {
+        return earlyStarts.get();
+    }
+
+    /** @return {@link System#nanoTime()} when the last job ended, 0 before any */
+    public long lastEndNanos() {
+        return lastEndNanos.get();
+    }
+}

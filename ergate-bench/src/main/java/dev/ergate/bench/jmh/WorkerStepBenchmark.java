@@ -1,0 +1,153 @@
+package dev.ergate.bench.jmh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.bench.BenchWorkflow;
+import dev.ergate.bench.LatestStateStore;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.runtime.Workflow;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.testkit.InMemoryJobQueue;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One step through a running {@link Ergate} worker on the in-memory backend: take, RUNNING write,
+ * cancellation lookup, lease keeper, the step, state write, put, ack. {@code queue=testkit} is
+ * the testkit's {@code InMemoryJobQueue} (jobs travel as JSON under one lock, as the harness's
+ * memory backend); {@code queue=direct} is a {@link DirectJobQueue} that hands Job objects over
+ * without JSON or leases, leaving the engine's own cost. The store is a {@link LatestStateStore}. The worker's own threads do the work; each benchmark
+ * operation waits for one step's state to be written, so ops/s is the worker's steps/s and, with
+ * {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads.
+ * Jobs that complete are put again under the same id, so the load (and the store) stays the same
+ * size for the whole run. Not thread-safe (JMH state).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class WorkerStepBenchmark {
+
+    /** Worker threads. */
+    @Param({"1", "4"})
+    public int workers;
+
+    /** Which queue: "testkit" (JSON, leases, one lock) or "direct" (Job objects, no leases). */
+    @Param({"testkit", "direct"})
+    public String queueKind;
+
+    /** Jobs on the queue at once. */
+    @Param({"64"})
+    public int jobs;
+
+    private final Semaphore stepsWritten = new Semaphore(0);
+    private final JsonNode payload = BenchWorkflow.payload(100);
+    private JobQueue queue = InMemoryJobQueue.create();
+    private Ergate ergate = Ergate.builder(queue, job -> { }).build();
+
+    /** Starts the worker over a queue of {@code jobs} jobs. */
+    @Setup
+    public void setUp() {
+        queue = queueKind.equals("direct") ? new DirectJobQueue() : InMemoryJobQueue.builder().build();
+        RecyclingStore store = new RecyclingStore(queue, stepsWritten, payload);
+        Workflow.Builder workflow = Workflow.builder(BenchWorkflow.NAME);
+        for (int i = 1; i <= 3; i++) {
+            workflow.step("step-" + i, JsonNode.class, (input, context) -> input);
+        }
+        ergate = Ergate.builder(queue, store)
+                .options(ErgateOptions.builder().concurrency(workers).handleSignals(false)
+                        .pollTimeout(Duration.ofMillis(200)).build())
+                .build();
+        ergate.registerWorkflow(workflow.build());
+        for (int i = 0; i < jobs; i++) {
+            queue.put(BenchWorkflow.job(JobId.of("jmh-" + i), payload));
+        }
+        ergate.start();
+    }
+
+    /** Stops the worker and the queue. */
+    @TearDown
+    public void tearDown() {
+        ergate.close();
+        queue.close();
+    }
+
+    /**
+     * Counts each step's state written, and puts a completed job again under the same id, so the
+     * queue never runs dry and the store never grows. Thread-safe.
+     */
+    private static final class RecyclingStore implements JobStore {
+        private final LatestStateStore latest = new LatestStateStore();
+        private final JobQueue queue;
+        private final Semaphore stepsWritten;
+        private final JsonNode payload;
+
+        RecyclingStore(JobQueue queue, Semaphore stepsWritten, JsonNode payload) {
+            this.queue = queue;
+            this.stepsWritten = stepsWritten;
+            this.payload = payload;
+        }
+
+        @Override
+        public void update(Job job) {
+            latest.update(job);
+            if (job.status() == JobStatus.RUNNING) {
+                return;
+            }
+            stepsWritten.release();
+            JobId id = job.id();
+            if (job.status().isFinal() && id != null) {
+                queue.put(BenchWorkflow.job(id, payload));
+            }
+        }
+
+        @Override
+        public Optional<Job> find(JobId id) {
+            return latest.find(id);
+        }
+
+        @Override
+        public JobPage list(JobQuery query) {
+            return latest.list(query);
+        }
+
+        @Override
+        public boolean requestCancel(JobId id) {
+            return latest.requestCancel(id);
+        }
+    }
+
+    /**
+     * Waits for the worker to write one more step's state.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Benchmark
+    public void step() throws InterruptedException {
+        stepsWritten.acquire();
+    }
+}
