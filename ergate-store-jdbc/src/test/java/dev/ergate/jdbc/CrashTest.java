@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * may cost at most one extra run of one step (the one it interrupted).
  */
 @DisplayName("Worker killed with SIGKILL mid-step")
+@Isolated("starts worker JVMs: CPU-heavy, and its timing must not suffer from other tests")
 class CrashTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashTest.class);
     static final Duration LEASE = Duration.ofSeconds(2);
-    private static final int JOBS = 20;
+    private static final int JOBS = 12;
     private static final int KILLS = 3;
-    private static final long STEP_MILLIS = 300;
+    private static final long STEP_MILLIS = 250;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private String schema;
