@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Dependencies;
 import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.JobRunner;
 import java.io.PrintStream;
@@ -119,6 +120,7 @@ public final class Demo {
 
         long start = System.nanoTime();
         boolean allEnded;
+        Duration elapsed;
         try (Ergate worker = Ergate.builder(backend.queue(), backend.store())
                 .options(workerOptions)
                 .dependencies(services)
@@ -127,12 +129,14 @@ public final class Demo {
                 .build()
                 .registerAnnotated(new OrderWorkflow())) {
             worker.start();
+            ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store())
+                    .objectMapper(mapper).build();
             for (int i = 1; i <= options.jobs(); i++) {
-                backend.queue().put(orders.next(i));
+                client.submit(orders.next(i));
             }
             allEnded = showProgress(board, start);
+            elapsed = Duration.ofNanos(System.nanoTime() - start);
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         out.print(board.summary(elapsed));
         if (!allEnded) {
             err.printf("ergate-demo: only %d of %d jobs ended within %s%n", board.endedCount(), options.jobs(),

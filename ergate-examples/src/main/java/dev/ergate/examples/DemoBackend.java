@@ -20,6 +20,10 @@ interface DemoBackend extends AutoCloseable {
     /** @return a short description for the demo's first line, such as "Redis at 127.0.0.1:6379" */
     String describe();
 
+    /** Releases the queue and the store (connections, threads); failures are unchecked. */
+    @Override
+    void close();
+
     /** Opens a backend. */
     @FunctionalInterface
     interface Factory {

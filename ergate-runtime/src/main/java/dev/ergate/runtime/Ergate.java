@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,11 +162,14 @@ public final class Ergate implements AutoCloseable {
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
             AtomicInteger threadNumber = new AtomicInteger();
-            leaseScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread thread = new Thread(r, "ergate-lease-keeper");
                 thread.setDaemon(true);
                 return thread;
             });
+            // a lease keeper per step is cancelled when the step ends: drop it from the queue at once
+            scheduler.setRemoveOnCancelPolicy(true);
+            leaseScheduler = scheduler;
             for (int i = 0; i < options.concurrency(); i++) {
                 Thread worker = new Thread(this::workLoop, "ergate-worker-" + threadNumber.incrementAndGet());
                 workers.add(worker);

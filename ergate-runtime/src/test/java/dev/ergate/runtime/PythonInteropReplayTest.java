@@ -34,15 +34,22 @@ class PythonInteropReplayTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * The recordings: the repository's copy ({@code interop/python-ergate} at its root), else the
+     * original ({@code shared/interop/python-ergate} beside or above the repository), found by
+     * walking up from the module folder, so it works wherever the repository is cloned.
+     */
     static Path interopDir() {
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("interop").resolve("python-ergate");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+        for (String folder : new String[] {"interop/python-ergate", "shared/interop/python-ergate"}) {
+            for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(folder);
+                if (Files.isDirectory(candidate)) {
+                    return candidate;
+                }
             }
         }
-        throw new IllegalStateException("shared/interop/python-ergate not found above "
-                + Paths.get("").toAbsolutePath() + "; the repo's shared/ folder must sit beside or above it");
+        throw new IllegalStateException("neither interop/python-ergate nor shared/interop/python-ergate found above "
+                + Paths.get("").toAbsolutePath());
     }
 
     static Stream<Path> files() throws IOException {

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * so walking the pages never returns a job twice, even while jobs are added. It is also a
  * {@link JobSource} for the publisher: SCHEDULED and PENDING jobs whose {@code
  * requested_start_time} has passed are due; a claim that is not reported back is offered again
- * after the {@linkplain Builder#claimTimeout(Duration) claim timeout}.
+ * after the {@linkplain Builder#claimTimeout(Duration) claim timeout}; {@link #published} records
+ * QUEUED only over the state it claimed, never over a newer one.
  *
  * <p>Thread-safe: every method may be called from any thread; each is atomic.
  */
@@ -258,6 +259,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
             Instant claimTime = clock.instant();
             for (Entry entry : due.subList(0, Math.min(max, due.size()))) {
                 entry.claimedAt = claimTime;
+                entry.claimed = entry.job;
                 claimedJobs.add(entry.job);
             }
             return claimedJobs;
@@ -266,11 +268,33 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** Records the job as given (normally QUEUED), following {@link #update}, and drops its claim. */
+    /**
+     * Records the job as given (normally QUEUED) and drops its claim, but only over the state that
+     * was claimed: if anything wrote the job since (a worker already ran it, or a cancel request
+     * came), that newer state is kept.
+     */
     @Override
     public void published(Job queued) {
-        update(queued);
-        dropClaim(queued);
+        Objects.requireNonNull(queued, "queued");
+        JobId id = queued.id();
+        if (id == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry == null) {
+                return;
+            }
+            if (entry.claimed != null && entry.job == entry.claimed) {
+                entry.job = queued;
+                updates.add(queued);
+            }
+            entry.claimedAt = null;
+            entry.claimed = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Drops the job's claim, so {@link #claimDue} offers it again. */
@@ -289,6 +313,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
             Entry entry = byId.get(id);
             if (entry != null) {
                 entry.claimedAt = null;
+                entry.claimed = null;
             }
         } finally {
             lock.unlock();
@@ -310,6 +335,8 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         final long position;
         Job job;
         @Nullable Instant claimedAt;
+        /** The state handed out by the live claim, to publish over it and nothing newer. */
+        @Nullable Job claimed;
 
         Entry(long position, Job job) {
             this.position = position;

@@ -136,6 +136,26 @@ class InMemoryJobStoreTest {
         }
 
         @Test
+        @DisplayName("records a published job QUEUED only over the state it claimed, never over a newer one")
+        void publishedIsConditional() {
+            store.update(job("raced", JobStatus.PENDING));
+            store.update(job("cancelled", JobStatus.PENDING));
+            store.update(job("plain", JobStatus.PENDING));
+            store.claimDue(now, 10);
+
+            store.update(job("raced", JobStatus.COMPLETED));       // a worker finished it first
+            store.requestCancel(JobId.of("cancelled"));            // a cancel request came first
+            store.published(job("raced", JobStatus.QUEUED));
+            store.published(job("cancelled", JobStatus.QUEUED));
+            store.published(job("plain", JobStatus.QUEUED));
+
+            assertThat(store.find(JobId.of("raced")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(store.find(JobId.of("cancelled")).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
+            assertThat(store.find(JobId.of("plain")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(store.claimDue(now, 10)).isEmpty();
+        }
+
+        @Test
         @DisplayName("refuses to claim fewer than one job")
         void badMax() {
             assertThatThrownBy(() -> store.claimDue(now, 0)).isInstanceOf(IllegalArgumentException.class);

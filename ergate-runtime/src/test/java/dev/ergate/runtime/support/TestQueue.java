@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +22,13 @@ public class TestQueue implements JobQueue {
     private final Duration leaseTime;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final LinkedList<Entry> entries = new LinkedList<>();
+    /** Live messages, in put order. */
+    private final java.util.LinkedHashSet<Entry> entries = new java.util.LinkedHashSet<>();
+    /** Messages visible now (stale slots are skipped). */
+    private final java.util.ArrayDeque<Slot> ready = new java.util.ArrayDeque<>();
+    /** Messages that become visible later: delayed puts, releases and leases. */
+    private final java.util.PriorityQueue<Slot> later =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparing(Slot::at));
     private final List<Job> puts = new ArrayList<>();
     private final List<String> deadLetters = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
@@ -37,6 +41,8 @@ public class TestQueue implements JobQueue {
     /** Puts of jobs whose encoded JSON is longer than this are refused as too large. */
     public volatile int maxJobChars = Integer.MAX_VALUE;
     private long tokens;
+    /** Set false to keep no history (puts, events), for long benchmark runs. */
+    public volatile boolean recordHistory = true;
 
     public TestQueue() {
         this(Clock.systemUTC(), Duration.ofSeconds(30));
@@ -52,7 +58,23 @@ public class TestQueue implements JobQueue {
         Instant visibleAt;
         int deliveries;
         long token;
-        boolean leased;
+        long version;
+    }
+
+    private record Slot(Entry entry, long version, Instant at) {
+    }
+
+    /** Schedules the entry to become visible at {@code at}; the caller holds the lock. */
+    private void schedule(Entry entry, Instant at) {
+        entry.version++;
+        entry.visibleAt = at;
+        Slot slot = new Slot(entry, entry.version, at);
+        if (at.isAfter(clock.instant())) {
+            later.add(slot);
+        } else {
+            ready.add(slot);
+        }
+        changed.signalAll();
     }
 
     @Override
@@ -69,12 +91,13 @@ public class TestQueue implements JobQueue {
             Entry entry = new Entry();
             entry.job = job;
             Instant now = clock.instant();
-            entry.visibleAt = job.requestedStartTime() != null && job.requestedStartTime().isAfter(now)
-                    ? job.requestedStartTime() : now;
             entries.add(entry);
-            puts.add(job);
-            events.add("put " + job.status());
-            changed.signalAll();
+            schedule(entry, job.requestedStartTime() != null && job.requestedStartTime().isAfter(now)
+                    ? job.requestedStartTime() : now);
+            if (recordHistory) {
+                puts.add(job);
+                events.add("put " + job.status());
+            }
         } finally {
             lock.unlock();
         }
@@ -86,10 +109,9 @@ public class TestQueue implements JobQueue {
         try {
             Entry entry = new Entry();
             entry.job = job;
-            entry.visibleAt = clock.instant();
             entry.deliveries = deliveries;
             entries.add(entry);
-            changed.signalAll();
+            schedule(entry, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -106,14 +128,19 @@ public class TestQueue implements JobQueue {
         try {
             while (true) {
                 Instant now = clock.instant();
-                for (Entry entry : entries) {
-                    if (!entry.visibleAt.isAfter(now)) {
-                        entry.deliveries++;
-                        entry.token = ++tokens;
-                        entry.leased = true;
-                        entry.visibleAt = now.plus(leaseTime);
-                        return Optional.of(new TestDelivery(entry, entry.token));
+                while (!later.isEmpty() && !later.peek().at().isAfter(now)) {
+                    ready.add(later.poll());
+                }
+                Slot slot;
+                while ((slot = ready.poll()) != null) {
+                    Entry entry = slot.entry();
+                    if (slot.version() != entry.version || !entries.contains(entry)) {
+                        continue; // stale: rescheduled or settled since
                     }
+                    entry.deliveries++;
+                    entry.token = ++tokens;
+                    schedule(entry, now.plus(leaseTime));
+                    return Optional.of(new TestDelivery(entry, entry.token));
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -241,10 +268,9 @@ public class TestQueue implements JobQueue {
             lock.lock();
             try {
                 if (entry.token == token && entries.contains(entry)) {
-                    entry.visibleAt = clock.instant().plus(delay);
                     entry.token = ++tokens;
+                    schedule(entry, clock.instant().plus(delay));
                     events.add("release " + job.id());
-                    changed.signalAll();
                 }
             } finally {
                 lock.unlock();
@@ -259,7 +285,7 @@ public class TestQueue implements JobQueue {
                 if (entry.token != token) {
                     throw new ErgateBackendException("test queue: lease lost", null, false);
                 }
-                entry.visibleAt = clock.instant().plus(duration);
+                schedule(entry, clock.instant().plus(duration));
             } finally {
                 lock.unlock();
             }
@@ -274,13 +300,11 @@ public class TestQueue implements JobQueue {
             lock.lock();
             try {
                 if (entry.token == token) {
-                    for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-                        if (it.next() == entry) {
-                            it.remove();
-                        }
-                    }
+                    entries.remove(entry);
                     entry.token = -1;
-                    events.add(what + " " + job.id());
+                    if (recordHistory) {
+                        events.add(what + " " + job.id());
+                    }
                     if (reason != null) {
                         deadLetters.add(reason);
                     }

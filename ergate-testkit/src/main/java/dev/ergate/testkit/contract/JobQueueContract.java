@@ -388,6 +388,12 @@ public abstract class JobQueueContract {
                     return queue.take(Duration.ofSeconds(15));
                 });
                 assertThat(taking.await(10, TimeUnit.SECONDS)).as("taker thread started").isTrue();
+                try {
+                    Optional<Delivery> early = result.get(1, TimeUnit.SECONDS);
+                    assertThat(early).as("take(15 s) returned within 1 s on an empty queue").isPresent();
+                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                    // as it should: the taker is blocked in take; now give it a job
+                }
 
                 long put = System.nanoTime();
                 queue.put(job);

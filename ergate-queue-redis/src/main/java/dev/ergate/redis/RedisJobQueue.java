@@ -1,0 +1,332 @@
+package dev.ergate.redis;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.JobId;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A reliable job queue on Redis, made by {@link RedisBackend#queue()}.
+ *
+ * <p><b>How it works.</b> Each {@link #put} stores the job's JSON under a new message id and
+ * appends the id to a ready list, or, when the job has a future {@code requested_start_time}, to
+ * a delayed sorted set. {@link #take} runs one Lua script that moves due delayed messages to the
+ * ready list and leases one message: it records the lease deadline in a sorted set and bumps the
+ * message's delivery count, in the same atomic step that removes it from the ready list. A taker
+ * that dies after that leaves a lease that runs out, and the next take hands the message out
+ * again. {@link Delivery#ack()} deletes the message; a delivery is identified by its message id
+ * and delivery count, so a late ack of an older delivery changes nothing.
+ *
+ * <p><b>Waiting.</b> When nothing is available, a taker blocks in Redis ({@code BLPOP}) on a
+ * signal list that every put feeds, so a new job wakes one waiting taker within about a
+ * millisecond; the wait is cut short at the next due time of a delayed message or lease, and at
+ * {@value #MAX_BLOCK_SECONDS} s at most (to look at interrupts and expired leases). There is no
+ * background thread and no polling loop: due messages move when a taker looks.
+ *
+ * <p><b>Bad messages.</b> A message that can't be decoded as a job, or one delivered more than
+ * {@link RedisQueueOptions#maxDeliveries()} times, goes to the dead-letter list with the reason
+ * and its raw text ({@link #deadLetters(int)}), and the taker goes on waiting. A raw document
+ * pushed straight onto the ready list (as a foreign producer might) is taken like any message.
+ *
+ * <p>Delivery is at-least-once: a step whose worker dies before the ack runs again.
+ *
+ * <p>Thread-safe: any number of threads may put and take at once. Each blocked take holds one
+ * pooled connection (see {@link #checkCapacity(int)}).
+ */
+public final class RedisJobQueue implements JobQueue {
+
+    /** The longest single blocking wait, in seconds. */
+    static final long MAX_BLOCK_SECONDS = 2;
+    /** The longest single blocking wait. */
+    static final Duration MAX_BLOCK = Duration.ofSeconds(MAX_BLOCK_SECONDS);
+    /** Connections beyond the blocked takers' that puts, acks and store writes need. */
+    static final int CAPACITY_HEADROOM = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisJobQueue.class);
+    private static final int SHOWN_TEXT_CHARS = 200;
+
+    private final RedisBackend backend;
+    private final RedisQueueOptions options;
+    private final RedisKeys keys;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final RedisFailures failures;
+    private final String[] waitKeys;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RedisJobQueue(RedisBackend backend, RedisQueueOptions options) {
+        this.backend = backend;
+        this.options = options;
+        this.keys = new RedisKeys(backend.options().namespace(), options.name());
+        this.codec = backend.options().codec();
+        this.clock = backend.options().clock();
+        this.failures = backend.failures();
+        this.waitKeys = new String[] {keys.signal(), keys.wake()};
+    }
+
+    /** @return the queue's options */
+    public RedisQueueOptions options() {
+        return options;
+    }
+
+    /**
+     * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxMessageBytes()}
+     * @throws ErgateBackendException if Redis fails, or the queue is closed
+     */
+    @Override
+    public void put(Job job) {
+        Objects.requireNonNull(job, "job");
+        byte[] body = encode(job);
+        long now = clock.millis();
+        long due = dueMillis(job);
+        ensureOpen("put");
+        failures.call("put job " + job.id() + " of workflow '" + job.workflowName() + "'",
+                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due, now)));
+    }
+
+    /**
+     * Takes the next job and leases it for {@link RedisQueueOptions#leaseTime()}: a job whose
+     * lease ran out first, then the oldest ready one. Messages that are not jobs, or delivered
+     * too often, are moved to the dead letters on the way.
+     *
+     * @param maxWait the longest time to block; zero means "don't block"
+     * @throws InterruptedException if the thread is interrupted (looked at between waits of at
+     *     most {@value #MAX_BLOCK_SECONDS} s)
+     * @throws ErgateBackendException if Redis fails, or the queue is closed
+     */
+    @Override
+    public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        }
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        long leaseMillis = options.leaseTime().toMillis();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while taking from " + this);
+            }
+            ensureOpen("take");
+            long now = clock.millis();
+            Object reply = failures.call("take",
+                    () -> Scripts.CLAIM.run(client(), keys.queueKeys(), List.of(now, leaseMillis)));
+            if (reply instanceof List<?> claimed) {
+                Optional<Delivery> delivery = deliver(claimed);
+                if (delivery.isPresent()) {
+                    return delivery;
+                }
+                continue; // dead-lettered: look again at once
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return Optional.empty();
+            }
+            long waitMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, MAX_BLOCK.toMillis());
+            long nextDue = reply instanceof Long due ? due : -1;
+            if (nextDue >= 0) {
+                waitMillis = Math.min(waitMillis, nextDue - clock.millis());
+            }
+            double waitSeconds = Math.max(waitMillis, 1) / 1000.0;
+            failures.call("take (waiting)", () -> client().blpop(waitSeconds, waitKeys));
+        }
+    }
+
+    private Optional<Delivery> deliver(List<?> claimed) {
+        String messageId = text(claimed.get(0));
+        byte[] body = (byte[]) claimed.get(1);
+        int deliveryCount = (int) (long) (Long) claimed.get(2);
+        Instant leaseExpiresAt = Instant.ofEpochMilli((Long) claimed.get(3));
+        Job job;
+        try {
+            job = codec.decode(body);
+        } catch (JobFormatException e) {
+            String reason = "not a job: " + e.getMessage();
+            LOG.warn("Redis queue '{}': message {} is not a job ({}); moved to the dead letters: {}",
+                    options.name(), messageId, e.getMessage(), shorten(body));
+            deadLetter(messageId, deliveryCount, body, reason, null);
+            return Optional.empty();
+        }
+        RedisDelivery delivery = new RedisDelivery(this, messageId, deliveryCount, job, body, leaseExpiresAt);
+        int max = options.maxDeliveries();
+        if (max > 0 && deliveryCount > max) {
+            String reason = "delivered " + deliveryCount + " times, over maxDeliveries=" + max
+                    + " (its workers keep dying or giving it back)";
+            delivery.deadLetter(reason); // logs it
+            return Optional.empty();
+        }
+        return Optional.of(delivery);
+    }
+
+    /**
+     * Checks that the pool can serve {@code concurrentTakers} blocked takes at once plus {@value
+     * #CAPACITY_HEADROOM} connections for puts, acks and store writes.
+     *
+     * @throws IllegalStateException naming {@link RedisOptions#poolSize()} if it is too small
+     */
+    @Override
+    public void checkCapacity(int concurrentTakers) {
+        int needed = concurrentTakers + CAPACITY_HEADROOM;
+        int poolSize = backend.options().poolSize();
+        if (needed > poolSize) {
+            throw new IllegalStateException("Redis connection pool too small: RedisOptions.poolSize is " + poolSize
+                    + ", but " + concurrentTakers + " threads will block in take() at once (each holds a connection"
+                    + " while it waits) and puts, acks and store writes need " + CAPACITY_HEADROOM
+                    + " more; set RedisOptions.builder().poolSize(" + needed + ") or more");
+        }
+    }
+
+    /**
+     * Finishes steps atomically with a {@link RedisJobStore} made by the same {@link
+     * RedisBackend}: one Lua script writes the state, puts the next step and acks.
+     *
+     * @return the finisher, or empty when {@code store} is not such a store
+     */
+    @Override
+    public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
+        if (store instanceof RedisJobStore redisStore && redisStore.backend() == backend) {
+            return Optional.of(new RedisStepFinish(this, redisStore));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param limit the most records to return
+     * @return the oldest {@code limit} dead letters, oldest first
+     * @throws ErgateBackendException if Redis fails
+     */
+    public List<DeadLetter> deadLetters(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        byte[] key = keys.dead().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> raw = failures.call("read dead letters", () -> client().lrange(key, 0, limit - 1L));
+        List<DeadLetter> letters = new ArrayList<>(raw.size());
+        for (byte[] entry : raw) {
+            letters.add(DeadLetterRecords.read(entry));
+        }
+        return letters;
+    }
+
+    /**
+     * @return how many messages are ready, delayed, leased and dead-lettered
+     * @throws ErgateBackendException if Redis fails
+     */
+    public RedisQueueStats stats() {
+        return failures.call("read queue sizes", () -> {
+            UnifiedJedis redis = client();
+            return new RedisQueueStats(redis.llen(keys.ready()), redis.zcard(keys.delayed()),
+                    redis.zcard(keys.leased()), redis.llen(keys.dead()));
+        });
+    }
+
+    /** Stops this queue: later puts and takes fail. The backend's connections stay open. Idempotent. */
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisJobQueue[" + keys.hashTag() + " queue '" + options.name() + "' on "
+                + backend.options().parsedUri() + "]";
+    }
+
+    // ---------------------------------------------------------------- used by deliveries and the finisher
+
+    RedisKeys keys() {
+        return keys;
+    }
+
+    RedisBackend backend() {
+        return backend;
+    }
+
+    RedisFailures failures() {
+        return failures;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    UnifiedJedis client() {
+        return backend.client();
+    }
+
+    String name() {
+        return options.name();
+    }
+
+    byte[] encode(Job job) {
+        byte[] body = codec.encode(job);
+        if (body.length > options.maxMessageBytes()) {
+            throw new JobTooLargeException(job.id(), job.workflowName(), body.length, options.maxMessageBytes());
+        }
+        return body;
+    }
+
+    /** @return the due time to store: the job's {@code requested_start_time}, 0 for none */
+    static long dueMillis(Job job) {
+        Instant start = job.requestedStartTime();
+        if (start == null) {
+            return 0;
+        }
+        try {
+            return start.toEpochMilli();
+        } catch (ArithmeticException farAway) {
+            return start.isBefore(Instant.EPOCH) ? 0 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    /** Dead-letters a message this queue leased; false when the lease was lost meanwhile. */
+    boolean deadLetter(String messageId, int deliveryCount, byte[] body, String reason, @Nullable JobId jobId) {
+        byte[] record = DeadLetterRecords.write(messageId, body, reason, clock.instant(), deliveryCount,
+                jobId == null ? null : jobId.value());
+        Object done = failures.call("dead-letter message " + messageId, () -> Scripts.DEAD_LETTER.run(
+                client(), keys.queueKeys(), List.of(messageId, deliveryCount, record)));
+        return Long.valueOf(1).equals(done);
+    }
+
+    void ensureOpen(String operation) {
+        if (closed.get() || backend.isClosed()) {
+            throw new ErgateBackendException(this + ": " + operation + " after close()", null, false);
+        }
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    private static String shorten(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() <= SHOWN_TEXT_CHARS ? text : text.substring(0, SHOWN_TEXT_CHARS) + "...";
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.ergate.redis;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A {@link JobStore} on Redis, made by {@link RedisBackend#store()}.
+ *
+ * <p>Each job is one hash ({@code {ns}:job:s:ID}, or {@code n:ID} for a numeric id) holding its
+ * JSON and its status. Sorted sets index the jobs by status, by workflow and by both, scored by
+ * the order the store first saw each job; {@link #list} walks one of them with a cursor (the last
+ * score seen), so a walk returns every matching job once even while jobs change. Every write is
+ * one Lua script, so a job and its index entries never disagree. A stored CANCELLING is kept when
+ * a non-final state is written over it (see {@link JobStore}).
+ *
+ * <p>With a {@link RedisStoreOptions#retention() retention}, a job that becomes final is deleted
+ * (with its index entries) once the retention has passed; the deletion happens during later
+ * writes and listings, and an expired job is never returned meanwhile.
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisJobStore implements JobStore {
+
+    private static final String FIELD_JSON = "json";
+    private static final String FIELD_STATUS = "status";
+    private static final String FIELD_EXPIRES = "expires";
+
+    private final RedisBackend backend;
+    private final RedisStoreOptions options;
+    private final RedisKeys keys;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final RedisFailures failures;
+
+    RedisJobStore(RedisBackend backend, RedisStoreOptions options) {
+        this.backend = backend;
+        this.options = options;
+        this.keys = new RedisKeys(backend.options().namespace(), RedisQueueOptions.defaults().name());
+        this.codec = backend.options().codec();
+        this.clock = backend.options().clock();
+        this.failures = backend.failures();
+    }
+
+    /** @return the store's options */
+    public RedisStoreOptions options() {
+        return options;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the job has no id
+     * @throws ErgateBackendException if Redis fails
+     */
+    @Override
+    public void update(Job job) {
+        Row row = row(job);
+        long now = clock.millis();
+        failures.call("update job " + job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
+                List.of(row.member(), row.json(), row.status(), row.workflow(), retentionMillis(), now,
+                        keys.indexPrefix(), keys.jobPrefix())));
+    }
+
+    /**
+     * @throws ErgateBackendException if Redis fails, or (not transient) the stored JSON is not a
+     *     job any more
+     */
+    @Override
+    public Optional<Job> find(JobId id) {
+        Objects.requireNonNull(id, "id");
+        String key = keys.job(RedisKeys.member(id));
+        List<String> fields = failures.call("find job " + id,
+                () -> client().hmget(key, FIELD_JSON, FIELD_STATUS, FIELD_EXPIRES));
+        String json = fields.get(0);
+        String expires = fields.get(2);
+        if (json == null || (expires != null && Double.parseDouble(expires) <= clock.millis())) {
+            return Optional.empty();
+        }
+        return Optional.of(toJob(key, json, fields.get(1)));
+    }
+
+    /**
+     * @throws IllegalArgumentException if the query's cursor is not one this store handed out
+     * @throws ErgateBackendException if Redis fails, or (not transient) a stored JSON is not a job
+     */
+    @Override
+    public JobPage list(JobQuery query) {
+        Objects.requireNonNull(query, "query");
+        long after = parseCursor(query.cursor());
+        String index = index(query.status(), query.workflowName());
+        List<String> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+        scriptKeys.add(index);
+        long now = clock.millis();
+        Object reply = failures.call("list jobs", () -> Scripts.LIST_JOBS.run(client(), scriptKeys,
+                List.of(after, query.pageSize(), now, keys.indexPrefix(), keys.jobPrefix())));
+        List<?> rows = (List<?>) Objects.requireNonNull(reply, "list_jobs replied nothing");
+        boolean more = Long.valueOf(1).equals(rows.get(0));
+        String last = text(rows.get(1));
+        List<Job> jobs = new ArrayList<>((rows.size() - 2) / 2);
+        for (int i = 2; i + 1 < rows.size(); i += 2) {
+            jobs.add(toJob(index, text(rows.get(i)), text(rows.get(i + 1))));
+        }
+        return new JobPage(jobs, more && !last.isEmpty() ? last : null);
+    }
+
+    /** @throws ErgateBackendException if Redis fails */
+    @Override
+    public boolean requestCancel(JobId id) {
+        Objects.requireNonNull(id, "id");
+        String member = RedisKeys.member(id);
+        long now = clock.millis();
+        Object done = failures.call("request cancellation of job " + id, () -> Scripts.REQUEST_CANCEL.run(
+                client(), keys.storeKeys(member), List.of(member, now, keys.indexPrefix(), keys.jobPrefix())));
+        return Long.valueOf(1).equals(done);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisJobStore[" + keys.hashTag() + " on " + backend.options().parsedUri() + "]";
+    }
+
+    // ---------------------------------------------------------------- shared with the step finisher
+
+    /** What a state update writes for one job. */
+    record Row(String member, byte[] json, String status, String workflow) {
+    }
+
+    Row row(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("a job needs an id to be stored; job of workflow '"
+                    + job.workflowName() + "' has none");
+        }
+        return new Row(RedisKeys.member(id), codec.encode(job), job.status().name(), job.workflowName());
+    }
+
+    long retentionMillis() {
+        return options.retention().toMillis();
+    }
+
+    RedisBackend backend() {
+        return backend;
+    }
+
+    private UnifiedJedis client() {
+        return backend.client();
+    }
+
+    private String index(@Nullable JobStatus status, @Nullable String workflow) {
+        if (status != null && workflow != null) {
+            return keys.statusWorkflowIndex(status.name(), workflow);
+        }
+        if (status != null) {
+            return keys.statusIndex(status.name());
+        }
+        if (workflow != null) {
+            return keys.workflowIndex(workflow);
+        }
+        return keys.allJobs();
+    }
+
+    private Job toJob(String where, String json, @Nullable String status) {
+        Job job;
+        try {
+            job = codec.decode(json);
+        } catch (JobFormatException e) {
+            throw new ErgateBackendException(this + ": a job stored under " + where + " is not a valid job any more: "
+                    + e.getMessage(), e, false);
+        }
+        if (status != null && !status.equals(job.status().name())) {
+            JobStatus stored = JobStatus.byName(status).orElse(job.status());
+            job = job.toBuilder().status(stored).build();
+        }
+        return job;
+    }
+
+    private static long parseCursor(@Nullable String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        try {
+            long after = Long.parseLong(cursor);
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new IllegalArgumentException("cursor '" + cursor + "' was not handed out by a RedisJobStore");
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.ergate.redis;
+
+import dev.ergate.JobId;
+import java.util.List;
+
+/**
+ * The key layout of one namespace. Every key starts with the hash tag {@code {namespace}}, so
+ * all of a namespace's keys are in one Redis Cluster slot and a Lua script may touch any of them.
+ *
+ * <pre>
+ * {ns}:queue:NAME:ready     list   ids of messages ready now, oldest first
+ * {ns}:queue:NAME:delayed   zset   ids of messages not due yet, by due time (ms)
+ * {ns}:queue:NAME:leased    zset   ids of taken messages, by lease deadline (ms)
+ * {ns}:queue:NAME:msgs      hash   id -> the message's body (the job's JSON)
+ * {ns}:queue:NAME:deliveries hash  id -> how many times it was delivered
+ * {ns}:queue:NAME:seq       string the last message number
+ * {ns}:queue:NAME:signal    list   wakes takers blocked in BLPOP (one entry per ready message)
+ * {ns}:queue:NAME:wake      list   wakes a blocked taker when a delayed message is due sooner
+ * {ns}:queue:NAME:dead      list   dead letters, one JSON record each
+ * {ns}:job:s:ID | n:ID      hash   one job: json, status, workflow, seq, expires
+ * {ns}:jobs:seq             string the last job sequence number (listing order)
+ * {ns}:jobs:all             zset   every job, by sequence number
+ * {ns}:jobs:status:S        zset   jobs in status S
+ * {ns}:jobs:workflow:W      zset   jobs of workflow W
+ * {ns}:jobs:status-workflow:S:W  zset  jobs in status S of workflow W
+ * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
+ * </pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class RedisKeys {
+
+    private final String tag;
+    private final String queuePrefix;
+    private final List<String> queueKeys;
+
+    RedisKeys(String namespace, String queueName) {
+        this.tag = "{" + namespace + "}";
+        this.queuePrefix = tag + ":queue:" + queueName + ":";
+        this.queueKeys = List.of(ready(), delayed(), leased(), msgs(), deliveries(), seq(), signal(), wake(), dead());
+    }
+
+    /** @return the keys every queue script takes, in the order the scripts expect */
+    List<String> queueKeys() {
+        return queueKeys;
+    }
+
+    /** @return the keys every store script takes for {@code member}, in the order they expect */
+    List<String> storeKeys(String member) {
+        return List.of(job(member), jobSeq(), expiring(), allJobs());
+    }
+
+    String hashTag() {
+        return tag;
+    }
+
+    String ready() {
+        return queuePrefix + "ready";
+    }
+
+    String delayed() {
+        return queuePrefix + "delayed";
+    }
+
+    String leased() {
+        return queuePrefix + "leased";
+    }
+
+    String msgs() {
+        return queuePrefix + "msgs";
+    }
+
+    String deliveries() {
+        return queuePrefix + "deliveries";
+    }
+
+    String seq() {
+        return queuePrefix + "seq";
+    }
+
+    String signal() {
+        return queuePrefix + "signal";
+    }
+
+    String wake() {
+        return queuePrefix + "wake";
+    }
+
+    String dead() {
+        return queuePrefix + "dead";
+    }
+
+    /** @return the prefix of every job key; the scripts append a member */
+    String jobPrefix() {
+        return tag + ":job:";
+    }
+
+    /** @return the prefix of the index keys; the scripts append {@code status:S} and so on */
+    String indexPrefix() {
+        return tag + ":jobs:";
+    }
+
+    String job(String member) {
+        return jobPrefix() + member;
+    }
+
+    String jobSeq() {
+        return indexPrefix() + "seq";
+    }
+
+    String allJobs() {
+        return indexPrefix() + "all";
+    }
+
+    String expiring() {
+        return indexPrefix() + "expiring";
+    }
+
+    String statusIndex(String status) {
+        return indexPrefix() + "status:" + status;
+    }
+
+    String workflowIndex(String workflow) {
+        return indexPrefix() + "workflow:" + workflow;
+    }
+
+    String statusWorkflowIndex(String status, String workflow) {
+        return indexPrefix() + "status-workflow:" + status + ":" + workflow;
+    }
+
+    /**
+     * A job id as an index member and key suffix: {@code s:} for a string id, {@code n:} for a
+     * numeric one, so {@code "7"} and {@code 7} stay two jobs.
+     */
+    static String member(JobId id) {
+        return (id.isNumeric() ? "n:" : "s:") + id.value();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.ergate.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link RedisJobQueue} behaves: its name within the namespace, how long a taken job stays
+ * leased, how often a message may be delivered before it is dead-lettered, and the largest job
+ * it carries.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RedisQueueOptions {
+
+    /** The largest value Redis stores: 512 MiB. */
+    public static final long REDIS_MAX_BYTES = 512L * 1024 * 1024;
+
+    private static final RedisQueueOptions DEFAULTS = builder().build();
+
+    private final String name;
+    private final Duration leaseTime;
+    private final int maxDeliveries;
+    private final long maxMessageBytes;
+
+    private RedisQueueOptions(Builder b) {
+        this.name = b.name;
+        this.leaseTime = b.leaseTime;
+        this.maxDeliveries = b.maxDeliveries;
+        this.maxMessageBytes = b.maxMessageBytes;
+    }
+
+    /**
+     * @return queue {@code jobs}, 30 s leases, no delivery limit (the Ergate worker's own {@code
+     *     maxDeliveries} fails and dead-letters such jobs), jobs up to 16 MiB
+     */
+    public static RedisQueueOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from {@link #defaults()} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these options */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return the queue's name, part of its keys: several queues may share a namespace */
+    public String name() {
+        return name;
+    }
+
+    /** @return how long a taken job stays invisible to other takers unless extended */
+    public Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /**
+     * @return how many times one message may be delivered; the next time it would be delivered
+     *     (its takers kept dying or releasing it) it goes to the dead letters instead; 0 for no
+     *     limit. Under an Ergate worker keep it 0 or above the worker's own {@code
+     *     maxDeliveries}, which also marks the job FAILED in the store.
+     */
+    public int maxDeliveries() {
+        return maxDeliveries;
+    }
+
+    /** @return the largest encoded job {@code put} accepts, in bytes */
+    public long maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisQueueOptions[name=" + name + ", leaseTime=" + leaseTime + ", maxDeliveries=" + maxDeliveries
+                + ", maxMessageBytes=" + maxMessageBytes + "]";
+    }
+
+    /** Builds {@link RedisQueueOptions}; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private String name = "jobs";
+        private Duration leaseTime = Duration.ofSeconds(30);
+        private int maxDeliveries = 0;
+        private long maxMessageBytes = 16L * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        private Builder(RedisQueueOptions o) {
+            this.name = o.name;
+            this.leaseTime = o.leaseTime;
+            this.maxDeliveries = o.maxDeliveries;
+            this.maxMessageBytes = o.maxMessageBytes;
+        }
+
+        /** @param name the queue's name: not empty, without braces */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param leaseTime at least 10 ms and at most 24 hours */
+        public Builder leaseTime(Duration leaseTime) {
+            this.leaseTime = Objects.requireNonNull(leaseTime, "leaseTime");
+            return this;
+        }
+
+        /** @param maxDeliveries at least 1, or 0 for no limit */
+        public Builder maxDeliveries(int maxDeliveries) {
+            this.maxDeliveries = maxDeliveries;
+            return this;
+        }
+
+        /** @param maxMessageBytes at least 1 and at most 512 MiB (Redis's own limit) */
+        public Builder maxMessageBytes(long maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        /**
+         * @return the options
+         * @throws IllegalArgumentException naming the setting, if one is out of range
+         */
+        public RedisQueueOptions build() {
+            if (name.isEmpty() || name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
+                throw new IllegalArgumentException("queue name must be non-empty and hold no '{' or '}', got '"
+                        + name + "'");
+            }
+            if (leaseTime.compareTo(Duration.ofMillis(10)) < 0 || leaseTime.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("leaseTime must be within 10 ms..24 h, got " + leaseTime);
+            }
+            if (maxDeliveries < 0) {
+                throw new IllegalArgumentException("maxDeliveries must be at least 1, or 0 for no limit, got "
+                        + maxDeliveries);
+            }
+            if (maxMessageBytes < 1 || maxMessageBytes > REDIS_MAX_BYTES) {
+                throw new IllegalArgumentException("maxMessageBytes must be within 1.." + REDIS_MAX_BYTES + ", got "
+                        + maxMessageBytes);
+            }
+            return new RedisQueueOptions(this);
+        }
+    }
+}

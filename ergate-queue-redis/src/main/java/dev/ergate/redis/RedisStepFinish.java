@@ -1,0 +1,59 @@
+package dev.ergate.redis;
+
+import dev.ergate.Job;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finishes a step in one Lua script: the state update of a {@link RedisJobStore}, the put of the
+ * next step and the ack, all in the namespace's slot, so Redis runs them as one atomic step and a
+ * crash can't leave the state and the queue disagreeing.
+ *
+ * <p>Thread-safe.
+ */
+final class RedisStepFinish implements AtomicStepFinish {
+
+    private final RedisJobQueue queue;
+    private final RedisJobStore store;
+
+    RedisStepFinish(RedisJobQueue queue, RedisJobStore store) {
+        this.queue = queue;
+        this.store = store;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the delivery is not from this finisher's queue
+     * @throws dev.ergate.spi.JobTooLargeException if {@code next} is too large; nothing changed
+     * @throws ErgateBackendException if Redis fails, or (not transient) the delivery's lease was
+     *     lost to another taker; nothing changed then
+     */
+    @Override
+    public void finish(Delivery delivery, Job state, @Nullable Job next) {
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(state, "state");
+        if (!(delivery instanceof RedisDelivery lease) || lease.queue() != queue) {
+            throw new IllegalArgumentException(delivery + " was not taken from " + queue);
+        }
+        RedisJobStore.Row row = store.row(state);
+        byte[] nextBody = next == null ? new byte[0] : queue.encode(next);
+        long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
+        long now = queue.clock().millis();
+        List<String> keys = new ArrayList<>(queue.keys().queueKeys());
+        keys.addAll(queue.keys().storeKeys(row.member()));
+        RedisKeys k = queue.keys();
+        List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
+                row.workflow(), store.retentionMillis(), now, k.indexPrefix(), k.jobPrefix(), nextBody, nextDue);
+        Object done = queue.failures().call("finish the step of job " + state.id(),
+                () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
+        if (!Long.valueOf(1).equals(done)) {
+            throw new ErgateBackendException(queue + ": can't finish the step of job " + state.id() + " (message "
+                    + lease.messageId() + ", delivery " + lease.deliveryCount() + "): its lease was lost, the job was"
+                    + " delivered again; nothing was written, the new delivery will finish it", null, false);
+        }
+    }
+}

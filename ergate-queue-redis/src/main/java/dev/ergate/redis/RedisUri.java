@@ -1,0 +1,105 @@
+package dev.ergate.redis;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed {@code redis://} or {@code rediss://} (TLS) URI:
+ * {@code redis[s]://[[user]:password@]host[:port][/database]}. The password is never shown by
+ * {@link #toString()}.
+ *
+ * @param tls true for {@code rediss://}
+ * @param host the server's host name or address
+ * @param port the port, 6379 when absent
+ * @param user the ACL user, or {@code null} for the default user
+ * @param password the password, or {@code null} for none
+ * @param database the database number, 0 when absent
+ */
+record RedisUri(boolean tls, String host, int port, @Nullable String user, @Nullable String password, int database) {
+
+    static final int DEFAULT_PORT = 6379;
+
+    /**
+     * @param text the URI
+     * @return its parts
+     * @throws IllegalArgumentException naming the URI (password hidden) and the part at fault
+     */
+    static RedisUri parse(String text) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw bad(text, "it is not a URI (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("redis") || scheme.equalsIgnoreCase("rediss"))) {
+            throw bad(text, "the scheme must be redis:// or rediss:// (TLS), got " + (scheme == null ? "none" : scheme));
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw bad(text, "it names no host");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        String user = null;
+        String password = null;
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                password = userInfo;
+            } else {
+                user = colon == 0 ? null : userInfo.substring(0, colon);
+                password = userInfo.substring(colon + 1);
+            }
+            if (password.isEmpty()) {
+                password = null;
+            }
+        }
+        int database = 0;
+        String path = uri.getPath();
+        if (path != null && !path.isEmpty() && !path.equals("/")) {
+            try {
+                database = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw bad(text, "the path must be a database number like /0, got " + path);
+            }
+            if (database < 0) {
+                throw bad(text, "the database number must not be negative, got " + database);
+            }
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw bad(text, "query parameters and fragments are not supported; set timeouts and the pool in RedisOptions");
+        }
+        return new RedisUri(scheme.equalsIgnoreCase("rediss"), host, port, user, password, database);
+    }
+
+    private static IllegalArgumentException bad(String text, String why) {
+        return new IllegalArgumentException("bad Redis URI '" + hidePassword(text) + "': " + why);
+    }
+
+    /** @return the URI text with any password replaced by {@code ***} */
+    static String hidePassword(String text) {
+        int scheme = text.indexOf("://");
+        int at = text.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return text;
+        }
+        String userInfo = text.substring(scheme + 3, at);
+        int colon = userInfo.indexOf(':');
+        String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
+        return text.substring(0, scheme + 3) + shown + text.substring(at);
+    }
+
+    /** @return the URI without its password */
+    @Override
+    public String toString() {
+        String credentials = password == null ? (user == null ? "" : user + "@")
+                : (user == null ? "" : user) + ":***@";
+        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return (tls ? "rediss" : "redis") + "://" + credentials + shownHost + ":" + port + "/" + database;
+    }
+}

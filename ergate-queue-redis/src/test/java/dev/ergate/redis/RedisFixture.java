@@ -1,0 +1,134 @@
+package dev.ergate.redis;
+
+import dev.ergate.testkit.Backends;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Finds the Redis the tests run against, in this order: the URI in {@value #ENV}, then a Redis
+ * on 127.0.0.1:6379. (Testcontainers is not used: point {@value #ENV} at any Redis instead.)
+ * When none answers, the test is skipped, or fails under {@code ERGATE_REQUIRE_BACKENDS=true}.
+ *
+ * <p>Each {@link #backend()} gets a namespace of its own, so tests never see each other's keys;
+ * {@link #close()} deletes every key of those namespaces and closes the backends. Not
+ * thread-safe: one fixture per test class or test.
+ */
+final class RedisFixture implements AutoCloseable {
+
+    static final String ENV = "ERGATE_REDIS_URL";
+    /** Set to {@code true} when {@value #ENV} names a node of a Redis Cluster. */
+    static final String CLUSTER_ENV = "ERGATE_REDIS_CLUSTER";
+    static final String LOCAL = "redis://127.0.0.1:6379";
+    static final String HOW_TO_PROVIDE = "set " + ENV + "=redis://host:port/db or run Redis on 127.0.0.1:6379";
+
+    private final String label;
+    private final RedisBackend admin;
+    private final List<RedisBackend> backends = new ArrayList<>();
+
+    private RedisFixture(String label, RedisBackend admin) {
+        this.label = label;
+        this.admin = admin;
+    }
+
+    /**
+     * @param label part of every namespace, to tell the test's keys apart
+     * @return the fixture; skips (or fails) the test if no Redis answers
+     */
+    static RedisFixture open(String label) {
+        try {
+            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri()).cluster(cluster())
+                    .namespace("ergate-test-admin").poolSize(2).build()));
+        } catch (RuntimeException e) {
+            Backends.missing("Redis", HOW_TO_PROVIDE + " (tried " + RedisUri.hidePassword(uri()) + ")", e);
+            throw e; // not reached: missing() always throws
+        }
+    }
+
+    /** @return the URI the tests use */
+    static String uri() {
+        String fromEnv = System.getenv(ENV);
+        return fromEnv == null || fromEnv.isBlank() ? LOCAL : fromEnv.trim();
+    }
+
+    /** @return true when the tests run against a Redis Cluster ({@value #CLUSTER_ENV}) */
+    static boolean cluster() {
+        return Boolean.parseBoolean(System.getenv(CLUSTER_ENV));
+    }
+
+    /** @return a backend with the default options, on a new namespace */
+    RedisBackend backend() {
+        return backend(RedisOptions.builder());
+    }
+
+    /**
+     * @param options the options to start from; the URI and namespace are set here
+     * @return a backend on a new namespace
+     */
+    RedisBackend backend(RedisOptions.Builder options) {
+        String namespace = "ergate-test:" + label + ":" + UUID.randomUUID().toString().substring(0, 8);
+        String clientName = "ergate-test-" + UUID.randomUUID().toString().substring(0, 8);
+        RedisBackend backend = RedisBackend.connect(
+                options.uri(uri()).cluster(cluster()).namespace(namespace).clientName(clientName).build());
+        backends.add(backend);
+        return backend;
+    }
+
+    /** @return a client of its own, for looking at keys the way another program would */
+    UnifiedJedis raw() {
+        return admin.client();
+    }
+
+    /**
+     * @param backend a backend of this fixture
+     * @return how many of its connections are blocked in BLPOP right now (waiting takers)
+     */
+    long blockedTakers(RedisBackend backend) {
+        Object reply = admin.client().sendCommand(hashTag(backend), Protocol.Command.CLIENT, "LIST".getBytes(StandardCharsets.UTF_8));
+        String list = new String((byte[]) reply, StandardCharsets.UTF_8);
+        String name = "name=" + backend.options().clientName() + " ";
+        return list.lines().filter(line -> line.contains(name) && line.contains(" cmd=blpop")
+                && line.matches(".* flags=[A-Za-z]*b[A-Za-z]* .*")).count();
+    }
+
+    /** Makes Redis forget the Lua scripts (as a restart would) on the node of the backend's namespace. */
+    void flushScripts(RedisBackend backend) {
+        admin.client().scriptFlush(hashTag(backend));
+    }
+
+    /** @return the key to route a keyless command to the node that owns the backend's slot */
+    private static byte[] hashTag(RedisBackend backend) {
+        return ("{" + backend.options().namespace() + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Deletes every key of this fixture's namespaces and closes their backends. */
+    @Override
+    public void close() {
+        try {
+            for (RedisBackend backend : backends) {
+                backend.close();
+                deleteNamespace(admin.client(), backend.options().namespace());
+            }
+            backends.clear();
+        } finally {
+            admin.close();
+        }
+    }
+
+    static void deleteNamespace(UnifiedJedis redis, String namespace) {
+        ScanParams match = new ScanParams().match("{" + namespace + "}:*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            if (!page.getResult().isEmpty()) {
+                redis.del(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ergate.redis;
+
+import dev.ergate.spi.JobStore;
+import dev.ergate.testkit.contract.JobStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("RedisJobStore passes the JobStore contract")
+class RedisJobStoreContractTest extends JobStoreContract {
+
+    private static RedisFixture fixture;
+
+    @BeforeAll
+    static void connect() {
+        fixture = RedisFixture.open("store-contract");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    /** Each store is a namespace of its own. */
+    @Override
+    protected JobStore newStore() {
+        return fixture.backend().store();
+    }
+}

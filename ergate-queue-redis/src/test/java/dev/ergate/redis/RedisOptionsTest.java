@@ -1,0 +1,71 @@
+package dev.ergate.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ergate.spi.ErgateBackendException;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Redis URIs and options")
+class RedisOptionsTest {
+
+    @Test
+    @DisplayName("a full rediss URI gives TLS, user, password, host, port and database")
+    void fullUri() {
+        RedisUri uri = RedisUri.parse("rediss://worker:s%40cret@redis.example.com:6380/3");
+        assertThat(uri).isEqualTo(new RedisUri(true, "redis.example.com", 6380, "worker", "s@cret", 3));
+        assertThat(uri.toString()).isEqualTo("rediss://worker:***@redis.example.com:6380/3").doesNotContain("cret");
+    }
+
+    @Test
+    @DisplayName("defaults: port 6379, database 0, no credentials; a lone password is the default user's")
+    void shortUris() {
+        assertThat(RedisUri.parse("redis://localhost")).isEqualTo(new RedisUri(false, "localhost", 6379, null, null, 0));
+        assertThat(RedisUri.parse("redis://:pw@h/")).isEqualTo(new RedisUri(false, "h", 6379, null, "pw", 0));
+        assertThat(RedisUri.parse("redis://[::1]:7000/1")).isEqualTo(new RedisUri(false, "::1", 7000, null, null, 1));
+    }
+
+    @Test
+    @DisplayName("bad URIs are refused with the reason, never showing the password")
+    void badUris() {
+        assertThatThrownBy(() -> RedisUri.parse("http://u:topsecret@h"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis:// or rediss://")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> RedisUri.parse("redis://h/abc")).hasMessageContaining("database number");
+        assertThatThrownBy(() -> RedisUri.parse("redis://h?timeout=3")).hasMessageContaining("query");
+        assertThatThrownBy(() -> RedisUri.parse("redis:///0")).hasMessageContaining("no host");
+    }
+
+    @Test
+    @DisplayName("option builders name the setting that is out of range")
+    void validation() {
+        assertThatThrownBy(() -> RedisOptions.builder().namespace("a{b").build()).hasMessageContaining("namespace");
+        assertThatThrownBy(() -> RedisOptions.builder().poolSize(1).build()).hasMessageContaining("poolSize");
+        assertThatThrownBy(() -> RedisOptions.builder().socketTimeout(Duration.ZERO).build())
+                .hasMessageContaining("socketTimeout");
+        assertThatThrownBy(() -> RedisQueueOptions.builder().leaseTime(Duration.ofMillis(1)).build())
+                .hasMessageContaining("leaseTime");
+        assertThatThrownBy(() -> RedisQueueOptions.builder().maxDeliveries(-1).build())
+                .hasMessageContaining("maxDeliveries");
+        assertThatThrownBy(() -> RedisQueueOptions.builder().maxMessageBytes(0).build())
+                .hasMessageContaining("maxMessageBytes");
+        assertThatThrownBy(() -> RedisStoreOptions.builder().retention(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("retention");
+        assertThat(RedisOptions.fromUri("redis://:pw@h:1/2").toString()).doesNotContain("pw@");
+        assertThatThrownBy(() -> RedisOptions.builder().uri("redis://h:7000/3").cluster(true).build())
+                .hasMessageContaining("database 0 only");
+    }
+
+    @Test
+    @DisplayName("connecting to a port where no Redis listens fails at once with a transient error naming it")
+    void unreachable() {
+        assertThatThrownBy(() -> RedisBackend.connect(RedisOptions.builder().uri("redis://127.0.0.1:1")
+                        .connectTimeout(Duration.ofMillis(500)).build()))
+                .isInstanceOf(ErgateBackendException.class)
+                .hasMessageContaining("redis://127.0.0.1:1/0")
+                .satisfies(e -> assertThat(((ErgateBackendException) e).isTransient()).isTrue());
+    }
+}

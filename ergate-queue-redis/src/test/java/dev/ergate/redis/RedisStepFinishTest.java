@@ -1,0 +1,134 @@
+package dev.ergate.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobTooLargeException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the atomic step finish of a Redis queue and store")
+class RedisStepFinishTest {
+
+    private static RedisFixture fixture;
+
+    @BeforeAll
+    static void connect() {
+        fixture = RedisFixture.open("finish");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private static Job first() {
+        return Job.builder().id("j").workflowName("wf").stepName("one").build();
+    }
+
+    @Test
+    @DisplayName("writes the state, puts the next step and acks, in one go")
+    void finishWithNext() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+
+        Job state = first().toBuilder().status(JobStatus.QUEUED).stepName("two").stepsCompleted(1)
+                .lastReturnValue(IntNode.valueOf(5)).build();
+        finish.finish(delivery, state, state);
+
+        assertThat(store.find(JobId.of("j"))).contains(state);
+        Delivery next = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        assertThat(next.job()).isEqualTo(state);
+        assertThat(next.deliveryCount()).isEqualTo(1);
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+    }
+
+    @Test
+    @DisplayName("a final state writes and acks without a next step; a delayed next step waits")
+    void finishFinalAndDelayed() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        queue.put(first());
+        queue.put(Job.builder().id("k").workflowName("wf").build());
+
+        Delivery one = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job done = first().toBuilder().status(JobStatus.COMPLETED).percentCompleted(100).build();
+        finish.finish(one, done, null);
+        assertThat(store.find(JobId.of("j"))).contains(done);
+
+        Delivery two = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job retry = two.job().toBuilder().requestedStartTime(Instant.now().plusSeconds(60)).build();
+        finish.finish(two, retry, retry);
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 1, 0, 0));
+    }
+
+    @Test
+    @DisplayName("with a lost lease nothing is written, nothing is put, and the new holder's lease stays")
+    void lostLease() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().leaseTime(Duration.ofMillis(300)).build());
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        queue.put(first());
+        Delivery stale = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Delivery current = queue.take(Duration.ofSeconds(10)).orElseThrow();
+        assertThat(current.deliveryCount()).isEqualTo(2);
+
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        assertThatThrownBy(() -> finish.finish(stale, state, state))
+                .isInstanceOf(ErgateBackendException.class)
+                .hasMessageContaining("lease was lost")
+                .satisfies(e -> assertThat(((ErgateBackendException) e).isTransient()).isFalse());
+
+        assertThat(store.find(JobId.of("j"))).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        current.ack();
+        assertThat(queue.stats().total()).isZero();
+    }
+
+    @Test
+    @DisplayName("a next step that is too large is refused before anything changes")
+    void tooLargeNext() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().maxMessageBytes(400).build());
+        RedisJobStore store = backend.store();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job big = first().toBuilder().lastReturnValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                "x".repeat(600))).build();
+        assertThatThrownBy(() -> queue.atomicStepFinish(store).orElseThrow().finish(delivery, big, big))
+                .isInstanceOf(JobTooLargeException.class);
+        assertThat(store.find(JobId.of("j"))).isEmpty();
+        assertThat(queue.stats().leased()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("is offered only with a RedisJobStore of the same backend")
+    void onlyWithOwnStore() {
+        RedisBackend backend = fixture.backend();
+        RedisBackend other = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        assertThat(queue.atomicStepFinish(backend.store())).isPresent();
+        assertThat(queue.atomicStepFinish(other.store())).isEmpty();
+        assertThat(queue.atomicStepFinish(job -> { })).isEmpty();
+    }
+}

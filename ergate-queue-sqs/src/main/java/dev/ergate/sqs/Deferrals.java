@@ -1,0 +1,93 @@
+package dev.ergate.sqs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Keeps a message away from workers until a time further off than SQS's own delays reach
+ * ({@code DelaySeconds} stops at 15 minutes, and FIFO queues have no per-message delay at all).
+ *
+ * <p>A message received before its time is hidden with ChangeMessageVisibility (up to the
+ * 12-hour ceiling) the first time it is received; a message received early again (its receive
+ * count is above 1) is replaced by a fresh copy carrying {@value MessageAttributes#NOT_BEFORE},
+ * which restarts both the receive count (so the redrive policy's {@code maxReceiveCount} is never
+ * spent on waiting) and the 12-hour ceiling. So no message is ever handed out early, and a
+ * deferred message costs at most one extra receive per copy. Thread-safe.
+ */
+final class Deferrals {
+
+    /** SQS's longest DelaySeconds: 15 minutes. */
+    static final int MAX_DELAY_SECONDS = 900;
+    /** Kept off SQS's 12-hour ceiling, for clock differences between us and SQS. */
+    static final Duration CEILING_MARGIN = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Deferrals.class);
+
+    private final SqsOperations ops;
+    private final boolean fifo;
+    private final Clock clock;
+
+    Deferrals(SqsOperations ops, boolean fifo, Clock clock) {
+        this.ops = ops;
+        this.fifo = fifo;
+        this.clock = clock;
+    }
+
+    /** @return whole seconds from {@code now} to {@code time}, rounded up (never early) */
+    static long secondsUntil(Instant now, Instant time) {
+        long millis = Duration.between(now, time).toMillis();
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+
+    /** @return whole seconds a message received at {@code receivedAt} may still stay invisible */
+    static long ceilingLeft(Instant receivedAt, Instant now) {
+        Instant ceiling = receivedAt.plus(SqsQueueConfig.SQS_MAX_VISIBILITY).minus(CEILING_MARGIN);
+        long millis = Duration.between(now, ceiling).toMillis();
+        return millis <= 0 ? 0 : millis / 1000;
+    }
+
+    /**
+     * Keeps a message received before {@code notBefore} away until then.
+     *
+     * @throws dev.ergate.spi.ErgateBackendException if SQS fails (the message then comes back
+     *     after its lease and is deferred again)
+     */
+    void defer(Message message, Instant notBefore, Instant receivedAt) {
+        Instant now = clock.instant();
+        long wait = secondsUntil(now, notBefore);
+        long left = ceilingLeft(receivedAt, now);
+        if (Inbound.receiveCount(message) <= 1 && left > 0) {
+            int seconds = (int) Math.min(Math.max(wait, 1), left);
+            ops.changeVisibility(message.receiptHandle(), seconds);
+            LOG.debug("message {} is due at {}: hidden for {} s", message.messageId(), notBefore, seconds);
+        } else {
+            copy(message, notBefore);
+        }
+    }
+
+    /**
+     * Replaces a leased message by a copy that is handed out no sooner than {@code notBefore}:
+     * sends the copy, then deletes the original (a crash in between leaves both, which at-least-once
+     * delivery allows; on FIFO queues the copy's deduplication id makes a second copy a no-op).
+     */
+    void copy(Message message, Instant notBefore) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
+        attributes.putAll(MessageAttributes.notBefore(notBefore));
+        int delay = fifo ? 0 : (int) Math.min(MAX_DELAY_SECONDS, secondsUntil(clock.instant(), notBefore));
+        String group = fifo ? Inbound.groupId(message) : null;
+        if (fifo && group == null) {
+            group = MessageIds.groupId(null);
+        }
+        ops.send(ops.queueUrl(), message.body(), attributes, delay, group,
+                fifo ? MessageIds.derivedId("copy-" + notBefore.toEpochMilli(), message.messageId()) : null);
+        ops.delete(message.receiptHandle());
+        LOG.debug("message {} is due at {}: replaced by a copy delayed {} s", message.messageId(), notBefore, delay);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.ergate.sqs;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.spi.ErgateBackendException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Looks at each received message before any taker sees it: an undecodable one goes to the
+ * dead letters ({@link DeadLetters}), one that is not due yet is deferred ({@link Deferrals}),
+ * and the rest become {@link Inbound}s. A failure while dead-lettering or deferring is logged:
+ * the message then comes back after its lease and is looked at again. Thread-safe.
+ */
+final class InboundSorter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundSorter.class);
+
+    private final JobCodec codec;
+    private final DeadLetters deadLetters;
+    private final Deferrals deferrals;
+    private final Clock clock;
+
+    InboundSorter(JobCodec codec, DeadLetters deadLetters, Deferrals deferrals, Clock clock) {
+        this.codec = codec;
+        this.deadLetters = deadLetters;
+        this.deferrals = deferrals;
+        this.clock = clock;
+    }
+
+    /**
+     * @param receivedAt when the receive call was sent
+     * @param leaseStart when the messages' visibility timeout started, as well as we can tell
+     * @param arrivedNanos when the response arrived, on {@link System#nanoTime()}
+     */
+    List<Inbound> sort(List<Message> messages, Instant receivedAt, Instant leaseStart, long arrivedNanos) {
+        List<Inbound> due = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            Inbound inbound = sortOne(message, receivedAt, leaseStart, arrivedNanos);
+            if (inbound != null) {
+                due.add(inbound);
+            }
+        }
+        return due;
+    }
+
+    private @Nullable Inbound sortOne(Message message, Instant receivedAt, Instant leaseStart, long arrivedNanos) {
+        Job job;
+        try {
+            job = codec.decode(message.body() == null ? "" : message.body());
+        } catch (JobFormatException e) {
+            try {
+                deadLetters.route(message, "undecodable job: " + e.getMessage());
+            } catch (ErgateBackendException failure) {
+                LOG.warn("could not dead-letter undecodable message {}; it comes back after its lease: {}",
+                        message.messageId(), failure.getMessage());
+            }
+            return null;
+        }
+        Instant marked = MessageAttributes.notBefore(message);
+        Instant notBefore = later(marked, job.requestedStartTime());
+        if (notBefore != null && notBefore.isAfter(clock.instant())) {
+            try {
+                deferrals.defer(message, notBefore, receivedAt);
+            } catch (ErgateBackendException failure) {
+                LOG.warn("could not defer message {} of job {} until {}; it comes back after its lease: {}",
+                        message.messageId(), job.id(), notBefore, failure.getMessage());
+            }
+            return null;
+        }
+        int receives = Inbound.receiveCount(message);
+        int deliveryCount = marked != null ? Math.max(1, receives - 1) : receives;
+        return new Inbound(message, job, receivedAt, leaseStart, arrivedNanos, deliveryCount);
+    }
+
+    private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.ergate.sqs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** The message attributes Ergate sets, and SQS's way of counting their size. Stateless. */
+final class MessageAttributes {
+
+    /** Number, epoch milliseconds: the message must not be handed out before then. */
+    static final String NOT_BEFORE = "ergate.notBefore";
+    /** String: why the message was dead-lettered. */
+    static final String DEAD_LETTER_REASON = "ergate.deadLetterReason";
+    /** String: the URL of the queue it was dead-lettered from. */
+    static final String SOURCE_QUEUE = "ergate.sourceQueue";
+    /** String: its message id on that queue. */
+    static final String SOURCE_MESSAGE_ID = "ergate.sourceMessageId";
+
+    /** Bytes kept free under the size limit so that a job can always carry a {@link #NOT_BEFORE} later. */
+    static final int RESERVED_BYTES = 64;
+
+    private MessageAttributes() {
+    }
+
+    static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    static Map<String, MessageAttributeValue> notBefore(Instant time) {
+        return Map.of(NOT_BEFORE, MessageAttributeValue.builder()
+                .dataType("Number").stringValue(Long.toString(time.toEpochMilli())).build());
+    }
+
+    /** @return the message's {@link #NOT_BEFORE}, or null when it has none (or a malformed one) */
+    static @Nullable Instant notBefore(Message message) {
+        MessageAttributeValue value = message.messageAttributes().get(NOT_BEFORE);
+        if (value == null || value.stringValue() == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value.stringValue().trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** @return the attributes' size as SQS counts it: name, data type and value, UTF-8 */
+    static long size(Map<String, MessageAttributeValue> attributes) {
+        long size = 0;
+        for (Map.Entry<String, MessageAttributeValue> e : attributes.entrySet()) {
+            size += utf8(e.getKey()) + utf8(e.getValue().dataType());
+            if (e.getValue().stringValue() != null) {
+                size += utf8(e.getValue().stringValue());
+            }
+            if (e.getValue().binaryValue() != null) {
+                size += e.getValue().binaryValue().asByteArray().length;
+            }
+        }
+        return size;
+    }
+
+    static long utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,389 @@
+package dev.ergate.sqs;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/**
+ * An Ergate {@link JobQueue} on an Amazon SQS queue, standard or FIFO.
+ *
+ * <ul>
+ *   <li>{@link #take} long-polls (at most 20 s per call, never past the caller's bound), asking
+ *       for as many messages as there are takers waiting (up to 10); messages received but not
+ *       handed out are made visible again within {@link SqsQueueConfig#maxPrefetchHold()}.
+ *       The lease is the message's visibility timeout, {@link SqsQueueConfig#leaseTime()}.</li>
+ *   <li>{@link Delivery#ack()} deletes the message (concurrent acks go out as one
+ *       DeleteMessageBatch); {@code release} and {@code extend} change its visibility. SQS keeps
+ *       a message invisible at most 12 hours after it was received: {@code extend} stops there
+ *       (see {@link Delivery#extend}), and a longer {@code release} replaces the message by a
+ *       delayed copy.</li>
+ *   <li>A {@code requested_start_time} up to 15 minutes away becomes DelaySeconds; a later one
+ *       (and any on a FIFO queue, which has no per-message delay) is honoured by hiding the
+ *       message when it is received early, and replacing it by a fresh copy when it must wait
+ *       again, so it is never handed out early and never spends the redrive policy's
+ *       {@code maxReceiveCount} on waiting.</li>
+ *   <li>On a FIFO queue (its URL ends in {@code .fifo}) the message group is the job id, so one
+ *       job's steps stay in order while different jobs run in parallel, and the deduplication id
+ *       is unique per job, step and retry attempt (see the README).</li>
+ *   <li>{@link #put} refuses a job whose JSON is over {@link #maxJobBytes()} with {@link
+ *       JobTooLargeException} before sending anything.</li>
+ *   <li>An undecodable message is never handed out: it is moved to {@link
+ *       SqsQueueConfig#deadLetterQueueUrl()}, or with none left for the queue's redrive policy,
+ *       or with neither logged and deleted.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: many worker threads take from one queue.
+ */
+public final class SqsJobQueue implements JobQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsJobQueue.class);
+    /** How long close waits for a receive in flight before it closes a client it built. */
+    private static final Duration CLOSE_RECEIVE_WAIT = Duration.ofSeconds(2);
+
+    private final SqsOperations ops;
+    private final @Nullable SqsClient ownedClient;
+    private final SqsQueueConfig config;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final boolean fifo;
+    private final Deferrals deferrals;
+    private final DeadLetters deadLetters;
+    private final Receiver receiver;
+    private final ScheduledExecutorService housekeeper;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SqsJobQueue(SqsClient client, @Nullable SqsClient ownedClient, String queueUrl,
+            @Nullable String redrivePolicy, SqsQueueConfig config, JobCodec codec) {
+        this.ops = new SqsOperations(client, queueUrl);
+        this.ownedClient = ownedClient;
+        this.config = config;
+        this.codec = codec;
+        this.clock = config.clock();
+        this.fifo = queueUrl.endsWith(".fifo");
+        this.deferrals = new Deferrals(ops, fifo, clock);
+        this.deadLetters = new DeadLetters(ops, config.deadLetterQueueUrl(), redrivePolicy);
+        this.receiver = new Receiver(ops, new InboundSorter(codec, deadLetters, deferrals, clock), config);
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ergate-sqs-housekeeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long sweepMillis = Math.max(20, Math.min(250, config.maxPrefetchHold().toMillis() / 2));
+        housekeeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        LOG.info("SQS job queue on {} ({}, lease {}, redrive policy {}, dead-letter queue {})", queueUrl,
+                fifo ? "FIFO" : "standard", config.leaseTime(), redrivePolicy == null ? "none" : redrivePolicy,
+                config.deadLetterQueueUrl() == null ? "none" : config.deadLetterQueueUrl());
+    }
+
+    /** @return a builder: a queue URL or name is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a queue by URL with the default configuration and a client built from the default
+     * AWS region and credential chains (the endpoint is the URL's, unless it is an AWS one).
+     *
+     * @param queueUrl the queue's URL, as SQS gives it
+     * @return the queue
+     * @throws ErgateBackendException if the queue can't be reached
+     */
+    public static SqsJobQueue connect(String queueUrl) {
+        return SqsUris.parse(queueUrl).build();
+    }
+
+    /**
+     * Opens a queue described by one string, for command lines and configuration files.
+     * Either a queue URL ({@code https://sqs.eu-west-1.amazonaws.com/123456789012/jobs}, {@code
+     * http://127.0.0.1:9324/000000000000/jobs}) or {@code sqs://QUEUE-NAME}, each optionally
+     * followed by {@code ?} and {@code &}-separated settings: {@code endpoint=URL}, {@code
+     * region=NAME}, {@code credentials=default|anonymous}, {@code create=true} (create the
+     * queue when missing), {@code leaseSeconds=N}, {@code maxMessageBytes=N}, {@code dlq=URL}.
+     * The string never holds credentials: they come from the default chain.
+     *
+     * @param uri the description
+     * @return a builder set up from it, to adjust further or {@link Builder#build()} at once
+     * @throws IllegalArgumentException naming the part that is wrong
+     */
+    public static Builder fromUri(String uri) {
+        return SqsUris.parse(uri);
+    }
+
+    /** @return the queue's URL */
+    public String queueUrl() {
+        return ops.queueUrl();
+    }
+
+    /** @return true for a FIFO queue */
+    public boolean isFifo() {
+        return fifo;
+    }
+
+    /** @return the configuration */
+    public SqsQueueConfig config() {
+        return config;
+    }
+
+    /**
+     * @return the largest job, as JSON bytes, that {@link #put} accepts: the configured message
+     *     limit less {@value MessageAttributes#RESERVED_BYTES} bytes kept for Ergate's own
+     *     message attributes
+     */
+    public long maxJobBytes() {
+        return config.maxMessageBytes() - MessageAttributes.RESERVED_BYTES;
+    }
+
+    @Override
+    public void put(Job job) {
+        Objects.requireNonNull(job, "job");
+        requireOpen();
+        byte[] json = codec.encode(job);
+        if (json.length > maxJobBytes()) {
+            throw new JobTooLargeException(job.id(), job.workflowName(), json.length, maxJobBytes());
+        }
+        Instant now = clock.instant();
+        Instant start = job.requestedStartTime();
+        Map<String, MessageAttributeValue> attributes = Map.of();
+        int delaySeconds = 0;
+        if (start != null && start.isAfter(now)) {
+            attributes = MessageAttributes.notBefore(start);
+            if (!fifo) {
+                delaySeconds = (int) Math.min(Deferrals.MAX_DELAY_SECONDS, Deferrals.secondsUntil(now, start));
+            }
+        }
+        try {
+            ops.send(ops.queueUrl(), new String(json, StandardCharsets.UTF_8), attributes, delaySeconds,
+                    fifo ? MessageIds.groupId(job.id()) : null, fifo ? MessageIds.deduplicationId(job) : null);
+        } catch (ErgateBackendException e) {
+            throw new ErgateBackendException("can't put job " + job.id() + " of workflow '" + job.workflowName()
+                    + "': " + e.getMessage(), e.getCause(), e.isTransient());
+        }
+    }
+
+    @Override
+    public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        requireOpen();
+        Inbound inbound = receiver.take(maxWait);
+        if (inbound == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SqsDelivery(inbound, config.leaseTime(), ops, deferrals, deadLetters, clock));
+    }
+
+    /**
+     * Nothing to check: receives hold one connection per ten waiting takers, and the client this
+     * queue builds itself has no connection cap. A client of your own with a connection pool
+     * needs {@code concurrentTakers / 10 + 1} connections for receives, plus one per worker
+     * thread for acks and puts.
+     */
+    @Override
+    public void checkCapacity(int concurrentTakers) {
+        if (concurrentTakers < 1) {
+            throw new IllegalArgumentException("concurrentTakers must be at least 1, got " + concurrentTakers);
+        }
+    }
+
+    Receiver receiver() {
+        return receiver;
+    }
+
+    /** @return how many received messages wait locally for a taker now (for tests and metrics) */
+    int bufferedMessages() {
+        return receiver.buffered();
+    }
+
+    private void sweep() {
+        try {
+            receiver.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("releasing prefetched messages of {} failed: {}", ops.queueUrl(), e.toString());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("SQS job queue on " + ops.queueUrl() + " is closed");
+        }
+    }
+
+    /**
+     * Wakes waiting takers (they return empty), makes prefetched messages visible again, and
+     * closes the client if this queue built it, after receives in flight end (waiting at most 2
+     * s); a client passed in stays open. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        housekeeper.shutdownNow();
+        try {
+            receiver.close();
+            if (ownedClient != null && !receiver.awaitReceives(CLOSE_RECEIVE_WAIT)) {
+                LOG.debug("closing the SQS client of {} with a receive still in flight; what it received comes"
+                        + " back when its lease ends", ops.queueUrl());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (ownedClient != null) {
+                ownedClient.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqsJobQueue[" + ops.queueUrl() + "]";
+    }
+
+    /**
+     * Builds an {@link SqsJobQueue}: where the queue is (URL or name), which client to use, and
+     * the {@link SqsQueueConfig}. {@link #build()} checks that the queue exists (creating it when
+     * asked) and reads its redrive policy. Not thread-safe.
+     */
+    public static final class Builder {
+        private @Nullable SqsClient client;
+        private SqsClientOptions clientOptions = SqsClientOptions.defaults();
+        private @Nullable String queueUrl;
+        private @Nullable String queueName;
+        private boolean createIfMissing;
+        private SqsQueueConfig config = SqsQueueConfig.defaults();
+        private JobCodec codec = JobCodec.standard();
+
+        private Builder() {
+        }
+
+        /** @param client your own client; the queue never closes it. Overrides {@link #clientOptions}. */
+        public Builder client(@Nullable SqsClient client) {
+            this.client = client;
+            return this;
+        }
+
+        /** @param clientOptions how to build a client when none is given; the queue closes that client */
+        public Builder clientOptions(SqsClientOptions clientOptions) {
+            this.clientOptions = Objects.requireNonNull(clientOptions, "clientOptions");
+            return this;
+        }
+
+        /** @param queueUrl the queue's URL (set this or {@link #queueName}) */
+        public Builder queueUrl(@Nullable String queueUrl) {
+            this.queueUrl = queueUrl;
+            return this;
+        }
+
+        /** @param queueName the queue's name, looked up with GetQueueUrl (a {@code .fifo} name is a FIFO queue) */
+        public Builder queueName(@Nullable String queueName) {
+            this.queueName = queueName;
+            return this;
+        }
+
+        /** @param createIfMissing create a queue given by name when it does not exist (default false) */
+        public Builder createIfMissing(boolean createIfMissing) {
+            this.createIfMissing = createIfMissing;
+            return this;
+        }
+
+        /** @param config lease time, size limit, batching, dead-letter queue, clock */
+        public Builder config(SqsQueueConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** @param codec how jobs are written and read, e.g. with a Python status dialect */
+        public Builder codec(JobCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /** @return the client options a client would be built from */
+        SqsClientOptions clientOptions() {
+            return clientOptions;
+        }
+
+        /**
+         * @return the queue, ready to use
+         * @throws IllegalArgumentException if neither or both of URL and name are given
+         * @throws ErgateBackendException if the queue can't be found or read
+         */
+        public SqsJobQueue build() {
+            if ((queueUrl == null) == (queueName == null)) {
+                throw new IllegalArgumentException("give exactly one of queueUrl and queueName, got url=" + queueUrl
+                        + ", name=" + queueName);
+            }
+            SqsClient owned = client == null ? clientOptions.createClient() : null;
+            SqsClient use = client != null ? client : owned;
+            try {
+                String url = queueUrl != null ? queueUrl : resolve(use, queueName);
+                String redrive = redrivePolicy(use, url);
+                return new SqsJobQueue(use, owned, url, redrive, config, codec);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
+        }
+
+        private String resolve(SqsClient sqs, String name) {
+            try {
+                return sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+            } catch (QueueDoesNotExistException e) {
+                if (!createIfMissing) {
+                    throw new ErgateBackendException("SQS queue '" + name + "' does not exist (create it, or set"
+                            + " createIfMissing)", e, false);
+                }
+            } catch (SdkException e) {
+                throw SqsFailures.failure("GetQueueUrl for '" + name + "'", "SQS", e);
+            }
+            try {
+                String url = sqs.createQueue(r -> {
+                    r.queueName(name);
+                    if (name.endsWith(".fifo")) {
+                        r.attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"));
+                    }
+                }).queueUrl();
+                LOG.info("created SQS queue {}", url);
+                return url;
+            } catch (SdkException e) {
+                throw SqsFailures.failure("CreateQueue for '" + name + "'", "SQS", e);
+            }
+        }
+
+        private static @Nullable String redrivePolicy(SqsClient sqs, String url) {
+            try {
+                String policy = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                        .attributeNames(QueueAttributeName.REDRIVE_POLICY))
+                        .attributes().get(QueueAttributeName.REDRIVE_POLICY);
+                return policy == null || policy.isBlank() ? null : policy;
+            } catch (QueueDoesNotExistException e) {
+                throw new ErgateBackendException("SQS queue " + url + " does not exist", e, false);
+            } catch (SdkException e) {
+                throw SqsFailures.failure("GetQueueAttributes", url, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.ergate.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ergate.spi.ErgateBackendException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ergate on PostgreSQL: the entry point that owns the schema and hands out the {@link
+ * #store() job store}, {@link #queue() job queues} and {@link #jobSource() publisher source}
+ * that share one {@link DataSource}.
+ *
+ * <pre>{@code
+ * JdbcBackend pg = JdbcBackend.create(hikariDataSource, JdbcOptions.defaults()); // migrates
+ * JdbcJobStore store = pg.store();
+ * JdbcJobQueue queue = pg.queue();
+ * // worker: queue + store; queue.atomicStepFinish(store) makes step transitions one transaction
+ * }</pre>
+ *
+ * <p>Pass your own pooled {@code DataSource} (HikariCP, with at least one connection per worker
+ * thread plus one for the notification listener), or let {@link #connect(String, JdbcOptions)}
+ * build a HikariCP pool from a URL. The backend holds one connection of the pool for {@code
+ * LISTEN} from the first {@link #queue()} until {@link #close()}.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcBackend implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final DataSource dataSource;
+    private final @Nullable HikariDataSource ownedPool;
+    private final JdbcOptions options;
+    private final Tables tables;
+    private final Jdbi jdbi;
+    private final JdbcJobStore store;
+    private @Nullable Listener listener;
+    private volatile boolean closed;
+
+    private JdbcBackend(DataSource dataSource, @Nullable HikariDataSource ownedPool, JdbcOptions options) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.options = options;
+        this.tables = new Tables(options.schema(), options.tablePrefix());
+        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi.setTemplateEngine(TemplateEngine.NOP);
+        this.store = new JdbcJobStore(this);
+    }
+
+    /**
+     * @param dataSource where connections come from (the caller keeps owning it)
+     * @param options table names and queue settings
+     * @return the backend; its tables are migrated first when {@link JdbcOptions#migrateOnStart()}
+     * @throws ErgateBackendException if the migration fails
+     */
+    public static JdbcBackend create(DataSource dataSource, JdbcOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(options, "options");
+        JdbcBackend backend = new JdbcBackend(dataSource, null, options);
+        if (options.migrateOnStart()) {
+            backend.migrate();
+        }
+        return backend;
+    }
+
+    /**
+     * @param dataSource where connections come from
+     * @return the backend with {@link JdbcOptions#defaults()}
+     */
+    public static JdbcBackend create(DataSource dataSource) {
+        return create(dataSource, JdbcOptions.defaults());
+    }
+
+    /**
+     * Builds a HikariCP pool of {@link JdbcOptions#poolSize()} connections for the URL, owned
+     * (and closed) by the backend. The simplest way to get a queue and store from one string.
+     *
+     * @param url {@code jdbc:postgresql://host:port/db?user=...}, or {@code
+     *     postgres://user:password@host:port/db}
+     * @param options table names, queue settings and pool size
+     * @return the backend, migrated when {@link JdbcOptions#migrateOnStart()}
+     * @throws IllegalArgumentException if the URL is malformed
+     * @throws ErgateBackendException if the database can't be reached or migrated
+     */
+    public static JdbcBackend connect(String url, JdbcOptions options) {
+        Objects.requireNonNull(options, "options");
+        PostgresUrl parsed = PostgresUrl.parse(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(parsed.jdbcUrl());
+        if (parsed.user() != null) {
+            config.setUsername(parsed.user());
+        }
+        if (parsed.password() != null) {
+            config.setPassword(parsed.password());
+        }
+        config.setMaximumPoolSize(options.poolSize());
+        config.setPoolName("ergate-pg-" + POOLS.incrementAndGet());
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new ErgateBackendException("PostgreSQL: can't connect to " + PostgresUrl.redact(url) + ": "
+                    + e.getMessage(), e, true);
+        }
+        try {
+            JdbcBackend backend = new JdbcBackend(pool, pool, options);
+            if (options.migrateOnStart()) {
+                backend.migrate();
+            }
+            return backend;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @param url as {@link #connect(String, JdbcOptions)}
+     * @return the backend with {@link JdbcOptions#defaults()}
+     */
+    public static JdbcBackend connect(String url) {
+        return connect(url, JdbcOptions.defaults());
+    }
+
+    /**
+     * Applies the schema migrations the database lacks. Idempotent, and safe when several
+     * processes call it at once (they take turns on an advisory lock).
+     *
+     * @return the versions applied now; empty when the schema was up to date
+     * @throws ErgateBackendException if PostgreSQL fails, or its schema is newer than this code
+     */
+    public List<Integer> migrate() {
+        try {
+            return new Migrator(tables).migrate(jdbi);
+        } catch (IllegalStateException e) {
+            throw new ErgateBackendException("PostgreSQL: " + e.getMessage(), e, false);
+        } catch (SQLException | RuntimeException e) {
+            throw Failures.wrap("migration of the Ergate tables " + tables, e);
+        }
+    }
+
+    /** @return the schema version this code migrates to */
+    public static int latestSchemaVersion() {
+        return Migrator.LATEST;
+    }
+
+    /** @return the job store (one per backend) */
+    public JdbcJobStore store() {
+        return store;
+    }
+
+    /** @return a queue named {@link JdbcOptions#queueName()} with {@link JdbcOptions#leaseTime()} */
+    public JdbcJobQueue queue() {
+        return queue(options.queueName(), options.leaseTime());
+    }
+
+    /**
+     * @param queueName the queue's name; queues of different names share the table but never
+     *     each other's jobs
+     * @param leaseTime how long a taken job stays leased; at least 1 s
+     * @return the queue
+     */
+    public JdbcJobQueue queue(String queueName, Duration leaseTime) {
+        Objects.requireNonNull(queueName, "queueName");
+        Objects.requireNonNull(leaseTime, "leaseTime");
+        if (queueName.isBlank() || queueName.length() > 200) {
+            throw new IllegalArgumentException("queueName must be 1 to 200 characters and not blank, got '"
+                    + queueName + "'");
+        }
+        if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("leaseTime must be at least 1 s, got " + leaseTime);
+        }
+        return new JdbcJobQueue(this, queueName, leaseTime);
+    }
+
+    /** @return a new publisher source: a distinct claimer of due jobs */
+    public JdbcJobSource jobSource() {
+        return new JdbcJobSource(this);
+    }
+
+    /** @return the connections' source */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** @return the options */
+    public JdbcOptions options() {
+        return options;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    Tables tables() {
+        return tables;
+    }
+
+    synchronized Listener listener() {
+        if (closed) {
+            throw new IllegalStateException("JdbcBackend " + tables + " is closed");
+        }
+        if (listener == null) {
+            listener = new Listener(dataSource, tables.channel(), "ergate-pg-listen-" + tables.channel());
+        }
+        return listener;
+    }
+
+    void checkCapacity(int concurrentTakers) {
+        Integer poolSize = maximumPoolSize();
+        if (poolSize == null) {
+            return;
+        }
+        if (poolSize < 2) {
+            throw new IllegalStateException("the connection pool has " + poolSize + " connection(s); Ergate needs "
+                    + "one for notifications and at least one for work: raise maximumPoolSize (JdbcOptions.poolSize)"
+                    + " to " + (concurrentTakers + 1));
+        }
+        if (poolSize < concurrentTakers + 1) {
+            LOG.info("Connection pool of {} for {} worker threads: threads will wait for connections at times; "
+                    + "{} connections would avoid that", poolSize, concurrentTakers, concurrentTakers + 1);
+        }
+    }
+
+    private @Nullable Integer maximumPoolSize() {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                return dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Can't tell the pool size of {}", dataSource, e);
+        }
+        return null;
+    }
+
+    /** Stops the notification listener and, when {@link #connect} built it, closes the pool. */
+    @Override
+    public void close() {
+        Listener toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = listener;
+            listener = null;
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcBackend[" + tables + "]";
+    }
+}

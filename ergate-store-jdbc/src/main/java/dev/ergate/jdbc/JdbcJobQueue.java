@@ -1,0 +1,571 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.JobId;
+import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.Delivery;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link JobQueue} in a PostgreSQL table. Get one from {@link JdbcBackend#queue()}.
+ *
+ * <ul>
+ *   <li><b>Leases.</b> {@link #take} claims ready rows with {@code FOR UPDATE SKIP LOCKED} and
+ *       writes a lease (owner, random token, deadline) in the same statement; a row whose lease
+ *       deadline passed is ready again, so a killed worker loses nothing. When several takers
+ *       of this queue object wait at once, one claim leases up to {@link
+ *       JdbcOptions#claimBatchSize()} rows and hands the extra ones to the other waiting takers.
+ *   <li><b>No polling delay.</b> {@link #put} and {@link Delivery#release} send {@code NOTIFY}
+ *       in their transaction; the backend's listener wakes idle takers at once. A taker also
+ *       wakes when the earliest delayed or leased row becomes ready, and at the latest every
+ *       {@link JdbcOptions#pollInterval()} in case a notification was lost.
+ *   <li><b>Not-before.</b> {@code requested_start_time} and {@code release(delay)} set when the
+ *       row becomes ready.
+ *   <li><b>Atomic step finish.</b> With a {@link JdbcJobStore} on the same {@code DataSource},
+ *       {@link #atomicStepFinish} writes the state, puts the next step and acks in one
+ *       transaction.
+ *   <li><b>Poison.</b> A row that can't be decoded as a job is moved to the dead-letter table
+ *       with the reason the moment it is claimed.
+ * </ul>
+ *
+ * <p>Messages are the job's JSON exactly as {@link JobCodec#standard()} wrote it (a {@code bytea}
+ * column), so a round trip through the queue loses nothing.
+ *
+ * <p>Thread-safe: many worker threads take from one instance.
+ */
+public final class JdbcJobQueue implements JobQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJobQueue.class);
+    private static final long MIN_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long LISTENER_DOWN_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final JdbcBackend backend;
+    private final Jdbi jdbi;
+    private final JdbcOptions options;
+    private final String queueName;
+    private final Duration leaseTime;
+    private final JobCodec codec = JobCodec.standard();
+    private final Listener listener;
+    private final Signal signal;
+    private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waitingTakers = new AtomicInteger();
+    private volatile boolean closed;
+
+    private final String putSql;
+    private final String notifySql;
+    private final String finishSql;
+    private final String finishLastSql;
+    private final String claimSql;
+    private final String nextVisibleSql;
+    private final String ackSql;
+    private final String releaseSql;
+    private final String extendSql;
+    private final String deadLetterSql;
+    private final String deadLettersSql;
+    private final String sizeSql;
+
+    JdbcJobQueue(JdbcBackend backend, String queueName, Duration leaseTime) {
+        this.backend = backend;
+        this.jdbi = backend.jdbi();
+        this.options = backend.options();
+        this.queueName = queueName;
+        this.leaseTime = leaseTime;
+        this.listener = backend.listener();
+        this.signal = listener.signal(queueName);
+        Tables t = backend.tables();
+        this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
+                + "values (:queue, :job_id, :payload, :visible_at, :now)");
+        this.notifySql = "select pg_notify(:channel, :queue)";
+        this.claimSql = t.render("with c as (select id, visible_at from {queue} "
+                + "where queue_name = :queue and visible_at <= :now "
+                + "order by visible_at, id limit :n for update skip locked) "
+                + "update {queue} m set visible_at = :until, lease_token = :token, lease_owner = :owner, "
+                + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
+                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, "
+                // a lost claim is harmless (the row is just claimable again): don't wait for the disk
+                + "set_config('synchronous_commit', 'off', true) as async_commit");
+        this.nextVisibleSql = t.render("select min(visible_at) from {queue} where queue_name = :queue");
+        this.ackSql = t.render("delete from {queue} where id = :id and lease_token = :token");
+        this.releaseSql = t.render("update {queue} set visible_at = :at, lease_token = null, "
+                + "lease_owner = null where id = :id and lease_token = :token");
+        this.extendSql = t.render("update {queue} set visible_at = :until where id = :id and lease_token = :token");
+        this.deadLetterSql = t.render("with m as (delete from {queue} where id = :id and lease_token = :token "
+                + "returning queue_name, job_id, payload, delivery_count, enqueued_at) "
+                + "insert into {dead} (queue_name, job_id, payload, reason, delivery_count, enqueued_at, dead_at) "
+                + "select queue_name, job_id, payload, :reason, delivery_count, enqueued_at, :now from m");
+        this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
+                + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
+        this.sizeSql = t.render("select count(*) from {queue} where queue_name = :queue");
+        this.finishSql = buildFinishSql(backend.store(), this, true);
+        this.finishLastSql = buildFinishSql(backend.store(), this, false);
+    }
+
+    /** @return the queue's name: the {@code queue_name} of its rows */
+    public String name() {
+        return queueName;
+    }
+
+    /** @return how long a taken job stays leased */
+    public Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /**
+     * @throws JobTooLargeException if the job's JSON is over {@link JdbcOptions#maxJobBytes()}
+     */
+    @Override
+    public void put(Job job) {
+        Objects.requireNonNull(job, "job");
+        byte[] payload = encode(job);
+        try {
+            jdbi.useHandle(handle -> {
+                insert(handle, job, payload);
+                signal.bump();
+                notifyTakers(handle);
+            });
+        } catch (RuntimeException e) {
+            throw Failures.wrap("put of job " + job.id() + " on queue '" + queueName + "'", e);
+        }
+    }
+
+    private byte[] encode(Job job) {
+        byte[] payload = codec.encode(job);
+        if (payload.length > options.maxJobBytes()) {
+            throw new JobTooLargeException(job.id(), job.workflowName(), payload.length, options.maxJobBytes());
+        }
+        return payload;
+    }
+
+    private void insert(Handle handle, Job job, byte[] payload) {
+        Instant now = options.clock().instant();
+        Instant start = job.requestedStartTime();
+        Instant visibleAt = start != null && start.isAfter(now) ? start : now;
+        JobId id = job.id();
+        handle.createUpdate(putSql)
+                .bind("queue", queueName)
+                .bind("job_id", id == null ? null : id.value())
+                .bind("payload", payload)
+                .bind("visible_at", JobRows.time(visibleAt))
+                .bind("now", JobRows.time(now))
+                .execute();
+    }
+
+    /**
+     * Wakes idle takers everywhere, after the write committed. Sent on its own: a transaction
+     * that notifies holds PostgreSQL's notification lock through its commit, which would
+     * serialize every writer's disk flush. If it is lost, takers still find the job within
+     * their poll interval.
+     */
+    private void notifyTakers(Handle handle) {
+        try {
+            handle.createQuery(notifySql)
+                    .bind("channel", backend.tables().channel())
+                    .bind("queue", queueName)
+                    .mapTo(String.class)
+                    .one();
+        } catch (RuntimeException e) {
+            LOG.debug("NOTIFY on queue '{}' failed; takers find the job by polling", queueName, e);
+        }
+    }
+
+    @Override
+    public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        }
+        long start = System.nanoTime();
+        long waitNanos = saturatedNanos(maxWait);
+        waitingTakers.incrementAndGet();
+        try {
+            while (!closed) {
+                JdbcDelivery handed = pollHandoff();
+                if (handed != null) {
+                    return Optional.of(handed);
+                }
+                long seen = signal.generation();
+                Claim claim = claim(Math.min(options.claimBatchSize(), Math.max(1, waitingTakers.get())));
+                if (!claim.deliveries().isEmpty()) {
+                    List<JdbcDelivery> got = claim.deliveries();
+                    if (got.size() > 1) {
+                        handoff.addAll(got.subList(1, got.size()));
+                        signal.bump();
+                    }
+                    return Optional.of(got.get(0));
+                }
+                if (claim.deadLettered() > 0) {
+                    continue; // bad rows were moved away: look again at once
+                }
+                long left = waitNanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                long wait = Math.min(left, listener.isListening()
+                        ? options.pollInterval().toNanos()
+                        : Math.min(options.pollInterval().toNanos(), LISTENER_DOWN_POLL_NANOS));
+                Instant next = nextVisibleAt();
+                if (next != null) {
+                    long untilNext = Duration.between(options.clock().instant(), next).toNanos();
+                    wait = Math.min(wait, Math.max(MIN_RECHECK_NANOS, untilNext + TimeUnit.MILLISECONDS.toNanos(1)));
+                }
+                signal.awaitChange(seen, wait);
+            }
+            return Optional.empty();
+        } finally {
+            waitingTakers.decrementAndGet();
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /** A delivery another taker claimed for us, unless it sat so long its lease is half gone. */
+    private @Nullable JdbcDelivery pollHandoff() {
+        JdbcDelivery delivery;
+        while ((delivery = handoff.poll()) != null) {
+            if (System.nanoTime() - delivery.claimedNanos() < leaseTime.toNanos() / 2) {
+                return delivery;
+            }
+            try {
+                delivery.release(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not give back stale claimed message {}; it returns when its lease ends",
+                        delivery.messageId(), e);
+            }
+        }
+        return null;
+    }
+
+    private record Claim(List<JdbcDelivery> deliveries, int deadLettered) {
+    }
+
+    private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, Instant wasVisibleAt) {
+    }
+
+    private Claim claim(int max) {
+        Instant now = options.clock().instant();
+        Instant until = now.plus(leaseTime);
+        UUID token = UUID.randomUUID();
+        List<Claimed> rows;
+        try {
+            rows = jdbi.withHandle(handle -> handle.createQuery(claimSql)
+                    .bind("queue", queueName)
+                    .bind("now", JobRows.time(now))
+                    .bind("n", max)
+                    .bind("until", JobRows.time(until))
+                    .bind("token", token)
+                    .bind("owner", options.ownerName())
+                    .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
+                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")))
+                    .list());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("take from queue '" + queueName + "'", e);
+        }
+        if (rows.isEmpty()) {
+            return new Claim(List.of(), 0);
+        }
+        List<Claimed> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(Claimed::wasVisibleAt).thenComparingLong(Claimed::id));
+        List<JdbcDelivery> deliveries = new ArrayList<>(sorted.size());
+        int dead = 0;
+        for (Claimed row : sorted) {
+            Job job;
+            try {
+                job = codec.decode(row.payload());
+            } catch (JobFormatException e) {
+                JdbcDelivery poison = new JdbcDelivery(this, row.id(), token, Job.of("undecodable"),
+                        row.deliveryCount(), until);
+                String reason = "not a valid job: " + e.getMessage();
+                LOG.warn("Message {} on queue '{}' is not a valid job ({}); moved to the dead letters",
+                        row.id(), queueName, e.getMessage());
+                deadLetter(poison, reason);
+                dead++;
+                continue;
+            }
+            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), until));
+        }
+        return new Claim(deliveries, dead);
+    }
+
+    private @Nullable Instant nextVisibleAt() {
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery(nextVisibleSql)
+                    .bind("queue", queueName)
+                    .map((rs, ctx) -> JobRows.instant(rs, "min"))
+                    .one());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("look-up of the next ready time on queue '" + queueName + "'", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- delivery endings
+
+    void ack(JdbcDelivery delivery) {
+        int rows;
+        try {
+            rows = jdbi.withHandle(handle -> handle.createUpdate(ackSql)
+                    .bind("id", delivery.messageId())
+                    .bind("token", delivery.token())
+                    .execute());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("ack of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+        }
+        if (rows == 0) {
+            LOG.warn("Ack of job {} (message {}) on queue '{}' found no lease: it ran out and another worker "
+                    + "took the job, which will run this step again", delivery.job().id(), delivery.messageId(),
+                    queueName);
+        }
+    }
+
+    void release(JdbcDelivery delivery, Duration delay) {
+        Instant at = options.clock().instant().plus(delay);
+        try {
+            jdbi.useHandle(handle -> {
+                int rows = handle.createUpdate(releaseSql)
+                        .bind("at", JobRows.time(at))
+                        .bind("id", delivery.messageId())
+                        .bind("token", delivery.token())
+                        .execute();
+                if (rows > 0) {
+                    signal.bump();
+                    notifyTakers(handle);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw Failures.wrap("release of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+        }
+    }
+
+    Instant extend(JdbcDelivery delivery, Duration duration) {
+        Instant until = options.clock().instant().plus(duration);
+        int rows;
+        try {
+            rows = jdbi.withHandle(handle -> handle.createUpdate(extendSql)
+                    .bind("until", JobRows.time(until))
+                    .bind("id", delivery.messageId())
+                    .bind("token", delivery.token())
+                    .execute());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("lease extension of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+        }
+        if (rows == 0) {
+            throw new ErgateBackendException("PostgreSQL: the lease on job " + delivery.job().id() + " (message "
+                    + delivery.messageId() + ", queue '" + queueName + "') was lost: another worker took it "
+                    + "after the lease ran out", null, false);
+        }
+        return until;
+    }
+
+    void deadLetter(JdbcDelivery delivery, String reason) {
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate(deadLetterSql)
+                    .bind("id", delivery.messageId())
+                    .bind("token", delivery.token())
+                    .bind("reason", reason)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .execute());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("dead-lettering of message " + delivery.messageId() + " on queue '"
+                    + queueName + "'", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- atomic step finish
+
+    /**
+     * Offers the atomic finish when {@code store} is a {@link JdbcJobStore} on the same {@code
+     * DataSource} as this queue: the state update (with its history row), the next step's put and
+     * the ack happen in one statement, so one transaction. If the delivery's lease was lost
+     * (another worker took the job after it ran out), nothing is written and the finisher throws
+     * a non-transient {@link ErgateBackendException}: the other worker's run of the step counts.
+     */
+    @Override
+    public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
+        if (store instanceof JdbcJobStore jdbcStore
+                && jdbcStore.backend().dataSource() == backend.dataSource()) {
+            return Optional.of((delivery, state, next) -> finish(jdbcStore, delivery, state, next));
+        }
+        return Optional.empty();
+    }
+
+    private void finish(JdbcJobStore store, Delivery delivery, Job state, @Nullable Job next) {
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(state, "state");
+        if (!(delivery instanceof JdbcDelivery jdbcDelivery)
+                || jdbcDelivery.queue().backend.dataSource() != backend.dataSource()) {
+            throw new IllegalArgumentException("atomic finish needs a delivery taken from a JdbcJobQueue on the "
+                    + "same DataSource, got " + delivery);
+        }
+        if (state.id() == null) {
+            throw new IllegalArgumentException("job of workflow '" + state.workflowName() + "' has no id");
+        }
+        byte[] payload = next == null ? null : encode(next);
+        JdbcJobQueue source = jdbcDelivery.queue();
+        String sql = finishSql(store, source, next != null);
+        try {
+            jdbi.useHandle(handle -> {
+                var statement = JobRows.bind(handle.createQuery(sql), state)
+                        .bind("message_id", jdbcDelivery.messageId())
+                        .bind("token", jdbcDelivery.token());
+                Instant now = options.clock().instant();
+                statement.bind("now", JobRows.time(now));
+                if (next != null) {
+                    Instant start = next.requestedStartTime();
+                    JobId nextId = next.id();
+                    statement.bind("queue", queueName)
+                            .bind("next_job_id", nextId == null ? null : nextId.value())
+                            .bind("payload", payload)
+                            .bind("visible_at", JobRows.time(start != null && start.isAfter(now) ? start : now));
+                }
+                long acked = statement.mapTo(Long.class).one();
+                if (acked == 0) {
+                    throw new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
+                            + jdbcDelivery.messageId() + ", queue '" + source.queueName + "') was lost before the "
+                            + "step finished: another worker took it after the lease ran out; this run's result "
+                            + "was not written", null, false);
+                }
+                jdbcDelivery.markEnded();
+                if (next != null) {
+                    signal.bump();
+                    notifyTakers(handle);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw Failures.wrap("atomic finish of job " + state.id() + " on queue '" + queueName + "'", e);
+        }
+    }
+
+    /**
+     * The atomic finish as one statement, so one round trip and one commit: the delete of the
+     * leased row decides, and the state upsert, its history row and the next step's row are only
+     * written when that delete found the lease.
+     */
+    private String finishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
+        if (store == backend.store() && source == this) {
+            return withNext ? finishSql : finishLastSql;
+        }
+        return buildFinishSql(store, source, withNext);
+    }
+
+    private String buildFinishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
+        Tables storeTables = store.backend().tables();
+        StringBuilder sql = new StringBuilder("with ack as (")
+                .append(source.backend.tables().render(
+                        "delete from {queue} where id = :message_id and lease_token = :token returning id"))
+                .append("), up as (")
+                .append(storeTables.render(JdbcJobStore.upsertCte(
+                        "select " + JobRows.VALUES + ", :now, :now where exists (select 1 from ack)")))
+                .append(")");
+        if (store.backend().options().recordHistory()) {
+            sql.append(", h as (").append(storeTables.render(JdbcJobStore.historyInsert("up"))).append(")");
+        }
+        if (withNext) {
+            sql.append(", nx as (").append(backend.tables().render("insert into {queue} (queue_name, job_id, "
+                    + "payload, visible_at, enqueued_at) select :queue, :next_job_id, :payload, :visible_at, :now "
+                    + "where exists (select 1 from ack)")).append(")");
+        }
+        return sql.append(" select count(*) from ack").toString();
+    }
+
+    // ---------------------------------------------------------------- inspection and lifecycle
+
+    /**
+     * @param limit the most dead letters to return
+     * @return this queue's dead letters, oldest first
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    public List<DeadLetter> deadLetters(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery(deadLettersSql)
+                    .bind("queue", queueName)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new DeadLetter(rs.getLong("id"), rs.getString("queue_name"),
+                            rs.getString("job_id"), rs.getBytes("payload"), rs.getString("reason"),
+                            rs.getInt("delivery_count"),
+                            Objects.requireNonNull(JobRows.instant(rs, "enqueued_at")),
+                            Objects.requireNonNull(JobRows.instant(rs, "dead_at"))))
+                    .list());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("listing of dead letters of queue '" + queueName + "'", e);
+        }
+    }
+
+    /**
+     * @return how many messages the queue holds: ready, delayed and leased
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    public long size() {
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery(sizeSql)
+                    .bind("queue", queueName)
+                    .mapTo(Long.class)
+                    .one());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("count of queue '" + queueName + "'", e);
+        }
+    }
+
+    /**
+     * Takes no connection while idle, so any number of takers works; the pool needs one
+     * connection for the listener and should have one per taker for best throughput.
+     *
+     * @throws IllegalStateException if the backend's own pool is smaller than 2
+     */
+    @Override
+    public void checkCapacity(int concurrentTakers) {
+        backend.checkCapacity(concurrentTakers);
+    }
+
+    /**
+     * Stops taking: waiting takers return empty, claimed messages not yet handed out are given
+     * back. The backend (its pool and listener) stays open. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        signal.bump();
+        JdbcDelivery delivery;
+        while ((delivery = handoff.poll()) != null) {
+            try {
+                delivery.release(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not give back claimed message {} on close; it returns when its lease ends",
+                        delivery.messageId(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJobQueue[" + backend.tables() + ", queue=" + queueName + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publisher's {@link JobSource} over the jobs table: hands out SCHEDULED and PENDING jobs
+ * whose {@code requested_start_time} has passed (or that have none), oldest due first. A claim
+ * marks the row ({@code claimed_by}, {@code claim_expires_at}) in the same statement that picks
+ * it with {@code FOR UPDATE SKIP LOCKED}, so two publishers, in one JVM or many, never get the
+ * same job while a claim holds; a claim that is never reported runs out after {@link
+ * JdbcOptions#publisherClaimTimeout()}, so a crashed publisher loses nothing. Get one from
+ * {@link JdbcBackend#jobSource()}; each instance is a distinct claimer.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcJobSource implements JobSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJobSource.class);
+
+    private final Jdbi jdbi;
+    private final JdbcOptions options;
+    private final String owner;
+    private final String claimSql;
+    private final String publishedSql;
+    private final String unclaimSql;
+
+    JdbcJobSource(JdbcBackend backend) {
+        this.jdbi = backend.jdbi();
+        this.options = backend.options();
+        this.owner = options.ownerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        Tables t = backend.tables();
+        this.claimSql = t.render("with due as (select id, id_is_number from {jobs} "
+                + "where status in ('SCHEDULED', 'PENDING') "
+                + "and (requested_start_time is null or requested_start_time <= :now) "
+                + "and (claim_expires_at is null or claim_expires_at <= :now) "
+                + "order by coalesce(requested_start_time, updated_at), seq limit :max for update skip locked) "
+                + "update {jobs} j set claimed_by = :owner, claim_expires_at = :until from due "
+                + "where j.id = due.id and j.id_is_number = due.id_is_number "
+                + "returning " + JobRows.columns("j") + ", coalesce(j.requested_start_time, j.updated_at) as due_at, "
+                + "j.seq");
+        String update = "update {jobs} j set workflow_name = :workflow_name, step_name = :step_name, "
+                + "status = case when j.status = 'CANCELLING' and cast(:status as text) not in "
+                + JobRows.FINAL_STATUSES + " then 'CANCELLING' else cast(:status as text) end, "
+                + "steps_completed = :steps_completed, percent_completed = :percent_completed, "
+                + "initial_input_value = cast(:initial_input_value as jsonb), "
+                + "last_return_value = cast(:last_return_value as jsonb), "
+                + "exception_traceback = :exception_traceback, user_context = cast(:user_context as jsonb), "
+                + "requested_start_time = :requested_start_time, extra_fields = cast(:extra_fields as jsonb), "
+                + "version = j.version + 1, updated_at = :now, claimed_by = null, claim_expires_at = null "
+                + "where j.id = :id and j.id_is_number = :id_is_number and j.claimed_by = :owner";
+        this.publishedSql = t.render(options.recordHistory()
+                ? "with up as (" + update + " returning j.id, j.id_is_number, j.version, j.status, j.step_name, "
+                        + "j.steps_completed, j.percent_completed, j.updated_at) insert into {history} (job_id, job_id_is_number, version, status, "
+                        + "step_name, steps_completed, percent_completed, recorded_at) select id, id_is_number, "
+                        + "version, status, step_name, steps_completed, percent_completed, updated_at from up"
+                : update);
+        this.unclaimSql = t.render("update {jobs} set claimed_by = null, claim_expires_at = null "
+                + "where id = :id and id_is_number = :id_is_number and claimed_by = :owner");
+    }
+
+    private record Due(Job job, Instant dueAt, long seq) {
+    }
+
+    @Override
+    public List<Job> claimDue(Instant now, int max) {
+        Objects.requireNonNull(now, "now");
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        List<Due> due;
+        try {
+            due = jdbi.withHandle(handle -> handle.createQuery(claimSql)
+                    .bind("now", JobRows.time(now))
+                    .bind("max", max)
+                    .bind("owner", owner)
+                    .bind("until", JobRows.time(now.plus(options.publisherClaimTimeout())))
+                    .map((rs, ctx) -> new Due(JobRows.map(rs),
+                            Objects.requireNonNull(JobRows.instant(rs, "due_at")), rs.getLong("seq")))
+                    .list());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("claim of due jobs", e);
+        }
+        List<Due> sorted = new ArrayList<>(due);
+        sorted.sort(Comparator.comparing(Due::dueAt).thenComparingLong(Due::seq));
+        List<Job> jobs = new ArrayList<>(sorted.size());
+        sorted.forEach(d -> jobs.add(d.job()));
+        return jobs;
+    }
+
+    /**
+     * Records the job as it was put, and drops the claim, if this source still holds the claim.
+     * When it doesn't (the claim ran out, or a worker already wrote a newer state), nothing is
+     * written, so a fast worker's state is never overwritten by an older QUEUED.
+     *
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    @Override
+    public void published(Job queued) {
+        Objects.requireNonNull(queued, "queued");
+        if (queued.id() == null) {
+            throw new IllegalArgumentException("published job of workflow '" + queued.workflowName() + "' has no id");
+        }
+        int rows;
+        try {
+            rows = jdbi.withHandle(handle -> JobRows.bind(handle.createUpdate(publishedSql), queued)
+                    .bind("owner", owner)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .execute());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("record of published job " + queued.id(), e);
+        }
+        if (rows == 0) {
+            LOG.debug("Published job {} was no longer claimed by {}; its stored state is newer", queued.id(), owner);
+        }
+    }
+
+    @Override
+    public void publishFailed(Job job, Exception failure) {
+        Objects.requireNonNull(job, "job");
+        if (job.id() == null) {
+            return; // nothing was claimed under no id
+        }
+        LOG.warn("Publishing job {} of workflow '{}' failed; it will be offered again: {}", job.id(),
+                job.workflowName(), String.valueOf(failure));
+        try {
+            jdbi.useHandle(handle -> JobRows.bindId(handle.createUpdate(unclaimSql), job.id())
+                    .bind("owner", owner)
+                    .execute());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("release of the claim on job " + job.id(), e);
+        }
+    }
+
+    /** @return who this source claims as, as written to {@code claimed_by} */
+    public String owner() {
+        return owner;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJobSource[" + owner + "]";
+    }
+}

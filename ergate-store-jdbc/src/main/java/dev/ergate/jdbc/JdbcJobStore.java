@@ -1,0 +1,319 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link JobStore} in PostgreSQL: one row per job in the jobs table (typed columns for every
+ * field, JSONB for JSON values), plus one row per transition in the history table unless {@link
+ * JdbcOptions#recordHistory()} is off. Get one from {@link JdbcBackend#store()}.
+ *
+ * <p>{@link #update} is an upsert by id, last writer wins, except that a stored CANCELLING
+ * status is kept when the incoming job is not final. {@link #list} pages by keyset on the row's
+ * insertion sequence, so a walk never returns a job twice, even under concurrent writes. Every
+ * value is a bound parameter.
+ *
+ * <p>Values come back as PostgreSQL stores them: JSON object keys sorted and numbers in plain
+ * notation (JSONB), {@code requested_start_time} to the microsecond.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcJobStore implements JobStore {
+
+    private static final int RETENTION_BATCH = 1000;
+    private static final String CURSOR_PREFIX = "ergate-jdbc:";
+
+    private final JdbcBackend backend;
+    private final Jdbi jdbi;
+    private final Tables tables;
+    private final JdbcOptions options;
+    private final String upsertSql;
+    private final String upsertRunningSql;
+    private final String findSql;
+    private final String historySql;
+    private final String cancelSql;
+    private final String retentionSql;
+
+    JdbcJobStore(JdbcBackend backend) {
+        this.backend = backend;
+        this.jdbi = backend.jdbi();
+        this.tables = backend.tables();
+        this.options = backend.options();
+        String update = "with up as (" + upsertCte(valuesSource()) + ")"
+                + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
+                + " select count(*) from up";
+        this.upsertSql = tables.render(update);
+        this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
+                + update.substring("with ".length()) + " cross join cfg");
+        this.findSql = tables.render("select " + JobRows.COLUMNS
+                + " from {jobs} where id = :id and id_is_number = :id_is_number");
+        this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "
+                + "steps_completed, percent_completed, recorded_at from {history} "
+                + "where job_id = :id and job_id_is_number = :id_is_number order by seq");
+        String cancel = "update {jobs} set status = 'CANCELLING', version = version + 1, updated_at = :now, "
+                + "claimed_by = null, claim_expires_at = null "
+                + "where id = :id and id_is_number = :id_is_number "
+                + "and status not in " + JobRows.FINAL_STATUSES + " and status <> 'CANCELLING' "
+                + "returning id, id_is_number, version, status, step_name, steps_completed, percent_completed, "
+                + "updated_at";
+        this.cancelSql = tables.render("with c as (" + cancel + ")"
+                + (options.recordHistory() ? ", h as (" + historyInsert("c") + ")" : "")
+                + " select (select count(*) from c) + (select count(*) from {jobs} "
+                + "where id = :id and id_is_number = :id_is_number and status = 'CANCELLING')");
+        this.retentionSql = tables.render("with d as (delete from {jobs} where (id, id_is_number) in ("
+                + "select id, id_is_number from {jobs} where status in " + JobRows.FINAL_STATUSES
+                + " and updated_at < :cutoff limit " + RETENTION_BATCH + " for update skip locked) "
+                + "returning id, id_is_number)"
+                + ", h as (delete from {history} hh using d "
+                + "where hh.job_id = d.id and hh.job_id_is_number = d.id_is_number)"
+                + " select count(*) from d");
+    }
+
+    /**
+     * @param source where the row comes from: {@link #valuesSource()}, or a {@code select} of the
+     *     same expressions (the atomic finish adds a condition)
+     * @return the upsert of one job, returning what the history records, for use as a CTE
+     */
+    static String upsertCte(String source) {
+        return "insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at)\n"
+                + source + "\n"
+                + "on conflict (id, id_is_number) do update set\n"
+                + "  workflow_name = excluded.workflow_name, step_name = excluded.step_name,\n"
+                + "  status = case when j.status = 'CANCELLING' and excluded.status not in "
+                + JobRows.FINAL_STATUSES + " then 'CANCELLING' else excluded.status end,\n"
+                + "  steps_completed = excluded.steps_completed, percent_completed = excluded.percent_completed,\n"
+                + "  initial_input_value = excluded.initial_input_value,\n"
+                + "  last_return_value = excluded.last_return_value,\n"
+                + "  exception_traceback = excluded.exception_traceback, user_context = excluded.user_context,\n"
+                + "  requested_start_time = excluded.requested_start_time, extra_fields = excluded.extra_fields,\n"
+                + "  version = j.version + 1, updated_at = excluded.updated_at,\n"
+                + "  claimed_by = null, claim_expires_at = null\n"
+                + "returning j.id, j.id_is_number, j.version, j.status, j.step_name, j.steps_completed,\n"
+                + "  j.percent_completed, j.updated_at";
+    }
+
+    /** @return the {@code values} clause of {@link #upsertCte} for a bound job */
+    static String valuesSource() {
+        return "values (" + JobRows.VALUES + ", :now, :now)";
+    }
+
+    static String historyInsert(String from) {
+        return "insert into {history} (job_id, job_id_is_number, version, status, step_name, steps_completed, "
+                + "percent_completed, recorded_at) select id, id_is_number, version, status, step_name, "
+                + "steps_completed, percent_completed, updated_at from " + from;
+    }
+
+    /**
+     * Records the job's state: inserts it, or replaces every field of the stored row (keeping a
+     * stored CANCELLING status when {@code job} is not final), and adds a history row.
+     *
+     * <p>A RUNNING state (what a worker writes just before it runs a step) is committed without
+     * waiting for the disk ({@code synchronous_commit = off} for that transaction): a database
+     * crash may lose it, and then the job is delivered again anyway because its lease was not
+     * ended. Every other state is committed durably, and a durable commit also makes every
+     * earlier one durable.
+     *
+     * @param job the job's new state; it must have an id
+     * @throws IllegalArgumentException if the job has no id
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    @Override
+    public void update(Job job) {
+        Objects.requireNonNull(job, "job");
+        requireId(job);
+        try {
+            jdbi.useHandle(handle -> upsert(handle, job));
+        } catch (RuntimeException e) {
+            throw Failures.wrap("update of job " + job.id(), e);
+        }
+    }
+
+    private void upsert(Handle handle, Job job) {
+        String sql = job.status() == JobStatus.RUNNING ? upsertRunningSql : upsertSql;
+        JobRows.bind(handle.createQuery(sql), job)
+                .bind("now", JobRows.time(options.clock().instant()))
+                .mapTo(Long.class)
+                .one();
+    }
+
+    @Override
+    public Optional<Job> find(JobId id) {
+        Objects.requireNonNull(id, "id");
+        try {
+            return jdbi.withHandle(handle -> JobRows.bindId(handle.createQuery(findSql), id)
+                    .map((rs, ctx) -> JobRows.map(rs))
+                    .findOne());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("find of job " + id, e);
+        }
+    }
+
+    /**
+     * Lists jobs in insertion order, by keyset on the jobs table's {@code seq} column.
+     *
+     * @throws IllegalArgumentException if the cursor is not one this store handed out
+     */
+    @Override
+    public JobPage list(JobQuery query) {
+        Objects.requireNonNull(query, "query");
+        long after = query.cursor() == null ? 0 : decodeCursor(query.cursor());
+        StringBuilder sql = new StringBuilder("select seq, ").append(JobRows.COLUMNS)
+                .append(" from {jobs} where seq > :after");
+        if (query.status() != null) {
+            sql.append(" and status = :status");
+        }
+        if (query.workflowName() != null) {
+            sql.append(" and workflow_name = :workflow");
+        }
+        sql.append(" order by seq limit :limit");
+        String rendered = tables.render(sql.toString());
+        try {
+            List<Row> rows = jdbi.withHandle(handle -> {
+                Query q = handle.createQuery(rendered)
+                        .bind("after", after)
+                        .bind("limit", query.pageSize() + 1);
+                if (query.status() != null) {
+                    q.bind("status", query.status().name());
+                }
+                if (query.workflowName() != null) {
+                    q.bind("workflow", query.workflowName());
+                }
+                return q.map((rs, ctx) -> new Row(rs.getLong("seq"), JobRows.map(rs))).list();
+            });
+            boolean more = rows.size() > query.pageSize();
+            List<Row> page = more ? rows.subList(0, query.pageSize()) : rows;
+            List<Job> jobs = new ArrayList<>(page.size());
+            page.forEach(row -> jobs.add(row.job()));
+            String next = more ? encodeCursor(page.get(page.size() - 1).seq()) : null;
+            return new JobPage(jobs, next);
+        } catch (RuntimeException e) {
+            throw Failures.wrap("list of jobs (" + query.status() + ", " + query.workflowName() + ")", e);
+        }
+    }
+
+    private record Row(long seq, Job job) {
+    }
+
+    @Override
+    public boolean requestCancel(JobId id) {
+        Objects.requireNonNull(id, "id");
+        try {
+            long count = jdbi.withHandle(handle -> JobRows.bindId(handle.createQuery(cancelSql), id)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .mapTo(Long.class)
+                    .one());
+            return count > 0;
+        } catch (RuntimeException e) {
+            throw Failures.wrap("cancel request of job " + id, e);
+        }
+    }
+
+    /**
+     * The path a job took: every recorded transition, oldest first. Empty when the job is unknown
+     * or {@link JdbcOptions#recordHistory()} was off while it ran.
+     *
+     * @param id the job
+     * @return its transitions
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    public List<JobTransition> history(JobId id) {
+        Objects.requireNonNull(id, "id");
+        try {
+            return jdbi.withHandle(handle -> JobRows.bindId(handle.createQuery(historySql), id)
+                    .map((rs, ctx) -> new JobTransition(
+                            id,
+                            rs.getLong("version"),
+                            JobStatus.valueOf(rs.getString("status")),
+                            rs.getString("step_name"),
+                            rs.getInt("steps_completed"),
+                            rs.getDouble("percent_completed"),
+                            Objects.requireNonNull(JobRows.instant(rs, "recorded_at"))))
+                    .list());
+        } catch (RuntimeException e) {
+            throw Failures.wrap("history of job " + id, e);
+        }
+    }
+
+    /**
+     * Retention cleanup: deletes jobs in a final status (COMPLETED, FAILED, ABORTED, CANCELLED)
+     * last updated before {@code cutoff}, with their history, in batches of {@value
+     * #RETENTION_BATCH} so no transaction holds many locks. Safe to run from several places at
+     * once (rows another cleanup holds are skipped).
+     *
+     * @param cutoff delete final jobs last written before this time
+     * @return how many jobs were deleted
+     * @throws ErgateBackendException if PostgreSQL fails
+     */
+    public long deleteFinalJobsBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        long total = 0;
+        try {
+            while (true) {
+                long deleted = jdbi.inTransaction(handle -> handle.createQuery(retentionSql)
+                        .bind("cutoff", JobRows.time(cutoff))
+                        .mapTo(Long.class)
+                        .one());
+                total += deleted;
+                if (deleted < RETENTION_BATCH) {
+                    return total;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw Failures.wrap("retention cleanup of jobs final before " + cutoff, e);
+        }
+    }
+
+    /** @return the backend this store belongs to */
+    JdbcBackend backend() {
+        return backend;
+    }
+
+    private static void requireId(Job job) {
+        if (job.id() == null) {
+            throw new IllegalArgumentException("job of workflow '" + job.workflowName()
+                    + "' has no id: the runtime assigns one before the first update");
+        }
+    }
+
+    private static String encodeCursor(long seq) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((CURSOR_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long decodeCursor(@Nullable String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(Objects.requireNonNull(cursor)),
+                    StandardCharsets.UTF_8);
+            if (text.startsWith(CURSOR_PREFIX)) {
+                long seq = Long.parseLong(text.substring(CURSOR_PREFIX.length()));
+                if (seq >= 0) {
+                    return seq;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below (NumberFormatException is one too)
+        }
+        throw new IllegalArgumentException("cursor '" + cursor + "' is not one this store handed out");
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJobStore[" + tables + "]";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ergate.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ergate.spi.ErgateBackendException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Schema migration")
+class MigrationTest {
+
+    private String schema;
+
+    @BeforeEach
+    void schema() {
+        schema = PostgresFixture.newSchema("migrate");
+    }
+
+    @AfterEach
+    void drop() {
+        PostgresFixture.dropSchema(schema);
+    }
+
+    private JdbcBackend backend(String prefix) {
+        return JdbcBackend.create(PostgresFixture.dataSource(),
+                PostgresFixture.options(schema).tablePrefix(prefix).migrateOnStart(false).build());
+    }
+
+    @Test
+    @DisplayName("creates the schema and every table once; running it again does nothing")
+    void idempotent() throws Exception {
+        try (JdbcBackend backend = backend("ergate_")) {
+            assertThat(backend.migrate()).containsExactly(1);
+            assertThat(backend.migrate()).isEmpty();
+        }
+        assertThat(tables()).containsExactlyInAnyOrder("ergate_jobs", "ergate_job_history", "ergate_queue",
+                "ergate_dead_letters", "ergate_schema_version");
+    }
+
+    @Test
+    @DisplayName("workers starting at once take turns: one migrates, the others find nothing to do")
+    void concurrent() throws Exception {
+        int workers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<Integer>>> results = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            results.add(pool.submit(() -> {
+                try (JdbcBackend backend = backend("ergate_")) {
+                    start.await();
+                    return backend.migrate();
+                }
+            }));
+        }
+        start.countDown();
+        List<List<Integer>> applied = new ArrayList<>();
+        for (Future<List<Integer>> result : results) {
+            applied.add(result.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(applied).filteredOn(list -> !list.isEmpty()).containsExactly(List.of(1));
+        assertThat(applied).filteredOn(List::isEmpty).hasSize(workers - 1);
+    }
+
+    @Test
+    @DisplayName("two prefixes in one schema are two independent sets of tables")
+    void prefixes() throws Exception {
+        try (JdbcBackend a = backend("app_a_"); JdbcBackend b = backend("app_b_")) {
+            assertThat(a.migrate()).containsExactly(1);
+            assertThat(b.migrate()).containsExactly(1);
+        }
+        assertThat(tables()).contains("app_a_jobs", "app_b_jobs", "app_a_queue", "app_b_queue");
+    }
+
+    @Test
+    @DisplayName("refuses to run against a newer schema than it knows")
+    void newerSchema() throws Exception {
+        try (JdbcBackend backend = backend("ergate_")) {
+            backend.migrate();
+            PostgresFixture.execute("insert into " + backend.tables().schemaVersion()
+                    + " (version, description, applied_at) values (99, 'future', now())");
+            assertThatThrownBy(backend::migrate).isInstanceOf(ErgateBackendException.class)
+                    .hasMessageContaining("99").hasMessageContaining("upgrade");
+        }
+    }
+
+    private List<String> tables() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = PostgresFixture.dataSource().getConnection();
+                ResultSet rs = c.getMetaData().getTables(null, schema, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                names.add(rs.getString("TABLE_NAME"));
+            }
+        }
+        return names;
+    }
+}
