@@ -62,7 +62,7 @@ class SqsCrashTest {
             Path log = dir.resolve("run-" + k + ".log");
             logs.add(log);
             Process worker = startWorker(url, stateDir, log, dir.resolve("worker-" + k + ".out"));
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
                     .until(() -> midStepAfterProgress(log));
             worker.destroyForcibly();
             assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -71,7 +71,7 @@ class SqsCrashTest {
         logs.add(last);
         Process finisher = startWorker(url, stateDir, last, dir.resolve("worker-final.out"));
         FileStateStore store = new FileStateStore(stateDir);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> completed(store) == JOBS);
         finisher.destroyForcibly();
 
