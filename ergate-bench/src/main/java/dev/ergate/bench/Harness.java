@@ -134,7 +134,7 @@ public final class Harness {
                 return new PhaseResult(name, jobs, Math.min(inFlight, jobs), options.steps(), nanos,
                         tracker.completed(), tracker.wrong(), tracker.firstProblem(), tracker.stepsStarted(),
                         latency.count(), latency.percentileNanos(50), latency.percentileNanos(99),
-                        tracker.earlyStarts(), heap, allocatedPerStep);
+                        tracker.timedFromFinishStart(), heap, allocatedPerStep);
             } finally {
                 if (producer != null) {
                     producer.interrupt();

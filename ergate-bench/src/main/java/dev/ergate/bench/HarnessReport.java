@@ -78,9 +78,9 @@ public record HarnessReport(
         for (PhaseResult phase : phases) {
             out.append(String.format(Locale.ROOT,
                     "%s: %d of %d jobs completed right, %d wrong, %d step bodies run, %d latencies timed"
-                            + " (%d started before their atomic finish returned)%n",
+                            + " (%d of them from the start of an atomic finish still running: upper bounds)%n",
                     phase.name(), phase.completed(), phase.jobs(), phase.wrong(), phase.stepsStarted(),
-                    phase.latencyCount(), phase.earlyStarts()));
+                    phase.latencyCount(), phase.timedFromFinishStart()));
             if (phase.firstProblem() != null) {
                 out.append("  first problem: ").append(phase.firstProblem()).append('\n');
             }

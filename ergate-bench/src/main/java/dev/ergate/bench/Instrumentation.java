@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Wraps a backend's queue and store so a {@link RunTracker} hears every state written: after a
- * store {@code update} returns, and after an atomic finish returns. Everything else goes straight
+ * store {@code update} returns, and before and after an atomic finish. Everything else goes straight
  * through; the wrapped queue asks the real queue for its atomic finish with the real store, so a
  * backend that finishes atomically still does.
  *
@@ -107,6 +107,7 @@ public final class Instrumentation {
         public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
             StateStore real = store instanceof TrackedStore tracked ? tracked.inner : store;
             return inner.atomicStepFinish(real).map(finish -> (delivery, state, next) -> {
+                tracker.finishStarting(state);
                 finish.finish(delivery, state, next);
                 tracker.stateWritten(state);
             });

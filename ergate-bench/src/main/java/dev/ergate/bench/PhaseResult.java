@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param latencyCount step-to-step latencies recorded
  * @param p50Nanos median step-to-step latency
  * @param p99Nanos 99th percentile step-to-step latency
- * @param earlyStarts steps that started before their previous step's atomic finish returned
+ * @param timedFromFinishStart latencies timed from the start of an atomic finish still running when
+ *     the next step started (upper bounds; see {@link RunTracker})
  * @param heapUsedBytes heap in use after the phase, after a GC, with the worker still up; -1 when
  *     not measured
  * @param allocatedBytesPerStep bytes allocated by all threads per step while the phase ran (the
@@ -36,7 +37,7 @@ public record PhaseResult(
         long latencyCount,
         long p50Nanos,
         long p99Nanos,
-        long earlyStarts,
+        long timedFromFinishStart,
         long heapUsedBytes,
         long allocatedBytesPerStep) {
 

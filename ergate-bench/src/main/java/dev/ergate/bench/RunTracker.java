@@ -17,19 +17,23 @@ import org.jspecify.annotations.Nullable;
  * Watches one phase of a harness run: times step-to-step latency, counts jobs that ended, and
  * checks each one ended right (COMPLETED, every step counted, the payload carried through).
  *
- * <p><b>Step-to-step latency</b> is the time from a step's state being written (the store's
- * {@code update}, or the atomic finish, returned) to the job's next step starting (its body
- * running), on {@link System#nanoTime()}. With an atomic finish the next step can start on
- * another worker before the finishing call has returned; such a step counts as 0 (its true
- * latency is between 0 and the finish call's return) and is counted in {@link #earlyStarts()}.
- * A job's first step has no step before it and is not timed.
+ * <p><b>Step-to-step latency</b> is the time from a step's state being written to the job's next
+ * step starting (its body running), on {@link System#nanoTime()}. With separate calls (update,
+ * put, ack) the state is written when the store's {@code update} returns, before the put, so
+ * the time is exact. With an atomic finish the commit happens somewhere inside the finish call,
+ * and the next step may start on another worker before the call returns; such a step is timed
+ * from the start of the finish call instead, an upper bound that includes the commit itself, and
+ * counted in {@link #timedFromFinishStart()}. A job's first step has no step before it and is
+ * not timed.
  *
  * <p>Thread-safe: every worker thread reports here.
  */
 public final class RunTracker {
 
+    private enum MarkKind { PENDING, WRITTEN, CONSUMED }
+
     /** What is known about one job between a step's write and the next step's start. */
-    private record Mark(int stepsCompleted, long nanos, boolean started) {
+    private record Mark(int stepsCompleted, long nanos, MarkKind kind) {
     }
 
     private final int steps;
@@ -39,7 +43,7 @@ public final class RunTracker {
     private final CountDownLatch ended;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong wrong = new AtomicLong();
-    private final AtomicLong earlyStarts = new AtomicLong();
+    private final AtomicLong fromFinishStart = new AtomicLong();
     private final AtomicLong stepsStarted = new AtomicLong();
     private final AtomicLong lastEndNanos = new AtomicLong();
     private final AtomicReference<@Nullable String> firstProblem = new AtomicReference<>();
@@ -75,12 +79,38 @@ public final class RunTracker {
             return;
         }
         marks.compute(id, (key, mark) -> {
-            if (mark != null && mark.stepsCompleted() == before && !mark.started()) {
-                latency.record(now - mark.nanos());
-                return null;
+            if (mark == null || mark.stepsCompleted() != before) {
+                return mark; // not seen (a re-run after a lost lease): not timed
             }
-            return new Mark(before, now, true);
+            return switch (mark.kind()) {
+                case WRITTEN -> {
+                    latency.record(now - mark.nanos());
+                    yield null;
+                }
+                case PENDING -> {
+                    latency.record(now - mark.nanos());
+                    fromFinishStart.incrementAndGet();
+                    yield new Mark(before, now, MarkKind.CONSUMED);
+                }
+                case CONSUMED -> mark;
+            };
         });
+    }
+
+    /**
+     * An atomic finish is about to write a job's new state (and put its next step).
+     *
+     * @param state the state it writes
+     */
+    public void finishStarting(Job state) {
+        JobId id = state.id();
+        if (id == null || state.status().isFinal() || state.status() == JobStatus.RUNNING) {
+            return;
+        }
+        long now = System.nanoTime();
+        int after = state.stepsCompleted();
+        marks.compute(id, (key, mark) -> mark != null && mark.stepsCompleted() > after
+                ? mark : new Mark(after, now, MarkKind.PENDING));
     }
 
     /**
@@ -93,22 +123,26 @@ public final class RunTracker {
             return;
         }
         long now = System.nanoTime();
+        JobId id = state.id();
         if (state.status().isFinal()) {
+            if (id != null) {
+                marks.remove(id);
+            }
             jobEnded(state, now);
             return;
         }
-        JobId id = state.id();
         if (id == null) {
             return;
         }
         int after = state.stepsCompleted();
         marks.compute(id, (key, mark) -> {
-            if (mark != null && mark.started() && mark.stepsCompleted() == after) {
-                earlyStarts.incrementAndGet();
-                latency.record(0);
-                return null;
+            if (mark != null && mark.stepsCompleted() > after) {
+                return mark; // a later step already wrote: this call returned late
             }
-            return new Mark(after, now, false);
+            if (mark != null && mark.stepsCompleted() == after && mark.kind() == MarkKind.CONSUMED) {
+                return null; // the next step already started and was timed
+            }
+            return new Mark(after, now, MarkKind.WRITTEN);
         });
     }
 
@@ -169,9 +203,12 @@ public final class RunTracker {
         return stepsStarted.get();
     }
 
-    /** @return steps that started before their previous step's atomic finish returned */
-    public long earlyStarts() {
-        return earlyStarts.get();
+    /**
+     * @return steps that started before their previous step's atomic finish returned, and so
+     *     were timed from the finish call's start (an upper bound)
+     */
+    public long timedFromFinishStart() {
+        return fromFinishStart.get();
     }
 
     /** @return {@link System#nanoTime()} when the last job ended, 0 before any */

@@ -51,6 +51,33 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void redis() throws Exception {
+        LocalBackends.redis();
+        HarnessReport report = run("--backend", "redis", "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",
+                "--latency-jobs", "20", "--timeout-seconds", "60");
+        assertCompleteAndPositive(report);
+        assertThat(report.backend()).startsWith("Redis");
+    }
+
+    @Test
+    void postgres() throws Exception {
+        LocalBackends.postgres();
+        HarnessReport report = run("--backend", "postgres", "--jobs", "60", "--workers", "2", "--warmup-jobs", "0",
+                "--latency-jobs", "20", "--timeout-seconds", "60");
+        assertCompleteAndPositive(report);
+        assertThat(report.backend()).startsWith("PostgreSQL");
+    }
+
+    @Test
+    void sqs() throws Exception {
+        LocalBackends.sqs();
+        HarnessReport report = run("--backend", "sqs", "--jobs", "20", "--workers", "2", "--warmup-jobs", "0",
+                "--latency-jobs", "6", "--timeout-seconds", "60");
+        assertCompleteAndPositive(report);
+        assertThat(report.backend()).startsWith("SQS");
+    }
+
+    @Test
     void exitStatusIsTwoForABadCommandLineAndZeroForHelp() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);

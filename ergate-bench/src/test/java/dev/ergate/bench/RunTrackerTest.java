@@ -30,7 +30,7 @@ class RunTrackerTest {
         tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 1, payload));
         assertThat(tracker.latency().count()).isEqualTo(1);
-        assertThat(tracker.earlyStarts()).isZero();
+        assertThat(tracker.timedFromFinishStart()).isZero();
         tracker.stateWritten(state(JobStatus.COMPLETED, 2, payload));
         assertThat(tracker.awaitAllEnded(Duration.ZERO)).isTrue();
         assertThat(tracker.completed()).isEqualTo(1);
@@ -40,18 +40,32 @@ class RunTrackerTest {
     }
 
     @Test
-    void aStepStartingBeforeItsAtomicFinishReturnedCountsAsZeroAndIsCounted() {
+    void aStepStartingBeforeItsAtomicFinishReturnedIsTimedFromTheFinishStart() {
         RunTracker tracker = new RunTracker(3, payload, 1);
+        tracker.finishStarting(state(JobStatus.QUEUED, 1, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 1, payload));
-        tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
-        assertThat(tracker.earlyStarts()).isEqualTo(1);
+        assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
         assertThat(tracker.latency().count()).isEqualTo(1);
-        assertThat(tracker.latency().percentileNanos(100)).isZero();
-        // the mark was consumed: a later step of the same job is timed from its own write
+        tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
+        // the next step is timed exactly again from its own write
+        tracker.finishStarting(state(JobStatus.QUEUED, 2, payload));
         tracker.stateWritten(state(JobStatus.QUEUED, 2, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 2, payload));
         assertThat(tracker.latency().count()).isEqualTo(2);
-        assertThat(tracker.earlyStarts()).isEqualTo(1);
+        assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
+    }
+
+    @Test
+    void aFinishReturningAfterTheNextStepAlreadyWroteDoesNotSpoilItsMark() {
+        RunTracker tracker = new RunTracker(3, payload, 1);
+        tracker.finishStarting(state(JobStatus.QUEUED, 1, payload));
+        tracker.stepStarted(state(JobStatus.RUNNING, 1, payload));
+        tracker.finishStarting(state(JobStatus.QUEUED, 2, payload));
+        tracker.stateWritten(state(JobStatus.QUEUED, 2, payload));
+        tracker.stateWritten(state(JobStatus.QUEUED, 1, payload)); // the first finish returns late
+        tracker.stepStarted(state(JobStatus.RUNNING, 2, payload));
+        assertThat(tracker.latency().count()).isEqualTo(2);
+        assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
     }
 
     @Test
