@@ -58,7 +58,7 @@ public final class JdbcBackend implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         this.jdbi.setTemplateEngine(TemplateEngine.NOP);
         this.store = new JdbcJobStore(this);
-        this.description = "PostgreSQL " + where + ", tables " + tables;
+        this.description = where + ", tables " + tables;
     }
 
     /**
@@ -270,7 +270,7 @@ public final class JdbcBackend implements AutoCloseable {
 
     /**
      * @return where the backend works, for logs and banners: the URL without password when
-     *     {@link #connect} built the pool, and the tables, such as {@code PostgreSQL
+     *     {@link #connect} built the pool, and the tables, such as {@code
      *     jdbc:postgresql://127.0.0.1:5432/test, tables "jobs".ergate_*}
      */
     @Override

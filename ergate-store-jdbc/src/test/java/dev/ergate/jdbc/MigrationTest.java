@@ -104,7 +104,7 @@ class MigrationTest {
         try {
             backend.store().update(dev.ergate.Job.builder().id("c1").workflowName("wf").build());
             assertThat(backend.store().find(dev.ergate.JobId.of("c1"))).isPresent();
-            assertThat(backend.toString()).startsWith("PostgreSQL jdbc:postgresql://").contains(schema);
+            assertThat(backend.toString()).startsWith("jdbc:postgresql://").contains(schema);
             backend.queue().checkCapacity(1);
         } finally {
             backend.close();
