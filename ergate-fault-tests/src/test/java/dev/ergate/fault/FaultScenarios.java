@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +17,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,6 +216,80 @@ abstract class FaultScenarios {
         assertThat(backend.deadLetters()).as("dead letters").isEmpty();
         // a killed worker's step waits for its lease to run out, then for the next take
         assertThat(maxWait).as("longest wait of a killed step").isBetween(0L, LEASE_MILLIS + 10_000);
+    }
+
+    @Test
+    @DisplayName("hostile input: each bad message ends dead-lettered or FAILED with a reason; good jobs interleaved finish")
+    void hostileInput() throws Exception {
+        long began = System.currentTimeMillis();
+        Files.deleteIfExists(Path.of(HostileMessages.GADGET_MARKER));
+        BackendSpec spec = newSpec("hostile");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Path dir = runDir("hostile-" + backendName());
+        int good = scale.hostileGoodJobs();
+        List<HostileMessages.Hostile> hostile = HostileMessages.all();
+        try (StepLog log = new StepLog(dir.resolve("in-process.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store())
+                        .options(ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(300))
+                                .maxDeliveries(3).backendRetryDelays(Duration.ofMillis(50), Duration.ofSeconds(1))
+                                .handleSignals(false).build())
+                        .build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, 2, null));
+            worker.start();
+            int next = 0;
+            for (HostileMessages.Hostile bad : hostile) { // good jobs before, between and after
+                for (int i = 0; i < good / (hostile.size() + 1); i++) {
+                    putJob(backend, next++);
+                }
+                backend.putRaw(bad.bytes());
+            }
+            while (next < good) {
+                putJob(backend, next++);
+            }
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> Outcome.finalCount(backend.store(), good) == good
+                            && hostile.stream().allMatch(bad -> settled(backend, bad) != null));
+            assertThat(worker.isRunning()).as("the worker is still up").isTrue();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> backend.queued() == 0);
+        }
+        List<String> lost = Outcome.lost(backend.store(), good);
+        assertThat(lost).as("good jobs lost or wrong").isEmpty();
+        List<String> how = new ArrayList<>();
+        for (HostileMessages.Hostile bad : hostile) {
+            String settled = settled(backend, bad);
+            assertThat(settled).as("what became of the %s", bad.label()).isNotNull();
+            how.add(bad.label() + " -> " + settled);
+        }
+        LOG.info("{}: hostile messages: {}", backendName(), how);
+        assertThat(Path.of(HostileMessages.GADGET_MARKER)).as("no class named in JSON was run").doesNotExist();
+        System.gc();
+        long usedMiB = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
+        LOG.info("{}: heap used after the hostile run and a GC: {} MiB", backendName(), usedMiB);
+        assertThat(usedMiB).as("heap used after a GC (MiB)").isLessThan(400);
+        Figures.record(new Figures.Row("4 hostile input", backendName(), scale.name(), good + hostile.size(),
+                hostile.size() + " hostile messages", lost.size(), 0, "worker stayed up; heap " + usedMiB + " MiB after GC",
+                (System.currentTimeMillis() - began) / 1000));
+    }
+
+    /** @return how the hostile message ended (dead letter or FAILED, with the reason), or null if not yet */
+    static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad) {
+        Optional<Job> job = backend.store().find(JobId.of(bad.jobId()));
+        if (job.isPresent() && job.get().status() == JobStatus.FAILED) {
+            String trace = job.get().exceptionTraceback();
+            return trace == null || trace.isBlank() ? null : "FAILED: " + firstLine(trace);
+        }
+        for (FaultBackend.Dead dead : backend.deadLetters()) {
+            if (dead.text().startsWith(bad.textStart()) && !dead.reason().isBlank()) {
+                return "dead letter: " + firstLine(dead.reason());
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }
 
     /** @return true when a worker other than {@code victim} is alive and has started working */
