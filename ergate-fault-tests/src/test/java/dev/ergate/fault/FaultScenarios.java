@@ -272,6 +272,71 @@ abstract class FaultScenarios {
                 (System.currentTimeMillis() - began) / 1000));
     }
 
+    @Test
+    @DisplayName("SIGTERM under load: running steps finish and are recorded, nothing new starts, the JVM exits within the drain timeout")
+    void sigtermUnderLoad() throws Exception {
+        long began = System.currentTimeMillis();
+        long stepMillis = 300;
+        long drainMillis = 10_000;
+        BackendSpec spec = newSpec("term");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Feeder feeder = new Feeder(backend, 4 * 2 * WORKER_THREADS, scale.termJobs());
+        closeables.add(feeder);
+        Path dir = runDir("term-" + backendName());
+        WorkerProcess[] slots = {startWorker(dir, "w0-0", spec, stepMillis, drainMillis),
+                startWorker(dir, "w1-0", spec, stepMillis, drainMillis)};
+        List<String> terminated = new ArrayList<>();
+        long longestExit = 0;
+        for (int t = 0; t < scale.terms(); t++) {
+            int victim = t % slots.length;
+            WorkerProcess target = slots[victim];
+            Path steps = dir.resolve(target.name() + ".steps");
+            WorkerProcess[] now = slots.clone();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(15))
+                    .until(() -> midStep(steps) && anotherRunning(dir, now, victim));
+            long sent = target.terminate();
+            java.util.OptionalInt exit = target.awaitExit(Duration.ofMillis(drainMillis + 20_000));
+            long took = System.currentTimeMillis() - sent;
+            assertThat(exit).as("%s exited after SIGTERM", target.name()).isPresent();
+            longestExit = Math.max(longestExit, took);
+            terminated.add(target.name());
+            LOG.info("{}: SIGTERM {} exited {} after {} ms", backendName(), target.name(), exit, took);
+            slots[victim] = startWorker(dir, "w" + victim + "-" + (t / slots.length + 1), spec, stepMillis,
+                    drainMillis);
+        }
+        feeder.enough();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> feeder.put.get() >= scale.termJobs());
+        int jobs;
+        try (feeder) {
+            jobs = feeder.stop();
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> backend.queued() == 0 && Outcome.finalCount(backend.store(), jobs) == jobs);
+        long finished = System.currentTimeMillis();
+        for (WorkerProcess slot : slots) {
+            slot.kill();
+        }
+
+        for (String name : terminated) {
+            List<String> lines = Files.readAllLines(dir.resolve(name + ".steps"));
+            long term = lines.stream().filter(l -> l.startsWith("MARK TERM ")).mapToLong(l -> Long.parseLong(
+                    l.split(" ")[3])).findFirst().orElseThrow(() -> new AssertionError(name + " never saw SIGTERM"));
+            assertThat(midStep(dir.resolve(name + ".steps"))).as("%s left a step unfinished", name).isFalse();
+            assertThat(lines).as("%s started no step after SIGTERM", name).noneMatch(l -> l.startsWith("START ")
+                    && Long.parseLong(l.split(" ")[3]) > term + 200);
+        }
+        List<StepLog.Event> events = StepLog.readAll(dir);
+        Outcome outcome = Outcome.of(Outcome.lost(backend.store(), jobs), events);
+        Figures.record(new Figures.Row("5 SIGTERM under load", backendName(), scale.name(), jobs,
+                terminated.size() + " SIGTERM", outcome.lost().size(), outcome.duplicates(),
+                "slowest exit " + longestExit + " ms (drain timeout " + drainMillis + " ms)", (finished - began) / 1000));
+        assertThat(outcome.lost()).as("lost jobs").isEmpty();
+        assertThat(outcome.duplicates()).as("steps run twice %s (a drained step is recorded)", outcome.repeated())
+                .isZero();
+        assertThat(longestExit).as("slowest exit after SIGTERM (ms)").isLessThan(drainMillis + 20_000);
+    }
+
     /** @return how the hostile message ended (dead letter or FAILED, with the reason), or null if not yet */
     static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad) {
         Optional<Job> job = backend.store().find(JobId.of(bad.jobId()));
