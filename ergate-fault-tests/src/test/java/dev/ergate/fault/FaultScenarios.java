@@ -337,6 +337,64 @@ abstract class FaultScenarios {
         assertThat(longestExit).as("slowest exit after SIGTERM (ms)").isLessThan(drainMillis + 20_000);
     }
 
+    @Test
+    @DisplayName("slow step: with extension it keeps its lease; without, the duplicate run is counted; a step timeout fails the job")
+    void slowStep() throws Exception {
+        long began = System.currentTimeMillis();
+        Duration lease = Duration.ofMillis(1_500);
+        long stepMillis = 4_000;
+        BackendSpec spec = newSpec("slow");
+        FaultBackend backend = open(spec, lease);
+        Path dir = runDir("slow-" + backendName());
+        ErgateOptions options = ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(200))
+                .maxDeliveries(3).handleSignals(false).build();
+        // 1. extension on: one job whose steps each outlive the lease 2.6 times runs each step once
+        try (StepLog log = new StepLog(dir.resolve("extended.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null));
+            putJob(backend, 0);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Outcome.finalCount(backend.store(), 1) == 1);
+        }
+        Outcome extended = Outcome.of(Outcome.lost(backend.store(), 1), StepLog.readAll(dir));
+        assertThat(extended.lost()).as("job with extended leases").isEmpty();
+        assertThat(extended.duplicates()).as("duplicate runs with extension on").isZero();
+
+        // 2. extension off: the same step is handed out again while it runs, and counted
+        Path offDir = dir.resolve("off");
+        try (StepLog log = new StepLog(offDir.resolve("not-extended.steps"));
+                Ergate worker = Ergate.builder(new NoExtendQueue(backend.queue()), backend.store())
+                        .options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null));
+            putJob(backend, 1);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Outcome.of(List.of(), StepLog.readAll(offDir)).duplicates() >= 1);
+        }
+        int offDuplicates = Outcome.of(List.of(), StepLog.readAll(offDir)).duplicates();
+        assertThat(offDuplicates).as("duplicate runs with extension off").isGreaterThanOrEqualTo(1);
+
+        // 3. a step timeout fails the job with a reason naming the timeout
+        Path timeoutDir = dir.resolve("timeout");
+        try (StepLog log = new StepLog(timeoutDir.resolve("timeout.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, Duration.ofMillis(300)));
+            putJob(backend, 2);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> backend.store().find(JobId.of(Outcome.jobId(2))).map(j -> j.status().isFinal())
+                            .orElse(false));
+        }
+        Job timedOut = backend.store().find(JobId.of(Outcome.jobId(2))).orElseThrow();
+        assertThat(timedOut.status()).as("job whose step timed out").isEqualTo(JobStatus.FAILED);
+        assertThat(timedOut.exceptionTraceback()).as("its reason").containsIgnoringCase("time");
+        Figures.record(new Figures.Row("3 slow step (4 s step, 1.5 s lease)", backendName(), scale.name(), 3,
+                "extension on / off / 300 ms timeout", extended.lost().size(), offDuplicates,
+                "on: 0 duplicates; off: " + offDuplicates + " counted; timeout: FAILED",
+                (System.currentTimeMillis() - began) / 1000));
+    }
+
     /** @return how the hostile message ended (dead letter or FAILED, with the reason), or null if not yet */
     static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad) {
         Optional<Job> job = backend.store().find(JobId.of(bad.jobId()));
