@@ -81,7 +81,8 @@ public final class Demo {
         DemoBackend backend;
         try {
             backend = DemoBackends.factory(options.backend()).open(options, environment);
-        } catch (UsageException e) {
+        } catch (UsageException | IllegalArgumentException e) {
+            // a URL the adapter can't parse is a bad command line, not a backend failure
             err.println("ergate-demo: " + e.getMessage());
             err.println(DemoOptions.USAGE);
             return 2;

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * The switch from {@code --backend NAME} to a {@link DemoBackend.Factory}. To add a backend, write
  * a {@link DemoBackend} next to {@link MemoryBackend}, add its adapter to this module's pom, and
- * replace its {@link #notWiredYet} line below with its factory.
+ * register its factory below.
  *
  * <p>Immutable and thread-safe.
  */
@@ -17,9 +17,9 @@ final class DemoBackends {
 
     static {
         FACTORIES.put("memory", MemoryBackend::open);
-        FACTORIES.put("redis", notWiredYet("redis", "ergate-queue-redis"));
-        FACTORIES.put("postgres", notWiredYet("postgres", "ergate-store-jdbc"));
-        FACTORIES.put("sqs", notWiredYet("sqs", "ergate-queue-sqs"));
+        FACTORIES.put("redis", RedisDemoBackend::open);
+        FACTORIES.put("postgres", PostgresDemoBackend::open);
+        FACTORIES.put("sqs", SqsDemoBackend::open);
     }
 
     private DemoBackends() {
@@ -43,10 +43,20 @@ final class DemoBackends {
         return factory;
     }
 
-    private static DemoBackend.Factory notWiredYet(String name, String module) {
-        return (options, environment) -> {
-            throw new UsageException("the " + name + " backend is not wired into the demo yet (its adapter, "
-                    + module + ", comes in a later release); use --backend memory");
-        };
+    /**
+     * @return the backend's address: {@code --url}, else the environment variable, else the
+     *     local default (may be null when the backend has a fallback of its own)
+     */
+    static String urlOf(DemoOptions options, Map<String, String> environment, String variable, String localDefault) {
+        if (options.url() != null) {
+            return options.url();
+        }
+        String fromEnvironment = environment.get(variable);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? localDefault : fromEnvironment.trim();
+    }
+
+    /** @return a short random id, so each run's queue is its own */
+    static String runId() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     }
 }

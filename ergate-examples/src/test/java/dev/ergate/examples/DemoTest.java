@@ -87,7 +87,7 @@ class DemoTest {
             "--frobnicate|unknown option '--frobnicate'",
             "--backend mongo|unknown backend 'mongo'",
             "--help=yes|--help takes no value",
-            "--backend redis|the redis backend is not wired into the demo yet",
+            "--backend redis --url http://127.0.0.1:6379|http://127.0.0.1:6379",
             "--url redis://x|the memory backend takes no --url"
         })
         void usage(String commandLine, String message) {

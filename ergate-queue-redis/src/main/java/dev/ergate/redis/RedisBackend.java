@@ -1,5 +1,6 @@
 package dev.ergate.redis;
 
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -72,16 +74,15 @@ public final class RedisBackend implements AutoCloseable {
                 .socketTimeoutMillis(millis(options.socketTimeout()))
                 .blockingSocketTimeoutMillis(millis(options.socketTimeout().plus(RedisJobQueue.MAX_BLOCK)))
                 .database(uri.database())
-                .clientName(options.clientName())
-                .ssl(uri.tls());
+                .clientName(options.clientName());
+        if (uri.tls()) {
+            config.sslOptions(sslOptions(options));
+        }
         if (uri.user() != null) {
             config.user(uri.user());
         }
         if (uri.password() != null) {
             config.password(uri.password());
-        }
-        if (options.sslSocketFactory() != null) {
-            config.sslSocketFactory(options.sslSocketFactory());
         }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(options.poolSize());
@@ -142,6 +143,11 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobStore(this, storeOptions);
     }
 
+    /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */
+    public String endpoint() {
+        return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
+    }
+
     /** @return the options this backend was made with */
     public RedisOptions options() {
         return options;
@@ -176,7 +182,22 @@ public final class RedisBackend implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisBackend[" + options.parsedUri() + ", namespace=" + options.namespace() + "]";
+        return "RedisBackend[" + endpoint() + ", namespace=" + options.namespace() + "]";
+    }
+
+    private static SslOptions sslOptions(RedisOptions options) {
+        Path trustStore = options.trustStore();
+        if (trustStore == null) {
+            return SslOptions.defaults(); // the JVM's trust store, host name checked
+        }
+        String password = options.trustStorePassword();
+        SslOptions.Builder ssl = SslOptions.builder();
+        if (password == null) {
+            ssl.truststore(trustStore.toFile());
+        } else {
+            ssl.truststore(trustStore.toFile(), password.toCharArray());
+        }
+        return ssl.build();
     }
 
     private static int millis(java.time.Duration duration) {

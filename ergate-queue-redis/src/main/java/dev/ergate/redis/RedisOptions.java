@@ -4,7 +4,7 @@ import dev.ergate.JobCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import javax.net.ssl.SSLSocketFactory;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +39,8 @@ public final class RedisOptions {
     private final Duration poolWait;
     private final String clientName;
     private final boolean cluster;
-    private final @Nullable SSLSocketFactory sslSocketFactory;
+    private final @Nullable Path trustStore;
+    private final @Nullable String trustStorePassword;
     private final JobCodec codec;
     private final Clock clock;
 
@@ -53,7 +54,8 @@ public final class RedisOptions {
         this.poolWait = b.poolWait;
         this.clientName = b.clientName;
         this.cluster = b.cluster;
-        this.sslSocketFactory = b.sslSocketFactory;
+        this.trustStore = b.trustStore;
+        this.trustStorePassword = b.trustStorePassword;
         this.codec = b.codec;
         this.clock = b.clock;
     }
@@ -133,9 +135,17 @@ public final class RedisOptions {
         return cluster;
     }
 
-    /** @return the TLS socket factory for {@code rediss://}, or {@code null} for the JVM's default */
-    public @Nullable SSLSocketFactory sslSocketFactory() {
-        return sslSocketFactory;
+    /**
+     * @return the trust store (JKS or PKCS#12 file) that {@code rediss://} checks the server's
+     *     certificate against, or {@code null} for the JVM's default trust store
+     */
+    public @Nullable Path trustStore() {
+        return trustStore;
+    }
+
+    /** @return the trust store's password, or {@code null} for none */
+    @Nullable String trustStorePassword() {
+        return trustStorePassword;
     }
 
     /** @return how jobs are written to and read from Redis */
@@ -167,7 +177,8 @@ public final class RedisOptions {
         private Duration poolWait = Duration.ofSeconds(5);
         private String clientName = "ergate";
         private boolean cluster;
-        private @Nullable SSLSocketFactory sslSocketFactory;
+        private @Nullable Path trustStore;
+        private @Nullable String trustStorePassword;
         private JobCodec codec = JobCodec.standard();
         private Clock clock = Clock.systemUTC();
 
@@ -183,7 +194,8 @@ public final class RedisOptions {
             this.poolWait = o.poolWait;
             this.clientName = o.clientName;
             this.cluster = o.cluster;
-            this.sslSocketFactory = o.sslSocketFactory;
+            this.trustStore = o.trustStore;
+            this.trustStorePassword = o.trustStorePassword;
             this.codec = o.codec;
             this.clock = o.clock;
         }
@@ -245,9 +257,14 @@ public final class RedisOptions {
             return this;
         }
 
-        /** @param factory the TLS socket factory for {@code rediss://}; null for the JVM default */
-        public Builder sslSocketFactory(@Nullable SSLSocketFactory factory) {
-            this.sslSocketFactory = factory;
+        /**
+         * @param trustStore a JKS or PKCS#12 file holding the certificates {@code rediss://}
+         *     trusts (the server's, or its CA's); {@code null} for the JVM's default trust store
+         * @param password the file's password, or {@code null} for none
+         */
+        public Builder trustStore(@Nullable Path trustStore, @Nullable String password) {
+            this.trustStore = trustStore;
+            this.trustStorePassword = password;
             return this;
         }
 
@@ -279,6 +296,10 @@ public final class RedisOptions {
             checkTimeout("connectTimeout", connectTimeout);
             checkTimeout("socketTimeout", socketTimeout);
             checkTimeout("poolWait", poolWait);
+            if (trustStore != null && !RedisUri.parse(uri).tls()) {
+                throw new IllegalArgumentException("a trustStore is only used with TLS: use a rediss:// URI, got "
+                        + RedisUri.parse(uri));
+            }
             if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ')) {
                 throw new IllegalArgumentException(
                         "clientName must be non-empty and hold no spaces, got '" + clientName + "'");

@@ -88,6 +88,7 @@ final class RedisFixture implements AutoCloseable {
      * @param backend a backend of this fixture
      * @return how many of its connections are blocked in BLPOP right now (waiting takers)
      */
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the slot's node
     long blockedTakers(RedisBackend backend) {
         Object reply = admin.client().sendCommand(hashTag(backend), Protocol.Command.CLIENT, "LIST".getBytes(StandardCharsets.UTF_8));
         String list = new String((byte[]) reply, StandardCharsets.UTF_8);

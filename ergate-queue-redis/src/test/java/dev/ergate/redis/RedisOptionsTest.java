@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ergate.spi.ErgateBackendException;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,21 @@ class RedisOptionsTest {
         assertThat(RedisOptions.fromUri("redis://:pw@h:1/2").toString()).doesNotContain("pw@");
         assertThatThrownBy(() -> RedisOptions.builder().uri("redis://h:7000/3").cluster(true).build())
                 .hasMessageContaining("database 0 only");
+        assertThatThrownBy(() -> RedisOptions.builder().uri("redis://h").trustStore(Path.of("t.p12"), null).build())
+                .hasMessageContaining("rediss://");
+    }
+
+    @Test
+    @DisplayName("a connected backend shows its endpoint without the password")
+    void endpoint() {
+        RedisFixture fixture = RedisFixture.open("options");
+        try {
+            RedisBackend backend = fixture.backend();
+            assertThat(backend.endpoint()).startsWith("redis").contains(":" + RedisUri.parse(RedisFixture.uri()).port());
+            assertThat(backend.toString()).contains(backend.options().namespace());
+        } finally {
+            fixture.close();
+        }
     }
 
     @Test

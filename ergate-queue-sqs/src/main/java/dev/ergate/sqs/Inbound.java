@@ -2,6 +2,7 @@ package dev.ergate.sqs;
 
 import dev.ergate.Job;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -35,7 +36,7 @@ record Inbound(Message message, Job job, Instant receivedAt, Instant leaseStart,
     }
 
     /** @return the message's FIFO group, or null on a standard queue */
-    static String groupId(Message message) {
+    static @Nullable String groupId(Message message) {
         return message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Worker JVMs ({@link CrashWorkerMain}) killed with SIGKILL in the middle of a step, several
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "put the next step" and "ack this one", so one kill repeats one step, never the rest of a job.
  */
 @DisplayName("workers killed with SIGKILL mid-step lose no job")
+@Isolated("starts worker JVMs; runs alone so its timing does not depend on the other test classes")
 class SqsCrashTest {
 
     private static final int JOBS = 12;
@@ -60,7 +62,7 @@ class SqsCrashTest {
             Path log = dir.resolve("run-" + k + ".log");
             logs.add(log);
             Process worker = startWorker(url, stateDir, log, dir.resolve("worker-" + k + ".out"));
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
                     .until(() -> midStepAfterProgress(log));
             worker.destroyForcibly();
             assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -69,7 +71,7 @@ class SqsCrashTest {
         logs.add(last);
         Process finisher = startWorker(url, stateDir, last, dir.resolve("worker-final.out"));
         FileStateStore store = new FileStateStore(stateDir);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> completed(store) == JOBS);
         finisher.destroyForcibly();
 

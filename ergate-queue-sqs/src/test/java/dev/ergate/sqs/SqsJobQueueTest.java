@@ -99,6 +99,24 @@ class SqsJobQueueTest {
     }
 
     @Test
+    @DisplayName("one string opens a queue: sqs://NAME with endpoint, anonymous credentials and create=true")
+    void fromUri() throws Exception {
+        String name = "ergate-uri-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (SqsJobQueue queue = SqsJobQueue.fromUri("sqs://" + name + "?endpoint=" + SqsTestBackend.endpoint()
+                + "&region=us-east-1&credentials=anonymous&create=true&leaseSeconds=7").build()) {
+            assertThat(queue.queueUrl()).endsWith("/" + name);
+            assertThat(queue.config().leaseTime()).isEqualTo(Duration.ofSeconds(7));
+            queue.put(Jobs.job("uri-1"));
+            Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+            assertThat(delivery.job().id()).isEqualTo(JobId.of("uri-1"));
+            delivery.ack();
+        }
+        assertThatThrownBy(() -> SqsJobQueue.fromUri("sqs://missing-" + name + "?endpoint=" + SqsTestBackend.endpoint()
+                + "&region=us-east-1&credentials=anonymous").build())
+                .isInstanceOf(ErgateBackendException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
     @DisplayName("ack deletes the message; a second ack does nothing")
     void ackDeletes() throws Exception {
         String url = SqsTestBackend.newQueue("ack");

@@ -6,12 +6,12 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.runtime.Workflow;
 import dev.ergate.testkit.InMemoryJobStore;
 import java.time.Duration;
 
 /**
- * A throwaway measurement, not a test: steps per second of the 3-step workflow of {@link
- * SqsEndToEndTest} through a real Ergate worker on the test SQS server (in-process ElasticMQ
+ * A throwaway measurement, not a test: steps per second of a 3-step workflow through a real Ergate worker on the test SQS server (in-process ElasticMQ
  * unless {@code ERGATE_SQS_ENDPOINT} is set). Arguments: jobs, worker threads, fifo (true/false).
  */
 public final class SqsThroughputMain {
@@ -32,7 +32,7 @@ public final class SqsThroughputMain {
             }
             try (Ergate app = Ergate.builder(queue, store)
                     .options(ErgateOptions.builder().concurrency(threads).handleSignals(false).build())
-                    .build().registerWorkflow(SqsEndToEndTest.threeSteps())) {
+                    .build().registerWorkflow(threeSteps())) {
                 long start = System.nanoTime();
                 app.start();
                 while (completed(store, jobs) < jobs) {
@@ -44,6 +44,14 @@ public final class SqsThroughputMain {
             }
         }
         System.exit(0);
+    }
+
+    static Workflow threeSteps() {
+        return Workflow.builder("calc")
+                .step("add", Integer.class, (n, ctx) -> n + 1)
+                .step("mul", Integer.class, (n, ctx) -> n * 10)
+                .step("show", Integer.class, (n, ctx) -> "=" + n)
+                .build();
     }
 
     private static int completed(InMemoryJobStore store, int jobs) {

@@ -291,6 +291,9 @@ public final class Ergate implements AutoCloseable {
 
     private void joinAll(long deadlineNanos) {
         for (Thread worker : workers) {
+            if (worker == Thread.currentThread()) {
+                continue; // close() called from a step: don't wait for ourselves
+            }
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return;
@@ -528,13 +531,19 @@ public final class Ergate implements AutoCloseable {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** @param options how the worker runs @return this builder */
+        /**
+         * @param options how the worker runs
+         * @return this builder
+         */
         public Builder options(ErgateOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** @param dependencies dependencies shared by all workflows @return this builder */
+        /**
+         * @param dependencies dependencies shared by all workflows
+         * @return this builder
+         */
         public Builder dependencies(Dependencies dependencies) {
             this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
             return this;
@@ -550,7 +559,10 @@ public final class Ergate implements AutoCloseable {
             return this;
         }
 
-        /** @param listener hears step starts, ends and job failures @return this builder */
+        /**
+         * @param listener hears step starts, ends and job failures
+         * @return this builder
+         */
         public Builder listener(ErgateListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -567,13 +579,19 @@ public final class Ergate implements AutoCloseable {
             return this;
         }
 
-        /** @param lifespan wraps the worker's run @return this builder */
+        /**
+         * @param lifespan wraps the worker's run
+         * @return this builder
+         */
         public Builder lifespan(@Nullable Lifespan lifespan) {
             this.lifespan = lifespan;
             return this;
         }
 
-        /** @param random numbers in [0, 1) for retry jitter @return this builder */
+        /**
+         * @param random numbers in [0, 1) for retry jitter
+         * @return this builder
+         */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;

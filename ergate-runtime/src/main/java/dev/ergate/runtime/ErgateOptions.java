@@ -109,7 +109,10 @@ public final class ErgateOptions {
         return handleSignals;
     }
 
-    /** @return the time source (lease keeping, retry times) */
+    /**
+     * @return the time source (retry times, and the lease length read from a delivery's {@code
+     *     leaseExpiresAt}, so it should agree with the queue's clock)
+     */
     public Clock clock() {
         return clock;
     }
@@ -153,37 +156,55 @@ public final class ErgateOptions {
             this.clock = o.clock;
         }
 
-        /** @param concurrency steps run at once, 1 to 1024; default max(2, CPU cores) */
+        /**
+         * @param concurrency steps run at once, 1 to 1024; default max(2, CPU cores)
+         * @return this builder
+         */
         public Builder concurrency(int concurrency) {
             this.concurrency = concurrency;
             return this;
         }
 
-        /** @param pollTimeout longest blocking take, positive; default 1 s */
+        /**
+         * @param pollTimeout longest blocking take, positive; default 1 s
+         * @return this builder
+         */
         public Builder pollTimeout(Duration pollTimeout) {
             this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
             return this;
         }
 
-        /** @param drainTimeout time running steps get to finish on stop, zero or more; default 30 s */
+        /**
+         * @param drainTimeout time running steps get to finish on stop, zero or more; default 30 s
+         * @return this builder
+         */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
             return this;
         }
 
-        /** @param status QUEUED (default) or PENDING, written after a step that did not end the job */
+        /**
+         * @param status QUEUED (default) or PENDING, written after a step that did not end the job
+         * @return this builder
+         */
         public Builder afterStepStatus(JobStatus status) {
             this.afterStepStatus = Objects.requireNonNull(status, "afterStepStatus");
             return this;
         }
 
-        /** @param maxDeliveries deliveries of one message before it is a poison message, at least 1; default 10 */
+        /**
+         * @param maxDeliveries deliveries of one message before it is a poison message, at least 1; default 10
+         * @return this builder
+         */
         public Builder maxDeliveries(int maxDeliveries) {
             this.maxDeliveries = maxDeliveries;
             return this;
         }
 
-        /** @param check ask a {@code JobStore} for cancel requests before each step; default true */
+        /**
+         * @param check ask a {@code JobStore} for cancel requests before each step; default true
+         * @return this builder
+         */
         public Builder checkCancellation(boolean check) {
             this.checkCancellation = check;
             return this;
@@ -200,19 +221,28 @@ public final class ErgateOptions {
             return this;
         }
 
-        /** @param attempts tries of one state write, put or ack, at least 1; default 8 */
+        /**
+         * @param attempts tries of one state write, put or ack, at least 1; default 8
+         * @return this builder
+         */
         public Builder backendRetryAttempts(int attempts) {
             this.backendRetryAttempts = attempts;
             return this;
         }
 
-        /** @param handle drain on SIGTERM/SIGINT while {@link Ergate#run()} runs; default true */
+        /**
+         * @param handle drain on SIGTERM/SIGINT while {@link Ergate#run()} runs; default true
+         * @return this builder
+         */
         public Builder handleSignals(boolean handle) {
             this.handleSignals = handle;
             return this;
         }
 
-        /** @param clock the time source; default the system clock in UTC */
+        /**
+         * @param clock the time source; default the system clock in UTC
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

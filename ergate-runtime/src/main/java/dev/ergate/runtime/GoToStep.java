@@ -15,6 +15,7 @@ public final class GoToStep extends FlowControl {
 
     private static final long serialVersionUID = 1L;
 
+    /** The target step's name. */
     private final String step;
     private final transient @Nullable Object value;
 

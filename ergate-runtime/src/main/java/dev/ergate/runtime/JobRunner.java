@@ -561,13 +561,19 @@ public final class JobRunner implements AutoCloseable {
             return this;
         }
 
-        /** @param clock the time source (retry times) @return this builder */
+        /**
+         * @param clock the time source (retry times)
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param dependencies the app's dependencies, looked up after a workflow's own @return this builder */
+        /**
+         * @param dependencies the app's dependencies, looked up after a workflow's own
+         * @return this builder
+         */
         public Builder dependencies(Dependencies dependencies) {
             this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
             return this;
@@ -588,7 +594,10 @@ public final class JobRunner implements AutoCloseable {
             return this;
         }
 
-        /** @param listener hears step starts, ends and job failures @return this builder */
+        /**
+         * @param listener hears step starts, ends and job failures
+         * @return this builder
+         */
         public Builder listener(ErgateListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -606,7 +615,10 @@ public final class JobRunner implements AutoCloseable {
             return this;
         }
 
-        /** @param random numbers in [0, 1) for retry jitter @return this builder */
+        /**
+         * @param random numbers in [0, 1) for retry jitter
+         * @return this builder
+         */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;

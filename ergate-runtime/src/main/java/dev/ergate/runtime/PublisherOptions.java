@@ -72,13 +72,19 @@ public final class PublisherOptions {
         private Builder() {
         }
 
-        /** @param batchSize jobs claimed per pass, 1 to 10000; default 100 */
+        /**
+         * @param batchSize jobs claimed per pass, 1 to 10000; default 100
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** @param pollInterval wait between passes, positive; default 1 s */
+        /**
+         * @param pollInterval wait between passes, positive; default 1 s
+         * @return this builder
+         */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
             return this;
@@ -95,7 +101,10 @@ public final class PublisherOptions {
             return this;
         }
 
-        /** @param clock the time source; default the system clock in UTC */
+        /**
+         * @param clock the time source; default the system clock in UTC
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

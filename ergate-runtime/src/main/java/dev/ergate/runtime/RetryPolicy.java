@@ -1,7 +1,7 @@
 package dev.ergate.runtime;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -128,40 +128,62 @@ public final class RetryPolicy {
         private Builder() {
         }
 
-        /** @param maxAttempts the most attempts, first included; at least 1 (1 = no retry) */
+        /**
+         * @param maxAttempts the most attempts, first included; at least 1 (1 = no retry)
+         * @return this builder
+         */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
             return this;
         }
 
-        /** @param initialDelay the wait before the second attempt; zero or more */
+        /**
+         * @param initialDelay the wait before the second attempt; zero or more
+         * @return this builder
+         */
         public Builder initialDelay(Duration initialDelay) {
             this.initialDelay = Objects.requireNonNull(initialDelay, "initialDelay");
             return this;
         }
 
-        /** @param multiplier how much the wait grows per attempt; at least 1 */
+        /**
+         * @param multiplier how much the wait grows per attempt; at least 1
+         * @return this builder
+         */
         public Builder multiplier(double multiplier) {
             this.multiplier = multiplier;
             return this;
         }
 
-        /** @param maxDelay the longest wait; at least {@code initialDelay} */
+        /**
+         * @param maxDelay the longest wait; at least {@code initialDelay}
+         * @return this builder
+         */
         public Builder maxDelay(Duration maxDelay) {
             this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
             return this;
         }
 
-        /** @param jitter the random spread of each wait, 0 (none) to 1 */
+        /**
+         * @param jitter the random spread of each wait, 0 (none) to 1
+         * @return this builder
+         */
         public Builder jitter(double jitter) {
             this.jitter = jitter;
             return this;
         }
 
-        /** @param types the exception types to retry (subtypes included); at least one */
+        /**
+         * @param types the exception types to retry (subtypes included); at least one
+         * @return this builder
+         */
         @SafeVarargs
         public final Builder retryOn(Class<? extends Throwable>... types) {
-            this.retryOn = Arrays.asList(types.clone());
+            List<Class<? extends Throwable>> copy = new ArrayList<>(types.length);
+            for (Class<? extends Throwable> type : types) {
+                copy.add(type);
+            }
+            this.retryOn = copy;
             return this;
         }
 

@@ -14,6 +14,7 @@ public final class StepArgumentException extends ErgateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether trying again may help. */
     private final boolean retryable;
 
     /**

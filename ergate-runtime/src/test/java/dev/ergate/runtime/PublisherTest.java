@@ -130,9 +130,12 @@ class PublisherTest {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> store.count(JobStatus.COMPLETED) == 20);
             assertThat(store.find(JobId.of(7)).orElseThrow().lastReturnValue().textValue()).isEqualTo("=80");
+            // QUEUED is recorded between PENDING and RUNNING unless the worker was quicker than the
+            // publisher's report (then the conditional update leaves the newer state alone)
             assertThat(store.updatesOf(JobId.of(7))).extracting(Job::status).containsSubsequence(
-                    JobStatus.RUNNING, JobStatus.PENDING, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PENDING,
-                    JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+                    JobStatus.RUNNING, JobStatus.PENDING, JobStatus.RUNNING, JobStatus.PENDING,
+                    JobStatus.RUNNING, JobStatus.COMPLETED);
+            assertThat(store.updatesOf(JobId.of(7))).extracting(Job::status).containsOnlyOnce(JobStatus.COMPLETED);
         } finally {
             app.close();
             publisher.close();

@@ -41,6 +41,7 @@ public final class JdbcBackend implements AutoCloseable {
 
     private final DataSource dataSource;
     private final @Nullable HikariDataSource ownedPool;
+    private final String description;
     private final JdbcOptions options;
     private final Tables tables;
     private final Jdbi jdbi;
@@ -48,7 +49,8 @@ public final class JdbcBackend implements AutoCloseable {
     private @Nullable Listener listener;
     private volatile boolean closed;
 
-    private JdbcBackend(DataSource dataSource, @Nullable HikariDataSource ownedPool, JdbcOptions options) {
+    private JdbcBackend(DataSource dataSource, @Nullable HikariDataSource ownedPool, JdbcOptions options,
+            String where) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.options = options;
@@ -56,6 +58,7 @@ public final class JdbcBackend implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         this.jdbi.setTemplateEngine(TemplateEngine.NOP);
         this.store = new JdbcJobStore(this);
+        this.description = where + ", tables " + tables;
     }
 
     /**
@@ -67,7 +70,7 @@ public final class JdbcBackend implements AutoCloseable {
     public static JdbcBackend create(DataSource dataSource, JdbcOptions options) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
-        JdbcBackend backend = new JdbcBackend(dataSource, null, options);
+        JdbcBackend backend = new JdbcBackend(dataSource, null, options, "via " + dataSource.getClass().getSimpleName());
         if (options.migrateOnStart()) {
             backend.migrate();
         }
@@ -115,7 +118,7 @@ public final class JdbcBackend implements AutoCloseable {
                     + e.getMessage(), e, true);
         }
         try {
-            JdbcBackend backend = new JdbcBackend(pool, pool, options);
+            JdbcBackend backend = new JdbcBackend(pool, pool, options, PostgresUrl.redact(parsed.jdbcUrl()));
             if (options.migrateOnStart()) {
                 backend.migrate();
             }
@@ -265,8 +268,13 @@ public final class JdbcBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * @return where the backend works, for logs and banners: the URL without password when
+     *     {@link #connect} built the pool, and the tables, such as {@code
+     *     jdbc:postgresql://127.0.0.1:5432/test, tables "jobs".ergate_*}
+     */
     @Override
     public String toString() {
-        return "JdbcBackend[" + tables + "]";
+        return description;
     }
 }

@@ -91,7 +91,7 @@ public final class JdbcOptions {
         return leaseTime;
     }
 
-    /** @return the most jobs one claim query leases at once for waiting takers; 4 by default */
+    /** @return the most jobs one claim query leases at once for waiting takers; 8 by default */
     public int claimBatchSize() {
         return claimBatchSize;
     }
@@ -138,7 +138,7 @@ public final class JdbcOptions {
         private boolean migrateOnStart = true;
         private String queueName = "default";
         private Duration leaseTime = Duration.ofSeconds(30);
-        private int claimBatchSize = 4;
+        private int claimBatchSize = 8;
         private Duration pollInterval = Duration.ofSeconds(5);
         private long maxJobBytes = 8L * 1024 * 1024;
         private Duration publisherClaimTimeout = Duration.ofSeconds(60);

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.Map;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
@@ -107,9 +106,7 @@ final class JobRows {
                 .requestedStartTime(instant(rs, "requested_start_time"));
         JsonNode extra = parse(rs.getString("extra_fields"));
         if (extra != null && extra.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = extra.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : extra.properties()) {
                 b.extraField(field.getKey(), field.getValue());
             }
         }

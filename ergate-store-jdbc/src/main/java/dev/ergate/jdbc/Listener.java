@@ -25,6 +25,8 @@ final class Listener implements AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MS = 500;
     private static final long HEALTH_CHECK_NANOS = 15_000_000_000L;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** Gives the connection back to the pool now and then, so the pool can retire it (maxLifetime). */
+    private static final long RECYCLE_NANOS = 10L * 60 * 1_000_000_000L;
 
     private final DataSource dataSource;
     private final String channel;
@@ -56,6 +58,7 @@ final class Listener implements AutoCloseable {
         boolean failing = false;
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
+                // returns after RECYCLE_NANOS to take a fresh connection (and wake everyone once)
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + Tables.quote(channel));
@@ -69,6 +72,10 @@ final class Listener implements AutoCloseable {
                 backoffMs = 100;
                 wakeAll(); // anything sent while we were not listening is lost: look again
                 receive(connection, pg);
+                // a pooled connection must not keep listening: nobody would read what it gets
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("UNLISTEN *");
+                }
             } catch (SQLException | RuntimeException e) {
                 listening = false;
                 wakeAll();
@@ -95,7 +102,8 @@ final class Listener implements AutoCloseable {
 
     private void receive(Connection connection, PGConnection pg) throws SQLException {
         long lastCheck = System.nanoTime();
-        while (running) {
+        long since = lastCheck;
+        while (running && System.nanoTime() - since < RECYCLE_NANOS) {
             PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MS);
             if (notifications != null && notifications.length > 0) {
                 for (PGNotification notification : notifications) {

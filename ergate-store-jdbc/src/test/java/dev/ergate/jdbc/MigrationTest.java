@@ -96,6 +96,33 @@ class MigrationTest {
         }
     }
 
+    @Test
+    @DisplayName("connect(url) builds its own pool, migrates, and closes the pool with the backend")
+    void connect() {
+        JdbcBackend backend = JdbcBackend.connect(PostgresFixture.url(),
+                PostgresFixture.options(schema).poolSize(2).build());
+        try {
+            backend.store().update(dev.ergate.Job.builder().id("c1").workflowName("wf").build());
+            assertThat(backend.store().find(dev.ergate.JobId.of("c1"))).isPresent();
+            assertThat(backend.toString()).startsWith("jdbc:postgresql://").contains(schema);
+            backend.queue().checkCapacity(1);
+        } finally {
+            backend.close();
+        }
+        assertThat(((com.zaxxer.hikari.HikariDataSource) backend.dataSource()).isClosed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("connect(url) to nothing fails with a transient error naming the URL, without the password")
+    void connectNowhere() {
+        assertThatThrownBy(() -> JdbcBackend.connect("postgres://me:hunter2@127.0.0.1:1/nothing",
+                JdbcOptions.defaults()))
+                .isInstanceOf(ErgateBackendException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageNotContaining("hunter2")
+                .matches(e -> ((ErgateBackendException) e).isTransient());
+    }
+
     private List<String> tables() throws Exception {
         List<String> names = new ArrayList<>();
         try (Connection c = PostgresFixture.dataSource().getConnection();

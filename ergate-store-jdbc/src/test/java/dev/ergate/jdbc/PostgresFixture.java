@@ -47,7 +47,7 @@ final class PostgresFixture {
     static synchronized DataSource dataSource() {
         if (pool == null && failure == null) {
             try {
-                pool = newPool(url(), 24, "ergate-test");
+                pool = newPool(url(), 40, "ergate-test");
             } catch (RuntimeException e) {
                 failure = e;
             }

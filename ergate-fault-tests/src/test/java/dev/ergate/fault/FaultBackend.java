@@ -1,0 +1,36 @@
+package dev.ergate.fault;
+
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import java.util.List;
+
+/**
+ * One connected backend of a fault run: its queue and store, plus the back doors the suite needs
+ * (pushing raw bytes as a broken producer would, reading dead letters, deleting the run's data).
+ * Thread-safe as the adapters are.
+ */
+interface FaultBackend extends AutoCloseable {
+
+    /** One dead letter: why, and the text that was given up. */
+    record Dead(String reason, String text) {
+    }
+
+    JobQueue queue();
+
+    JobStore store();
+
+    /** Pushes raw bytes straight into the queue's ready structure. */
+    void putRaw(byte[] message) throws Exception;
+
+    /** @return every dead letter of the queue */
+    List<Dead> deadLetters();
+
+    /** @return how many messages are still on the queue (ready, delayed or leased) */
+    long queued();
+
+    /** Deletes everything of this run's space (namespace keys, schema). */
+    void dropSpace();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,37 @@
+package dev.ergate.fault;
+
+import java.util.Locale;
+
+/**
+ * How big a fault run is: {@link #SHORT} inside {@code ./mvnw verify} (CI), {@link #LONG} with
+ * {@code -Pfault-long} (the figures in RELIABILITY.md). Chosen by the system property
+ * {@value #PROPERTY}. Immutable.
+ *
+ * @param name short or long
+ * @param stormJobs jobs in the SIGKILL storm
+ * @param stormKills SIGKILLs injected during the storm
+ * @param stormStepMillis how long each step of the storm works
+ * @param hostileGoodJobs good jobs interleaved with the hostile messages
+ * @param restartJobs jobs in a backend restart run
+ * @param restarts backend restarts (or connection purges) in one run
+ * @param termJobs jobs in the SIGTERM run
+ * @param terms SIGTERMs in that run
+ */
+record FaultScale(String name, int stormJobs, int stormKills, long stormStepMillis, int hostileGoodJobs,
+        int restartJobs, int restarts, int termJobs, int terms) {
+
+    static final String PROPERTY = "ergate.fault.scale";
+
+    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 200, 1, 120, 2);
+    static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6);
+
+    /** @return the scale the system property names (short when unset) */
+    static FaultScale current() {
+        String value = System.getProperty(PROPERTY, "short").trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "short" -> SHORT;
+            case "long" -> LONG;
+            default -> throw new IllegalArgumentException(PROPERTY + " must be short or long, not '" + value + "'");
+        };
+    }
+}

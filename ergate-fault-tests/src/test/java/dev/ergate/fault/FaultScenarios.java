@@ -1,0 +1,476 @@
+package dev.ergate.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault scenarios that run the same way on every backend; a subclass says which backend
+ * ({@link #newSpec}). Each test gets a space of its own (namespace, schema) and deletes it after.
+ */
+abstract class FaultScenarios {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultScenarios.class);
+
+    /** Lease time of the worker JVMs' queues. */
+    static final long LEASE_MILLIS = 3_000;
+    static final int WORKERS = 3;
+    static final int WORKER_THREADS = 2;
+
+    protected final FaultScale scale = FaultScale.current();
+    private final List<WorkerProcess> processes = new ArrayList<>();
+    private final List<FaultBackend> backends = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /** @return a spec for a new, empty space on this class's backend (skips when it is absent) */
+    protected abstract BackendSpec newSpec(String label);
+
+    /** @return the backend's name in the figures */
+    protected abstract String backendName();
+
+    /** Opens a backend for the test JVM; closed and its space dropped after the test. */
+    protected FaultBackend open(BackendSpec spec, Duration lease) {
+        FaultBackend backend = spec.open(lease, 8, "ergate-fault-test");
+        backends.add(backend);
+        return backend;
+    }
+
+    protected WorkerProcess startWorker(Path dir, String name, BackendSpec spec, long stepMillis, long drainMillis)
+            throws Exception {
+        WorkerProcess worker = WorkerProcess.start(dir, name, spec, LEASE_MILLIS, stepMillis, WORKER_THREADS,
+                drainMillis);
+        processes.add(worker);
+        return worker;
+    }
+
+    protected static Path runDir(String scenario) {
+        return Path.of("target", "fault", scenario + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    protected static void putJobs(FaultBackend backend, int jobs) {
+        for (int n = 0; n < jobs; n++) {
+            putJob(backend, n);
+        }
+    }
+
+    protected static void putJob(FaultBackend backend, int n) {
+        Job job = Job.builder().id(Outcome.jobId(n)).workflowName(FaultWorkflow.NAME)
+                .initialInputValue(IntNode.valueOf(n)).build();
+        backend.store().update(job);
+        backend.queue().put(job);
+    }
+
+    /**
+     * Puts jobs {@code 0, 1, ...} as they are needed, keeping about {@code backlog} messages on the
+     * queue, so a redelivered step waits for its lease, not behind a backlog. Stops once at least
+     * {@code minimum} were put and {@code enough} says so.
+     */
+    protected static final class Feeder implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.atomic.AtomicInteger put = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean enough = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Feeder(FaultBackend backend, int backlog, int minimum) {
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    long queued = backend.queued();
+                    while (queued < backlog && (put.get() < minimum || !enough.get())) {
+                        putJob(backend, put.getAndIncrement());
+                        queued++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("feeder: {}", e.toString());
+                }
+            }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void enough() {
+            enough.set(true);
+        }
+
+        /** Stops feeding. @return how many jobs were put */
+        int stop() throws InterruptedException {
+            enough.set(true);
+            timer.shutdown();
+            if (!timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("feeder did not stop");
+            }
+            return put.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdownNow();
+            timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+        closeables.clear();
+        for (WorkerProcess process : processes) {
+            process.close();
+        }
+        processes.clear();
+        for (FaultBackend backend : backends) {
+            try {
+                backend.dropSpace();
+            } finally {
+                backend.close();
+            }
+        }
+        backends.clear();
+    }
+
+    @Test
+    @DisplayName("SIGKILL storm: worker JVMs killed mid-step lose no job; duplicates and re-run delay are bounded")
+    void sigkillStorm() throws Exception {
+        long began = System.currentTimeMillis();
+        BackendSpec spec = newSpec("storm");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Feeder feeder = new Feeder(backend, 4 * WORKERS * WORKER_THREADS, scale.stormJobs());
+        closeables.add(feeder);
+        Path dir = runDir("storm-" + backendName());
+        WorkerProcess[] slots = new WorkerProcess[WORKERS];
+        int[] incarnation = new int[WORKERS];
+        for (int s = 0; s < WORKERS; s++) {
+            slots[s] = startWorker(dir, "w" + s + "-0", spec, scale.stormStepMillis(), 10_000);
+        }
+        Map<String, Long> killedAt = new HashMap<>(); // step-log file -> SIGKILL time
+        int kills = 0;
+        long stormDeadline = System.currentTimeMillis() + Duration.ofMinutes(scale == FaultScale.LONG ? 15 : 3).toMillis();
+        while (kills < scale.stormKills() && System.currentTimeMillis() < stormDeadline) {
+            int victim = ThreadLocalRandom.current().nextInt(WORKERS);
+            WorkerProcess target = slots[victim];
+            long notBefore = System.currentTimeMillis() + ThreadLocalRandom.current().nextLong(200, 1_200);
+            Path steps = dir.resolve(target.name() + ".steps");
+            WorkerProcess[] now = slots.clone();
+            // a random moment at which the victim is in the middle of a step and another worker runs
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(15))
+                    .until(() -> System.currentTimeMillis() >= notBefore && midStep(steps)
+                            && anotherRunning(dir, now, victim));
+            killedAt.put(target.name() + ".steps", target.kill());
+            kills++;
+            incarnation[victim]++;
+            slots[victim] = startWorker(dir, "w" + victim + "-" + incarnation[victim], spec, scale.stormStepMillis(),
+                    10_000);
+            LOG.info("{}: kill {} of {} ({}), {} messages queued", backendName(), kills, scale.stormKills(),
+                    target.name(), backend.queued());
+        }
+        feeder.enough();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> feeder.put.get() >= scale.stormJobs());
+        int jobs;
+        try (feeder) {
+            jobs = feeder.stop();
+        }
+        LOG.info("{}: {} jobs put", backendName(), jobs);
+        assertThat(kills).as("SIGKILLs injected within the time limit").isEqualTo(scale.stormKills());
+
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> backend.queued() == 0 && Outcome.finalCount(backend.store(), jobs) == jobs);
+        long finished = System.currentTimeMillis();
+        for (WorkerProcess slot : slots) {
+            slot.kill();
+        }
+
+        List<StepLog.Event> events = StepLog.readAll(dir);
+        Outcome outcome = Outcome.of(Outcome.lost(backend.store(), jobs), events);
+        long maxWait = maxRerunWait(events, killedAt);
+        Figures.record(new Figures.Row("1 SIGKILL storm", backendName(), scale.name(), jobs,
+                kills + " SIGKILL", outcome.lost().size(), outcome.duplicates(),
+                "max " + maxWait + " ms to re-run (lease " + LEASE_MILLIS + " ms)", (finished - began) / 1000));
+
+        assertThat(outcome.lost()).as("lost jobs").isEmpty();
+        assertThat(Outcome.distinctSteps(events)).as("(job, step) pairs that ran").isEqualTo(3L * jobs);
+        assertThat(outcome.duplicates()).as("duplicate step runs %s", outcome.repeated())
+                .isBetween(1, kills * WORKER_THREADS);
+        assertThat(backend.deadLetters()).as("dead letters").isEmpty();
+        // a killed worker's step waits for its lease to run out, then for the next take
+        assertThat(maxWait).as("longest wait of a killed step").isBetween(0L, LEASE_MILLIS + 10_000);
+    }
+
+    @Test
+    @DisplayName("hostile input: each bad message ends dead-lettered or FAILED with a reason; good jobs interleaved finish")
+    void hostileInput() throws Exception {
+        long began = System.currentTimeMillis();
+        Files.deleteIfExists(Path.of(HostileMessages.GADGET_MARKER));
+        BackendSpec spec = newSpec("hostile");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Path dir = runDir("hostile-" + backendName());
+        int good = scale.hostileGoodJobs();
+        List<HostileMessages.Hostile> hostile = HostileMessages.all();
+        try (StepLog log = new StepLog(dir.resolve("in-process.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store())
+                        .options(ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(300))
+                                .maxDeliveries(3).backendRetryDelays(Duration.ofMillis(50), Duration.ofSeconds(1))
+                                .handleSignals(false).build())
+                        .build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, 2, null));
+            worker.start();
+            int next = 0;
+            for (HostileMessages.Hostile bad : hostile) { // good jobs before, between and after
+                for (int i = 0; i < good / (hostile.size() + 1); i++) {
+                    putJob(backend, next++);
+                }
+                backend.putRaw(bad.bytes());
+            }
+            while (next < good) {
+                putJob(backend, next++);
+            }
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> Outcome.finalCount(backend.store(), good) == good
+                            && hostile.stream().allMatch(bad -> settled(backend, bad) != null));
+            assertThat(worker.isRunning()).as("the worker is still up").isTrue();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> backend.queued() == 0);
+        }
+        List<String> lost = Outcome.lost(backend.store(), good);
+        assertThat(lost).as("good jobs lost or wrong").isEmpty();
+        List<String> how = new ArrayList<>();
+        for (HostileMessages.Hostile bad : hostile) {
+            String settled = settled(backend, bad);
+            assertThat(settled).as("what became of the %s", bad.label()).isNotNull();
+            how.add(bad.label() + " -> " + settled);
+        }
+        LOG.info("{}: hostile messages: {}", backendName(), how);
+        assertThat(Path.of(HostileMessages.GADGET_MARKER)).as("no class named in JSON was run").doesNotExist();
+        System.gc();
+        long usedMiB = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
+        LOG.info("{}: heap used after the hostile run and a GC: {} MiB", backendName(), usedMiB);
+        assertThat(usedMiB).as("heap used after a GC (MiB)").isLessThan(400);
+        Figures.record(new Figures.Row("4 hostile input", backendName(), scale.name(), good + hostile.size(),
+                hostile.size() + " hostile messages", lost.size(), 0, "worker stayed up; heap " + usedMiB + " MiB after GC",
+                (System.currentTimeMillis() - began) / 1000));
+    }
+
+    @Test
+    @DisplayName("SIGTERM under load: running steps finish and are recorded, nothing new starts, the JVM exits within the drain timeout")
+    void sigtermUnderLoad() throws Exception {
+        long began = System.currentTimeMillis();
+        long stepMillis = 300;
+        long drainMillis = 10_000;
+        BackendSpec spec = newSpec("term");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Feeder feeder = new Feeder(backend, 4 * 2 * WORKER_THREADS, scale.termJobs());
+        closeables.add(feeder);
+        Path dir = runDir("term-" + backendName());
+        WorkerProcess[] slots = {startWorker(dir, "w0-0", spec, stepMillis, drainMillis),
+                startWorker(dir, "w1-0", spec, stepMillis, drainMillis)};
+        List<String> terminated = new ArrayList<>();
+        long longestExit = 0;
+        for (int t = 0; t < scale.terms(); t++) {
+            int victim = t % slots.length;
+            WorkerProcess target = slots[victim];
+            Path steps = dir.resolve(target.name() + ".steps");
+            WorkerProcess[] now = slots.clone();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(15))
+                    .until(() -> midStep(steps) && anotherRunning(dir, now, victim));
+            long sent = target.terminate();
+            java.util.OptionalInt exit = target.awaitExit(Duration.ofMillis(drainMillis + 20_000));
+            long took = System.currentTimeMillis() - sent;
+            assertThat(exit).as("%s exited after SIGTERM", target.name()).isPresent();
+            longestExit = Math.max(longestExit, took);
+            terminated.add(target.name());
+            LOG.info("{}: SIGTERM {} exited {} after {} ms", backendName(), target.name(), exit, took);
+            slots[victim] = startWorker(dir, "w" + victim + "-" + (t / slots.length + 1), spec, stepMillis,
+                    drainMillis);
+        }
+        feeder.enough();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> feeder.put.get() >= scale.termJobs());
+        int jobs;
+        try (feeder) {
+            jobs = feeder.stop();
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> backend.queued() == 0 && Outcome.finalCount(backend.store(), jobs) == jobs);
+        long finished = System.currentTimeMillis();
+        for (WorkerProcess slot : slots) {
+            slot.kill();
+        }
+
+        for (String name : terminated) {
+            List<String> lines = Files.readAllLines(dir.resolve(name + ".steps"));
+            long term = lines.stream().filter(l -> l.startsWith("MARK TERM ")).mapToLong(l -> Long.parseLong(
+                    l.split(" ")[3])).findFirst().orElseThrow(() -> new AssertionError(name + " never saw SIGTERM"));
+            assertThat(midStep(dir.resolve(name + ".steps"))).as("%s left a step unfinished", name).isFalse();
+            assertThat(lines).as("%s started no step after SIGTERM", name).noneMatch(l -> l.startsWith("START ")
+                    && Long.parseLong(l.split(" ")[3]) > term + 200);
+        }
+        List<StepLog.Event> events = StepLog.readAll(dir);
+        Outcome outcome = Outcome.of(Outcome.lost(backend.store(), jobs), events);
+        Figures.record(new Figures.Row("5 SIGTERM under load", backendName(), scale.name(), jobs,
+                terminated.size() + " SIGTERM", outcome.lost().size(), outcome.duplicates(),
+                "slowest exit " + longestExit + " ms (drain timeout " + drainMillis + " ms)", (finished - began) / 1000));
+        assertThat(outcome.lost()).as("lost jobs").isEmpty();
+        assertThat(outcome.duplicates()).as("steps run twice %s (a drained step is recorded)", outcome.repeated())
+                .isZero();
+        assertThat(longestExit).as("slowest exit after SIGTERM (ms)").isLessThan(drainMillis + 20_000);
+    }
+
+    @Test
+    @DisplayName("slow step: with extension it keeps its lease; without, the duplicate run is counted; a step timeout fails the job")
+    void slowStep() throws Exception {
+        long began = System.currentTimeMillis();
+        Duration lease = Duration.ofMillis(1_500);
+        long stepMillis = 4_000;
+        BackendSpec spec = newSpec("slow");
+        FaultBackend backend = open(spec, lease);
+        Path dir = runDir("slow-" + backendName());
+        ErgateOptions options = ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(200))
+                .maxDeliveries(3).handleSignals(false).build();
+        // 1. extension on: one job whose steps each outlive the lease 2.6 times runs each step once
+        try (StepLog log = new StepLog(dir.resolve("extended.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null));
+            putJob(backend, 0);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Outcome.finalCount(backend.store(), 1) == 1);
+        }
+        Outcome extended = Outcome.of(Outcome.lost(backend.store(), 1), StepLog.readAll(dir));
+        assertThat(extended.lost()).as("job with extended leases").isEmpty();
+        assertThat(extended.duplicates()).as("duplicate runs with extension on").isZero();
+
+        // 2. extension off: the same step is handed out again while it runs, and counted
+        Path offDir = dir.resolve("off");
+        try (StepLog log = new StepLog(offDir.resolve("not-extended.steps"));
+                Ergate worker = Ergate.builder(new NoExtendQueue(backend.queue()), backend.store())
+                        .options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null));
+            putJob(backend, 1);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Outcome.of(List.of(), StepLog.readAll(offDir)).duplicates() >= 1);
+        }
+        int offDuplicates = Outcome.of(List.of(), StepLog.readAll(offDir)).duplicates();
+        assertThat(offDuplicates).as("duplicate runs with extension off").isGreaterThanOrEqualTo(1);
+
+        // 3. a step timeout fails the job with a reason naming the timeout
+        Path timeoutDir = dir.resolve("timeout");
+        try (StepLog log = new StepLog(timeoutDir.resolve("timeout.steps"));
+                Ergate worker = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, Duration.ofMillis(300)));
+            putJob(backend, 2);
+            worker.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> backend.store().find(JobId.of(Outcome.jobId(2))).map(j -> j.status().isFinal())
+                            .orElse(false));
+        }
+        Job timedOut = backend.store().find(JobId.of(Outcome.jobId(2))).orElseThrow();
+        assertThat(timedOut.status()).as("job whose step timed out").isEqualTo(JobStatus.FAILED);
+        assertThat(timedOut.exceptionTraceback()).as("its reason").containsIgnoringCase("time");
+        Figures.record(new Figures.Row("3 slow step (4 s step, 1.5 s lease)", backendName(), scale.name(), 3,
+                "extension on / off / 300 ms timeout", extended.lost().size(), offDuplicates,
+                "on: 0 duplicates; off: " + offDuplicates + " counted; timeout: FAILED",
+                (System.currentTimeMillis() - began) / 1000));
+    }
+
+    /** @return how the hostile message ended (dead letter or FAILED, with the reason), or null if not yet */
+    static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad) {
+        Optional<Job> job = backend.store().find(JobId.of(bad.jobId()));
+        if (job.isPresent() && job.get().status() == JobStatus.FAILED) {
+            String trace = job.get().exceptionTraceback();
+            return trace == null || trace.isBlank() ? null : "FAILED: " + firstLine(trace);
+        }
+        for (FaultBackend.Dead dead : backend.deadLetters()) {
+            if (dead.text().startsWith(bad.textStart()) && !dead.reason().isBlank()) {
+                return "dead letter: " + firstLine(dead.reason());
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
+    /** @return true when a worker other than {@code victim} is alive and has started working */
+    static boolean anotherRunning(Path dir, WorkerProcess[] slots, int victim) throws Exception {
+        for (int s = 0; s < slots.length; s++) {
+            Path steps = dir.resolve(slots[s].name() + ".steps");
+            if (s != victim && slots[s].isAlive() && Files.exists(steps)
+                    && Files.readString(steps).contains("MARK READY")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true when the step log's last START of some step has no END yet */
+    static boolean midStep(Path steps) throws Exception {
+        if (!Files.exists(steps)) {
+            return false;
+        }
+        Set<String> open = new HashSet<>();
+        for (String line : Files.readAllLines(steps)) {
+            String[] parts = line.split(" ");
+            if (parts.length != 4) {
+                continue;
+            }
+            String key = parts[1] + ":" + parts[2];
+            if (parts[0].equals("START")) {
+                open.add(key);
+            } else if (parts[0].equals("END")) {
+                open.remove(key);
+            }
+        }
+        return !open.isEmpty();
+    }
+
+    /**
+     * @return the longest time from a SIGKILL to the next start, in another worker, of a step the
+     *     killed worker had started (its lease had to run out first)
+     */
+    static long maxRerunWait(List<StepLog.Event> events, Map<String, Long> killedAt) {
+        long max = 0;
+        for (StepLog.Event started : events) {
+            Long kill = killedAt.get(started.file());
+            if (kill == null || !started.kind().equals("START")) {
+                continue;
+            }
+            long next = Long.MAX_VALUE;
+            for (StepLog.Event other : events) {
+                if (other.kind().equals("START") && !other.file().equals(started.file())
+                        && other.jobId().equals(started.jobId()) && other.step().equals(started.step())
+                        && other.atMillis() >= kill) {
+                    next = Math.min(next, other.atMillis());
+                }
+            }
+            if (next != Long.MAX_VALUE) {
+                max = Math.max(max, next - kill);
+            }
+        }
+        return max;
+    }
+}

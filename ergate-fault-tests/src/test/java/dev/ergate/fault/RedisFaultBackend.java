@@ -1,0 +1,91 @@
+package dev.ergate.fault;
+
+import dev.ergate.redis.RedisBackend;
+import dev.ergate.redis.RedisJobQueue;
+import dev.ergate.redis.RedisJobStore;
+import dev.ergate.redis.RedisOptions;
+import dev.ergate.redis.RedisQueueOptions;
+import dev.ergate.redis.RedisQueueStats;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** {@link FaultBackend} on Redis: one namespace per run. Thread-safe. */
+final class RedisFaultBackend implements FaultBackend {
+
+    private static final String QUEUE = "fault";
+
+    private final BackendSpec spec;
+    private final RedisBackend redis;
+    private final RedisJobQueue queue;
+    private final RedisJobStore store;
+
+    RedisFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String clientName) {
+        this.spec = spec;
+        this.redis = RedisBackend.connect(RedisOptions.builder().uri(spec.address()).namespace(spec.space())
+                .poolSize(connections).clientName(clientName)
+                .connectTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5)).build());
+        this.queue = redis.queue(RedisQueueOptions.builder().name(QUEUE).leaseTime(leaseTime).build());
+        this.store = redis.store();
+    }
+
+    @Override
+    public RedisJobQueue queue() {
+        return queue;
+    }
+
+    @Override
+    public RedisJobStore store() {
+        return store;
+    }
+
+    @Override
+    public void putRaw(byte[] message) {
+        // the ready list's documented key; a foreign producer may RPUSH a job's JSON there
+        byte[] ready = ("{" + spec.space() + "}:queue:" + QUEUE + ":ready").getBytes(StandardCharsets.UTF_8);
+        try (Jedis raw = raw()) {
+            raw.rpush(ready, message);
+        }
+    }
+
+    @Override
+    public List<Dead> deadLetters() {
+        return queue.deadLetters(100_000).stream().map(d -> new Dead(d.reason(), d.text())).toList();
+    }
+
+    @Override
+    public long queued() {
+        RedisQueueStats stats = queue.stats();
+        return stats.ready() + stats.delayed() + stats.leased();
+    }
+
+    @Override
+    public void dropSpace() {
+        try (Jedis raw = raw()) {
+            ScanParams match = new ScanParams().match("{" + spec.space() + "}:*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = raw.scan(cursor, match);
+                if (!page.getResult().isEmpty()) {
+                    raw.del(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+    }
+
+    /** @return a plain connection of its own (plain redis:// URIs without password, as the suite uses) */
+    private Jedis raw() {
+        URI uri = URI.create(spec.address());
+        return new Jedis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}
