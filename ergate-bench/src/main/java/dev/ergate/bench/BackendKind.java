@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The backends the harness can measure, by their command-line names. */
+/** The backends the harness can measure, by their command-line names. Immutable and thread-safe. */
 public enum BackendKind {
     /** The testkit's in-memory queue with a latest-state store: the engine's own ceiling. */
     MEMORY("memory"),

@@ -1,7 +1,7 @@
 package dev.ergate.bench;
 
 /**
- * What a raw baseline measured.
+ * What a raw baseline measured. Immutable and thread-safe.
  *
  * @param description the operations of one baseline step
  * @param steps baseline steps done

@@ -6,7 +6,8 @@ import java.time.Duration;
  * One backend as the harness uses it: it opens a fresh, empty queue and store for each phase
  * and runs the raw baseline with the backend's plain client.
  *
- * <p>Implementations are used from the harness's thread; what {@link #open} returns is used by
+ * <p>Implementations need not be thread-safe: the harness calls them from one thread; what
+ * {@link #open} returns is used by
  * many worker threads, as the adapters allow.
  */
 public interface BenchBackend extends AutoCloseable {

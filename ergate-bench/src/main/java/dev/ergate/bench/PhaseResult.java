@@ -3,7 +3,7 @@ package dev.ergate.bench;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one phase of a harness run measured.
+ * What one phase of a harness run measured. Immutable and thread-safe.
  *
  * @param name "throughput" (all jobs pre-loaded) or "latency" (jobs streamed, a few in flight)
  * @param jobs jobs run

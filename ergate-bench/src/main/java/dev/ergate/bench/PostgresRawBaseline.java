@@ -11,8 +11,8 @@ import java.util.Properties;
  * PostgreSQL without Ergate: one transaction per step with plain JDBC, one connection per
  * thread, synchronous commit as the server has it (on by default). Claim: {@code DELETE ... WHERE
  * id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING}; then upsert the job's state
- * (JSONB) and insert the next message; commit (one WAL flush). Used from one thread; it runs its
- * own loop threads.
+ * (JSONB) and insert the next message; commit (one WAL flush). Not thread-safe: used from one
+ * thread, it runs its own loop threads.
  */
 final class PostgresRawBaseline implements RawBaseline {
 

@@ -5,7 +5,8 @@ package dev.ergate.bench;
  * write the state, put the next message, acknowledge), done in a tight loop with the backend's
  * plain client, on as many threads (and connections) as the worker has.
  *
- * <p>Used from one thread; it starts its own loop threads.
+ * <p>Implementations need not be thread-safe: used from one thread, they start their own loop
+ * threads.
  */
 public interface RawBaseline {
 

@@ -11,8 +11,8 @@ import redis.clients.jedis.args.ListDirection;
  * Redis without Ergate: the classic reliable queue in two round trips per step, with plain Jedis,
  * one connection per thread. Take: {@code LMOVE ready processing} (the message is leased by being
  * on the processing list). Finish: {@code MULTI; HSET state; RPUSH ready; LREM processing; EXEC}
- * (state written, next step put, delivery acked, atomically). Used from one thread; it runs its
- * own loop threads.
+ * (state written, next step put, delivery acked, atomically). Not thread-safe: used from one
+ * thread, it runs its own loop threads.
  */
 final class RedisRawBaseline implements RawBaseline {
 

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * SQS without Ergate: per step one ReceiveMessage (1 message, long poll), one SendMessage (the
  * next step) and one DeleteMessage (the ack), with the plain {@link SqsClient}, one client per
- * thread. SQS holds no state, so there is no state write. Used from one thread; it runs its own
- * loop threads.
+ * thread. SQS holds no state, so there is no state write. Not thread-safe: used from one
+ * thread, it runs its own loop threads.
  */
 final class SqsRawBaseline implements RawBaseline {
 

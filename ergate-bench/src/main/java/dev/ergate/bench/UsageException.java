@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The command line is wrong (the message says what), or help was asked for (no message). {@link
- * BenchMain} prints the message and {@link HarnessOptions#usage()}.
+ * BenchMain} prints the message and {@link HarnessOptions#usage()}. Immutable and thread-safe.
  */
 public final class UsageException extends IllegalArgumentException {
 
