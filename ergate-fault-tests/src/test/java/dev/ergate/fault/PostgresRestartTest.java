@@ -12,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,13 +59,7 @@ class PostgresRestartTest {
                 "ergf_restart");
     }
 
-    /**
-     * Tagged {@code unstable}: passed in the long run (3 crashes) and in short runs, but one short
-     * run stalled after the restart (no step started for 5 minutes, no error logged; see the
-     * report), so it runs only with {@code -Pfault-long} until that is understood.
-     */
     @Test
-    @Tag("unstable")
     @DisplayName("crash and restart: the worker retries through the outage and finishes every job")
     void postgresRestart() throws Exception {
         BackendRestartScenario.run("2 backend restart (pg_ctl stop -m immediate, start)", "PostgreSQL", spec(), () -> {

@@ -59,8 +59,14 @@ public final class JdbcJobStore implements JobStore {
                 + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
                 + " select count(*) from up";
         this.upsertSql = tables.render(update);
+        // a RUNNING write never replaces a final state: it comes from a worker whose lease may be
+        // stale (e.g. its claim was undone by a database crash) after another worker finished the job
+        String updateRunning = "with up as (" + upsertCte(valuesSource()).replace("\nreturning ",
+                "\nwhere j.status not in " + JobRows.FINAL_STATUSES + "\nreturning ") + ")"
+                + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
+                + " select count(*) from up";
         this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
-                + update.substring("with ".length()) + " cross join cfg");
+                + updateRunning.substring("with ".length()) + " cross join cfg");
         this.findSql = tables.render("select " + JobRows.COLUMNS
                 + " from {jobs} where id = :id and id_is_number = :id_is_number");
         this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "

@@ -127,6 +127,22 @@ class JdbcJobStoreTest {
     }
 
     @Test
+    @DisplayName("a late RUNNING write (stale lease after a crash) never replaces a final state")
+    void lateRunningKeepsFinal() {
+        Job job = job("late1").toBuilder().status(JobStatus.QUEUED).build();
+        store.update(job);
+        store.update(job.toBuilder().status(JobStatus.COMPLETED).stepName(null).build());
+        // the worker whose claim the crash undid runs the step again and writes RUNNING last
+        store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s3").build());
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(store.history(job.id())).extracting(JobTransition::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.COMPLETED);
+        store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build());
+        assertThat(store.find(JobId.of("late1")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
     @DisplayName("lists by status and workflow in pages, each job exactly once")
     void listPages() {
         for (int i = 0; i < 25; i++) {
