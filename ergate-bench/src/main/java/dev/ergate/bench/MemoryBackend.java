@@ -4,8 +4,6 @@ import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobId;
 import dev.ergate.spi.Delivery;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 
@@ -26,22 +24,7 @@ final class MemoryBackend implements BenchBackend {
     public BackendRun open(String runId, int workers, Duration leaseTime) {
         InMemoryJobQueue queue = InMemoryJobQueue.builder().leaseTime(leaseTime).build();
         LatestStateStore store = new LatestStateStore();
-        return new BackendRun() {
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() {
-                queue.close();
-            }
-        };
+        return BackendRun.of(queue, store, () -> { });
     }
 
     @Override

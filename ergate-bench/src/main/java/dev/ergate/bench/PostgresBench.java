@@ -4,8 +4,6 @@ import dev.ergate.jdbc.JdbcBackend;
 import dev.ergate.jdbc.JdbcJobQueue;
 import dev.ergate.jdbc.JdbcJobStore;
 import dev.ergate.jdbc.JdbcOptions;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.StateStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,30 +51,13 @@ final class PostgresBench implements BenchBackend {
                 .schema(schema).leaseTime(leaseTime).poolSize(workers + 3).build());
         JdbcJobQueue queue = backend.queue();
         JdbcJobStore store = backend.store();
-        return new BackendRun() {
-            @Override
-            public JobQueue queue() {
-                return queue;
+        return BackendRun.of(queue, store, () -> {
+            backend.close();
+            try (Connection connection = PostgresRawBaseline.connect(jdbcUrl);
+                    Statement st = connection.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
-
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() throws SQLException {
-                try {
-                    queue.close();
-                } finally {
-                    backend.close();
-                    try (Connection connection = PostgresRawBaseline.connect(jdbcUrl);
-                            Statement st = connection.createStatement()) {
-                        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                    }
-                }
-            }
-        };
+        });
     }
 
     @Override

@@ -5,8 +5,6 @@ import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.StateStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -52,27 +50,10 @@ final class RedisBench implements BenchBackend {
                 .uri(url).namespace(namespace).poolSize(workers + 4).build());
         RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().leaseTime(leaseTime).build());
         RedisJobStore store = backend.store();
-        return new BackendRun() {
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    queue.close();
-                } finally {
-                    backend.close();
-                    deleteKeys("{" + namespace + "}*");
-                }
-            }
-        };
+        return BackendRun.of(queue, store, () -> {
+            backend.close();
+            deleteKeys("{" + namespace + "}*");
+        });
     }
 
     private void deleteKeys(String pattern) {

@@ -1,7 +1,5 @@
 package dev.ergate.bench;
 
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.StateStore;
 import dev.ergate.sqs.SqsClientOptions;
 import dev.ergate.sqs.SqsJobQueue;
 import dev.ergate.sqs.SqsQueueConfig;
@@ -49,28 +47,11 @@ final class SqsBench implements BenchBackend {
                 .build();
         LatestStateStore store = new LatestStateStore();
         String queueUrl = queue.queueUrl();
-        return new BackendRun() {
-            @Override
-            public JobQueue queue() {
-                return queue;
+        return BackendRun.of(queue, store, () -> {
+            try (SqsClient client = SqsRawBaseline.client(endpoint)) {
+                client.deleteQueue(r -> r.queueUrl(queueUrl));
             }
-
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    queue.close();
-                } finally {
-                    try (SqsClient client = SqsRawBaseline.client(endpoint)) {
-                        client.deleteQueue(r -> r.queueUrl(queueUrl));
-                    }
-                }
-            }
-        };
+        });
     }
 
     @Override
