@@ -11,7 +11,7 @@ import java.util.Optional;
  * StateStore}, and then cancellation is not available.
  *
  * <p>Cancellation is cooperative. {@link #requestCancel} marks a job CANCELLING; the next worker
- * to pick the job up sees it (the runtime looks the job up in the store before each step) and
+ * to pick the job up sees it (the runtime calls {@link #startStep} before each step) and
  * marks it CANCELLED instead of running it. So that a cancel request is never lost to a step
  * finishing at the same time, {@link #update} keeps a stored CANCELLING status when the incoming
  * job is not final (all its other fields are replaced as usual).
@@ -47,6 +47,39 @@ public interface JobStore extends StateStore {
      * @throws ErgateBackendException if the backend fails
      */
     boolean requestCancel(JobId id);
+
+    /**
+     * Records that a worker is about to run a step of the job: writes {@code running} as {@link
+     * #update} would, unless the stored job was asked to be cancelled or has already ended, and
+     * says which. A job the store has never seen is written and started.
+     *
+     * <p>This is the only write a worker makes before a step, and it must never replace a final
+     * state: a worker that lost its lease (a long GC pause, a crash-undone claim) may call it after
+     * another worker finished the job, and a RUNNING state written over COMPLETED would leave the
+     * job RUNNING with nothing left on the queue to finish it.
+     *
+     * <p>The default finds the job, then updates it: two calls, so a cancel request or a finish
+     * landing between them is missed or overwritten. Stores override it with one atomic call (a
+     * script, a conditional statement), which also saves a round trip per step.
+     *
+     * @param running the job's RUNNING state, with an id
+     * @return {@link StepStart#STARTED} when {@code running} was written; otherwise what was found
+     *     instead, and nothing was written
+     * @throws IllegalArgumentException if {@code running} has no id
+     * @throws ErgateBackendException if the backend fails
+     */
+    default StepStart startStep(Job running) {
+        JobId id = running.id();
+        if (id == null) {
+            throw new IllegalArgumentException("a job needs an id to be started: " + running);
+        }
+        Optional<Job> stored = find(id);
+        StepStart start = stored.map(job -> StepStart.over(job.status())).orElse(StepStart.STARTED);
+        if (start == StepStart.STARTED) {
+            update(running);
+        }
+        return start;
+    }
 
     /**
      * @param status a status, for the common case of listing by status alone

@@ -9,6 +9,7 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -72,6 +73,22 @@ public final class RedisJobStore implements JobStore {
         failures.call("update job " + job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
                 List.of(row.member(), row.json(), row.status(), row.workflow(), retentionMillis(), now,
                         keys.indexPrefix(), keys.jobPrefix())));
+    }
+
+    /**
+     * One script: the check and the RUNNING write can't be split by a finish or a cancel request.
+     *
+     * @throws IllegalArgumentException if the job has no id
+     * @throws ErgateBackendException if Redis fails
+     */
+    @Override
+    public StepStart startStep(Job running) {
+        Row row = row(running);
+        long now = clock.millis();
+        Object reply = failures.call("start a step of job " + running.id(), () -> Scripts.START_STEP.run(client(),
+                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                        retentionMillis(), now, keys.indexPrefix(), keys.jobPrefix())));
+        return StepStart.valueOf(text(reply));
     }
 
     /**

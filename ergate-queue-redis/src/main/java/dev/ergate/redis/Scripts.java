@@ -14,6 +14,7 @@ final class Scripts {
     static final LuaScript EXTEND = LuaScript.load("extend");
     static final LuaScript DEAD_LETTER = LuaScript.load("dead_letter");
     static final LuaScript STORE_UPDATE = LuaScript.load("store_update");
+    static final LuaScript START_STEP = LuaScript.load("start_step");
     static final LuaScript REQUEST_CANCEL = LuaScript.load("request_cancel");
     static final LuaScript LIST_JOBS = LuaScript.load("list_jobs");
     static final LuaScript FINISH_STEP = LuaScript.load("finish_step");

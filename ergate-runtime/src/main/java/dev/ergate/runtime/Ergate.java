@@ -11,6 +11,7 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -380,18 +381,22 @@ public final class Ergate implements AutoCloseable {
                 poison(delivery, flight);
                 return;
             }
-            StepResult result = cancelledInStore(job).orElse(null);
-            if (result == null) {
-                LeaseKeeper[] keeper = new LeaseKeeper[1];
-                try {
-                    result = runner.runStep(job, running -> {
-                        backend.run("state update (RUNNING) of job " + running.id(), () -> store.update(running));
+            LeaseKeeper[] keeper = new LeaseKeeper[1];
+            StepResult result;
+            try {
+                result = runner.runStepIfStarted(job, running -> {
+                    StepStart start = startStep(running);
+                    if (start == StepStart.STARTED) {
                         keeper[0] = LeaseKeeper.start(leaseScheduler(), delivery, lease);
-                    });
-                } finally {
-                    if (keeper[0] != null) {
-                        keeper[0].close();
+                    } else {
+                        LOG.info("Job {} is {} in the store; not running its step",
+                                running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
                     }
+                    return start;
+                });
+            } finally {
+                if (keeper[0] != null) {
+                    keeper[0].close();
                 }
             }
             if (!flight.claimFinish()) {
@@ -418,18 +423,17 @@ public final class Ergate implements AutoCloseable {
         return scheduler;
     }
 
-    private Optional<StepResult> cancelledInStore(Job job) {
-        JobId id = job.id();
-        if (!options.checkCancellation() || id == null || !(store instanceof JobStore jobStore)) {
-            return Optional.empty();
+    /**
+     * Records the RUNNING state. With a readable store and cancellation checks on, that is the
+     * store's {@link JobStore#startStep}, which also reports a pending cancel request or a job
+     * that already ended; otherwise a plain update.
+     */
+    private StepStart startStep(Job running) {
+        if (options.checkCancellation() && store instanceof JobStore jobStore) {
+            return backend.call("start of a step of job " + running.id(), () -> jobStore.startStep(running));
         }
-        Optional<Job> stored = backend.call("lookup of job " + id, () -> jobStore.find(id));
-        if (stored.isPresent() && (stored.get().status() == JobStatus.CANCELLING
-                || stored.get().status() == JobStatus.CANCELLED)) {
-            LOG.info("Job {} was asked to be cancelled; not running it", id);
-            return Optional.of(runner.cancel(job));
-        }
-        return Optional.empty();
+        backend.run("state update (RUNNING) of job " + running.id(), () -> store.update(running));
+        return StepStart.STARTED;
     }
 
     private void poison(Delivery delivery, InFlight flight) {

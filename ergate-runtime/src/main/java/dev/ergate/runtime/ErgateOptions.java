@@ -81,7 +81,10 @@ public final class ErgateOptions {
         return maxDeliveries;
     }
 
-    /** @return whether the worker asks a {@code JobStore} for a cancel request before each step */
+    /**
+     * @return whether the worker starts each step with {@code JobStore.startStep} (which sees a
+     *     pending cancel request and a job that already ended) rather than a plain RUNNING update
+     */
     public boolean checkCancellation() {
         return checkCancellation;
     }
@@ -202,7 +205,9 @@ public final class ErgateOptions {
         }
 
         /**
-         * @param check ask a {@code JobStore} for cancel requests before each step; default true
+         * @param check start each step with {@code JobStore.startStep}, which honours cancel requests
+         *     and never runs a step of a job that already ended; false writes RUNNING with a plain
+         *     {@code update} (no cancellation, no check); default true
          * @return this builder
          */
         public Builder checkCancellation(boolean check) {

@@ -11,6 +11,7 @@ import dev.ergate.ErgateException;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.spi.StepStart;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Type;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,8 +190,27 @@ public final class JobRunner implements AutoCloseable {
      *     FAILED result)
      */
     public StepResult runStep(Job job, Consumer<? super Job> beforeStep) {
+        return runStepIfStarted(job, running -> {
+            beforeStep.accept(running);
+            return StepStart.STARTED;
+        });
+    }
+
+    /**
+     * Runs the job's next step if {@code start} lets it.
+     *
+     * @param job the job as taken from the queue
+     * @param start called with the RUNNING state just before the step runs (the worker records it
+     *     with {@link dev.ergate.spi.JobStore#startStep}); the step runs only when it answers
+     *     {@link StepStart#STARTED}. {@link StepStart#CANCEL_REQUESTED} gives the {@link #cancel}
+     *     result and {@link StepStart#ALREADY_FINAL} a SKIPPED one. If it throws, the step does not
+     *     run and the exception propagates
+     * @return what happened; never throws for a problem of the job or its step (those end in a
+     *     FAILED result)
+     */
+    public StepResult runStepIfStarted(Job job, Function<? super Job, StepStart> start) {
         if (job.status().isFinal()) {
-            return new StepResult(StepResult.Outcome.SKIPPED, null, null, null, null);
+            return skipped();
         }
         if (job.status() == JobStatus.CANCELLING) {
             return cancel(job);
@@ -212,7 +233,13 @@ public final class JobRunner implements AutoCloseable {
                 .stepName(step.name)
                 .extraField(CURRENT_STEP_FIELD, IntNode.valueOf(step.index))
                 .build();
-        beforeStep.accept(running);
+        StepStart started = start.apply(running);
+        if (started == StepStart.CANCEL_REQUESTED) {
+            return cancel(current);
+        }
+        if (started == StepStart.ALREADY_FINAL) {
+            return skipped();
+        }
         for (ErgateListener listener : listeners) {
             safely("stepStarted", () -> listener.stepStarted(running));
         }
@@ -228,6 +255,10 @@ public final class JobRunner implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    private static StepResult skipped() {
+        return new StepResult(StepResult.Outcome.SKIPPED, null, null, null, null);
     }
 
     /**

@@ -15,7 +15,7 @@ public final class StepResult {
 
     /** How the step ended. */
     public enum Outcome {
-        /** The job was already final: nothing ran, nothing to write; just acknowledge it. */
+        /** The job was already final, as delivered or in the store: nothing ran, nothing to write; just acknowledge it. */
         SKIPPED,
         /** The job was CANCELLING: it is now CANCELLED, without running. */
         CANCELLED,

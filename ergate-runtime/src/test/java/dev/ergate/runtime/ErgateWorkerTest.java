@@ -129,6 +129,24 @@ class ErgateWorkerTest {
     }
 
     @Test
+    void aStaleDeliveryOfAJobThatEndedInTheStoreIsAcknowledgedWithoutRunning() {
+        AtomicInteger runs = new AtomicInteger();
+        app = Ergate.builder(queue, store).options(fast().concurrency(1).build()).build()
+                .registerWorkflow(Workflow.builder("w")
+                        .step("a", JsonNode.class, (n, ctx) -> runs.incrementAndGet())
+                        .step("b", JsonNode.class, (n, ctx) -> runs.incrementAndGet()).build());
+        // another worker already finished the job; this message is a redelivery of its last step
+        Job completed = Job.builder().workflowName("w").id("ended").status(JobStatus.COMPLETED).stepsCompleted(2).build();
+        store.update(completed);
+        queue.put(Job.builder().workflowName("w").id("ended").stepsCompleted(1).build());
+        app.start();
+        await().atMost(DEADLINE).until(() -> queue.events().contains("ack ended"));
+        assertThat(runs).hasValue(0);
+        assertThat(store.find(JobId.of("ended"))).contains(completed);
+        assertThat(store.updatesOf(JobId.of("ended"))).containsExactly(completed);
+    }
+
+    @Test
     void aPoisonMessageIsFailedAndDeadLettered() {
         app = Ergate.builder(queue, store).options(fast().concurrency(1).maxDeliveries(3).build()).build()
                 .registerWorkflow(threeSteps());

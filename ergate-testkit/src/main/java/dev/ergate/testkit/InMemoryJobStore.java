@@ -7,6 +7,7 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobSource;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +95,28 @@ public final class InMemoryJobStore implements JobStore, JobSource {
                 entry.job = job;
             }
             updates.add(entry.job);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks and writes under the store's lock, so a concurrent finish or cancel request can't slip in between. */
+    @Override
+    public StepStart startStep(Job running) {
+        Objects.requireNonNull(running, "running");
+        JobId id = running.id();
+        if (id == null) {
+            throw new IllegalArgumentException("in-memory store: job of workflow '" + running.workflowName()
+                    + "' has no id; a step can only be started for a job with one");
+        }
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            StepStart start = entry == null ? StepStart.STARTED : StepStart.over(entry.job.status());
+            if (start == StepStart.STARTED) {
+                update(running);
+            }
+            return start;
         } finally {
             lock.unlock();
         }

@@ -9,6 +9,7 @@ import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -551,6 +552,114 @@ public abstract class JobStoreContract {
             store.update(cancelled);
 
             assertSameJob(found(store, job), cancelled);
+        }
+    }
+
+    @Nested
+    @DisplayName("starting a step")
+    class StartingAStep {
+
+        private Job runningOf(Job job) {
+            return job.toBuilder().status(JobStatus.RUNNING).stepName("second").stepsCompleted(1).build();
+        }
+
+        @Test
+        @DisplayName("writes the RUNNING state over a job that is not final")
+        void started() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.everyField("start");
+            store.update(job.toBuilder().status(JobStatus.QUEUED).build());
+            Job running = runningOf(job);
+
+            assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+
+            assertSameJob(found(store, job), running);
+        }
+
+        @Test
+        @DisplayName("writes the RUNNING state of a job the store has never seen")
+        void unknownJob() throws Exception {
+            JobStore store = store();
+            Job running = runningOf(SampleJobs.simple("start-unknown"));
+
+            assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+
+            assertSameJob(found(store, running), running);
+            assertThat(ids(walk(store, JobQuery.builder().status(JobStatus.RUNNING).build())))
+                    .containsExactly(running.id());
+        }
+
+        @Test
+        @DisplayName("reports a cancel request and writes nothing")
+        void cancelRequested() throws Exception {
+            JobStore store = store();
+            Job job = SampleJobs.simple("start-cancelling");
+            store.update(job);
+            store.requestCancel(job.id());
+            Job cancelling = found(store, job);
+
+            assertThat(store.startStep(runningOf(job))).isEqualTo(StepStart.CANCEL_REQUESTED);
+
+            assertSameJob(found(store, job), cancelling);
+        }
+
+        @Test
+        @DisplayName("never replaces a final state (a late worker after another finished the job)")
+        void finalStateKept() throws Exception {
+            JobStore store = store();
+            for (JobStatus status : JobStatus.values()) {
+                if (!status.isFinal()) {
+                    continue;
+                }
+                Job finished = SampleJobs.of("start-final", "contract", status);
+                store.update(finished);
+
+                StepStart expected = status == JobStatus.CANCELLED ? StepStart.CANCEL_REQUESTED : StepStart.ALREADY_FINAL;
+                assertThat(store.startStep(runningOf(finished))).as("start over a %s job", status).isEqualTo(expected);
+
+                assertSameJob(found(store, finished), finished);
+                assertThat(ids(walk(store, JobQuery.builder().status(JobStatus.RUNNING).build())))
+                        .as("RUNNING jobs after a start over a %s job", status).doesNotContain(finished.id());
+            }
+        }
+
+        @Test
+        @DisplayName("races a finish: the job ends final whichever lands first")
+        void raceWithFinish() throws Exception {
+            JobStore store = store();
+            int rounds = 50;
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    Job job = SampleJobs.simple("start-race-" + round);
+                    store.update(job);
+                    Job completed = job.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).build();
+                    CountDownLatch go = new CountDownLatch(1);
+                    Future<StepStart> late = pool.submit(() -> {
+                        go.await();
+                        return store.startStep(runningOf(job));
+                    });
+                    Future<?> finish = pool.submit(() -> {
+                        go.await();
+                        store.update(completed);
+                        return null;
+                    });
+                    go.countDown();
+                    StepStart start = late.get(30, TimeUnit.SECONDS);
+                    finish.get(30, TimeUnit.SECONDS);
+
+                    Job stored = found(store, job);
+                    if (start == StepStart.ALREADY_FINAL) {
+                        assertSameJob(stored, completed);
+                    } else {
+                        // the start landed first and the finish replaced it; never the other way round
+                        assertThat(start).isEqualTo(StepStart.STARTED);
+                        assertSameJob(stored, completed);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }

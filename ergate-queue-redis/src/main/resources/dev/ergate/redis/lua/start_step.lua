@@ -1,0 +1,16 @@
+-- start_step: KEYS = store keys; ARGV = as store_update (member, json, status, workflow, retention,
+-- now, index prefix, job prefix). Writes the RUNNING state unless the stored job is to be
+-- cancelled or already final, in one step so a finish or a cancel request can't land in between.
+-- Returns 'STARTED', 'CANCEL_REQUESTED' or 'ALREADY_FINAL'.
+local s = store_keys(1, ARGV[7], ARGV[8])
+local now = tonumber(ARGV[6])
+local old = redis.call('HMGET', s.job, 'status', 'expires')
+local live = old[1] and not (old[2] and tonumber(old[2]) <= now)
+if live and (old[1] == 'CANCELLING' or old[1] == 'CANCELLED') then
+  return 'CANCEL_REQUESTED'
+end
+if live and FINAL[old[1]] then
+  return 'ALREADY_FINAL'
+end
+store_update(s, ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), now)
+return 'STARTED'
