@@ -22,7 +22,6 @@ import java.util.List;
  * {ns}:jobs:all             zset   every job, by sequence number
  * {ns}:jobs:status:S        zset   jobs in status S
  * {ns}:jobs:workflow:W      zset   jobs of workflow W
- * {ns}:jobs:status-workflow:S:W  zset  jobs in status S of workflow W
  * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
  * </pre>
  *
@@ -122,10 +121,6 @@ final class RedisKeys {
 
     String workflowIndex(String workflow) {
         return indexPrefix() + "workflow:" + workflow;
-    }
-
-    String statusWorkflowIndex(String status, String workflow) {
-        return indexPrefix() + "status-workflow:" + status + ":" + workflow;
     }
 
     /**

@@ -9,7 +9,7 @@ if not lease_valid(q, id, ARGV[2]) then
   return 0
 end
 local now = tonumber(ARGV[8])
-store_update(s, ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), now)
+write_job(s, ARGV[3], read_job(s.job), ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), now)
 if ARGV[11] ~= '' then
   enqueue(q, ARGV[11], tonumber(ARGV[12]), now)
 end
