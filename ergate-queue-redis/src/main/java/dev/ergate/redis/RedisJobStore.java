@@ -76,9 +76,9 @@ public final class RedisJobStore implements JobStore {
     public void update(Job job) {
         Row row = row(job);
         long now = clock.millis();
-        failures.call("update job " + job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
+        failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
                 List.of(row.member(), row.json(), row.status(), row.workflow(), retentionMillis(), now,
-                        keys.indexPrefix(), keys.jobPrefix())));
+                        keys.indexPrefixBytes(), keys.jobPrefixBytes())));
     }
 
     /**
@@ -91,9 +91,9 @@ public final class RedisJobStore implements JobStore {
     public StepStart startStep(Job running) {
         Row row = row(running);
         long now = clock.millis();
-        Object reply = failures.call("start a step of job " + running.id(), () -> Scripts.START_STEP.run(client(),
+        Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefix(), keys.jobPrefix())));
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes())));
         return StepStart.valueOf(text(reply));
     }
 
@@ -125,8 +125,9 @@ public final class RedisJobStore implements JobStore {
         long after = parseCursor(query.cursor());
         JobStatus status = query.status();
         String workflow = query.workflowName();
-        List<String> scriptKeys = new ArrayList<>(keys.storeKeys(""));
-        scriptKeys.addAll(indexes(status, workflow));
+        List<String> indexes = indexes(status, workflow);
+        List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+        scriptKeys.addAll(indexes);
         int pageSize = query.pageSize();
         // with both filters one index is walked and the other filter checked per entry: look at
         // more entries than a page holds, but a bounded number per call (Redis runs one script at a time)
@@ -140,7 +141,7 @@ public final class RedisJobStore implements JobStore {
         String last = text(rows.get(1));
         List<Job> jobs = new ArrayList<>((rows.size() - 2) / 2);
         for (int i = 2; i + 1 < rows.size(); i += 2) {
-            jobs.add(toJob(scriptKeys.get(4), text(rows.get(i)), text(rows.get(i + 1))));
+            jobs.add(toJob(indexes.get(0), text(rows.get(i)), text(rows.get(i + 1))));
         }
         return new JobPage(jobs, more && !last.isEmpty() ? last : null);
     }

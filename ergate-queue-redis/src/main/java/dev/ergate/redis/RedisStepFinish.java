@@ -4,7 +4,6 @@ import dev.ergate.Job;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -64,13 +63,12 @@ final class RedisStepFinish implements AtomicStepFinish {
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
         long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
         long now = queue.clock().millis();
-        List<String> keys = new ArrayList<>(queue.keys().queueKeys());
-        keys.addAll(queue.keys().storeKeys(row.member()));
         RedisKeys k = queue.keys();
+        List<byte[]> keys = k.queueAndStoreKeys(row.member());
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
-                row.workflow(), store.retentionMillis(), now, k.indexPrefix(), k.jobPrefix(), nextMode, nextBody,
-                nextDue, claimLeaseMillis);
-        Object done = queue.failures().call("finish the step of job " + state.id(),
+                row.workflow(), store.retentionMillis(), now, k.indexPrefixBytes(), k.jobPrefixBytes(), nextMode,
+                nextBody, nextDue, claimLeaseMillis);
+        Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
         if (done instanceof List<?> claimed) {
             queue.handOver(claimed);
