@@ -157,6 +157,9 @@ class RedisStepFinishTest {
         finish.finish(delivery, state, state);
 
         assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 1, 0));
+        // the step left ready has its wake-up entry, so a blocked taker would get it
+        String signal = new RedisKeys(backend.options().namespace(), queue.options().name()).signal();
+        assertThat(fixture.raw().llen(signal)).isEqualTo(1);
         assertThat(queue.take(Duration.ZERO).orElseThrow().job().id()).isEqualTo(JobId.of("k"));
         assertThat(queue.take(Duration.ZERO).orElseThrow().job()).isEqualTo(state);
     }

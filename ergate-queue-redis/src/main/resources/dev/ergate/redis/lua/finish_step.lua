@@ -16,14 +16,15 @@ end
 local now = tonumber(ARGV[8])
 local json = ARGV[4]
 write_job(s, ARGV[3], read_job(s.job), json, ARGV[5], ARGV[6], tonumber(ARGV[7]), now)
+local lease_ms = tonumber(ARGV[14])
+local claims = lease_ms > 0
 if ARGV[11] == 'state' then
-  enqueue(q, json, tonumber(ARGV[13]), now)
+  enqueue(q, json, tonumber(ARGV[13]), now, not claims)
 elseif ARGV[11] == 'own' then
-  enqueue(q, ARGV[12], tonumber(ARGV[13]), now)
+  enqueue(q, ARGV[12], tonumber(ARGV[13]), now, not claims)
 end
 end_lease(q, id)
-local lease_ms = tonumber(ARGV[14])
-if lease_ms > 0 then
+if claims then
   local claimed = claim(q, now, lease_ms)
   if type(claimed) == 'table' then
     return claimed

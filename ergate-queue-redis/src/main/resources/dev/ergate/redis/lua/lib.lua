@@ -66,9 +66,10 @@ local function balance_signal(q)
   end
 end
 
-local function make_ready(q, id)
+-- `signal` false: the caller claims in the same script, and the claim sets the signal list right.
+local function make_ready(q, id, signal)
   redis.call('RPUSH', q.ready, id)
-  if redis.call('LLEN', q.signal) < SIGNAL_CAP then
+  if signal and redis.call('LLEN', q.signal) < SIGNAL_CAP then
     redis.call('RPUSH', q.signal, '1')
   end
 end
@@ -85,13 +86,14 @@ local function make_delayed(q, id, due)
   end
 end
 
-local function enqueue(q, body, due, now)
+-- `signal` as for make_ready.
+local function enqueue(q, body, due, now, signal)
   local id = '#' .. redis.call('INCR', q.seq)
   redis.call('HSET', q.msgs, id, body)
   if due > now then
     make_delayed(q, id, due)
   else
-    make_ready(q, id)
+    make_ready(q, id, signal)
   end
   return id
 end
