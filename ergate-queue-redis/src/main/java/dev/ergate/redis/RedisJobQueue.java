@@ -304,7 +304,8 @@ public final class RedisJobQueue implements JobQueue {
         }
     }
 
-    private void releaseClaimedOnFinish() {
+    /** Releases (ready again at once) the messages finishes claimed that no take picked up. */
+    void releaseClaimedOnFinish() {
         List<?> claimed;
         while ((claimed = claimedOnFinish.poll()) != null) {
             String messageId = text(claimed.get(0));

@@ -183,6 +183,24 @@ class RedisStepFinishTest {
     }
 
     @Test
+    @DisplayName("closing the backend also releases a job claimed on finish and not taken")
+    void backendCloseReleasesClaimed() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        finish.finish(delivery, state, state);
+
+        backend.close();
+
+        RedisKeys keys = new RedisKeys(backend.options().namespace(), queue.options().name());
+        assertThat(fixture.raw().llen(keys.ready())).isEqualTo(1);
+        assertThat(fixture.raw().zcard(keys.leased())).isZero();
+    }
+
+    @Test
     @DisplayName("with claimOnFinish off the next step waits on the ready list for any taker")
     void noClaimOnFinish() throws Exception {
         RedisBackend backend = fixture.backend();
