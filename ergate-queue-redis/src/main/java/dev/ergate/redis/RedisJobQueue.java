@@ -36,7 +36,10 @@ import redis.clients.jedis.UnifiedJedis;
  * message's delivery count, in the same atomic step that removes it from the ready list. A taker
  * that dies after that leaves a lease that runs out, and the next take hands the message out
  * again. {@link Delivery#ack()} deletes the message; a delivery is identified by its message id
- * and delivery count, so a late ack of an older delivery changes nothing.
+ * and delivery count, so a late ack of an older delivery changes nothing. The script of an
+ * {@linkplain #atomicStepFinish atomic step finish} may already have claimed the next job (see
+ * {@link RedisQueueOptions#claimOnFinish()}): then {@link #take} hands that one out first,
+ * without a script.
  *
  * <p><b>Waiting.</b> When nothing is available, a taker blocks in Redis ({@code BLPOP}) on a
  * signal list that every put feeds, so a new job wakes one waiting taker within about a
