@@ -32,7 +32,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * }</pre>
  *
  * <p>Closing the backend gives back the jobs its queues claimed on a step finish for a take that
- * did not come, and closes its connections; the queues and the store it made stop working then. Closing a queue does not close the backend. Thread-safe.
+ * did not come, and closes its connections; the queues and the store it made stop working then.
+ * Closing a queue does not close the backend. Thread-safe.
  */
 public final class RedisBackend implements AutoCloseable {
 
@@ -42,7 +43,7 @@ public final class RedisBackend implements AutoCloseable {
     private final UnifiedJedis client;
     private final RedisFailures failures;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The queues made here, so close() can release the jobs their finishes claimed (weak: queues come and go). */
+    /** The queues made here, so close() can release the jobs their finishes claimed (weakly held). */
     private final Set<RedisJobQueue> queues = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private RedisBackend(RedisOptions options, UnifiedJedis client) {
