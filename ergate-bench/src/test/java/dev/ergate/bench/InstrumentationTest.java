@@ -7,9 +7,12 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +38,49 @@ class InstrumentationTest {
 
         StateStore plain = Instrumentation.store(job -> { }, tracker);
         assertThat(plain).isNotInstanceOf(JobStore.class);
+    }
+
+    @Test
+    void startingAStepGoesToTheStoresOwnStartStepNotTheDefaultFindAndUpdate() {
+        List<String> calls = new ArrayList<>();
+        LatestStateStore inner = new LatestStateStore();
+        JobStore recording = new JobStore() {
+            @Override
+            public void update(Job job) {
+                calls.add("update");
+                inner.update(job);
+            }
+
+            @Override
+            public Optional<Job> find(JobId id) {
+                calls.add("find");
+                return inner.find(id);
+            }
+
+            @Override
+            public JobPage list(JobQuery query) {
+                return inner.list(query);
+            }
+
+            @Override
+            public boolean requestCancel(JobId id) {
+                return inner.requestCancel(id);
+            }
+
+            @Override
+            public StepStart startStep(Job running) {
+                calls.add("startStep");
+                inner.update(running);
+                return StepStart.STARTED;
+            }
+        };
+        JobStore wrapped = (JobStore) Instrumentation.store(recording, tracker);
+
+        Job running = queued.toBuilder().status(JobStatus.RUNNING).build();
+        assertThat(wrapped.startStep(running)).isEqualTo(StepStart.STARTED);
+
+        assertThat(calls).containsExactly("startStep");
+        assertThat(inner.find(JobId.of("a"))).contains(running);
     }
 
     @Test
