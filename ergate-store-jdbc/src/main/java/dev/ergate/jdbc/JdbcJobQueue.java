@@ -10,6 +10,8 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.StateStore;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,17 +39,20 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Leases.</b> {@link #take} claims ready rows with {@code FOR UPDATE SKIP LOCKED} and
  *       writes a lease (owner, random token, deadline) in the same statement; a row whose lease
  *       deadline passed is ready again, so a killed worker loses nothing. When several takers
- *       of this queue object wait at once, one claim leases up to {@link
- *       JdbcOptions#claimBatchSize()} rows and hands the extra ones to the other waiting takers.
+ *       of this queue object wait at once, or worker threads are finishing steps of it (they take
+ *       again right after), one claim leases up to {@link JdbcOptions#claimBatchSize()} rows, one
+ *       per such taker, and hands the extra ones to the next takers.
  *   <li><b>No polling delay.</b> {@link #put} and {@link Delivery#release} send {@code NOTIFY}
- *       in their transaction; the backend's listener wakes idle takers at once. A taker also
+ *       after their commit, step finishes through the backend's notifier thread (one per batch of
+ *       finishes); the backend's listener wakes idle takers at once. A taker also
  *       wakes when the earliest delayed or leased row becomes ready, and at the latest every
  *       {@link JdbcOptions#pollInterval()} in case a notification was lost.
  *   <li><b>Not-before.</b> {@code requested_start_time} and {@code release(delay)} set when the
  *       row becomes ready.
  *   <li><b>Atomic step finish.</b> With a {@link JdbcJobStore} on the same {@code DataSource},
  *       {@link #atomicStepFinish} writes the state, puts the next step and acks in one
- *       transaction.
+ *       transaction, shared by the finishes other worker threads make at the same moment (one
+ *       commit, one disk flush for all of them).
  *   <li><b>Poison.</b> A row that can't be decoded as a job is moved to the dead-letter table
  *       with the reason the moment it is claimed.
  * </ul>
@@ -70,12 +78,12 @@ public final class JdbcJobQueue implements JobQueue {
     private final Signal signal;
     private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingTakers = new AtomicInteger();
+    private final AtomicInteger finishing = new AtomicInteger();
+    private final Map<FinishTarget, WriteCombiner<StepFinish>> combiners = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private final String putSql;
     private final String notifySql;
-    private final String finishSql;
-    private final String finishLastSql;
     private final String claimSql;
     private final String nextVisibleSql;
     private final String ackSql;
@@ -117,8 +125,6 @@ public final class JdbcJobQueue implements JobQueue {
         this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
                 + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
         this.sizeSql = t.render("select count(*) from {queue} where queue_name = :queue");
-        this.finishSql = buildFinishSql(backend.store(), this, true);
-        this.finishLastSql = buildFinishSql(backend.store(), this, false);
     }
 
     /** @return the queue's name: the {@code queue_name} of its rows */
@@ -205,7 +211,7 @@ public final class JdbcJobQueue implements JobQueue {
                     return Optional.of(handed);
                 }
                 long seen = signal.generation();
-                Claim claim = claim(Math.min(options.claimBatchSize(), Math.max(1, waitingTakers.get())));
+                Claim claim = claim(Math.min(options.claimBatchSize(), Math.max(1, expectedTakers())));
                 if (!claim.deliveries().isEmpty()) {
                     List<JdbcDelivery> got = claim.deliveries();
                     if (got.size() > 1) {
@@ -235,6 +241,15 @@ public final class JdbcJobQueue implements JobQueue {
         } finally {
             waitingTakers.decrementAndGet();
         }
+    }
+
+    /**
+     * @return the takers to claim for: those waiting now, plus the worker threads finishing a step
+     *     of this queue right now, which will take again in a moment (their finishes commit
+     *     together, so they come together)
+     */
+    private int expectedTakers() {
+        return waitingTakers.get() + finishing.get();
     }
 
     private static long saturatedNanos(Duration duration) {
@@ -404,6 +419,11 @@ public final class JdbcJobQueue implements JobQueue {
      * the ack happen in one statement, so one transaction. If the delivery's lease was lost
      * (another worker took the job after it ran out), nothing is written and the finisher throws
      * a non-transient {@link ErgateBackendException}: the other worker's run of the step counts.
+     *
+     * <p>Finishes that worker threads of this queue make at the same time share one statement and
+     * one commit (group commit, see {@link WriteCombiner}): each call returns only once the
+     * transaction holding its own finish has committed durably, and a finish whose lease was lost
+     * is refused alone, without failing the others.
      */
     @Override
     public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
@@ -426,71 +446,84 @@ public final class JdbcJobQueue implements JobQueue {
             throw new IllegalArgumentException("job of workflow '" + state.workflowName() + "' has no id");
         }
         byte[] payload = next == null ? null : encode(next);
-        JdbcJobQueue source = jdbcDelivery.queue();
-        String sql = finishSql(store, source, next != null);
+        JdbcBackend source = jdbcDelivery.queue().backend;
+        WriteCombiner<StepFinish> combiner = combiners.computeIfAbsent(new FinishTarget(store, source), this::newCombiner);
+        finishing.incrementAndGet();
         try {
-            jdbi.useHandle(handle -> {
-                var statement = JobRows.bind(handle.createQuery(sql), state)
-                        .bind("message_id", jdbcDelivery.messageId())
-                        .bind("token", jdbcDelivery.token());
-                Instant now = options.clock().instant();
-                statement.bind("now", JobRows.time(now));
-                if (next != null) {
-                    Instant start = next.requestedStartTime();
-                    JobId nextId = next.id();
-                    statement.bind("queue", queueName)
-                            .bind("next_job_id", nextId == null ? null : nextId.value())
-                            .bind("payload", payload)
-                            .bind("visible_at", JobRows.time(start != null && start.isAfter(now) ? start : now));
+            combiner.write(new StepFinish(jdbcDelivery, state, next, payload));
+        } finally {
+            finishing.decrementAndGet();
+        }
+    }
+
+    /** The store the states go to and the backend whose queue table the deliveries come from. */
+    private record FinishTarget(JdbcJobStore store, JdbcBackend source) {
+    }
+
+    private WriteCombiner<StepFinish> newCombiner(FinishTarget target) {
+        FinishStatement statement = new FinishStatement(target.store(), target.source().tables(), backend.tables());
+        return new WriteCombiner<>(new WriteCombiner.Batch<>() {
+            @Override
+            public void run(List<StepFinish> finishes) {
+                runFinishes(statement, finishes);
+            }
+
+            @Override
+            public void afterCommit(List<StepFinish> finishes) {
+                wakeTakersOfNextSteps(finishes);
+            }
+        });
+    }
+
+    /**
+     * Runs finishes in one statement and settles each. When the statement fails for a reason
+     * that is not transient (bad data in one job, say), each finish is run again on its own, so
+     * only the one at fault fails; a transient failure (a lost connection) fails them all, and
+     * each worker retries its own.
+     */
+    private void runFinishes(FinishStatement statement, List<StepFinish> finishes) {
+        Set<Long> acked;
+        try (Connection connection = backend.dataSource().getConnection()) {
+            acked = statement.run(connection, queueName, options.clock().instant(), finishes);
+        } catch (SQLException | RuntimeException e) {
+            if (finishes.size() > 1 && !Failures.isTransient(e, Failures.sqlCause(e))) {
+                LOG.debug("A batch of {} finishes failed ({}); running them one by one", finishes.size(), e.toString());
+                for (StepFinish finish : finishes) {
+                    runFinishes(statement, List.of(finish));
                 }
-                long acked = statement.mapTo(Long.class).one();
-                if (acked == 0) {
-                    throw new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
-                            + jdbcDelivery.messageId() + ", queue '" + source.queueName + "') was lost before the "
-                            + "step finished: another worker took it after the lease ran out; this run's result "
-                            + "was not written", null, false);
-                }
-                jdbcDelivery.markEnded();
-                if (next != null) {
-                    signal.bump();
-                    notifyTakers(handle);
-                }
-            });
-        } catch (RuntimeException e) {
-            throw Failures.wrap("atomic finish of job " + state.id() + " on queue '" + queueName + "'", e);
+                return;
+            }
+            for (StepFinish finish : finishes) {
+                finish.fail(Failures.wrap("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
+            }
+            return;
+        }
+        for (StepFinish finish : finishes) {
+            if (acked.contains(finish.delivery().messageId())) {
+                finish.succeed();
+            } else {
+                finish.failLeaseLost();
+            }
         }
     }
 
     /**
-     * The atomic finish as one statement, so one round trip and one commit: the delete of the
-     * leased row decides, and the state upsert, its history row and the next step's row are only
-     * written when that delete found the lease.
+     * One wake-up for the batch: local takers at once, other processes' through one {@code
+     * NOTIFY} that the backend's notifier sends from its own thread, so this worker goes on to
+     * its next take without waiting for it.
      */
-    private String finishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
-        if (store == backend.store() && source == this) {
-            return withNext ? finishSql : finishLastSql;
+    private void wakeTakersOfNextSteps(List<StepFinish> finishes) {
+        for (StepFinish finish : finishes) {
+            if (finish.next() != null && finish.delivery().isEnded()) {
+                signal.bump();
+                try {
+                    backend.notifier().request(queueName);
+                } catch (IllegalStateException closedBackend) {
+                    LOG.debug("Backend closed; no NOTIFY for queue '{}'", queueName);
+                }
+                return;
+            }
         }
-        return buildFinishSql(store, source, withNext);
-    }
-
-    private String buildFinishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
-        Tables storeTables = store.backend().tables();
-        StringBuilder sql = new StringBuilder("with ack as (")
-                .append(source.backend.tables().render(
-                        "delete from {queue} where id = :message_id and lease_token = :token returning id"))
-                .append("), up as (")
-                .append(storeTables.render(JdbcJobStore.upsertCte(
-                        "select " + JobRows.VALUES + ", :now, :now where exists (select 1 from ack)")))
-                .append(")");
-        if (store.backend().options().recordHistory()) {
-            sql.append(", h as (").append(storeTables.render(JdbcJobStore.historyInsert("up"))).append(")");
-        }
-        if (withNext) {
-            sql.append(", nx as (").append(backend.tables().render("insert into {queue} (queue_name, job_id, "
-                    + "payload, visible_at, enqueued_at) select :queue, :next_job_id, :payload, :visible_at, :now "
-                    + "where exists (select 1 from ack)")).append(")");
-        }
-        return sql.append(" select count(*) from ack").toString();
     }
 
     // ---------------------------------------------------------------- inspection and lifecycle
