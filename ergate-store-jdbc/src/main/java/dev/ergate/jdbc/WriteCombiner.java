@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Group commit: worker threads writing at the same time share one statement, so one round trip
- * and one commit (for a durable commit, one disk flush) instead of one each. The queue uses one
- * for step finishes, the store one for step starts.
+ * and one commit (for a durable commit, one disk flush) instead of one each. The queue uses it
+ * for step finishes.
  *
  * <p>A thread that arrives while no batch runs becomes the leader: it takes its own write and
  * every write waiting (up to {@value #MAX_BATCH}, one per job) and runs them through the {@link
