@@ -456,6 +456,11 @@ public final class JdbcJobQueue implements JobQueue {
         }
     }
 
+    /** @return how many step finishes wait for the batch in front of them to commit (for tests) */
+    int finishesWaiting() {
+        return combiners.values().stream().mapToInt(WriteCombiner::waiting).sum();
+    }
+
     /** The store the states go to and the backend whose queue table the deliveries come from. */
     private record FinishTarget(JdbcJobStore store, JdbcBackend source) {
     }

@@ -87,6 +87,13 @@ final class WriteCombiner<T extends PendingWrite> {
         write.outcome();
     }
 
+    /** @return how many writes wait for a batch now (for tests and diagnostics) */
+    int waiting() {
+        synchronized (lock) {
+            return waiting.size();
+        }
+    }
+
     private void lead(T own) {
         List<T> taken = List.of();
         try {
