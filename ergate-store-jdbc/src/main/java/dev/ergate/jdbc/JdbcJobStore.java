@@ -9,6 +9,8 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StepStart;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,7 +49,7 @@ public final class JdbcJobStore implements JobStore {
     private final JdbcOptions options;
     private final String upsertSql;
     private final String upsertRunningSql;
-    private final String startStepSql;
+    private final StartStatement startStatement;
     private final String findSql;
     private final String historySql;
     private final String cancelSql;
@@ -70,7 +72,7 @@ public final class JdbcJobStore implements JobStore {
                 + " select count(*) from up";
         this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
                 + updateRunning.substring("with ".length()) + " cross join cfg");
-        this.startStepSql = tables.render(startStepSql(options.recordHistory()));
+        this.startStatement = new StartStatement(tables, options.recordHistory());
         this.findSql = tables.render("select " + JobRows.COLUMNS
                 + " from {jobs} where id = :id and id_is_number = :id_is_number");
         this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "
@@ -116,32 +118,6 @@ public final class JdbcJobStore implements JobStore {
                 + "  claimed_by = null, claim_expires_at = null\n"
                 + "returning j.id, j.id_is_number, j.version, j.status, j.step_name, j.steps_completed,\n"
                 + "  j.percent_completed, j.updated_at";
-    }
-
-    /**
-     * {@link #startStep} as one statement, so one round trip and one snapshot: update the stored
-     * row unless its status forbids a start (PostgreSQL re-checks that condition on the newest
-     * row version when a concurrent writer got there first), or insert the job if there is no
-     * row; record the history of what was written; and return how many rows were written with
-     * the status the statement's snapshot saw. Committed without waiting for the disk, as every
-     * RUNNING write: a database crash can only lose it, and then the lease was lost too.
-     */
-    private static String startStepSql(boolean recordHistory) {
-        String returning = " returning j.id, j.id_is_number, j.version, j.status, j.step_name, j.steps_completed, "
-                + "j.percent_completed, j.updated_at";
-        return "with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
-                + "cur as (select status from {jobs} where id = :id and id_is_number = :id_is_number), "
-                + "u as (update {jobs} as j set " + JobRows.SET_FROM_VALUES + ", version = j.version + 1, "
-                + "updated_at = :now, claimed_by = null, claim_expires_at = null "
-                + "where j.id = :id and j.id_is_number = :id_is_number and j.status not in "
-                + JobRows.NO_START_STATUSES + returning + "), "
-                // a row inserted since the snapshot is a conflict: nothing written, and the caller looks again
-                + "i as (insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at) "
-                + "select " + JobRows.VALUES + ", :now, :now where not exists (select 1 from cur) "
-                + "on conflict (id, id_is_number) do nothing" + returning + "), "
-                + "w as (select * from u union all select * from i)"
-                + (recordHistory ? ", h as (" + historyInsert("w") + ")" : "")
-                + " select (select count(*) from w) as written, (select status from cur) as stored from cfg";
     }
 
     /** @return the {@code values} clause of {@link #upsertCte} for a bound job */
@@ -190,7 +166,7 @@ public final class JdbcJobStore implements JobStore {
 
     /**
      * Writes the RUNNING state unless the stored job is CANCELLING or has ended, in one statement
-     * (see the class comment of {@link JobStore#startStep}). When a concurrent writer changed the
+     * (see {@link JobStore#startStep}), in plain JDBC ({@link StartStatement}). When a concurrent writer changed the
      * row after the statement's snapshot, the status that snapshot saw may not be the one that
      * stopped the write; the statement then runs again, with a fresh snapshot, to find out.
      *
@@ -204,12 +180,12 @@ public final class JdbcJobStore implements JobStore {
         requireId(running);
         try {
             for (int attempt = 1; attempt <= START_STEP_ATTEMPTS; attempt++) {
-                StepStart start = jdbi.withHandle(handle -> tryStartStep(handle, running));
+                StepStart start = tryStartStep(running);
                 if (start != null) {
                     return start;
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             throw Failures.wrap("start of a step of job " + running.id(), e);
         }
         throw new ErgateBackendException("PostgreSQL: start of a step of job " + running.id() + " failed: the job's "
@@ -217,20 +193,17 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /** @return what the start found, or {@code null} when a concurrent write hid it: try again */
-    private @Nullable StepStart tryStartStep(Handle handle, Job running) {
-        StartRow row = JobRows.bind(handle.createQuery(startStepSql), running)
-                .bind("now", JobRows.time(options.clock().instant()))
-                .map((rs, ctx) -> new StartRow(rs.getLong("written"), rs.getString("stored")))
-                .one();
-        if (row.written() > 0) {
+    private @Nullable StepStart tryStartStep(Job running) throws SQLException {
+        StartStatement.Found found;
+        try (Connection connection = backend.dataSource().getConnection()) {
+            found = startStatement.run(connection, options.clock().instant(), running);
+        }
+        if (found.written()) {
             return StepStart.STARTED;
         }
-        StepStart seen = row.stored() == null ? StepStart.STARTED : StepStart.over(JobStatus.valueOf(row.stored()));
+        StepStart seen = found.stored() == null ? StepStart.STARTED : StepStart.over(found.stored());
         // nothing written although the snapshot allowed it: the row changed since, so look again
         return seen == StepStart.STARTED ? null : seen;
-    }
-
-    private record StartRow(long written, @Nullable String stored) {
     }
 
     @Override
