@@ -11,6 +11,8 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.StateStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,10 +107,11 @@ public final class JdbcJobQueue implements JobQueue {
         this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
                 + "values (:queue, :job_id, :payload, :visible_at, :now)");
         this.notifySql = "select pg_notify(:channel, :queue)";
+        // plain JDBC (positional parameters: queue, now, n, until, token, owner): it runs for every few steps
         this.claimSql = t.render("with c as (select id, visible_at from {queue} "
-                + "where queue_name = :queue and visible_at <= :now "
-                + "order by visible_at, id limit :n for update skip locked) "
-                + "update {queue} m set visible_at = :until, lease_token = :token, lease_owner = :owner, "
+                + "where queue_name = ? and visible_at <= ? "
+                + "order by visible_at, id limit ? for update skip locked) "
+                + "update {queue} m set visible_at = ?, lease_token = ?, lease_owner = ?, "
                 + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
                 + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, "
                 // a lost claim is harmless (the row is just claimable again): don't wait for the disk
@@ -287,19 +290,22 @@ public final class JdbcJobQueue implements JobQueue {
         Instant now = options.clock().instant();
         Instant until = now.plus(leaseTime);
         UUID token = UUID.randomUUID();
-        List<Claimed> rows;
-        try {
-            rows = jdbi.withHandle(handle -> handle.createQuery(claimSql)
-                    .bind("queue", queueName)
-                    .bind("now", JobRows.time(now))
-                    .bind("n", max)
-                    .bind("until", JobRows.time(until))
-                    .bind("token", token)
-                    .bind("owner", options.ownerName())
-                    .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
-                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")))
-                    .list());
-        } catch (RuntimeException e) {
+        List<Claimed> rows = new ArrayList<>(max);
+        try (Connection connection = backend.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(claimSql)) {
+            statement.setString(1, queueName);
+            statement.setObject(2, JobRows.time(now));
+            statement.setInt(3, max);
+            statement.setObject(4, JobRows.time(until));
+            statement.setObject(5, token);
+            statement.setString(6, options.ownerName());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
+                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
             throw Failures.wrap("take from queue '" + queueName + "'", e);
         }
         if (rows.isEmpty()) {
