@@ -166,9 +166,10 @@ public final class JdbcJobStore implements JobStore {
 
     /**
      * Writes the RUNNING state unless the stored job is CANCELLING or has ended, in one statement
-     * (see {@link JobStore#startStep}), in plain JDBC ({@link StartStatement}). When a concurrent writer changed the
-     * row after the statement's snapshot, the status that snapshot saw may not be the one that
-     * stopped the write; the statement then runs again, with a fresh snapshot, to find out.
+     * (see {@link JobStore#startStep}), in plain JDBC ({@link StartStatement}). When a concurrent
+     * writer changed the row after the statement's snapshot, the status that snapshot saw may not
+     * be the one that stopped the write; the statement then runs again, with a fresh snapshot, to
+     * find out.
      *
      * @throws IllegalArgumentException if {@code running} has no id
      * @throws ErgateBackendException if PostgreSQL fails, or (transient) if the row kept changing

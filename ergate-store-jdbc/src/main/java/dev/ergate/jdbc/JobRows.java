@@ -48,17 +48,6 @@ final class JobRows {
             + ":exception_traceback, cast(:user_context as jsonb), :requested_start_time, "
             + "cast(:extra_fields as jsonb)";
 
-    /**
-     * The assignments of an {@code UPDATE} that writes every job field from the parameters of
-     * {@link #VALUES} (the id columns excepted), for a table aliased {@code j}.
-     */
-    static final String SET_FROM_VALUES = "workflow_name = :workflow_name, step_name = :step_name, "
-            + "status = :status, steps_completed = :steps_completed, percent_completed = :percent_completed, "
-            + "initial_input_value = cast(:initial_input_value as jsonb), "
-            + "last_return_value = cast(:last_return_value as jsonb), exception_traceback = :exception_traceback, "
-            + "user_context = cast(:user_context as jsonb), requested_start_time = :requested_start_time, "
-            + "extra_fields = cast(:extra_fields as jsonb)";
-
     /** The statuses in which a job never runs again, as a SQL list. */
     static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
