@@ -34,7 +34,8 @@ final class ElasticMqProcess implements AutoCloseable {
         Files.createDirectories(log.toAbsolutePath().getParent());
         int port = Commands.freePort();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                // full JIT: the server is the hot spot of every SQS run, unlike the short-lived workers
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 ElasticMqMain.class.getName(), Integer.toString(port));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ElasticMqProcess server = new ElasticMqProcess(process, URI.create("http://127.0.0.1:" + port));
