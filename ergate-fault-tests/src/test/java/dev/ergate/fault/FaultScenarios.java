@@ -9,6 +9,7 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.runtime.RetryPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.jspecify.annotations.Nullable;
@@ -431,7 +434,7 @@ abstract class FaultScenarios {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                 .until(() -> openSteps(stuckSteps) == jobs);
         long sent = stuck.terminate();
-        java.util.OptionalInt exit = stuck.awaitExit(Duration.ofMillis(drainMillis + 30_000));
+        OptionalInt exit = stuck.awaitExit(Duration.ofMillis(drainMillis + 30_000));
         long took = System.currentTimeMillis() - sent;
         assertThat(exit).as("the stuck worker exited after SIGTERM").isPresent();
         WorkerProcess rescuer = startWorker(dir, "rescuer", spec, 40, 10_000);
@@ -462,7 +465,7 @@ abstract class FaultScenarios {
         BackendSpec spec = newSpec("stubtimeout");
         FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
         Path dir = runDir("stubtimeout-" + backendName());
-        java.util.concurrent.atomic.AtomicBoolean firstRun = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean firstRun = new AtomicBoolean(true);
         FaultWorkflow.Work stuckOnce = (jobId, step, millis) -> {
             if (step == 0 && firstRun.getAndSet(false)) {
                 FaultWorkflow.STUBBORN.work(jobId, step, stuckMillis);
@@ -470,7 +473,7 @@ abstract class FaultScenarios {
                 FaultWorkflow.SLEEP.work(jobId, step, millis);
             }
         };
-        dev.ergate.runtime.RetryPolicy retry = dev.ergate.runtime.RetryPolicy.builder().maxAttempts(2)
+        RetryPolicy retry = RetryPolicy.builder().maxAttempts(2)
                 .initialDelay(Duration.ofMillis(100)).build();
         Path logFile = dir.resolve("in-process.steps");
         long completedAt;
