@@ -4,30 +4,50 @@ import java.time.Duration;
 
 /**
  * Where a fault run's jobs live, as a value a worker JVM can get on its command line: the kind,
- * the server's address and a space of its own on it (a Redis namespace, a PostgreSQL schema).
+ * the server's address, a space of its own on it (a Redis namespace, a PostgreSQL schema, an SQS
+ * queue name) and, for a queue that holds no job state (SQS), where the state store is.
  * {@link #open(Duration)} connects. Immutable.
  *
- * @param kind redis or postgres
- * @param address a redis:// URI or a jdbc:postgresql:// URL
- * @param space the namespace or schema that isolates this run
+ * @param kind redis, postgres or sqs
+ * @param address a redis:// URI, a jdbc:postgresql:// URL or an SQS endpoint (http://host:port)
+ * @param space the namespace, schema or queue name that isolates this run
+ * @param storeAddress for sqs: the redis:// URI of the state store (the run's namespace is
+ *     {@code space} there); empty for the backends that hold their own state
  */
-record BackendSpec(String kind, String address, String space) {
+record BackendSpec(String kind, String address, String space, String storeAddress) {
 
     BackendSpec {
-        if (!kind.equals("redis") && !kind.equals("postgres")) {
-            throw new IllegalArgumentException("backend kind must be redis or postgres, not '" + kind + "'");
+        if (!kind.equals("redis") && !kind.equals("postgres") && !kind.equals("sqs")) {
+            throw new IllegalArgumentException("backend kind must be redis, postgres or sqs, not '" + kind + "'");
+        }
+        if (kind.equals("sqs") && storeAddress.isBlank()) {
+            throw new IllegalArgumentException("an sqs backend needs the redis:// URI of its state store");
         }
     }
 
-    /** @return the spec as three command-line arguments */
-    String[] toArgs() {
-        return new String[] {kind, address, space};
+    /** A backend that holds both the queue and the job states. */
+    BackendSpec(String kind, String address, String space) {
+        this(kind, address, space, "");
     }
 
-    /** @return the spec read from three command-line arguments starting at {@code from} */
-    static BackendSpec fromArgs(String[] args, int from) {
-        return new BackendSpec(args[from], args[from + 1], args[from + 2]);
+    /** @return the same space reached through another address (e.g. a TCP proxy in front of the server) */
+    BackendSpec withAddress(String otherAddress) {
+        return new BackendSpec(kind, otherAddress, space, storeAddress);
     }
+
+    /** @return the spec as four command-line arguments */
+    String[] toArgs() {
+        return new String[] {kind, address, space, storeAddress.isEmpty() ? "-" : storeAddress};
+    }
+
+    /** @return the spec read from four command-line arguments starting at {@code from} */
+    static BackendSpec fromArgs(String[] args, int from) {
+        String store = args[from + 3];
+        return new BackendSpec(args[from], args[from + 1], args[from + 2], store.equals("-") ? "" : store);
+    }
+
+    /** How many command-line arguments a spec takes. */
+    static final int ARGS = 4;
 
     /**
      * @param leaseTime the queue's lease time
@@ -37,9 +57,11 @@ record BackendSpec(String kind, String address, String space) {
      * @return a connected backend
      */
     FaultBackend open(Duration leaseTime, int connections, String applicationName) {
-        return kind.equals("redis")
-                ? new RedisFaultBackend(this, leaseTime, connections, applicationName)
-                : new PostgresFaultBackend(this, leaseTime, connections, applicationName);
+        return switch (kind) {
+            case "redis" -> new RedisFaultBackend(this, leaseTime, connections, applicationName);
+            case "postgres" -> new PostgresFaultBackend(this, leaseTime, connections, applicationName);
+            default -> new SqsFaultBackend(this, leaseTime, connections, applicationName);
+        };
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ergate.fault;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connected backend of a fault run: its queue and store, plus the back doors the suite needs
@@ -19,8 +20,13 @@ interface FaultBackend extends AutoCloseable {
 
     JobStore store();
 
-    /** Pushes raw bytes straight into the queue's ready structure. */
-    void putRaw(byte[] message) throws Exception;
+    /**
+     * Pushes raw bytes straight into the queue, as a broken producer would.
+     *
+     * @return null when the message is on the queue; else why the server itself refused it (SQS's
+     *     message size limit), so it never reached a worker
+     */
+    @Nullable String putRaw(byte[] message) throws Exception;
 
     /** @return every dead letter of the queue */
     List<Dead> deadLetters();

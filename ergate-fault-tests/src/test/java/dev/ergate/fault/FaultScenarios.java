@@ -9,18 +9,19 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.runtime.RetryPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,14 @@ abstract class FaultScenarios {
     /** @return the backend's name in the figures */
     protected abstract String backendName();
 
+    /**
+     * @return the most duplicate step runs one SIGKILLed worker thread may cause: 1 where the
+     *     step's finish is atomic (Redis, PostgreSQL): only the step in flight runs again
+     */
+    protected int duplicatesPerKilledThread() {
+        return 1;
+    }
+
     /** Opens a backend for the test JVM; closed and its space dropped after the test. */
     protected FaultBackend open(BackendSpec spec, Duration lease) {
         FaultBackend backend = spec.open(lease, 8, "ergate-fault-test");
@@ -61,8 +70,13 @@ abstract class FaultScenarios {
 
     protected WorkerProcess startWorker(Path dir, String name, BackendSpec spec, long stepMillis, long drainMillis)
             throws Exception {
-        WorkerProcess worker = WorkerProcess.start(dir, name, spec, LEASE_MILLIS, stepMillis, WORKER_THREADS,
-                drainMillis);
+        return startWorker(dir, name, spec, stepMillis, drainMillis, WORKER_THREADS, "sleep");
+    }
+
+    protected WorkerProcess startWorker(Path dir, String name, BackendSpec spec, long stepMillis, long drainMillis,
+            int threads, String work) throws Exception {
+        WorkerProcess worker = WorkerProcess.start(dir, name, spec, LEASE_MILLIS, stepMillis, threads, drainMillis,
+                work, List.of());
         processes.add(worker);
         return worker;
     }
@@ -111,6 +125,11 @@ abstract class FaultScenarios {
 
         void enough() {
             enough.set(true);
+        }
+
+        /** @return how many jobs were put so far */
+        int put() {
+            return put.get();
         }
 
         /** Stops feeding. @return how many jobs were put */
@@ -212,7 +231,7 @@ abstract class FaultScenarios {
         assertThat(outcome.lost()).as("lost jobs").isEmpty();
         assertThat(Outcome.distinctSteps(events)).as("(job, step) pairs that ran").isEqualTo(3L * jobs);
         assertThat(outcome.duplicates()).as("duplicate step runs %s", outcome.repeated())
-                .isBetween(1, kills * WORKER_THREADS);
+                .isBetween(1, kills * WORKER_THREADS * duplicatesPerKilledThread());
         assertThat(backend.deadLetters()).as("dead letters").isEmpty();
         // a killed worker's step waits for its lease to run out, then for the next take
         assertThat(maxWait).as("longest wait of a killed step").isBetween(0L, LEASE_MILLIS + 10_000);
@@ -228,6 +247,7 @@ abstract class FaultScenarios {
         Path dir = runDir("hostile-" + backendName());
         int good = scale.hostileGoodJobs();
         List<HostileMessages.Hostile> hostile = HostileMessages.all();
+        Map<String, String> refused = new HashMap<>(); // label -> why the server refused it at the door
         try (StepLog log = new StepLog(dir.resolve("in-process.steps"));
                 Ergate worker = Ergate.builder(backend.queue(), backend.store())
                         .options(ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(300))
@@ -241,14 +261,17 @@ abstract class FaultScenarios {
                 for (int i = 0; i < good / (hostile.size() + 1); i++) {
                     putJob(backend, next++);
                 }
-                backend.putRaw(bad.bytes());
+                String refusal = backend.putRaw(bad.bytes());
+                if (refusal != null) {
+                    refused.put(bad.label(), refusal);
+                }
             }
             while (next < good) {
                 putJob(backend, next++);
             }
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
                     .until(() -> Outcome.finalCount(backend.store(), good) == good
-                            && hostile.stream().allMatch(bad -> settled(backend, bad) != null));
+                            && hostile.stream().allMatch(bad -> settled(backend, bad, refused) != null));
             assertThat(worker.isRunning()).as("the worker is still up").isTrue();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
                     .until(() -> backend.queued() == 0);
@@ -257,7 +280,7 @@ abstract class FaultScenarios {
         assertThat(lost).as("good jobs lost or wrong").isEmpty();
         List<String> how = new ArrayList<>();
         for (HostileMessages.Hostile bad : hostile) {
-            String settled = settled(backend, bad);
+            String settled = settled(backend, bad, refused);
             assertThat(settled).as("what became of the %s", bad.label()).isNotNull();
             how.add(bad.label() + " -> " + settled);
         }
@@ -341,7 +364,7 @@ abstract class FaultScenarios {
     @DisplayName("slow step: with extension it keeps its lease; without, the duplicate run is counted; a step timeout fails the job")
     void slowStep() throws Exception {
         long began = System.currentTimeMillis();
-        Duration lease = Duration.ofMillis(1_500);
+        Duration lease = Duration.ofSeconds(2); // whole seconds: SQS leases can't be shorter
         long stepMillis = 4_000;
         BackendSpec spec = newSpec("slow");
         FaultBackend backend = open(spec, lease);
@@ -389,14 +412,102 @@ abstract class FaultScenarios {
         Job timedOut = backend.store().find(JobId.of(Outcome.jobId(2))).orElseThrow();
         assertThat(timedOut.status()).as("job whose step timed out").isEqualTo(JobStatus.FAILED);
         assertThat(timedOut.exceptionTraceback()).as("its reason").containsIgnoringCase("time");
-        Figures.record(new Figures.Row("3 slow step (4 s step, 1.5 s lease)", backendName(), scale.name(), 3,
+        Figures.record(new Figures.Row("3 slow step (4 s step, 2 s lease)", backendName(), scale.name(), 3,
                 "extension on / off / 300 ms timeout", extended.lost().size(), offDuplicates,
                 "on: 0 duplicates; off: " + offDuplicates + " counted; timeout: FAILED",
                 (System.currentTimeMillis() - began) / 1000));
     }
 
-    /** @return how the hostile message ended (dead letter or FAILED, with the reason), or null if not yet */
-    static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad) {
+    @Test
+    @DisplayName("a step that ignores interrupts, on SIGTERM: the JVM still exits by its drain timeout, the job runs elsewhere, the duplicate is counted")
+    void stubbornStepOnSigterm() throws Exception {
+        long began = System.currentTimeMillis();
+        long drainMillis = 3_000;
+        int jobs = 2;
+        BackendSpec spec = newSpec("stubborn");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Path dir = runDir("stubborn-" + backendName());
+        putJobs(backend, jobs);
+        // two threads, each stuck in a step that ignores interrupts for far longer than the drain timeout
+        WorkerProcess stuck = startWorker(dir, "stuck", spec, 120_000, drainMillis, jobs, "stubborn");
+        Path stuckSteps = dir.resolve(stuck.name() + ".steps");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .until(() -> openSteps(stuckSteps) == jobs);
+        long sent = stuck.terminate();
+        OptionalInt exit = stuck.awaitExit(Duration.ofMillis(drainMillis + 30_000));
+        long took = System.currentTimeMillis() - sent;
+        assertThat(exit).as("the stuck worker exited after SIGTERM").isPresent();
+        WorkerProcess rescuer = startWorker(dir, "rescuer", spec, 40, 10_000);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Outcome.finalCount(backend.store(), jobs) == jobs && backend.queued() == 0);
+        long rescued = StepLog.readAll(dir).stream().filter(e -> e.file().equals(rescuer.name() + ".steps")
+                && e.kind().equals("START")).mapToLong(StepLog.Event::atMillis).min().orElseThrow();
+        rescuer.kill();
+
+        List<StepLog.Event> events = StepLog.readAll(dir);
+        Outcome outcome = Outcome.of(Outcome.lost(backend.store(), jobs), events);
+        Figures.record(new Figures.Row("6 stubborn step on SIGTERM (ignores interrupts, drain 3 s)", backendName(),
+                scale.name(), jobs, "1 SIGTERM, " + jobs + " stuck steps", outcome.lost().size(), outcome.duplicates(),
+                "exit " + took + " ms after SIGTERM; re-run " + (rescued - sent) + " ms after it",
+                (System.currentTimeMillis() - began) / 1000));
+        assertThat(outcome.lost()).as("lost jobs").isEmpty();
+        assertThat(openSteps(stuckSteps)).as("steps the stuck worker never finished").isEqualTo(jobs);
+        assertThat(outcome.duplicates()).as("stuck steps run again elsewhere %s", outcome.repeated()).isEqualTo(jobs);
+        // the drain timeout bounds the exit: the cut-off step's delivery is released, its thread is not waited for
+        assertThat(took).as("ms from SIGTERM to exit (drain timeout %d ms)", drainMillis).isLessThan(drainMillis + 3_000);
+    }
+
+    @Test
+    @DisplayName("a step that ignores interrupts past its timeout: the job is retried and completes while the stuck run goes on; the duplicate is counted")
+    void stubbornStepTimeout() throws Exception {
+        long began = System.currentTimeMillis();
+        long stuckMillis = 30_000;
+        BackendSpec spec = newSpec("stubtimeout");
+        FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
+        Path dir = runDir("stubtimeout-" + backendName());
+        AtomicBoolean firstRun = new AtomicBoolean(true);
+        FaultWorkflow.Work stuckOnce = (jobId, step, millis) -> {
+            if (step == 0 && firstRun.getAndSet(false)) {
+                FaultWorkflow.STUBBORN.work(jobId, step, stuckMillis);
+            } else {
+                FaultWorkflow.SLEEP.work(jobId, step, millis);
+            }
+        };
+        RetryPolicy retry = RetryPolicy.builder().maxAttempts(2)
+                .initialDelay(Duration.ofMillis(100)).build();
+        Path logFile = dir.resolve("in-process.steps");
+        long completedAt;
+        StepLog log = new StepLog(logFile); // not closed: the stuck run writes its END after the test
+        try (Ergate worker = Ergate.builder(backend.queue(), backend.store())
+                .options(ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(300))
+                        .drainTimeout(Duration.ofSeconds(1)).handleSignals(false).build())
+                .build()) {
+            worker.registerWorkflow(FaultWorkflow.build(log, 40, Duration.ofMillis(500), stuckOnce, retry));
+            putJob(backend, 0);
+            worker.start();
+            await().atMost(Duration.ofMillis(stuckMillis - 5_000)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Outcome.finalCount(backend.store(), 1) == 1);
+            completedAt = System.currentTimeMillis();
+            // the job ended while the stuck run still holds its thread: the timeout did not wait for it
+            assertThat(midStep(logFile)).as("the stuck first run is still running").isTrue();
+        }
+        Outcome outcome = Outcome.of(Outcome.lost(backend.store(), 1), StepLog.readAll(dir));
+        Figures.record(new Figures.Row("6 stubborn step past its timeout (500 ms timeout, 2 attempts)", backendName(),
+                scale.name(), 1, "1 step ignoring interrupts for " + stuckMillis / 1000 + " s", outcome.lost().size(),
+                outcome.duplicates(), "completed " + (completedAt - began) + " ms after start, stuck run still going",
+                (System.currentTimeMillis() - began) / 1000));
+        assertThat(outcome.lost()).as("lost or wrong").isEmpty();
+        assertThat(outcome.duplicates()).as("the timed-out step ran again %s", outcome.repeated()).isEqualTo(1);
+    }
+
+    /**
+     * @return how the hostile message ended (refused by the server, dead letter or FAILED, with the
+     *     reason), or null if not yet
+     */
+    static @Nullable String settled(FaultBackend backend, HostileMessages.Hostile bad, Map<String, String> refused) {
+        if (refused.containsKey(bad.label())) {
+            return firstLine(refused.get(bad.label()));
+        }
         Optional<Job> job = backend.store().find(JobId.of(bad.jobId()));
         if (job.isPresent() && job.get().status() == JobStatus.FAILED) {
             String trace = job.get().exceptionTraceback();
@@ -429,10 +540,15 @@ abstract class FaultScenarios {
 
     /** @return true when the step log's last START of some step has no END yet */
     static boolean midStep(Path steps) throws Exception {
+        return openSteps(steps) > 0;
+    }
+
+    /** @return how many (job, step) in the step log have a START and no END after it */
+    static int openSteps(Path steps) throws Exception {
         if (!Files.exists(steps)) {
-            return false;
+            return 0;
         }
-        Set<String> open = new HashSet<>();
+        Map<String, Integer> running = new HashMap<>(); // (job, step) -> STARTs less ENDs
         for (String line : Files.readAllLines(steps)) {
             String[] parts = line.split(" ");
             if (parts.length != 4) {
@@ -440,12 +556,12 @@ abstract class FaultScenarios {
             }
             String key = parts[1] + ":" + parts[2];
             if (parts[0].equals("START")) {
-                open.add(key);
+                running.merge(key, 1, Integer::sum);
             } else if (parts[0].equals("END")) {
-                open.remove(key);
+                running.merge(key, -1, Integer::sum);
             }
         }
-        return !open.isEmpty();
+        return running.values().stream().mapToInt(n -> Math.max(0, n)).sum();
     }
 
     /**

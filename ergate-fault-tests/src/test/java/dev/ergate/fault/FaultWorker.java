@@ -2,39 +2,71 @@ package dev.ergate.fault;
 
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The worker JVM the fault suite starts, kills (SIGKILL) and stops (SIGTERM). It runs {@link
  * FaultWorkflow} with a real {@link Ergate} worker until killed, or drains on SIGTERM; a shutdown
  * hook marks {@code TERM} in its step log when the signal arrives.
  *
- * <p>Arguments: kind, address, space ({@link BackendSpec}), step log file, lease millis, step
- * millis, concurrency, drain timeout millis.
+ * <p>Arguments: kind, address, space, store address ({@link BackendSpec}), step log file, lease
+ * millis, step millis, concurrency, drain timeout millis, and {@code sleep} or {@code stubborn}
+ * (steps that ignore interrupts). With the system property {@value #HEAP_SAMPLE_PROPERTY} set to
+ * N, it writes {@code MARK HEAP:<bytes used after a full GC>} to its step log every N ms.
  */
 final class FaultWorker {
+
+    static final String HEAP_SAMPLE_PROPERTY = "ergate.fault.heapSampleMillis";
+    static final String HEAP_MARK = "HEAP:";
 
     private FaultWorker() {
     }
 
     public static void main(String[] args) throws Exception {
         BackendSpec spec = BackendSpec.fromArgs(args, 0);
-        Path logFile = Path.of(args[3]);
-        Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
-        long stepMillis = Long.parseLong(args[5]);
-        int concurrency = Integer.parseInt(args[6]);
-        Duration drain = Duration.ofMillis(Long.parseLong(args[7]));
+        int at = BackendSpec.ARGS;
+        Path logFile = Path.of(args[at]);
+        Duration lease = Duration.ofMillis(Long.parseLong(args[at + 1]));
+        long stepMillis = Long.parseLong(args[at + 2]);
+        int concurrency = Integer.parseInt(args[at + 3]);
+        Duration drain = Duration.ofMillis(Long.parseLong(args[at + 4]));
+        FaultWorkflow.Work work = switch (args[at + 5]) {
+            case "sleep" -> FaultWorkflow.SLEEP;
+            case "stubborn" -> FaultWorkflow.STUBBORN;
+            default -> throw new IllegalArgumentException("step work must be sleep or stubborn, not " + args[at + 5]);
+        };
         StepLog log = new StepLog(logFile);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> log.mark("TERM"), "mark-term"));
+        long heapSampleMillis = Long.getLong(HEAP_SAMPLE_PROPERTY, 0L);
+        if (heapSampleMillis > 0) {
+            sampleHeap(log, heapSampleMillis);
+        }
         FaultBackend backend = spec.open(lease, concurrency + 4, "ergate-fault-worker");
         Ergate worker = Ergate.builder(backend.queue(), backend.store())
                 .options(ErgateOptions.builder().concurrency(concurrency).pollTimeout(Duration.ofMillis(500))
                         .drainTimeout(drain).backendRetryDelays(Duration.ofMillis(50), Duration.ofSeconds(1))
                         .handleSignals(true).build())
                 .build();
-        worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null));
+        worker.registerWorkflow(FaultWorkflow.build(log, stepMillis, null, work, null));
         log.mark("READY");
         worker.run(); // until SIGKILL, or SIGTERM (drains in a shutdown hook)
+    }
+
+    /** Every {@code millis}: a full GC, then the heap in use, into the step log (soak runs). */
+    private static void sampleHeap(StepLog log, long millis) {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heap-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleWithFixedDelay(() -> {
+            System.gc(); // "heap after GC": what the worker really keeps
+            log.mark(HEAP_MARK + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }, millis, millis, TimeUnit.MILLISECONDS);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@link FaultBackend} on PostgreSQL: one schema per run, its own HikariCP pool. Thread-safe. */
 final class PostgresFaultBackend implements FaultBackend {
@@ -54,7 +55,7 @@ final class PostgresFaultBackend implements FaultBackend {
     }
 
     @Override
-    public void putRaw(byte[] message) throws SQLException {
+    public @Nullable String putRaw(byte[] message) throws SQLException {
         // the documented queue table; a row without job id is what a foreign producer would write
         try (Connection c = pool.getConnection();
                 PreparedStatement s = c.prepareStatement("insert into \"" + spec.space() + "\".ergate_queue"
@@ -66,6 +67,7 @@ final class PostgresFaultBackend implements FaultBackend {
             s.setObject(4, now);
             s.executeUpdate();
         }
+        return null;
     }
 
     @Override

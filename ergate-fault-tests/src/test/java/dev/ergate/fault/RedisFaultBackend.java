@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -44,12 +45,13 @@ final class RedisFaultBackend implements FaultBackend {
     }
 
     @Override
-    public void putRaw(byte[] message) {
+    public @Nullable String putRaw(byte[] message) {
         // the ready list's documented key; a foreign producer may RPUSH a job's JSON there
         byte[] ready = ("{" + spec.space() + "}:queue:" + QUEUE + ":ready").getBytes(StandardCharsets.UTF_8);
         try (Jedis raw = raw()) {
             raw.rpush(ready, message);
         }
+        return null;
     }
 
     @Override
@@ -65,8 +67,13 @@ final class RedisFaultBackend implements FaultBackend {
 
     @Override
     public void dropSpace() {
-        try (Jedis raw = raw()) {
-            ScanParams match = new ScanParams().match("{" + spec.space() + "}:*").count(1000);
+        dropNamespace(spec.address(), spec.space());
+    }
+
+    /** Deletes every key of a namespace (the store of an SQS run lives in one too). */
+    static void dropNamespace(String uri, String namespace) {
+        try (Jedis raw = raw(uri)) {
+            ScanParams match = new ScanParams().match("{" + namespace + "}:*").count(1000);
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = raw.scan(cursor, match);
@@ -80,7 +87,11 @@ final class RedisFaultBackend implements FaultBackend {
 
     /** @return a plain connection of its own (plain redis:// URIs without password, as the suite uses) */
     private Jedis raw() {
-        URI uri = URI.create(spec.address());
+        return raw(spec.address());
+    }
+
+    private static Jedis raw(String address) {
+        URI uri = URI.create(address);
         return new Jedis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
     }
 

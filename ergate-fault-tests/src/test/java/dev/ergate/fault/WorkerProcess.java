@@ -30,6 +30,15 @@ final class WorkerProcess implements AutoCloseable {
 
     static WorkerProcess start(Path dir, String name, BackendSpec spec, long leaseMillis, long stepMillis,
             int concurrency, long drainMillis) throws IOException {
+        return start(dir, name, spec, leaseMillis, stepMillis, concurrency, drainMillis, "sleep", List.of());
+    }
+
+    /**
+     * @param work {@code sleep}, or {@code stubborn} for steps that ignore interrupts
+     * @param jvmOptions more options for the worker JVM (system properties)
+     */
+    static WorkerProcess start(Path dir, String name, BackendSpec spec, long leaseMillis, long stepMillis,
+            int concurrency, long drainMillis, String work, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -37,6 +46,7 @@ final class WorkerProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FaultWorker.class.getName());
@@ -46,6 +56,7 @@ final class WorkerProcess implements AutoCloseable {
         command.add(Long.toString(stepMillis));
         command.add(Integer.toString(concurrency));
         command.add(Long.toString(drainMillis));
+        command.add(work);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
         LOG.info("started worker {} (pid {})", name, process.pid());
@@ -58,6 +69,10 @@ final class WorkerProcess implements AutoCloseable {
 
     long startedAt() {
         return startedAt;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

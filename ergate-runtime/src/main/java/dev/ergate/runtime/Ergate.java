@@ -51,15 +51,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Stopping:</b> {@link #close()} (or SIGTERM/SIGINT during {@link #run()}) stops taking jobs,
  * lets running steps finish within {@link ErgateOptions#drainTimeout()} and writes their state; a
- * step still running then is cut off and its delivery released back to the queue, not lost. The
- * queue and store are the caller's: they are not closed.
+ * step still running then is cut off and its delivery released back to the queue, not lost; the
+ * stop waits at most one more second for it to unwind from its interrupt (a step that ignores
+ * interrupts is left running, its result dropped). The queue and store are the caller's: they are
+ * not closed.
  *
  * <p>Thread-safe.
  */
 public final class Ergate implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ergate.class);
-    private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long {@link #close()} waits, after the drain timeout, for cut-off steps to unwind from
+     * their interrupt. Short on purpose: a step that ignores interrupts must not hold the stop (and
+     * a SIGTERM'd JVM's exit) past the drain timeout; its delivery is already released.
+     */
+    private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(1);
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -229,8 +236,9 @@ public final class Ergate implements AutoCloseable {
 
     /**
      * Stops taking jobs, lets running steps finish within the drain timeout (writing their state),
-     * releases the deliveries of steps still running after it, then runs the lifespan's close.
-     * Returns when the worker has stopped. Idempotent; safe from any thread.
+     * releases the deliveries of steps still running after it and interrupts them, then runs the
+     * lifespan's close. Returns when the worker has stopped, at most about a second after the drain
+     * timeout even if a step ignores its interrupt. Idempotent; safe from any thread.
      */
     @Override
     public void close() {

@@ -1,0 +1,70 @@
+package dev.ergate.fault;
+
+import dev.ergate.testkit.Backends;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The fault scenarios on SQS: an ElasticMQ server in a JVM of its own ({@link ElasticMqProcess},
+ * started once for the class, so it outlives the worker JVMs), one standard queue and dead-letter
+ * queue per test, and the job states in the shared Redis under a namespace of the same name.
+ */
+@DisplayName("Faults on SQS (ElasticMQ) with a Redis state store")
+class SqsFaultTest extends FaultScenarios {
+
+    private static @Nullable ElasticMqProcess server;
+
+    /**
+     * SQS has no atomic finish: a worker killed between "put the next step" and "ack" leaves two
+     * messages for the job, and both chains may run the later steps (two for this workflow) before
+     * one sees the job final. So one killed thread may cause up to 3 duplicates, not 1.
+     */
+    @Override
+    protected int duplicatesPerKilledThread() {
+        return 3;
+    }
+
+    @Override
+    protected BackendSpec newSpec(String label) {
+        String redis = RedisFaultTest.sharedUri();
+        URI uri = URI.create(redis);
+        try (Jedis ping = new Jedis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort())) {
+            ping.ping();
+        } catch (RuntimeException e) {
+            Backends.missing("Redis (the state store of the SQS runs)",
+                    "set ERGATE_REDIS_URL=redis://host:port or run Redis on 127.0.0.1:6379", e);
+        }
+        return new BackendSpec("sqs", server().endpoint().toString(),
+                "ergate-fault-" + label + "-" + UUID.randomUUID().toString().substring(0, 8), redis);
+    }
+
+    private static synchronized ElasticMqProcess server() {
+        if (server == null) {
+            try {
+                server = ElasticMqProcess.start(Path.of("target", "fault", "elasticmq-" + UUID.randomUUID()
+                        .toString().substring(0, 8) + ".log"));
+            } catch (Exception e) {
+                Backends.missing("ElasticMQ", "keep org.elasticmq:elasticmq-rest-sqs_2.13 on the test class path", e);
+            }
+        }
+        return server;
+    }
+
+    @AfterAll
+    static synchronized void stopServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    protected String backendName() {
+        return "SQS";
+    }
+}
