@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.NumericNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -92,13 +91,17 @@ public final class JobCodec {
      *     the job's status
      */
     public byte[] encode(Job job) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
-            write(job, gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory can't fail", e);
+        EncodeBuffer out = EncodeBuffer.take();
+        try {
+            try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+                write(job, gen);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory can't fail", e);
+            }
+            return out.toByteArray();
+        } finally {
+            out.giveBack();
         }
-        return out.toByteArray();
     }
 
     /**
