@@ -29,9 +29,10 @@ final class StepScope implements StepContext {
     private final Job job;
     private final int attempt;
     private final Dependencies appDependencies;
-    private final Map<Type, Object> created = new HashMap<>();
-    private final LinkedHashSet<Type> creating = new LinkedHashSet<>();
-    private final Deque<Object> toClose = new ArrayDeque<>();
+    // Created on a step's first dependency: most steps have none, and a scope is made per step.
+    private @Nullable Map<Type, Object> created;
+    private @Nullable LinkedHashSet<Type> creating;
+    private @Nullable Deque<Object> toClose;
 
     StepScope(ValueConverter converter, Workflow workflow, StepDefinition step, Job job, int attempt,
             Dependencies appDependencies) {
@@ -122,6 +123,14 @@ final class StepScope implements StepContext {
     }
 
     Object dependency(Type type) {
+        if (created == null) {
+            created = new HashMap<>();
+            creating = new LinkedHashSet<>();
+            toClose = new ArrayDeque<>();
+        }
+        Map<Type, Object> created = this.created;
+        LinkedHashSet<Type> creating = this.creating;
+        Deque<Object> toClose = this.toClose;
         Object existing = created.get(type);
         if (existing != null) {
             return existing;
@@ -168,6 +177,10 @@ final class StepScope implements StepContext {
      * step's own failure when there is one.
      */
     void closeAll(@Nullable Throwable stepFailure) {
+        Deque<Object> toClose = this.toClose;
+        if (toClose == null) {
+            return;
+        }
         while (!toClose.isEmpty()) {
             Object instance = toClose.pop();
             try {
