@@ -1,6 +1,7 @@
 package dev.ergate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -88,13 +89,18 @@ public final class JobCodec {
      * @param job the job to write
      * @return its JSON, UTF-8
      * @throws JobFormatException if status codes are written and the dialect has no code for
-     *     the job's status
+     *     the job's status, or a JSON value of the job can't be written (a {@code POJONode}
+     *     holding an object Jackson can't serialize)
      */
     public byte[] encode(Job job) {
         EncodeBuffer out = EncodeBuffer.take();
         try {
             try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
                 write(job, gen);
+            } catch (JsonProcessingException e) {
+                // a value Jackson can't write, such as a POJONode holding an object it can't serialize
+                throw new JobFormatException(null, "job " + job.id() + " of workflow '" + job.workflowName()
+                        + "' can't be written as JSON: " + firstLine(e.getOriginalMessage()), e);
             } catch (IOException e) {
                 throw new UncheckedIOException("writing to memory can't fail", e);
             }
