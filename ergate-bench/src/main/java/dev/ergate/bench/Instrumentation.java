@@ -9,6 +9,7 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -81,6 +82,15 @@ public final class Instrumentation {
         @Override
         public boolean requestCancel(JobId id) {
             return jobs.requestCancel(id);
+        }
+
+        /**
+         * The store's own startStep (one atomic call where it has one), not the interface's default
+         * find + update; the RUNNING state it writes is not one the tracker times.
+         */
+        @Override
+        public StepStart startStep(Job running) {
+            return jobs.startStep(running);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,27 @@ public final class LatestStateStore implements JobStore {
             }
             return new Entry(old.position(), job);
         });
+    }
+
+    /** One map update: the check and the write are atomic, and a step start costs one lookup, not two. */
+    @Override
+    public StepStart startStep(Job running) {
+        JobId id = running.id();
+        if (id == null) {
+            throw new IllegalArgumentException("latest-state store: job of workflow '" + running.workflowName()
+                    + "' has no id; a step can only be started for a job with one");
+        }
+        StepStart[] start = {StepStart.STARTED};
+        byId.compute(id, (key, old) -> {
+            if (old == null) {
+                long position = lastPosition.incrementAndGet();
+                byPosition.put(position, key);
+                return new Entry(position, running);
+            }
+            start[0] = StepStart.over(old.job().status());
+            return start[0] == StepStart.STARTED ? new Entry(old.position(), running) : old;
+        });
+        return start[0];
     }
 
     @Override

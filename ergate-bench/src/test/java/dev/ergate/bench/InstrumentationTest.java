@@ -10,6 +10,7 @@ import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,59 @@ class InstrumentationTest {
     private final RunTracker tracker = new RunTracker(2, TextNode.valueOf("p"), 1);
     private final Job queued = BenchWorkflow.job(JobId.of("a"), TextNode.valueOf("p")).toBuilder()
             .stepsCompleted(1).build();
+
+    @Test
+    void startStepGoesToTheStoresOwnAtomicCallNotTheDefaultFindAndUpdate() {
+        List<String> calls = new ArrayList<>();
+        LatestStateStore latest = new LatestStateStore();
+        JobStore inner = new JobStore() {
+            @Override
+            public void update(Job job) {
+                calls.add("update");
+            }
+
+            @Override
+            public Optional<Job> find(JobId id) {
+                calls.add("find");
+                return Optional.empty();
+            }
+
+            @Override
+            public dev.ergate.spi.JobPage list(dev.ergate.spi.JobQuery query) {
+                return latest.list(query);
+            }
+
+            @Override
+            public boolean requestCancel(JobId id) {
+                return false;
+            }
+
+            @Override
+            public StepStart startStep(Job running) {
+                calls.add("startStep");
+                return StepStart.STARTED;
+            }
+        };
+        JobStore wrapped = (JobStore) Instrumentation.store(inner, tracker);
+
+        assertThat(wrapped.startStep(queued.toBuilder().status(JobStatus.RUNNING).build())).isEqualTo(StepStart.STARTED);
+        assertThat(calls).containsExactly("startStep");
+    }
+
+    @Test
+    void theLatestStateStoreStartsAStepOnlyOverAStateThatAllowsIt() {
+        LatestStateStore store = new LatestStateStore();
+        Job running = queued.toBuilder().status(JobStatus.RUNNING).build();
+
+        assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+        assertThat(store.find(JobId.of("a"))).contains(running);
+        store.requestCancel(JobId.of("a"));
+        assertThat(store.startStep(running)).isEqualTo(StepStart.CANCEL_REQUESTED);
+        assertThat(store.find(JobId.of("a")).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
+        store.update(running.toBuilder().status(JobStatus.COMPLETED).build());
+        assertThat(store.startStep(running)).isEqualTo(StepStart.ALREADY_FINAL);
+        assertThat(store.find(JobId.of("a")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
 
     @Test
     void aJobStoreStaysAJobStoreSoTheWorkerStillChecksForCancellation() {

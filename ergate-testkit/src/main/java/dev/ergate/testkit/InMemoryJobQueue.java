@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -77,8 +78,7 @@ public final class InMemoryJobQueue implements JobQueue {
     /** Every message not yet acked, by id. */
     private final Map<Long, Message> messages = new HashMap<>();
     /** The same messages, by the time they become visible (ready or delayed: now or earlier; leased: lease end). */
-    private final TreeSet<Message> byVisibleAt = new TreeSet<>(
-            Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id));
+    private final VisibilityOrder byVisibleAt = new VisibilityOrder();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long lastMessageId;
     private long lastLeaseId;
@@ -162,10 +162,11 @@ public final class InMemoryJobQueue implements JobQueue {
     /** Adds a message; wakes one taker when it is visible now (that taker passes the wake-up on), all when it is delayed. */
     private void add(Message message, boolean delayed) {
         messages.put(message.id, message);
-        byVisibleAt.add(message);
         if (delayed) {
+            byVisibleAt.add(message);
             changed.signalAll(); // every taker re-computes how long to sleep
         } else {
+            byVisibleAt.addVisibleNow(message);
             changed.signal();
         }
     }
@@ -214,13 +215,13 @@ public final class InMemoryJobQueue implements JobQueue {
             while (true) {
                 ensureOpen("take");
                 Instant now = clock.instant();
-                if (isVisible(now)) {
-                    Message message = byVisibleAt.pollFirst();
+                Message message = byVisibleAt.pollVisible(now);
+                if (message != null) {
                     message.deliveries++;
                     message.leaseId = ++lastLeaseId;
                     message.visibleAt = now.plus(leaseTime);
                     byVisibleAt.add(message);
-                    if (isVisible(now)) {
+                    if (byVisibleAt.hasVisible(now)) {
                         changed.signal(); // more to take: wake the next taker
                     }
                     return new Leased(message, message.leaseId, message.deliveries, message.visibleAt);
@@ -230,8 +231,9 @@ public final class InMemoryJobQueue implements JobQueue {
                     return null;
                 }
                 long wait = remaining;
-                if (!byVisibleAt.isEmpty()) {
-                    long untilVisible = saturatedNanos(Duration.between(now, byVisibleAt.first().visibleAt));
+                Instant next = byVisibleAt.earliest();
+                if (next != null) {
+                    long untilVisible = saturatedNanos(Duration.between(now, next));
                     wait = Math.min(wait, Math.max(untilVisible, TimeUnit.MILLISECONDS.toNanos(1)));
                 }
                 changed.awaitNanos(wait);
@@ -239,10 +241,6 @@ public final class InMemoryJobQueue implements JobQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean isVisible(Instant now) {
-        return !byVisibleAt.isEmpty() && !byVisibleAt.first().visibleAt.isAfter(now);
     }
 
     /**
@@ -308,7 +306,7 @@ public final class InMemoryJobQueue implements JobQueue {
         List<Message> inOrder;
         lock.lock();
         try {
-            inOrder = new ArrayList<>(byVisibleAt);
+            inOrder = byVisibleAt.inOrder();
         } finally {
             lock.unlock();
         }
@@ -378,6 +376,80 @@ public final class InMemoryJobQueue implements JobQueue {
     @Override
     public String toString() {
         return "InMemoryJobQueue[leaseTime=" + leaseTime + ", jsonRoundTrip=" + jsonRoundTrip + ", size=" + size() + "]";
+    }
+
+    /**
+     * Every message not yet acked, in the order they become visible, kept so that the common step
+     * costs O(1): messages put to be visible at once wait in a FIFO (put order is visibility
+     * order), and only delayed and leased ones (few: one per taker, plus delayed retries) are in
+     * a sorted set. A take hands out the older of the two heads. Guarded by the queue's lock.
+     */
+    private static final class VisibilityOrder {
+        private static final Comparator<Message> ORDER =
+                Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
+
+        /** Messages visible since their put, oldest first. */
+        private final ArrayDeque<Message> ready = new ArrayDeque<>();
+        /** Delayed, released and leased messages, by when they become visible. */
+        private final TreeSet<Message> timed = new TreeSet<>(ORDER);
+
+        /** Adds a message that is visible now; it goes behind the ready ones unless the clock went back. */
+        void addVisibleNow(Message message) {
+            Message last = ready.peekLast();
+            if (last == null || ORDER.compare(last, message) <= 0) {
+                ready.addLast(message);
+            } else {
+                timed.add(message);
+            }
+        }
+
+        /** Adds a message that becomes visible at its {@code visibleAt} (delayed, released, leased). */
+        void add(Message message) {
+            timed.add(message);
+        }
+
+        /** Removes a message taken before (every taken message is timed: leased, then released or extended). */
+        void remove(Message message) {
+            timed.remove(message);
+        }
+
+        /** @return the oldest message visible at {@code now}, removed; null if none is */
+        @Nullable Message pollVisible(Instant now) {
+            Message head = oldestHead();
+            if (head == null || head.visibleAt.isAfter(now)) {
+                return null;
+            }
+            return head == ready.peekFirst() ? ready.pollFirst() : timed.pollFirst();
+        }
+
+        boolean hasVisible(Instant now) {
+            Message head = oldestHead();
+            return head != null && !head.visibleAt.isAfter(now);
+        }
+
+        /** @return when the next message becomes visible, or null when there is none */
+        @Nullable Instant earliest() {
+            Message head = oldestHead();
+            return head == null ? null : head.visibleAt;
+        }
+
+        private @Nullable Message oldestHead() {
+            Message ready = this.ready.peekFirst();
+            Message timed = this.timed.isEmpty() ? null : this.timed.first();
+            if (ready == null) {
+                return timed;
+            }
+            return timed == null || ORDER.compare(ready, timed) <= 0 ? ready : timed;
+        }
+
+        /** @return every message, in visibility order (a copy) */
+        List<Message> inOrder() {
+            List<Message> all = new ArrayList<>(ready.size() + timed.size());
+            all.addAll(ready);
+            all.addAll(timed);
+            all.sort(ORDER);
+            return all;
+        }
     }
 
     /**
