@@ -104,8 +104,8 @@ final class StepScope implements StepContext {
     /** @return the value for one declared parameter */
     @Nullable Object argument(ParamSpec spec) {
         return switch (spec.kind()) {
-            case INPUT -> convert(inputNode(), spec.type(), spec.describe());
-            case USER_CONTEXT -> convert(job.userContext(), spec.type(), spec.describe());
+            case INPUT -> convert(inputNode(), spec);
+            case USER_CONTEXT -> convert(job.userContext(), spec);
             case JOB -> job;
             case CONTEXT -> this;
             case DEPENDENCY -> dependency(spec.type());
@@ -116,10 +116,23 @@ final class StepScope implements StepContext {
         try {
             return converter.fromJson(value, type);
         } catch (IllegalArgumentException e) {
-            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name() + "': "
-                    + what + " expects " + type.getTypeName() + " but got " + ValueConverter.show(value)
-                    + " (" + e.getMessage() + ")", e);
+            throw argumentError(value, type, what, e);
         }
+    }
+
+    /** As {@link #convert(JsonNode, Type, String)}; the parameter is only described when it fails (this runs on every step). */
+    private @Nullable Object convert(JsonNode value, ParamSpec spec) {
+        try {
+            return converter.fromJson(value, spec.type());
+        } catch (IllegalArgumentException e) {
+            throw argumentError(value, spec.type(), spec.describe(), e);
+        }
+    }
+
+    private StepArgumentException argumentError(JsonNode value, Type type, String what, IllegalArgumentException e) {
+        return new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name() + "': "
+                + what + " expects " + type.getTypeName() + " but got " + ValueConverter.show(value)
+                + " (" + e.getMessage() + ")", e);
     }
 
     Object dependency(Type type) {
