@@ -13,6 +13,7 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.Optional;
@@ -122,17 +123,27 @@ public class WorkerStepBenchmark {
             this.payload = payload;
         }
 
+        /**
+         * A final state is not stored: the job is put again under its id, and a step can only
+         * start over a job that has not ended ({@link JobStore#startStep}).
+         */
         @Override
         public void update(Job job) {
-            latest.update(job);
-            if (job.status() == JobStatus.RUNNING) {
-                return;
-            }
-            stepsWritten.release();
             JobId id = job.id();
             if (job.status().isFinal() && id != null) {
+                stepsWritten.release();
                 queue.put(BenchWorkflow.job(id, payload));
+                return;
             }
+            latest.update(job);
+            if (job.status() != JobStatus.RUNNING) {
+                stepsWritten.release();
+            }
+        }
+
+        @Override
+        public StepStart startStep(Job running) {
+            return latest.startStep(running);
         }
 
         @Override
