@@ -435,13 +435,12 @@ public final class Ergate implements AutoCloseable {
     }
 
     private void finish(Delivery delivery, StepResult result) {
-        Optional<Job> state = result.state();
-        if (state.isEmpty()) {
+        Job newState = result.stateOrNull();
+        if (newState == null) {
             backend.run("ack", delivery.job(), delivery::ack);
             return;
         }
-        Job newState = state.get();
-        Job next = result.next().orElse(null);
+        Job next = result.nextOrNull();
         AtomicStepFinish atomic = atomicFinish;
         try {
             if (atomic != null) {
