@@ -85,8 +85,9 @@ public final class Instrumentation {
         }
 
         /**
-         * The store's own startStep (one atomic call where it has one), not the interface's default
-         * find + update; the RUNNING state it writes is not one the tracker times.
+         * Goes straight to the store's own {@code startStep} (one atomic call in the built-in
+         * stores); without this the interface's default, a find plus an update, would be measured
+         * instead. The RUNNING state is not reported: the tracker times states written after a step.
          */
         @Override
         public StepStart startStep(Job running) {

@@ -7,6 +7,8 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.JobPage;
+import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
@@ -23,44 +25,6 @@ class InstrumentationTest {
     private final RunTracker tracker = new RunTracker(2, TextNode.valueOf("p"), 1);
     private final Job queued = BenchWorkflow.job(JobId.of("a"), TextNode.valueOf("p")).toBuilder()
             .stepsCompleted(1).build();
-
-    @Test
-    void startStepGoesToTheStoresOwnAtomicCallNotTheDefaultFindAndUpdate() {
-        List<String> calls = new ArrayList<>();
-        LatestStateStore latest = new LatestStateStore();
-        JobStore inner = new JobStore() {
-            @Override
-            public void update(Job job) {
-                calls.add("update");
-            }
-
-            @Override
-            public Optional<Job> find(JobId id) {
-                calls.add("find");
-                return Optional.empty();
-            }
-
-            @Override
-            public dev.ergate.spi.JobPage list(dev.ergate.spi.JobQuery query) {
-                return latest.list(query);
-            }
-
-            @Override
-            public boolean requestCancel(JobId id) {
-                return false;
-            }
-
-            @Override
-            public StepStart startStep(Job running) {
-                calls.add("startStep");
-                return StepStart.STARTED;
-            }
-        };
-        JobStore wrapped = (JobStore) Instrumentation.store(inner, tracker);
-
-        assertThat(wrapped.startStep(queued.toBuilder().status(JobStatus.RUNNING).build())).isEqualTo(StepStart.STARTED);
-        assertThat(calls).containsExactly("startStep");
-    }
 
     @Test
     void theLatestStateStoreStartsAStepOnlyOverAStateThatAllowsIt() {
@@ -89,6 +53,49 @@ class InstrumentationTest {
 
         StateStore plain = Instrumentation.store(job -> { }, tracker);
         assertThat(plain).isNotInstanceOf(JobStore.class);
+    }
+
+    @Test
+    void startingAStepGoesToTheStoresOwnStartStepNotTheDefaultFindAndUpdate() {
+        List<String> calls = new ArrayList<>();
+        LatestStateStore inner = new LatestStateStore();
+        JobStore recording = new JobStore() {
+            @Override
+            public void update(Job job) {
+                calls.add("update");
+                inner.update(job);
+            }
+
+            @Override
+            public Optional<Job> find(JobId id) {
+                calls.add("find");
+                return inner.find(id);
+            }
+
+            @Override
+            public JobPage list(JobQuery query) {
+                return inner.list(query);
+            }
+
+            @Override
+            public boolean requestCancel(JobId id) {
+                return inner.requestCancel(id);
+            }
+
+            @Override
+            public StepStart startStep(Job running) {
+                calls.add("startStep");
+                inner.update(running);
+                return StepStart.STARTED;
+            }
+        };
+        JobStore wrapped = (JobStore) Instrumentation.store(recording, tracker);
+
+        Job running = queued.toBuilder().status(JobStatus.RUNNING).build();
+        assertThat(wrapped.startStep(running)).isEqualTo(StepStart.STARTED);
+
+        assertThat(calls).containsExactly("startStep");
+        assertThat(inner.find(JobId.of("a"))).contains(running);
     }
 
     @Test

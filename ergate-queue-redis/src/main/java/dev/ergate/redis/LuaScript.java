@@ -50,24 +50,27 @@ final class LuaScript {
      * Runs the script.
      *
      * @param redis the client
-     * @param keys the keys, all in the namespace's hash tag
+     * @param keys the keys, all in the namespace's hash tag, as text or (encoded once by the caller)
+     *     raw bytes
      * @param args the arguments, as text or raw bytes
      * @return the script's reply: {@code byte[]}, {@code Long}, {@code List<Object>} or null
      */
-    @Nullable Object run(UnifiedJedis redis, List<String> keys, List<?> args) {
-        List<byte[]> keyBytes = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            keyBytes.add(key.getBytes(StandardCharsets.UTF_8));
-        }
-        List<byte[]> argBytes = new ArrayList<>(args.size());
-        for (Object arg : args) {
-            argBytes.add(arg instanceof byte[] bytes ? bytes : String.valueOf(arg).getBytes(StandardCharsets.UTF_8));
-        }
+    @Nullable Object run(UnifiedJedis redis, List<?> keys, List<?> args) {
+        List<byte[]> keyBytes = toBytes(keys);
+        List<byte[]> argBytes = toBytes(args);
         try {
             return redis.evalsha(sha1, keyBytes, argBytes);
         } catch (JedisNoScriptException notLoaded) {
             return redis.eval(text, keyBytes, argBytes);
         }
+    }
+
+    private static List<byte[]> toBytes(List<?> values) {
+        List<byte[]> bytes = new ArrayList<>(values.size());
+        for (Object value : values) {
+            bytes.add(value instanceof byte[] raw ? raw : String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes;
     }
 
     private static String resource(String name) {

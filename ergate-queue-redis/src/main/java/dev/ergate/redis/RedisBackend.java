@@ -1,7 +1,11 @@
 package dev.ergate.redis;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +31,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * }
  * }</pre>
  *
- * <p>Closing the backend closes its connections; the queues and the store it made stop working
- * then. Closing a queue does not close the backend. Thread-safe.
+ * <p>Closing the backend gives back the jobs its queues claimed on a step finish for a take that
+ * did not come, and closes its connections; the queues and the store it made stop working then.
+ * Closing a queue does not close the backend. Thread-safe.
  */
 public final class RedisBackend implements AutoCloseable {
 
@@ -38,6 +43,8 @@ public final class RedisBackend implements AutoCloseable {
     private final UnifiedJedis client;
     private final RedisFailures failures;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The queues made here, so close() can release the jobs their finishes claimed (weakly held). */
+    private final Set<RedisJobQueue> queues = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private RedisBackend(RedisOptions options, UnifiedJedis client) {
         this.options = options;
@@ -126,7 +133,9 @@ public final class RedisBackend implements AutoCloseable {
      */
     public RedisJobQueue queue(RedisQueueOptions queueOptions) {
         ensureOpen();
-        return new RedisJobQueue(this, queueOptions);
+        RedisJobQueue queue = new RedisJobQueue(this, queueOptions);
+        queues.add(queue);
+        return queue;
     }
 
     /** @return the job store of this backend's namespace, keeping jobs forever */
@@ -171,10 +180,18 @@ public final class RedisBackend implements AutoCloseable {
         }
     }
 
-    /** Closes the connection pool. Idempotent. */
+    /**
+     * Releases the jobs that its queues' step finishes claimed for a take that did not come (see
+     * {@link RedisQueueOptions#claimOnFinish()}), then closes the connection pool. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            List<RedisJobQueue> made;
+            synchronized (queues) {
+                made = new ArrayList<>(queues);
+            }
+            made.forEach(RedisJobQueue::releaseClaimedOnFinish);
             client.close();
             LOG.debug("closed Redis backend {}", options.parsedUri());
         }

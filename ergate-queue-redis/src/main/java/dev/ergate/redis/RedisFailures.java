@@ -45,6 +45,24 @@ final class RedisFailures {
     }
 
     /**
+     * Runs a Redis call; the operation's description is only put together if it fails (a step
+     * makes several calls, and their messages are rarely needed).
+     *
+     * @param operation what the call does, for the message, e.g. {@code "put job "}
+     * @param subject what it does it to, appended to {@code operation}, e.g. a job id
+     * @param call the call
+     * @return its result
+     * @throws ErgateBackendException if it fails
+     */
+    <T> T call(String operation, Object subject, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JedisException e) {
+            throw translate(operation + subject, e);
+        }
+    }
+
+    /**
      * @param operation what failed
      * @param e the client's exception
      * @return the exception to throw

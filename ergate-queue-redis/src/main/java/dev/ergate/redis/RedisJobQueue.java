@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +36,10 @@ import redis.clients.jedis.UnifiedJedis;
  * message's delivery count, in the same atomic step that removes it from the ready list. A taker
  * that dies after that leaves a lease that runs out, and the next take hands the message out
  * again. {@link Delivery#ack()} deletes the message; a delivery is identified by its message id
- * and delivery count, so a late ack of an older delivery changes nothing.
+ * and delivery count, so a late ack of an older delivery changes nothing. The script of an
+ * {@linkplain #atomicStepFinish atomic step finish} may already have claimed the next job (see
+ * {@link RedisQueueOptions#claimOnFinish()}): then {@link #take} hands that one out first,
+ * without a script.
  *
  * <p><b>Waiting.</b> When nothing is available, a taker blocks in Redis ({@code BLPOP}) on a
  * signal list that every put feeds, so a new job wakes one waiting taker within about a
@@ -73,6 +77,8 @@ public final class RedisJobQueue implements JobQueue {
     private final RedisFailures failures;
     private final String[] waitKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Messages an atomic finish claimed for the next take (see {@link RedisQueueOptions#claimOnFinish()}). */
+    private final ConcurrentLinkedQueue<List<?>> claimedOnFinish = new ConcurrentLinkedQueue<>();
 
     RedisJobQueue(RedisBackend backend, RedisQueueOptions options) {
         this.backend = backend;
@@ -127,6 +133,14 @@ public final class RedisJobQueue implements JobQueue {
                 throw new InterruptedException("interrupted while taking from " + this);
             }
             ensureOpen("take");
+            List<?> handedOver = claimedOnFinish.poll();
+            if (handedOver != null) {
+                Optional<Delivery> delivery = deliver(handedOver);
+                if (delivery.isPresent()) {
+                    return delivery;
+                }
+                continue; // dead-lettered: look again at once
+            }
             long now = clock.millis();
             Object reply = failures.call("take",
                     () -> Scripts.CLAIM.run(client(), keys.queueKeys(), List.of(now, leaseMillis)));
@@ -239,10 +253,15 @@ public final class RedisJobQueue implements JobQueue {
         });
     }
 
-    /** Stops this queue: later puts and takes fail. The backend's connections stay open. Idempotent. */
+    /**
+     * Stops this queue: later puts and takes fail, and jobs an atomic finish claimed for a take
+     * that will not come now are released (ready again at once). The backend's connections stay
+     * open. Idempotent.
+     */
     @Override
     public void close() {
         closed.set(true);
+        releaseClaimedOnFinish();
     }
 
     @Override
@@ -277,8 +296,44 @@ public final class RedisJobQueue implements JobQueue {
         return options.name();
     }
 
+    /**
+     * Keeps a message an atomic finish claimed (its reply in the form of {@code claim.lua}'s) for
+     * the next {@link #take}; released at once if the queue is closed meanwhile.
+     */
+    void handOver(List<?> claimed) {
+        claimedOnFinish.add(claimed);
+        if (closed.get()) {
+            releaseClaimedOnFinish();
+        }
+    }
+
+    /** Releases (ready again at once) the messages finishes claimed that no take picked up. */
+    void releaseClaimedOnFinish() {
+        List<?> claimed;
+        while ((claimed = claimedOnFinish.poll()) != null) {
+            String messageId = text(claimed.get(0));
+            long deliveryCount = (Long) claimed.get(2);
+            try {
+                long now = clock.millis();
+                failures.call("release message " + messageId + " claimed on finish", () -> Scripts.RELEASE.run(
+                        client(), keys.queueKeys(), List.of(messageId, deliveryCount, now, now)));
+            } catch (RuntimeException e) {
+                LOG.warn("Redis queue '{}': releasing message {} (claimed by a step finish, not taken before close)"
+                        + " failed; it is delivered again when its lease runs out: {}", options.name(), messageId,
+                        e.toString());
+            }
+        }
+    }
+
     byte[] encode(Job job) {
-        byte[] body = codec.encode(job);
+        return checkSize(job, codec.encode(job));
+    }
+
+    /**
+     * @return {@code body}, the encoded {@code job}
+     * @throws JobTooLargeException if it is over {@link RedisQueueOptions#maxMessageBytes()}
+     */
+    byte[] checkSize(Job job, byte[] body) {
         if (body.length > options.maxMessageBytes()) {
             throw new JobTooLargeException(job.id(), job.workflowName(), body.length, options.maxMessageBytes());
         }

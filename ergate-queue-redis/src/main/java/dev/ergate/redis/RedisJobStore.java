@@ -23,15 +23,19 @@ import redis.clients.jedis.UnifiedJedis;
  * A {@link JobStore} on Redis, made by {@link RedisBackend#store()}.
  *
  * <p>Each job is one hash ({@code {ns}:job:s:ID}, or {@code n:ID} for a numeric id) holding its
- * JSON and its status. Sorted sets index the jobs by status, by workflow and by both, scored by
+ * JSON and its status. Sorted sets index the jobs (all of them, by status, by workflow), scored by
  * the order the store first saw each job; {@link #list} walks one of them with a cursor (the last
- * score seen), so a walk returns every matching job once even while jobs change. Every write is
- * one Lua script, so a job and its index entries never disagree. A stored CANCELLING is kept when
- * a non-final state is written over it (see {@link JobStore}).
+ * score seen), so a walk returns every matching job once even while jobs change. Listing by
+ * status and workflow together walks the smaller of the two indexes and checks the other field,
+ * looking at {@value #FILTERED_SCAN} entries at most per call, so such a page may hold fewer jobs
+ * than asked for and still have a next page. Every write is one Lua script, so a job and its index
+ * entries never disagree; a write that changes neither status nor workflow touches no index. A
+ * stored CANCELLING is kept when a non-final state is written over it (see {@link JobStore}).
  *
  * <p>With a {@link RedisStoreOptions#retention() retention}, a job that becomes final is deleted
  * (with its index entries) once the retention has passed; the deletion happens during later
- * writes and listings, and an expired job is never returned meanwhile.
+ * writes of final states, cancel requests and listings, and an expired job is never returned
+ * meanwhile.
  *
  * <p>Thread-safe.
  */
@@ -40,6 +44,8 @@ public final class RedisJobStore implements JobStore {
     private static final String FIELD_JSON = "json";
     private static final String FIELD_STATUS = "status";
     private static final String FIELD_EXPIRES = "expires";
+    /** Entries one listing call looks at, at most, when it filters by status and workflow. */
+    static final int FILTERED_SCAN = 1_000;
 
     private final RedisBackend backend;
     private final RedisStoreOptions options;
@@ -70,9 +76,9 @@ public final class RedisJobStore implements JobStore {
     public void update(Job job) {
         Row row = row(job);
         long now = clock.millis();
-        failures.call("update job " + job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
+        failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
                 List.of(row.member(), row.json(), row.status(), row.workflow(), retentionMillis(), now,
-                        keys.indexPrefix(), keys.jobPrefix())));
+                        keys.indexPrefixBytes(), keys.jobPrefixBytes())));
     }
 
     /**
@@ -85,9 +91,9 @@ public final class RedisJobStore implements JobStore {
     public StepStart startStep(Job running) {
         Row row = row(running);
         long now = clock.millis();
-        Object reply = failures.call("start a step of job " + running.id(), () -> Scripts.START_STEP.run(client(),
+        Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefix(), keys.jobPrefix())));
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes())));
         return StepStart.valueOf(text(reply));
     }
 
@@ -117,18 +123,25 @@ public final class RedisJobStore implements JobStore {
     public JobPage list(JobQuery query) {
         Objects.requireNonNull(query, "query");
         long after = parseCursor(query.cursor());
-        String index = index(query.status(), query.workflowName());
-        List<String> scriptKeys = new ArrayList<>(keys.storeKeys(""));
-        scriptKeys.add(index);
+        JobStatus status = query.status();
+        String workflow = query.workflowName();
+        List<String> indexes = indexes(status, workflow);
+        List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+        scriptKeys.addAll(indexes);
+        int pageSize = query.pageSize();
+        // with both filters one index is walked and the other filter checked per entry: look at
+        // more entries than a page holds, but a bounded number per call (Redis runs one script at a time)
+        int most = status != null && workflow != null ? Math.max(pageSize + 1, FILTERED_SCAN) : pageSize + 1;
         long now = clock.millis();
         Object reply = failures.call("list jobs", () -> Scripts.LIST_JOBS.run(client(), scriptKeys,
-                List.of(after, query.pageSize(), now, keys.indexPrefix(), keys.jobPrefix())));
+                List.of(after, pageSize, now, keys.indexPrefix(), keys.jobPrefix(),
+                        status == null ? "" : status.name(), workflow == null ? "" : workflow, most)));
         List<?> rows = (List<?>) Objects.requireNonNull(reply, "list_jobs replied nothing");
         boolean more = Long.valueOf(1).equals(rows.get(0));
         String last = text(rows.get(1));
         List<Job> jobs = new ArrayList<>((rows.size() - 2) / 2);
         for (int i = 2; i + 1 < rows.size(); i += 2) {
-            jobs.add(toJob(index, text(rows.get(i)), text(rows.get(i + 1))));
+            jobs.add(toJob(indexes.get(0), text(rows.get(i)), text(rows.get(i + 1))));
         }
         return new JobPage(jobs, more && !last.isEmpty() ? last : null);
     }
@@ -177,17 +190,18 @@ public final class RedisJobStore implements JobStore {
         return backend.client();
     }
 
-    private String index(@Nullable JobStatus status, @Nullable String workflow) {
+    /** @return the index to walk for a query, then, with both filters, the other filter's index */
+    private List<String> indexes(@Nullable JobStatus status, @Nullable String workflow) {
         if (status != null && workflow != null) {
-            return keys.statusWorkflowIndex(status.name(), workflow);
+            return List.of(keys.statusIndex(status.name()), keys.workflowIndex(workflow));
         }
         if (status != null) {
-            return keys.statusIndex(status.name());
+            return List.of(keys.statusIndex(status.name()));
         }
         if (workflow != null) {
-            return keys.workflowIndex(workflow);
+            return List.of(keys.workflowIndex(workflow));
         }
-        return keys.allJobs();
+        return List.of(keys.allJobs());
     }
 
     private Job toJob(String where, String json, @Nullable String status) {

@@ -1,6 +1,8 @@
 package dev.ergate.redis;
 
 import dev.ergate.JobId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +24,6 @@ import java.util.List;
  * {ns}:jobs:all             zset   every job, by sequence number
  * {ns}:jobs:status:S        zset   jobs in status S
  * {ns}:jobs:workflow:W      zset   jobs of workflow W
- * {ns}:jobs:status-workflow:S:W  zset  jobs in status S of workflow W
  * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
  * </pre>
  *
@@ -32,22 +33,56 @@ final class RedisKeys {
 
     private final String tag;
     private final String queuePrefix;
-    private final List<String> queueKeys;
+    private final String jobPrefix;
+    private final String indexPrefix;
+    // the keys and prefixes every script call sends, encoded once (a step runs several scripts)
+    private final List<byte[]> queueKeys;
+    private final byte[] jobSeqKey;
+    private final byte[] expiringKey;
+    private final byte[] allJobsKey;
+    private final byte[] jobPrefixBytes;
+    private final byte[] indexPrefixBytes;
 
     RedisKeys(String namespace, String queueName) {
         this.tag = "{" + namespace + "}";
         this.queuePrefix = tag + ":queue:" + queueName + ":";
-        this.queueKeys = List.of(ready(), delayed(), leased(), msgs(), deliveries(), seq(), signal(), wake(), dead());
+        this.jobPrefix = tag + ":job:";
+        this.indexPrefix = tag + ":jobs:";
+        this.queueKeys = List.of(bytes(ready()), bytes(delayed()), bytes(leased()), bytes(msgs()), bytes(deliveries()),
+                bytes(seq()), bytes(signal()), bytes(wake()), bytes(dead()));
+        this.jobSeqKey = bytes(jobSeq());
+        this.expiringKey = bytes(expiring());
+        this.allJobsKey = bytes(allJobs());
+        this.jobPrefixBytes = bytes(jobPrefix);
+        this.indexPrefixBytes = bytes(indexPrefix);
     }
 
     /** @return the keys every queue script takes, in the order the scripts expect */
-    List<String> queueKeys() {
+    List<byte[]> queueKeys() {
         return queueKeys;
     }
 
     /** @return the keys every store script takes for {@code member}, in the order they expect */
-    List<String> storeKeys(String member) {
-        return List.of(job(member), jobSeq(), expiring(), allJobs());
+    List<byte[]> storeKeys(String member) {
+        return List.of(bytes(job(member)), jobSeqKey, expiringKey, allJobsKey);
+    }
+
+    /** @return the queue keys, then the store keys for {@code member}: what the finish script takes */
+    List<byte[]> queueAndStoreKeys(String member) {
+        List<byte[]> keys = new ArrayList<>(queueKeys.size() + 4);
+        keys.addAll(queueKeys);
+        keys.addAll(storeKeys(member));
+        return keys;
+    }
+
+    /** @return {@link #jobPrefix()}, encoded */
+    byte[] jobPrefixBytes() {
+        return jobPrefixBytes;
+    }
+
+    /** @return {@link #indexPrefix()}, encoded */
+    byte[] indexPrefixBytes() {
+        return indexPrefixBytes;
     }
 
     String hashTag() {
@@ -92,12 +127,12 @@ final class RedisKeys {
 
     /** @return the prefix of every job key; the scripts append a member */
     String jobPrefix() {
-        return tag + ":job:";
+        return jobPrefix;
     }
 
     /** @return the prefix of the index keys; the scripts append {@code status:S} and so on */
     String indexPrefix() {
-        return tag + ":jobs:";
+        return indexPrefix;
     }
 
     String job(String member) {
@@ -124,14 +159,14 @@ final class RedisKeys {
         return indexPrefix() + "workflow:" + workflow;
     }
 
-    String statusWorkflowIndex(String status, String workflow) {
-        return indexPrefix() + "status-workflow:" + status + ":" + workflow;
-    }
-
     /**
      * A job id as an index member and key suffix: {@code s:} for a string id, {@code n:} for a
      * numeric one, so {@code "7"} and {@code 7} stay two jobs.
      */
+    private static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
     static String member(JobId id) {
         return (id.isNumeric() ? "n:" : "s:") + id.value();
     }

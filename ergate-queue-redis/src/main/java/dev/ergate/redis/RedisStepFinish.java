@@ -4,7 +4,6 @@ import dev.ergate.Job;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +11,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finishes a step in one Lua script: the state update of a {@link RedisJobStore}, the put of the
  * next step and the ack, all in the namespace's slot, so Redis runs them as one atomic step and a
- * crash can't leave the state and the queue disagreeing.
+ * crash can't leave the state and the queue disagreeing. With {@link
+ * RedisQueueOptions#claimOnFinish()} the same script also claims the next ready job and hands it
+ * to the queue's next take.
  *
  * <p>Thread-safe.
  */
 final class RedisStepFinish implements AtomicStepFinish {
+
+    private static final String NEXT_NONE = "none";
+    private static final String NEXT_SAME_AS_STATE = "state";
+    private static final String NEXT_OWN_BODY = "own";
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final RedisJobQueue queue;
     private final RedisJobStore store;
@@ -40,16 +46,34 @@ final class RedisStepFinish implements AtomicStepFinish {
             throw new IllegalArgumentException(delivery + " was not taken from " + queue);
         }
         RedisJobStore.Row row = store.row(state);
-        byte[] nextBody = next == null ? new byte[0] : queue.encode(next);
+        // the runtime puts the very state it writes (same object): encode and send it once
+        String nextMode;
+        byte[] nextBody;
+        if (next == null) {
+            nextMode = NEXT_NONE;
+            nextBody = NO_BYTES;
+        } else if (next == state) {
+            queue.checkSize(next, row.json());
+            nextMode = NEXT_SAME_AS_STATE;
+            nextBody = NO_BYTES;
+        } else {
+            nextMode = NEXT_OWN_BODY;
+            nextBody = queue.encode(next);
+        }
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
+        long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
         long now = queue.clock().millis();
-        List<String> keys = new ArrayList<>(queue.keys().queueKeys());
-        keys.addAll(queue.keys().storeKeys(row.member()));
         RedisKeys k = queue.keys();
+        List<byte[]> keys = k.queueAndStoreKeys(row.member());
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
-                row.workflow(), store.retentionMillis(), now, k.indexPrefix(), k.jobPrefix(), nextBody, nextDue);
-        Object done = queue.failures().call("finish the step of job " + state.id(),
+                row.workflow(), store.retentionMillis(), now, k.indexPrefixBytes(), k.jobPrefixBytes(), nextMode,
+                nextBody, nextDue, claimLeaseMillis);
+        Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
+        if (done instanceof List<?> claimed) {
+            queue.handOver(claimed);
+            return;
+        }
         if (!Long.valueOf(1).equals(done)) {
             throw new ErgateBackendException(queue + ": can't finish the step of job " + state.id() + " (message "
                     + lease.messageId() + ", delivery " + lease.deliveryCount() + "): its lease was lost, the job was"

@@ -211,6 +211,56 @@ class RedisJobStoreTest {
         assertThat(store.find(JobId.of("forever"))).isPresent();
     }
 
+    @Test
+    @DisplayName("a job written again after its retention ran out starts afresh, listed as new")
+    void expiredJobWrittenAgain() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
+        RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(1)).build());
+        store.update(job("again", "wf", JobStatus.COMPLETED));
+        store.update(job("other", "wf", JobStatus.QUEUED));
+        clock.advance(Duration.ofMinutes(2));
+
+        Job revived = job("again", "wf2", JobStatus.QUEUED);
+        store.update(revived);
+
+        assertThat(ids(store.list(JobQuery.builder().build()))).containsExactly("other", "again");
+        assertThat(store.list(JobStatus.COMPLETED).jobs()).isEmpty();
+        assertThat(store.list(JobQuery.builder().workflowName("wf").build()).jobs()).extracting(Job::id)
+                .containsExactly(JobId.of("other"));
+        clock.advance(Duration.ofDays(1));
+        assertThat(store.find(JobId.of("again"))).contains(revived);
+    }
+
+    @Test
+    @DisplayName("listing by status and workflow looks at a bounded number of entries per page and finds every match")
+    void listByBothIsBounded() {
+        RedisBackend backend = fixture.backend();
+        RedisJobStore store = backend.store();
+        // both indexes are larger than one call looks at, and the matches come last
+        for (int i = 0; i < RedisJobStore.FILTERED_SCAN + 50; i++) {
+            store.update(job("big-" + i, "big", JobStatus.COMPLETED));
+            store.update(job("rare-" + i, "rare", JobStatus.RUNNING));
+        }
+        store.update(job("match-1", "rare", JobStatus.COMPLETED));
+        store.update(job("match-2", "rare", JobStatus.COMPLETED));
+
+        JobQuery query = JobQuery.builder().status(JobStatus.COMPLETED).workflowName("rare").pageSize(10).build();
+        JobPage page = store.list(query);
+        assertThat(page.jobs()).as("the first call stops after looking at %d entries", RedisJobStore.FILTERED_SCAN)
+                .isEmpty();
+        assertThat(page.nextCursor()).isNotNull();
+        List<String> found = new ArrayList<>();
+        int calls = 1;
+        while (page.next().isPresent()) {
+            page = store.list(query.after(page.next().get()));
+            found.addAll(ids(page));
+            calls++;
+        }
+        assertThat(found).containsExactly("match-1", "match-2");
+        assertThat(calls).isEqualTo(2);
+    }
+
     private static List<String> ids(JobPage page) {
         List<String> ids = new ArrayList<>();
         page.jobs().forEach(j -> ids.add(j.id().value()));

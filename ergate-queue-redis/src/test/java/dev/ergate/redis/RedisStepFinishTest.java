@@ -122,6 +122,119 @@ class RedisStepFinishTest {
     }
 
     @Test
+    @DisplayName("claims the next ready job for the finishing worker: its next take needs no script")
+    void claimsOnFinish() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().status(JobStatus.QUEUED).stepsCompleted(1).build();
+
+        finish.finish(delivery, state, state);
+
+        // already leased by the finish script, before any take
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        Delivery next = queue.take(Duration.ZERO).orElseThrow();
+        assertThat(next.job()).isEqualTo(state);
+        assertThat(next.deliveryCount()).isEqualTo(1);
+        assertThat(next.leaseExpiresAt()).isAfter(Instant.now());
+        next.ack();
+        assertThat(queue.stats().total()).isZero();
+    }
+
+    @Test
+    @DisplayName("claims on finish in queue order: the oldest ready job first, the new step behind it")
+    void claimsOldestFirst() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        queue.put(Job.builder().id("k").workflowName("wf").build());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+
+        finish.finish(delivery, state, state);
+
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 1, 0));
+        // the step left ready has its wake-up entry, so a blocked taker would get it
+        String signal = new RedisKeys(backend.options().namespace(), queue.options().name()).signal();
+        assertThat(fixture.raw().llen(signal)).isEqualTo(1);
+        assertThat(queue.take(Duration.ZERO).orElseThrow().job().id()).isEqualTo(JobId.of("k"));
+        assertThat(queue.take(Duration.ZERO).orElseThrow().job()).isEqualTo(state);
+    }
+
+    @Test
+    @DisplayName("a job claimed on finish and not taken is released by close(), ready for another taker")
+    void closeReleasesClaimed() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        finish.finish(delivery, state, state);
+
+        queue.close();
+
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        Delivery elsewhere = backend.queue().take(Duration.ZERO).orElseThrow();
+        assertThat(elsewhere.job()).isEqualTo(state);
+    }
+
+    @Test
+    @DisplayName("closing the backend also releases a job claimed on finish and not taken")
+    void backendCloseReleasesClaimed() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        finish.finish(delivery, state, state);
+
+        backend.close();
+
+        RedisKeys keys = new RedisKeys(backend.options().namespace(), queue.options().name());
+        assertThat(fixture.raw().llen(keys.ready())).isEqualTo(1);
+        assertThat(fixture.raw().zcard(keys.leased())).isZero();
+    }
+
+    @Test
+    @DisplayName("with claimOnFinish off the next step waits on the ready list for any taker")
+    void noClaimOnFinish() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().claimOnFinish(false).build());
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+
+        finish.finish(delivery, state, state);
+
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        assertThat(queue.take(Duration.ZERO).orElseThrow().job()).isEqualTo(state);
+    }
+
+    @Test
+    @DisplayName("a next step that is another job than the state is queued as given")
+    void nextDiffersFromState() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().claimOnFinish(false).build());
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        Job next = state.toBuilder().lastReturnValue(IntNode.valueOf(9)).build();
+
+        finish.finish(delivery, state, next);
+
+        assertThat(store.find(JobId.of("j"))).contains(state);
+        assertThat(queue.take(Duration.ZERO).orElseThrow().job()).isEqualTo(next);
+    }
+
+    @Test
     @DisplayName("is offered only with a RedisJobStore of the same backend")
     void onlyWithOwnStore() {
         RedisBackend backend = fixture.backend();

@@ -99,6 +99,19 @@ public final class Workflow {
         return dependencies;
     }
 
+    /**
+     * A copy of this workflow (same name, steps and retry policy) with other dependencies of its
+     * own. Tests use it to put a fake in place of what the workflow provides itself (its {@code
+     * @Provides} methods), which would otherwise win over any app dependency.
+     *
+     * @param ownDependencies the copy's own dependencies, looked up before the app's; they
+     *     replace this workflow's, they are not added to them
+     * @return the copy
+     */
+    public Workflow withDependencies(Dependencies ownDependencies) {
+        return new Workflow(name, steps, Objects.requireNonNull(ownDependencies, "ownDependencies"), retryPolicy);
+    }
+
     List<StepDefinition> steps() {
         return steps;
     }

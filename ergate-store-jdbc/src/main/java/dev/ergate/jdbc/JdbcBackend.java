@@ -47,6 +47,7 @@ public final class JdbcBackend implements AutoCloseable {
     private final Jdbi jdbi;
     private final JdbcJobStore store;
     private @Nullable Listener listener;
+    private @Nullable Notifier notifier;
     private volatile boolean closed;
 
     private JdbcBackend(DataSource dataSource, @Nullable HikariDataSource ownedPool, JdbcOptions options,
@@ -221,6 +222,17 @@ public final class JdbcBackend implements AutoCloseable {
         return listener;
     }
 
+    /** @return the sender of the NOTIFYs that follow step finishes (started on first use) */
+    synchronized Notifier notifier() {
+        if (closed) {
+            throw new IllegalStateException("JdbcBackend " + tables + " is closed");
+        }
+        if (notifier == null) {
+            notifier = new Notifier(dataSource, tables.channel(), "ergate-pg-notify-" + tables.channel());
+        }
+        return notifier;
+    }
+
     void checkCapacity(int concurrentTakers) {
         Integer poolSize = maximumPoolSize();
         if (poolSize == null) {
@@ -248,10 +260,14 @@ public final class JdbcBackend implements AutoCloseable {
         return null;
     }
 
-    /** Stops the notification listener and, when {@link #connect} built it, closes the pool. */
+    /**
+     * Sends the notifications still pending, stops the notification listener and, when {@link
+     * #connect} built it, closes the pool.
+     */
     @Override
     public void close() {
         Listener toClose;
+        Notifier notifierToClose;
         synchronized (this) {
             if (closed) {
                 return;
@@ -259,6 +275,11 @@ public final class JdbcBackend implements AutoCloseable {
             closed = true;
             toClose = listener;
             listener = null;
+            notifierToClose = notifier;
+            notifier = null;
+        }
+        if (notifierToClose != null) {
+            notifierToClose.close(); // sends what is pending while the pool is still open
         }
         if (toClose != null) {
             toClose.close();

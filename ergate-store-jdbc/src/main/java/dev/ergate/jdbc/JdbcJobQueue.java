@@ -10,14 +10,21 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.StateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,17 +41,20 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Leases.</b> {@link #take} claims ready rows with {@code FOR UPDATE SKIP LOCKED} and
  *       writes a lease (owner, random token, deadline) in the same statement; a row whose lease
  *       deadline passed is ready again, so a killed worker loses nothing. When several takers
- *       of this queue object wait at once, one claim leases up to {@link
- *       JdbcOptions#claimBatchSize()} rows and hands the extra ones to the other waiting takers.
+ *       of this queue object wait at once, or worker threads are finishing steps of it (they take
+ *       again right after), one claim leases up to {@link JdbcOptions#claimBatchSize()} rows, one
+ *       per such taker, and hands the extra ones to the next takers.
  *   <li><b>No polling delay.</b> {@link #put} and {@link Delivery#release} send {@code NOTIFY}
- *       in their transaction; the backend's listener wakes idle takers at once. A taker also
+ *       after their commit, step finishes through the backend's notifier thread (one per batch of
+ *       finishes); the backend's listener wakes idle takers at once. A taker also
  *       wakes when the earliest delayed or leased row becomes ready, and at the latest every
  *       {@link JdbcOptions#pollInterval()} in case a notification was lost.
  *   <li><b>Not-before.</b> {@code requested_start_time} and {@code release(delay)} set when the
  *       row becomes ready.
  *   <li><b>Atomic step finish.</b> With a {@link JdbcJobStore} on the same {@code DataSource},
  *       {@link #atomicStepFinish} writes the state, puts the next step and acks in one
- *       transaction.
+ *       transaction, shared by the finishes other worker threads make at the same moment (one
+ *       commit, one disk flush for all of them).
  *   <li><b>Poison.</b> A row that can't be decoded as a job is moved to the dead-letter table
  *       with the reason the moment it is claimed.
  * </ul>
@@ -70,12 +80,12 @@ public final class JdbcJobQueue implements JobQueue {
     private final Signal signal;
     private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingTakers = new AtomicInteger();
+    private final AtomicInteger finishing = new AtomicInteger();
+    private final Map<FinishTarget, WriteCombiner<StepFinish>> combiners = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private final String putSql;
     private final String notifySql;
-    private final String finishSql;
-    private final String finishLastSql;
     private final String claimSql;
     private final String nextVisibleSql;
     private final String ackSql;
@@ -97,10 +107,11 @@ public final class JdbcJobQueue implements JobQueue {
         this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
                 + "values (:queue, :job_id, :payload, :visible_at, :now)");
         this.notifySql = "select pg_notify(:channel, :queue)";
+        // plain JDBC (positional parameters: queue, now, n, until, token, owner): it runs for every few steps
         this.claimSql = t.render("with c as (select id, visible_at from {queue} "
-                + "where queue_name = :queue and visible_at <= :now "
-                + "order by visible_at, id limit :n for update skip locked) "
-                + "update {queue} m set visible_at = :until, lease_token = :token, lease_owner = :owner, "
+                + "where queue_name = ? and visible_at <= ? "
+                + "order by visible_at, id limit ? for update skip locked) "
+                + "update {queue} m set visible_at = ?, lease_token = ?, lease_owner = ?, "
                 + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
                 + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, "
                 // a lost claim is harmless (the row is just claimable again): don't wait for the disk
@@ -117,8 +128,6 @@ public final class JdbcJobQueue implements JobQueue {
         this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
                 + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
         this.sizeSql = t.render("select count(*) from {queue} where queue_name = :queue");
-        this.finishSql = buildFinishSql(backend.store(), this, true);
-        this.finishLastSql = buildFinishSql(backend.store(), this, false);
     }
 
     /** @return the queue's name: the {@code queue_name} of its rows */
@@ -205,7 +214,7 @@ public final class JdbcJobQueue implements JobQueue {
                     return Optional.of(handed);
                 }
                 long seen = signal.generation();
-                Claim claim = claim(Math.min(options.claimBatchSize(), Math.max(1, waitingTakers.get())));
+                Claim claim = claim(Math.min(options.claimBatchSize(), Math.max(1, expectedTakers())));
                 if (!claim.deliveries().isEmpty()) {
                     List<JdbcDelivery> got = claim.deliveries();
                     if (got.size() > 1) {
@@ -235,6 +244,15 @@ public final class JdbcJobQueue implements JobQueue {
         } finally {
             waitingTakers.decrementAndGet();
         }
+    }
+
+    /**
+     * @return the takers to claim for: those waiting now, plus the worker threads finishing a step
+     *     of this queue right now, which will take again in a moment (their finishes commit
+     *     together, so they come together)
+     */
+    private int expectedTakers() {
+        return waitingTakers.get() + finishing.get();
     }
 
     private static long saturatedNanos(Duration duration) {
@@ -272,19 +290,22 @@ public final class JdbcJobQueue implements JobQueue {
         Instant now = options.clock().instant();
         Instant until = now.plus(leaseTime);
         UUID token = UUID.randomUUID();
-        List<Claimed> rows;
-        try {
-            rows = jdbi.withHandle(handle -> handle.createQuery(claimSql)
-                    .bind("queue", queueName)
-                    .bind("now", JobRows.time(now))
-                    .bind("n", max)
-                    .bind("until", JobRows.time(until))
-                    .bind("token", token)
-                    .bind("owner", options.ownerName())
-                    .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
-                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")))
-                    .list());
-        } catch (RuntimeException e) {
+        List<Claimed> rows = new ArrayList<>(max);
+        try (Connection connection = backend.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(claimSql)) {
+            statement.setString(1, queueName);
+            statement.setObject(2, JobRows.time(now));
+            statement.setInt(3, max);
+            statement.setObject(4, JobRows.time(until));
+            statement.setObject(5, token);
+            statement.setString(6, options.ownerName());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
+                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
             throw Failures.wrap("take from queue '" + queueName + "'", e);
         }
         if (rows.isEmpty()) {
@@ -404,6 +425,11 @@ public final class JdbcJobQueue implements JobQueue {
      * the ack happen in one statement, so one transaction. If the delivery's lease was lost
      * (another worker took the job after it ran out), nothing is written and the finisher throws
      * a non-transient {@link ErgateBackendException}: the other worker's run of the step counts.
+     *
+     * <p>Finishes that worker threads of this queue make at the same time share one statement and
+     * one commit (group commit, see {@link WriteCombiner}): each call returns only once the
+     * transaction holding its own finish has committed durably, and a finish whose lease was lost
+     * is refused alone, without failing the others.
      */
     @Override
     public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
@@ -426,71 +452,89 @@ public final class JdbcJobQueue implements JobQueue {
             throw new IllegalArgumentException("job of workflow '" + state.workflowName() + "' has no id");
         }
         byte[] payload = next == null ? null : encode(next);
-        JdbcJobQueue source = jdbcDelivery.queue();
-        String sql = finishSql(store, source, next != null);
+        JdbcBackend source = jdbcDelivery.queue().backend;
+        WriteCombiner<StepFinish> combiner = combiners.computeIfAbsent(new FinishTarget(store, source), this::newCombiner);
+        finishing.incrementAndGet();
         try {
-            jdbi.useHandle(handle -> {
-                var statement = JobRows.bind(handle.createQuery(sql), state)
-                        .bind("message_id", jdbcDelivery.messageId())
-                        .bind("token", jdbcDelivery.token());
-                Instant now = options.clock().instant();
-                statement.bind("now", JobRows.time(now));
-                if (next != null) {
-                    Instant start = next.requestedStartTime();
-                    JobId nextId = next.id();
-                    statement.bind("queue", queueName)
-                            .bind("next_job_id", nextId == null ? null : nextId.value())
-                            .bind("payload", payload)
-                            .bind("visible_at", JobRows.time(start != null && start.isAfter(now) ? start : now));
+            combiner.write(new StepFinish(jdbcDelivery, state, next, payload));
+        } finally {
+            finishing.decrementAndGet();
+        }
+    }
+
+    /** @return how many step finishes wait for the batch in front of them to commit (for tests) */
+    int finishesWaiting() {
+        return combiners.values().stream().mapToInt(WriteCombiner::waiting).sum();
+    }
+
+    /** The store the states go to and the backend whose queue table the deliveries come from. */
+    private record FinishTarget(JdbcJobStore store, JdbcBackend source) {
+    }
+
+    private WriteCombiner<StepFinish> newCombiner(FinishTarget target) {
+        FinishStatement statement = new FinishStatement(target.store(), target.source().tables(), backend.tables());
+        return new WriteCombiner<>(new WriteCombiner.Batch<>() {
+            @Override
+            public void run(List<StepFinish> finishes) {
+                runFinishes(statement, finishes);
+            }
+
+            @Override
+            public void afterCommit(List<StepFinish> finishes) {
+                wakeTakersOfNextSteps(finishes);
+            }
+        });
+    }
+
+    /**
+     * Runs finishes in one statement and settles each. When the statement fails for a reason
+     * that is not transient (bad data in one job, say), each finish is run again on its own, so
+     * only the one at fault fails; a transient failure (a lost connection) fails them all, and
+     * each worker retries its own.
+     */
+    private void runFinishes(FinishStatement statement, List<StepFinish> finishes) {
+        Set<Long> acked;
+        try (Connection connection = backend.dataSource().getConnection()) {
+            acked = statement.run(connection, queueName, options.clock().instant(), finishes);
+        } catch (SQLException | RuntimeException e) {
+            if (finishes.size() > 1 && !Failures.isTransient(e, Failures.sqlCause(e))) {
+                LOG.debug("A batch of {} finishes failed ({}); running them one by one", finishes.size(), e.toString());
+                for (StepFinish finish : finishes) {
+                    runFinishes(statement, List.of(finish));
                 }
-                long acked = statement.mapTo(Long.class).one();
-                if (acked == 0) {
-                    throw new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
-                            + jdbcDelivery.messageId() + ", queue '" + source.queueName + "') was lost before the "
-                            + "step finished: another worker took it after the lease ran out; this run's result "
-                            + "was not written", null, false);
-                }
-                jdbcDelivery.markEnded();
-                if (next != null) {
-                    signal.bump();
-                    notifyTakers(handle);
-                }
-            });
-        } catch (RuntimeException e) {
-            throw Failures.wrap("atomic finish of job " + state.id() + " on queue '" + queueName + "'", e);
+                return;
+            }
+            for (StepFinish finish : finishes) {
+                finish.fail(Failures.wrap("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
+            }
+            return;
+        }
+        for (StepFinish finish : finishes) {
+            if (acked.contains(finish.delivery().messageId())) {
+                finish.succeed();
+            } else {
+                finish.failLeaseLost();
+            }
         }
     }
 
     /**
-     * The atomic finish as one statement, so one round trip and one commit: the delete of the
-     * leased row decides, and the state upsert, its history row and the next step's row are only
-     * written when that delete found the lease.
+     * One wake-up for the batch: local takers at once, other processes' through one {@code
+     * NOTIFY} that the backend's notifier sends from its own thread, so this worker goes on to
+     * its next take without waiting for it.
      */
-    private String finishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
-        if (store == backend.store() && source == this) {
-            return withNext ? finishSql : finishLastSql;
+    private void wakeTakersOfNextSteps(List<StepFinish> finishes) {
+        for (StepFinish finish : finishes) {
+            if (finish.next() != null && finish.delivery().isEnded()) {
+                signal.bump();
+                try {
+                    backend.notifier().request(queueName);
+                } catch (IllegalStateException closedBackend) {
+                    LOG.debug("Backend closed; no NOTIFY for queue '{}'", queueName);
+                }
+                return;
+            }
         }
-        return buildFinishSql(store, source, withNext);
-    }
-
-    private String buildFinishSql(JdbcJobStore store, JdbcJobQueue source, boolean withNext) {
-        Tables storeTables = store.backend().tables();
-        StringBuilder sql = new StringBuilder("with ack as (")
-                .append(source.backend.tables().render(
-                        "delete from {queue} where id = :message_id and lease_token = :token returning id"))
-                .append("), up as (")
-                .append(storeTables.render(JdbcJobStore.upsertCte(
-                        "select " + JobRows.VALUES + ", :now, :now where exists (select 1 from ack)")))
-                .append(")");
-        if (store.backend().options().recordHistory()) {
-            sql.append(", h as (").append(storeTables.render(JdbcJobStore.historyInsert("up"))).append(")");
-        }
-        if (withNext) {
-            sql.append(", nx as (").append(backend.tables().render("insert into {queue} (queue_name, job_id, "
-                    + "payload, visible_at, enqueued_at) select :queue, :next_job_id, :payload, :visible_at, :now "
-                    + "where exists (select 1 from ack)")).append(")");
-        }
-        return sql.append(" select count(*) from ack").toString();
     }
 
     // ---------------------------------------------------------------- inspection and lifecycle

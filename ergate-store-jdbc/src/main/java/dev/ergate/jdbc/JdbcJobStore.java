@@ -7,7 +7,10 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,6 +41,7 @@ public final class JdbcJobStore implements JobStore {
 
     private static final int RETENTION_BATCH = 1000;
     private static final String CURSOR_PREFIX = "ergate-jdbc:";
+    private static final int START_STEP_ATTEMPTS = 5;
 
     private final JdbcBackend backend;
     private final Jdbi jdbi;
@@ -45,6 +49,7 @@ public final class JdbcJobStore implements JobStore {
     private final JdbcOptions options;
     private final String upsertSql;
     private final String upsertRunningSql;
+    private final StartStatement startStatement;
     private final String findSql;
     private final String historySql;
     private final String cancelSql;
@@ -67,6 +72,7 @@ public final class JdbcJobStore implements JobStore {
                 + " select count(*) from up";
         this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
                 + updateRunning.substring("with ".length()) + " cross join cfg");
+        this.startStatement = new StartStatement(tables, options.recordHistory());
         this.findSql = tables.render("select " + JobRows.COLUMNS
                 + " from {jobs} where id = :id and id_is_number = :id_is_number");
         this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "
@@ -156,6 +162,49 @@ public final class JdbcJobStore implements JobStore {
                 .bind("now", JobRows.time(options.clock().instant()))
                 .mapTo(Long.class)
                 .one();
+    }
+
+    /**
+     * Writes the RUNNING state unless the stored job is CANCELLING or has ended, in one statement
+     * (see {@link JobStore#startStep}), in plain JDBC ({@link StartStatement}). When a concurrent
+     * writer changed the row after the statement's snapshot, the status that snapshot saw may not
+     * be the one that stopped the write; the statement then runs again, with a fresh snapshot, to
+     * find out.
+     *
+     * @throws IllegalArgumentException if {@code running} has no id
+     * @throws ErgateBackendException if PostgreSQL fails, or (transient) if the row kept changing
+     *     under {@value #START_STEP_ATTEMPTS} attempts in a row
+     */
+    @Override
+    public StepStart startStep(Job running) {
+        Objects.requireNonNull(running, "running");
+        requireId(running);
+        try {
+            for (int attempt = 1; attempt <= START_STEP_ATTEMPTS; attempt++) {
+                StepStart start = tryStartStep(running);
+                if (start != null) {
+                    return start;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw Failures.wrap("start of a step of job " + running.id(), e);
+        }
+        throw new ErgateBackendException("PostgreSQL: start of a step of job " + running.id() + " failed: the job's "
+                + "row changed under " + START_STEP_ATTEMPTS + " attempts in a row", null, true);
+    }
+
+    /** @return what the start found, or {@code null} when a concurrent write hid it: try again */
+    private @Nullable StepStart tryStartStep(Job running) throws SQLException {
+        StartStatement.Found found;
+        try (Connection connection = backend.dataSource().getConnection()) {
+            found = startStatement.run(connection, options.clock().instant(), running);
+        }
+        if (found.written()) {
+            return StepStart.STARTED;
+        }
+        StepStart seen = found.stored() == null ? StepStart.STARTED : StepStart.over(found.stored());
+        // nothing written although the snapshot allowed it: the row changed since, so look again
+        return seen == StepStart.STARTED ? null : seen;
     }
 
     @Override

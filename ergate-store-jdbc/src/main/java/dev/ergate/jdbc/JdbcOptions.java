@@ -91,7 +91,10 @@ public final class JdbcOptions {
         return leaseTime;
     }
 
-    /** @return the most jobs one claim query leases at once for waiting takers; 8 by default */
+    /**
+     * @return the most jobs one claim query leases at once, for the takers waiting and the worker
+     *     threads finishing a step (they take again right after); 8 by default
+     */
     public int claimBatchSize() {
         return claimBatchSize;
     }

@@ -51,6 +51,9 @@ final class JobRows {
     /** The statuses in which a job never runs again, as a SQL list. */
     static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
+    /** The statuses over which a step may not start (a cancel request, or a final status), as a SQL list. */
+    static final String NO_START_STATUSES = "('CANCELLING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
+
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private JobRows() {
@@ -78,14 +81,18 @@ final class JobRows {
                 .bind("exception_traceback", job.exceptionTraceback())
                 .bind("user_context", json(job.userContext()))
                 .bind("requested_start_time", time(job.requestedStartTime()));
-        if (job.extraFields().isEmpty()) {
-            statement.bind("extra_fields", (String) null);
-        } else {
-            ObjectNode extra = MAPPER.createObjectNode();
-            job.extraFields().forEach(extra::set);
-            statement.bind("extra_fields", json(extra));
-        }
+        statement.bind("extra_fields", extraFields(job));
         return statement;
+    }
+
+    /** @return the job's extra fields as one JSON object's text, or {@code null} when it has none */
+    static @Nullable String extraFields(Job job) {
+        if (job.extraFields().isEmpty()) {
+            return null;
+        }
+        ObjectNode extra = MAPPER.createObjectNode();
+        job.extraFields().forEach(extra::set);
+        return json(extra);
     }
 
     /** Reads a job from the current row, which holds {@link #COLUMNS}. */

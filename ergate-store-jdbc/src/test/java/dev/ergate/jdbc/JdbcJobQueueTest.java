@@ -337,6 +337,155 @@ class JdbcJobQueueTest {
     }
 
     @Test
+    @DisplayName("group commit: finishes that arrive while one commits share the next statement; a lost lease fails alone")
+    void finishesShareOneStatement() throws Exception {
+        JdbcJobQueue queue = queue(Duration.ofSeconds(30));
+        JdbcJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        List<Delivery> taken = takeJobs(queue, "group-" + name, 5);
+        Delivery lost = taken.get(3);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection holder = PostgresFixture.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            // the first finish waits on its message's row lock, so the others pile up behind it
+            lockMessage(holder, taken.get(0));
+            Future<?> first = threads.submit(() -> finish.finish(taken.get(0), next(taken.get(0)), next(taken.get(0))));
+            awaitBlockedBy(holder);
+            stealLease(lost);
+            List<Future<?>> others = new ArrayList<>();
+            for (Delivery d : taken.subList(1, 5)) {
+                others.add(threads.submit(() -> finish.finish(d, next(d), next(d))));
+            }
+            await().atMost(LONG).until(() -> queue.finishesWaiting() == 4);
+            holder.rollback();
+
+            first.get(30, TimeUnit.SECONDS);
+            for (int i : List.of(0, 1, 3)) {
+                others.get(i).get(30, TimeUnit.SECONDS);
+            }
+            assertThatThrownBy(() -> others.get(2).get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(ErgateBackendException.class).hasMessageContaining("lost")
+                    .matches(e -> !((ErgateBackendException) e).isTransient());
+        } finally {
+            threads.shutdownNow();
+        }
+        List<Delivery> written = List.of(taken.get(1), taken.get(2), taken.get(4));
+        assertThat(updatedAt(written)).as("one statement: one transaction time for all three").hasSize(1);
+        for (Delivery d : written) {
+            assertThat(store.find(d.job().id())).contains(next(d));
+        }
+        assertThat(store.find(lost.job().id())).as("nothing written for the lost lease").isEmpty();
+        assertThat(queue.size()).as("4 next steps and the message of the lost lease").isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("group commit: a finish PostgreSQL refuses fails alone, the others of its batch are written")
+    void badFinishFailsAlone() throws Exception {
+        JdbcJobQueue queue = queue(Duration.ofSeconds(30));
+        JdbcJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        List<Delivery> taken = takeJobs(queue, "bad-" + name, 4);
+        Delivery bad = taken.get(2);
+        Job badState = next(bad).toBuilder().stepName("nul \u0000 in text").build();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection holder = PostgresFixture.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            lockMessage(holder, taken.get(0));
+            Future<?> first = threads.submit(() -> finish.finish(taken.get(0), next(taken.get(0)), null));
+            awaitBlockedBy(holder);
+            List<Future<?>> others = new ArrayList<>();
+            for (Delivery d : taken.subList(1, 4)) {
+                others.add(threads.submit(() -> finish.finish(d, d == bad ? badState : next(d), null)));
+            }
+            await().atMost(LONG).until(() -> queue.finishesWaiting() == 3);
+            holder.rollback();
+
+            first.get(30, TimeUnit.SECONDS);
+            others.get(0).get(30, TimeUnit.SECONDS);
+            others.get(2).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> others.get(1).get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(ErgateBackendException.class).hasMessageContaining(bad.job().id().value());
+        } finally {
+            threads.shutdownNow();
+        }
+        for (Delivery d : List.of(taken.get(0), taken.get(1), taken.get(3))) {
+            assertThat(store.find(d.job().id())).contains(next(d));
+        }
+        assertThat(store.find(bad.job().id())).isEmpty();
+        assertThat(queue.size()).as("only the refused finish's message is left, still leased").isEqualTo(1);
+    }
+
+    private static List<Delivery> takeJobs(JdbcJobQueue queue, String prefix, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            queue.put(job(prefix + "-" + i));
+        }
+        List<Delivery> taken = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            taken.add(queue.take(LONG).orElseThrow());
+        }
+        return taken;
+    }
+
+    private static Job next(Delivery d) {
+        return d.job().toBuilder().status(JobStatus.QUEUED).stepName("s2").stepsCompleted(1).build();
+    }
+
+    private static void lockMessage(Connection holder, Delivery d) throws Exception {
+        try (PreparedStatement st = holder.prepareStatement(
+                "select 1 from " + backend.tables().queue() + " where id = ? for update")) {
+            st.setLong(1, ((JdbcDelivery) d).messageId());
+            st.executeQuery().close();
+        }
+    }
+
+    /** Another taker's lease, as after this one ran out. */
+    private static void stealLease(Delivery d) throws Exception {
+        try (Connection c = PostgresFixture.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "update " + backend.tables().queue() + " set lease_token = gen_random_uuid() where id = ?")) {
+            st.setLong(1, ((JdbcDelivery) d).messageId());
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static void awaitBlockedBy(Connection holder) throws Exception {
+        int pid;
+        try (PreparedStatement st = holder.prepareStatement("select pg_backend_pid()");
+                java.sql.ResultSet rs = st.executeQuery()) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        await().atMost(LONG).pollInterval(Duration.ofMillis(20)).until(() -> {
+            try (Connection c = PostgresFixture.dataSource().getConnection();
+                    PreparedStatement st = c.prepareStatement(
+                            "select count(*) from pg_stat_activity where ? = any(pg_blocking_pids(pid))")) {
+                st.setInt(1, pid);
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) > 0;
+                }
+            }
+        });
+    }
+
+    /** @return the distinct update times of the jobs of {@code deliveries} */
+    private static Set<OffsetDateTime> updatedAt(List<Delivery> deliveries) throws Exception {
+        Set<OffsetDateTime> times = new java.util.HashSet<>();
+        try (Connection c = PostgresFixture.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "select updated_at from " + backend.tables().jobs() + " where id = ? and not id_is_number")) {
+            for (Delivery d : deliveries) {
+                st.setString(1, d.job().id().value());
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    times.add(rs.getObject(1, OffsetDateTime.class));
+                }
+            }
+        }
+        return times;
+    }
+
+    @Test
     @DisplayName("atomic finish is offered only with a store on the same DataSource")
     void atomicOnlySameDatabase() {
         JdbcJobQueue queue = queue(Duration.ofSeconds(30));

@@ -2,6 +2,7 @@ package dev.ergate.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,7 +12,13 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.StepStart;
 import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -140,6 +147,100 @@ class JdbcJobStoreTest {
                 .containsExactly(JobStatus.QUEUED, JobStatus.COMPLETED);
         store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build());
         assertThat(store.find(JobId.of("late1")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    @DisplayName("a step start that waits on the row while a cancel request commits reports the cancel, writes nothing")
+    void startStepSeesCancelCommittedWhileItWaited() throws Exception {
+        Job job = job("start-wait-cancel").toBuilder().status(JobStatus.QUEUED).build();
+        store.update(job);
+        Job running = job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build();
+        try (Connection holder = PostgresFixture.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            // the start's snapshot sees QUEUED; the cancel lands after it, while the start waits on the row lock
+            execute(holder, "update " + jobsTable() + " set status = 'CANCELLING', version = version + 1 "
+                    + "where id = 'start-wait-cancel'");
+            Future<StepStart> start = startInBackground(running);
+            awaitBlockedBy(holder);
+            holder.commit();
+
+            assertThat(start.get(30, TimeUnit.SECONDS)).isEqualTo(StepStart.CANCEL_REQUESTED);
+        }
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.CANCELLING);
+        assertThat(stored.stepName()).as("the RUNNING state was not written").isNull();
+        assertThat(store.history(job.id())).extracting(JobTransition::status).containsExactly(JobStatus.QUEUED);
+    }
+
+    @Test
+    @DisplayName("a step start over a job another transaction is inserting as final reports it final, writes nothing")
+    void startStepSeesFinalInsertedWhileItWaited() throws Exception {
+        Job running = job("start-wait-insert").toBuilder().status(JobStatus.RUNNING).stepName("s1").build();
+        try (Connection holder = PostgresFixture.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            // invisible to the start's snapshot: its insert meets this row's key and waits for the commit
+            execute(holder, "insert into " + jobsTable() + " (id, workflow_name, status, created_at, updated_at) "
+                    + "values ('start-wait-insert', '" + workflow + "', 'COMPLETED', now(), now())");
+            Future<StepStart> start = startInBackground(running);
+            awaitBlockedBy(holder);
+            holder.commit();
+
+            assertThat(start.get(30, TimeUnit.SECONDS)).isEqualTo(StepStart.ALREADY_FINAL);
+        }
+        assertThat(store.find(running.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(store.history(running.id())).as("nothing recorded for the refused start").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a step start writes RUNNING and records it in the history")
+    void startStepRecordsHistory() {
+        Job job = job("start-history").toBuilder().status(JobStatus.QUEUED).build();
+        store.update(job);
+        Job running = job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build();
+
+        assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+
+        assertThat(store.find(job.id())).contains(running);
+        assertThat(store.history(job.id())).extracting(JobTransition::status, JobTransition::version)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(JobStatus.QUEUED, 1L),
+                        org.assertj.core.groups.Tuple.tuple(JobStatus.RUNNING, 2L));
+    }
+
+    private Future<StepStart> startInBackground(Job running) {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(() -> store.startStep(running));
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    /** Waits until some other session waits on a lock {@code holder}'s transaction holds. */
+    private static void awaitBlockedBy(Connection holder) throws SQLException {
+        int holderPid;
+        try (Statement st = holder.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            holderPid = rs.getInt(1);
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            try (Connection c = PostgresFixture.dataSource().getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where "
+                            + holderPid + " = any(pg_blocking_pids(pid))")) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        });
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String jobsTable() {
+        return new Tables(schema, "ergate_").jobs();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.ergate.runtime.TypeRef;
 import dev.ergate.runtime.Workflow;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * argument conversion, flow control ({@code GoToStep}, {@code GoToEnd}, {@code AbortJob}),
  * retries, progress, dependencies and listeners behave as in production. Dependencies given to
  * the tester stand in for the app's: use them to replace a payment gateway or a database with a
- * fake. A workflow's own dependencies (its {@code @Provides} methods) are looked up first and
- * can't be replaced this way; the builder refuses such an override instead of ignoring it.
+ * fake. They also replace a workflow's own dependencies (its {@code @Provides} methods) of the
+ * same type, which in production are looked up before the app's: the tester runs a copy of such a
+ * workflow ({@link Workflow#withDependencies}) whose own provider of that type is the fake.
  *
  * <pre>{@code
  * WorkflowTester tester = WorkflowTester.builder()
@@ -70,12 +72,27 @@ public final class WorkflowTester implements AutoCloseable {
         b.listeners.forEach(runnerBuilder::listener);
         b.hooks.forEach(hook -> hook.apply(runnerBuilder));
         this.runner = runnerBuilder.build();
+        Dependencies overrides = b.dependencies.build();
         Map<String, Workflow> byName = new LinkedHashMap<>();
-        for (Workflow workflow : b.workflows) {
+        for (Workflow given : b.workflows) {
+            Workflow workflow = withOverrides(given, overrides, b.overridden);
             runner.register(workflow);
             byName.put(workflow.name(), workflow);
         }
         this.workflows = Map.copyOf(byName);
+    }
+
+    /**
+     * A workflow whose own provider of an overridden type is replaced by the tester's: in
+     * production a workflow's own dependencies are looked up before the app's, so an app-level
+     * fake alone would never be seen.
+     */
+    private static Workflow withOverrides(Workflow workflow, Dependencies overrides, List<Type> overridden) {
+        Collection<Type> own = workflow.dependencies().types();
+        if (overridden.stream().noneMatch(own::contains)) {
+            return workflow;
+        }
+        return workflow.withDependencies(Dependencies.builder().addAll(workflow.dependencies()).addAll(overrides).build());
     }
 
     /** @return a builder */
@@ -339,9 +356,8 @@ public final class WorkflowTester implements AutoCloseable {
 
         /**
          * @return the tester
-         * @throws IllegalArgumentException naming the setting, if {@code maxSteps} is below 1,
-         *     no workflow was given, or a dependency override targets a type a workflow provides
-         *     itself
+         * @throws IllegalArgumentException naming the setting, if {@code maxSteps} is below 1 or
+         *     no workflow was given
          * @throws dev.ergate.runtime.WorkflowDefinitionException if a workflow is invalid or
          *     needs a dependency nobody provides
          */
@@ -351,15 +367,6 @@ public final class WorkflowTester implements AutoCloseable {
             }
             if (workflows.isEmpty()) {
                 throw new IllegalArgumentException("a WorkflowTester needs at least one workflow");
-            }
-            for (Workflow workflow : workflows) {
-                for (Type type : overridden) {
-                    if (workflow.dependencies().types().contains(type)) {
-                        throw new IllegalArgumentException("workflow '" + workflow.name() + "' provides "
-                                + type.getTypeName() + " itself, which wins over the tester's dependency;"
-                                + " move that provider to the app's Dependencies to replace it in tests");
-                    }
-                }
             }
             return new WorkflowTester(this);
         }

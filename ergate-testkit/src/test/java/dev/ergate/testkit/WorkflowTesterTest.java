@@ -283,15 +283,25 @@ class WorkflowTesterTest {
         }
 
         @Test
-        @DisplayName("can't replace a workflow's own provider, and say so instead of ignoring it")
-        void refuseOwnProviderOverride() {
-            WorkflowTester.Builder builder = WorkflowTester.builder()
+        @DisplayName("replace a workflow's own provider too, which in production wins over the app's")
+        void replaceOwnProvider() {
+            WorkflowTester tester = WorkflowTester.builder()
                     .annotated(new OwnProvider())
-                    .dependency(Greeter.class, name -> "fake " + name);
+                    .dependency(Greeter.class, name -> "fake " + name)
+                    .build();
 
-            assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("workflow 'own'")
-                    .hasMessageContaining(Greeter.class.getName());
+            assertThat(tester.run("own", "ann").result(String.class)).isEqualTo("fake ann");
+        }
+
+        @Test
+        @DisplayName("leave a workflow's own provider alone when nothing replaces it")
+        void keepOwnProvider() {
+            WorkflowTester tester = WorkflowTester.builder()
+                    .annotated(new OwnProvider())
+                    .dependency(String.class, "unrelated")
+                    .build();
+
+            assertThat(tester.run("own", "ann").result(String.class)).isEqualTo("real ann");
         }
 
         @Test

@@ -1,7 +1,12 @@
 -- finish_step: KEYS = queue keys, then store keys; ARGV = id, delivery count, member, json,
--- status, workflow, retention (ms), now (ms), index prefix, job prefix, next body ('' for none),
--- next due (ms). Writes the job's state, puts its next step and acks the delivery, all in one
--- script: all or nothing. Returns 1, or 0 (and changes nothing) when the lease was lost.
+-- status, workflow, retention (ms), now (ms), index prefix, job prefix, next ('none', 'state':
+-- the same JSON as the state, or 'own': the body that follows), next body, next due (ms), lease
+-- time (ms) of a message to claim for the same worker (0: claim none).
+-- Writes the job's state, puts its next step and acks the delivery, all in one script: all or
+-- nothing. Then, when asked, claims the next message as claim.lua would, so the finishing worker
+-- gets its next job without another round trip (and without waiting to be woken).
+-- Returns 0 (and changes nothing) when the lease was lost; else the claimed message as
+-- claim.lua returns it, or 1 when none was asked for or available.
 local q = queue_keys(1)
 local s = store_keys(10, ARGV[9], ARGV[10])
 local id = ARGV[1]
@@ -9,9 +14,20 @@ if not lease_valid(q, id, ARGV[2]) then
   return 0
 end
 local now = tonumber(ARGV[8])
-store_update(s, ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), now)
-if ARGV[11] ~= '' then
-  enqueue(q, ARGV[11], tonumber(ARGV[12]), now)
+local json = ARGV[4]
+write_job(s, ARGV[3], read_job(s.job), json, ARGV[5], ARGV[6], tonumber(ARGV[7]), now)
+local lease_ms = tonumber(ARGV[14])
+local claims = lease_ms > 0
+if ARGV[11] == 'state' then
+  enqueue(q, json, tonumber(ARGV[13]), now, not claims)
+elseif ARGV[11] == 'own' then
+  enqueue(q, ARGV[12], tonumber(ARGV[13]), now, not claims)
 end
 end_lease(q, id)
+if claims then
+  local claimed = claim(q, now, lease_ms)
+  if type(claimed) == 'table' then
+    return claimed
+  end
+end
 return 1

@@ -66,9 +66,10 @@ local function balance_signal(q)
   end
 end
 
-local function make_ready(q, id)
+-- `signal` false: the caller claims in the same script, and the claim sets the signal list right.
+local function make_ready(q, id, signal)
   redis.call('RPUSH', q.ready, id)
-  if redis.call('LLEN', q.signal) < SIGNAL_CAP then
+  if signal and redis.call('LLEN', q.signal) < SIGNAL_CAP then
     redis.call('RPUSH', q.signal, '1')
   end
 end
@@ -85,71 +86,169 @@ local function make_delayed(q, id, due)
   end
 end
 
-local function enqueue(q, body, due, now)
+-- `signal` as for make_ready.
+local function enqueue(q, body, due, now, signal)
   local id = '#' .. redis.call('INCR', q.seq)
   redis.call('HSET', q.msgs, id, body)
   if due > now then
     make_delayed(q, id, due)
   else
-    make_ready(q, id)
+    make_ready(q, id, signal)
   end
   return id
 end
 
--- The index keys a job is listed under (besides the all-jobs index).
-local function index_keys(s, status, workflow)
-  return {
-    s.index_prefix .. 'status:' .. status,
-    s.index_prefix .. 'workflow:' .. workflow,
-    s.index_prefix .. 'status-workflow:' .. status .. ':' .. workflow
-  }
+-- Moves due delayed messages to the ready list, then leases one message: a message whose lease
+-- ran out first (its taker is presumably dead), else the head of the ready list. A ready entry
+-- that is not a message id is a raw document someone pushed straight onto the list: it becomes
+-- a message of its own (the taker decodes it, and dead-letters it if it is not a job).
+-- Returns {id, body, delivery count, lease deadline}, or, when nothing is available, the time
+-- (ms) the next delayed message is due or lease runs out (-1 for none).
+local function claim(q, now, lease_ms)
+  local deadline = now + lease_ms
+  local due = redis.call('ZRANGEBYSCORE', q.delayed, '-inf', now, 'LIMIT', 0, 100)
+  if #due > 0 then
+    redis.call('ZREM', q.delayed, unpack(due))
+    redis.call('RPUSH', q.ready, unpack(due))
+  end
+
+  local id, body
+  local expired_lease = redis.call('ZRANGEBYSCORE', q.leased, '-inf', now, 'LIMIT', 0, 1)
+  if #expired_lease > 0 then
+    id = expired_lease[1]
+    body = redis.call('HGET', q.msgs, id)
+    if not body then
+      redis.call('ZREM', q.leased, id)
+      redis.call('HDEL', q.deliveries, id)
+      id = nil
+    end
+  end
+  if not id then
+    local entry = redis.call('LPOP', q.ready)
+    if entry then
+      body = redis.call('HGET', q.msgs, entry)
+      if body then
+        id = entry
+      else
+        id = '#' .. redis.call('INCR', q.seq)
+        body = entry
+        redis.call('HSET', q.msgs, id, body)
+      end
+    end
+  end
+  balance_signal(q)
+
+  if id then
+    redis.call('ZADD', q.leased, deadline, id)
+    local n = redis.call('HINCRBY', q.deliveries, id, 1)
+    return { id, body, n, deadline }
+  end
+
+  local next_due = -1
+  local first_delayed = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
+  if #first_delayed > 0 then
+    next_due = tonumber(first_delayed[2])
+  end
+  local first_lease = redis.call('ZRANGE', q.leased, 0, 0, 'WITHSCORES')
+  if #first_lease > 0 then
+    local lease_end = tonumber(first_lease[2])
+    if next_due < 0 or lease_end < next_due then
+      next_due = lease_end
+    end
+  end
+  return next_due
 end
 
--- Deletes up to `limit` final jobs whose retention ran out, with their index entries.
+-- Store indexes. A job is listed in three sorted sets, each scored by its sequence number (the
+-- order the store first saw it, so a listing cursor is valid in every index): all jobs, its
+-- status and its workflow. A write that keeps the status and workflow (most writes change only
+-- the JSON) touches no index; a status change moves the job between two status sets. Listing by
+-- status and workflow together walks one of the two and filters by the other field.
+local function status_index(s, status)
+  return s.index_prefix .. 'status:' .. status
+end
+
+local function workflow_index(s, workflow)
+  return s.index_prefix .. 'workflow:' .. workflow
+end
+
+-- The stored fields the scripts decide on, in one call: status, workflow, seq, expires (each
+-- false when the job is not stored).
+local function read_job(key)
+  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires')
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4] }
+end
+
+-- Is a stored job past its retention (and so as good as deleted)?
+local function expired(old, now)
+  return old.expires and tonumber(old.expires) <= now
+end
+
+-- Deletes a job and its index entries.
+local function forget(s, key, member, status, workflow)
+  if status then
+    redis.call('ZREM', status_index(s, status), member)
+    redis.call('ZREM', workflow_index(s, workflow), member)
+  end
+  redis.call('ZREM', s.all, member)
+  redis.call('ZREM', s.expiring, member)
+  redis.call('DEL', key)
+end
+
+-- Deletes up to `limit` final jobs whose retention ran out. It runs where the expiring set grows
+-- (a final state written with a retention) and before listings and cancel requests, never on a
+-- write that has nothing to do with retention, so it costs the hot path nothing.
 local function purge_expired(s, now, limit)
   local due = redis.call('ZRANGEBYSCORE', s.expiring, '-inf', now, 'LIMIT', 0, limit)
   for _, member in ipairs(due) do
     local key = s.job_prefix .. member
     local old = redis.call('HMGET', key, 'status', 'workflow')
-    if old[1] then
-      for _, index in ipairs(index_keys(s, old[1], old[2])) do
-        redis.call('ZREM', index, member)
-      end
-    end
-    redis.call('ZREM', s.all, member)
-    redis.call('ZREM', s.expiring, member)
-    redis.call('DEL', key)
+    forget(s, key, member, old[1], old[2])
   end
 end
 
--- Writes a job's state: replaces everything but a stored CANCELLING, which a non-final status
--- does not overwrite. Returns the status stored.
-local function store_update(s, member, json, status, workflow, retention, now)
-  purge_expired(s, now, 16)
-  local old = redis.call('HMGET', s.job, 'status', 'workflow', 'seq')
-  if old[1] == 'CANCELLING' and not FINAL[status] then
+local PURGE_BATCH = 16
+
+-- Writes a job's state over `old` (what read_job found): replaces everything but a stored
+-- CANCELLING, which a non-final status does not overwrite. Only what changed is written: the
+-- JSON always, the status and workflow (and their indexes) when they differ, the expiry when the
+-- job becomes final with a retention or stops being final. Returns the status stored.
+local function write_job(s, member, old, json, status, workflow, retention, now)
+  if old.status and expired(old, now) then
+    forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
+    old = {}
+  end
+  if old.status == 'CANCELLING' and not FINAL[status] then
     status = 'CANCELLING'
   end
-  local seq = old[3]
-  if not seq then
-    seq = redis.call('INCR', s.jobseq)
+  if not old.status then
+    local seq = redis.call('INCR', s.jobseq)
     redis.call('ZADD', s.all, seq, member)
-  elseif old[1] ~= status or old[2] ~= workflow then
-    for _, index in ipairs(index_keys(s, old[1], old[2])) do
-      redis.call('ZREM', index, member)
+    redis.call('ZADD', status_index(s, status), seq, member)
+    redis.call('ZADD', workflow_index(s, workflow), seq, member)
+    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq)
+  else
+    if old.status ~= status then
+      redis.call('ZREM', status_index(s, old.status), member)
+      redis.call('ZADD', status_index(s, status), old.seq, member)
+    end
+    if old.workflow ~= workflow then
+      redis.call('ZREM', workflow_index(s, old.workflow), member)
+      redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow)
+    elseif old.status ~= status then
+      redis.call('HSET', s.job, 'json', json, 'status', status)
+    else
+      redis.call('HSET', s.job, 'json', json)
     end
   end
-  for _, index in ipairs(index_keys(s, status, workflow)) do
-    redis.call('ZADD', index, seq, member)
-  end
-  redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq)
   if FINAL[status] and retention > 0 then
     redis.call('HSET', s.job, 'expires', now + retention)
     redis.call('ZADD', s.expiring, now + retention, member)
-  else
+    purge_expired(s, now, PURGE_BATCH)
+  elseif old.expires then
     redis.call('HDEL', s.job, 'expires')
     redis.call('ZREM', s.expiring, member)
   end
   return status
 end
-

@@ -1,12 +1,23 @@
--- list_jobs: KEYS = store keys (the job key is unused), then the index to walk;
--- ARGV = after (sequence number, exclusive), page size, now (ms), index prefix, job prefix.
--- Returns {more (0/1), last sequence number on the page or '', json1, status1, json2, ...}.
+-- list_jobs: KEYS = store keys (the job key is unused), then the index to walk, then (with both
+-- filters) the other filter's index; ARGV = after (sequence number, exclusive), page size, now
+-- (ms), index prefix, job prefix, status filter ('' for none), workflow filter ('' for none),
+-- most entries to examine (at least page size + 1).
+-- With two indexes the smaller is walked and each entry checked against both filters; an entry
+-- past its retention is skipped. A page stops after `page size` jobs or `most` entries examined,
+-- so it may hold fewer jobs than asked and still have a next page.
+-- Returns {more (0/1), last sequence number examined or '', json1, status1, json2, ...}.
 local s = store_keys(1, ARGV[4], ARGV[5])
 local index = KEYS[5]
+if KEYS[6] and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
+  index = KEYS[6]
+end
 local limit = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local want_status = ARGV[6]
+local want_workflow = ARGV[7]
+local most = tonumber(ARGV[8])
 purge_expired(s, now, 64)
-local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
 local out = { 0, '' }
 local taken = 0
 for i = 1, #rows, 2 do
@@ -14,12 +25,17 @@ for i = 1, #rows, 2 do
     out[1] = 1
     break
   end
-  local fields = redis.call('HMGET', s.job_prefix .. rows[i], 'json', 'status', 'expires')
-  if fields[1] and not (fields[3] and tonumber(fields[3]) <= now) then
-    out[#out + 1] = fields[1]
-    out[#out + 1] = fields[2]
+  local f = redis.call('HMGET', s.job_prefix .. rows[i], 'json', 'status', 'workflow', 'expires')
+  if f[1] and not (f[4] and tonumber(f[4]) <= now)
+      and (want_status == '' or f[2] == want_status)
+      and (want_workflow == '' or f[3] == want_workflow) then
+    out[#out + 1] = f[1]
+    out[#out + 1] = f[2]
+    taken = taken + 1
   end
-  taken = taken + 1
   out[2] = rows[i + 1]
+end
+if out[1] == 0 and #rows == 2 * most then
+  out[1] = 1 -- stopped at `most` entries: there may be more
 end
 return out

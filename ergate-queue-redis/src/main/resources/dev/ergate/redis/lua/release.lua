@@ -10,6 +10,6 @@ local due = tonumber(ARGV[3])
 if due > tonumber(ARGV[4]) then
   make_delayed(q, id, due)
 else
-  make_ready(q, id)
+  make_ready(q, id, true)
 end
 return 1

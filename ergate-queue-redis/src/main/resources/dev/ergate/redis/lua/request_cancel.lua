@@ -3,19 +3,15 @@
 local s = store_keys(1, ARGV[3], ARGV[4])
 local member = ARGV[1]
 local now = tonumber(ARGV[2])
-purge_expired(s, now, 16)
-local old = redis.call('HMGET', s.job, 'status', 'workflow', 'seq', 'expires')
-if not old[1] or (old[4] and tonumber(old[4]) <= now) or FINAL[old[1]] then
+purge_expired(s, now, PURGE_BATCH)
+local old = read_job(s.job)
+if not old.status or expired(old, now) or FINAL[old.status] then
   return 0
 end
-if old[1] == 'CANCELLING' then
+if old.status == 'CANCELLING' then
   return 1
 end
-for _, index in ipairs(index_keys(s, old[1], old[2])) do
-  redis.call('ZREM', index, member)
-end
-for _, index in ipairs(index_keys(s, 'CANCELLING', old[2])) do
-  redis.call('ZADD', index, old[3], member)
-end
+redis.call('ZREM', status_index(s, old.status), member)
+redis.call('ZADD', status_index(s, 'CANCELLING'), old.seq, member)
 redis.call('HSET', s.job, 'status', 'CANCELLING')
 return 1

@@ -4,13 +4,13 @@
 -- Returns 'STARTED', 'CANCEL_REQUESTED' or 'ALREADY_FINAL'.
 local s = store_keys(1, ARGV[7], ARGV[8])
 local now = tonumber(ARGV[6])
-local old = redis.call('HMGET', s.job, 'status', 'expires')
-local live = old[1] and not (old[2] and tonumber(old[2]) <= now)
-if live and (old[1] == 'CANCELLING' or old[1] == 'CANCELLED') then
+local old = read_job(s.job)
+local live = old.status and not expired(old, now)
+if live and (old.status == 'CANCELLING' or old.status == 'CANCELLED') then
   return 'CANCEL_REQUESTED'
 end
-if live and FINAL[old[1]] then
+if live and FINAL[old.status] then
   return 'ALREADY_FINAL'
 end
-store_update(s, ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), now)
+write_job(s, ARGV[1], old, ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), now)
 return 'STARTED'

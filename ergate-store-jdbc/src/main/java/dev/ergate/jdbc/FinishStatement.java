@@ -1,0 +1,110 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Any number of atomic step finishes as one SQL statement, so one round trip and one commit (one
+ * disk flush) for all of them. Each finish's values travel in arrays, one element per finish,
+ * that {@code unnest} turns back into rows. The statement deletes every leased message whose
+ * lease token still matches, and only for those it upserts the job's state (plus its history
+ * row) and inserts the next step's message; it returns the ids of the messages it deleted. A
+ * finish whose lease was lost thus writes nothing, and the others are not disturbed by it.
+ *
+ * <p>The finishes of one statement must be for distinct jobs: PostgreSQL can't upsert one row
+ * twice in a statement. Immutable and thread-safe.
+ */
+final class FinishStatement {
+
+    /** The input columns, in the order of the arrays bound. */
+    private static final String INPUT = "unnest(cast(? as bigint[]), cast(? as uuid[]), " + JobArrays.UNNEST_ARGUMENTS
+            + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[])) as r(message_id, token, "
+            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, visible_at)";
+
+    private final String sql;
+
+    /**
+     * @param store where the states go (its tables and history setting)
+     * @param source the tables of the queue the deliveries came from
+     * @param target the tables of the queue the next steps go to
+     */
+    FinishStatement(JdbcJobStore store, Tables source, Tables target) {
+        Tables jobs = store.backend().tables();
+        StringBuilder sql = new StringBuilder("with p as (select cast(? as timestamptz) as now, cast(? as text) as queue), ")
+                .append("r as (select * from ").append(INPUT).append("), ")
+                .append("ack as (").append(source.render("delete from {queue} q using r where q.id = r.message_id "
+                        + "and q.lease_token = r.token returning r.*")).append("), ")
+                .append("up as (").append(jobs.render(JdbcJobStore.upsertCte("select " + JobArrays.asStored("ack")
+                        + ", p.now, p.now from ack cross join p"))).append(")");
+        if (store.backend().options().recordHistory()) {
+            sql.append(", h as (").append(jobs.render(JdbcJobStore.historyInsert("up"))).append(")");
+        }
+        sql.append(", nx as (").append(target.render("insert into {queue} (queue_name, job_id, payload, visible_at, "
+                + "enqueued_at) select p.queue, ack.next_job_id, ack.payload, ack.visible_at, p.now "
+                + "from ack cross join p where ack.payload is not null")).append(")");
+        this.sql = sql.append(" select message_id from ack").toString();
+    }
+
+    /**
+     * Runs the finishes in one statement on {@code connection}, which is in auto-commit mode, so
+     * the statement is its own transaction and has committed when this returns.
+     *
+     * @param connection where to run it
+     * @param queueName the queue the next steps go to
+     * @param now the time written as the states' update time and the messages' enqueue time
+     * @param finishes distinct jobs' finishes, at least one
+     * @return the ids of the messages whose lease still held: exactly those finishes were written
+     * @throws SQLException if PostgreSQL fails; then nothing was written
+     */
+    Set<Long> run(Connection connection, String queueName, Instant now, List<StepFinish> finishes)
+            throws SQLException {
+        int n = finishes.size();
+        Long[] messageIds = new Long[n];
+        UUID[] tokens = new UUID[n];
+        List<Job> states = new ArrayList<>(n);
+        String[] nextJobIds = new String[n];
+        byte[][] payloads = new byte[n][];
+        Timestamp[] visibleAts = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            StepFinish finish = finishes.get(i);
+            messageIds[i] = finish.delivery().messageId();
+            tokens[i] = finish.delivery().token();
+            states.add(finish.state());
+            Job next = finish.next();
+            JobId nextId = next == null ? null : next.id();
+            nextJobIds[i] = nextId == null ? null : nextId.value();
+            payloads[i] = finish.payload();
+            visibleAts[i] = next == null ? null : JobArrays.timestamp(finish.nextVisibleAt(now));
+        }
+        JobArrays jobs = new JobArrays(states);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setTimestamp(p++, JobArrays.timestamp(now));
+            statement.setString(p++, queueName);
+            statement.setArray(p++, connection.createArrayOf("int8", messageIds));
+            statement.setArray(p++, connection.createArrayOf("uuid", tokens));
+            p = jobs.bind(connection, statement, p);
+            statement.setArray(p++, connection.createArrayOf("text", nextJobIds));
+            statement.setArray(p++, connection.createArrayOf("bytea", payloads));
+            statement.setArray(p, connection.createArrayOf("timestamptz", visibleAts));
+            Set<Long> acked = new HashSet<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    acked.add(rs.getLong(1));
+                }
+            }
+            return acked;
+        }
+    }
+}

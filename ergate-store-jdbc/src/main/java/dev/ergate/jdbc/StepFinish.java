@@ -1,0 +1,78 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.spi.ErgateBackendException;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One worker's atomic step finish waiting to be written: the delivery to end, the job's new
+ * state, and the next step's message if there is one. The worker's thread waits on it until the
+ * transaction that holds it has committed (or failed).
+ *
+ * <p>Thread-safe, as every {@link PendingWrite}.
+ */
+final class StepFinish extends PendingWrite {
+
+    private final JdbcDelivery delivery;
+    private final Job state;
+    private final @Nullable Job next;
+    private final byte @Nullable [] payload;
+
+    /**
+     * @param delivery the delivery the step ran for
+     * @param state the job's new state; it has an id
+     * @param next the job to put for its next step, or {@code null}
+     * @param payload {@code next} as the queue stores it, or {@code null} when there is no next
+     */
+    StepFinish(JdbcDelivery delivery, Job state, @Nullable Job next, byte @Nullable [] payload) {
+        this.delivery = delivery;
+        this.state = state;
+        this.next = next;
+        this.payload = payload;
+        Objects.requireNonNull(state.id(), "state.id");
+    }
+
+    JdbcDelivery delivery() {
+        return delivery;
+    }
+
+    Job state() {
+        return state;
+    }
+
+    @Override
+    JobId jobId() {
+        return Objects.requireNonNull(state.id());
+    }
+
+    @Nullable Job next() {
+        return next;
+    }
+
+    byte @Nullable [] payload() {
+        return payload;
+    }
+
+    /** @return when the next step's message becomes visible, given the transaction's time */
+    Instant nextVisibleAt(Instant now) {
+        Instant start = next == null ? null : next.requestedStartTime();
+        return start != null && start.isAfter(now) ? start : now;
+    }
+
+    /** Written and committed. */
+    void succeed() {
+        delivery.markEnded();
+        settle();
+    }
+
+    /** The lease was gone when the transaction ran: nothing was written, and the other worker's run counts. */
+    void failLeaseLost() {
+        fail(new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
+                + delivery.messageId() + ", queue '" + delivery.queue().name() + "') was lost before the "
+                + "step finished: another worker took it after the lease ran out; this run's result "
+                + "was not written", null, false));
+    }
+}
