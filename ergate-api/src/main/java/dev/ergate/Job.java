@@ -54,10 +54,25 @@ public final class Job {
         this.exceptionTraceback = b.exceptionTraceback;
         this.userContext = b.userContext;
         this.requestedStartTime = b.requestedStartTime;
-        this.extraFields = b.extraFields == null
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFields));
+        this.extraFields = b.sealExtraFields();
         this.absentFields = b.absentFields;
+    }
+
+    /** A copy of {@code source} with its own copies of every JSON object and array. */
+    private Job(Job source, Map<String, JsonNode> copiedExtraFields) {
+        this.id = source.id;
+        this.workflowName = source.workflowName;
+        this.stepName = source.stepName;
+        this.status = source.status;
+        this.stepsCompleted = source.stepsCompleted;
+        this.percentCompleted = source.percentCompleted;
+        this.initialInputValue = source.initialInputValue.deepCopy();
+        this.lastReturnValue = source.lastReturnValue.deepCopy();
+        this.exceptionTraceback = source.exceptionTraceback;
+        this.userContext = source.userContext.deepCopy();
+        this.requestedStartTime = source.requestedStartTime;
+        this.extraFields = copiedExtraFields;
+        this.absentFields = source.absentFields;
     }
 
     /** @return a builder for a new job; {@link Builder#workflowName(String)} is required */
@@ -78,6 +93,35 @@ public final class Job {
     /** @return a builder holding this job's values, to make a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /**
+     * A job equal to this one that shares no mutable JSON tree with it: every JSON object and
+     * array (in the input, return value, user context and extra fields) is copied, so changing a
+     * tree of one job can't change the other. Scalar JSON values (text, numbers, booleans, null)
+     * are immutable and shared. For handing one job to code that might change its trees (a step
+     * given its input as an {@code ObjectNode}) while the original must stay as it was (a queued
+     * message that may be delivered again).
+     *
+     * @return the copy; this job itself when it holds no JSON object or array, as there is
+     *     nothing that could be changed
+     */
+    public Job deepCopy() {
+        boolean mutable = initialInputValue.isContainerNode() || lastReturnValue.isContainerNode()
+                || userContext.isContainerNode();
+        for (JsonNode extra : extraFields.values()) {
+            mutable |= extra.isContainerNode();
+        }
+        if (!mutable) {
+            return this;
+        }
+        Map<String, JsonNode> extras = Map.of();
+        if (!extraFields.isEmpty()) {
+            LinkedHashMap<String, JsonNode> copied = new LinkedHashMap<>();
+            extraFields.forEach((name, value) -> copied.put(name, value.deepCopy()));
+            extras = Collections.unmodifiableMap(copied);
+        }
+        return new Job(this, extras);
     }
 
     /** @return the job's id; {@code null} until the runtime assigns one on the first step */
@@ -204,7 +248,13 @@ public final class Job {
         private @Nullable String exceptionTraceback;
         private JsonNode userContext = NullNode.getInstance();
         private @Nullable Instant requestedStartTime;
-        private @Nullable LinkedHashMap<String, JsonNode> extraFields;
+        /**
+         * The extra fields; while {@link #ownsExtraFields} is false it is a built job's read-only
+         * map, shared and copied on the first change (copy on write: most changed copies of a job,
+         * one per step, leave its extra fields as they were).
+         */
+        private Map<String, JsonNode> extraFields = Map.of();
+        private boolean ownsExtraFields;
         private int absentFields;
 
         private Builder() {
@@ -222,8 +272,26 @@ public final class Job {
             this.exceptionTraceback = job.exceptionTraceback;
             this.userContext = job.userContext;
             this.requestedStartTime = job.requestedStartTime;
-            this.extraFields = job.extraFields.isEmpty() ? null : new LinkedHashMap<>(job.extraFields);
+            this.extraFields = job.extraFields;
             this.absentFields = job.absentFields;
+        }
+
+        /** @return the extra fields, now writable by this builder alone */
+        private Map<String, JsonNode> ownExtraFields() {
+            if (!ownsExtraFields) {
+                extraFields = new LinkedHashMap<>(extraFields);
+                ownsExtraFields = true;
+            }
+            return extraFields;
+        }
+
+        /** @return the extra fields for a job being built, read-only; a later change copies them first */
+        private Map<String, JsonNode> sealExtraFields() {
+            if (ownsExtraFields) {
+                extraFields = Collections.unmodifiableMap(extraFields);
+                ownsExtraFields = false;
+            }
+            return extraFields;
         }
 
         private Builder present(JobField field) {
@@ -315,15 +383,15 @@ public final class Job {
                         "'" + name + "' is a known job field; set it with its own builder method");
             }
             if (value == null) {
-                if (extraFields != null) {
-                    extraFields.remove(name);
+                if (extraFields.containsKey(name)) {
+                    ownExtraFields().remove(name);
                 }
                 return this;
             }
-            if (extraFields == null) {
-                extraFields = new LinkedHashMap<>();
+            if (value.equals(extraFields.get(name))) {
+                return this; // already so: no copy of the map (the runtime sets current_step on every step)
             }
-            extraFields.put(name, value.deepCopy());
+            ownExtraFields().put(name, value.deepCopy());
             return this;
         }
 
@@ -339,10 +407,7 @@ public final class Job {
         }
 
         Builder decodedExtra(String name, JsonNode value) {
-            if (extraFields == null) {
-                extraFields = new LinkedHashMap<>();
-            }
-            extraFields.put(name, value);
+            ownExtraFields().put(name, value);
             return this;
         }
 

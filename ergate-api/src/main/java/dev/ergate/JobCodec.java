@@ -1,6 +1,7 @@
 package dev.ergate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.NumericNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -89,16 +89,25 @@ public final class JobCodec {
      * @param job the job to write
      * @return its JSON, UTF-8
      * @throws JobFormatException if status codes are written and the dialect has no code for
-     *     the job's status
+     *     the job's status, or a JSON value of the job can't be written (a {@code POJONode}
+     *     holding an object Jackson can't serialize)
      */
     public byte[] encode(Job job) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
-            write(job, gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory can't fail", e);
+        EncodeBuffer out = EncodeBuffer.take();
+        try {
+            try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+                write(job, gen);
+            } catch (JsonProcessingException e) {
+                // a value Jackson can't write, such as a POJONode holding an object it can't serialize
+                throw new JobFormatException(null, "job " + job.id() + " of workflow '" + job.workflowName()
+                        + "' can't be written as JSON: " + firstLine(e.getOriginalMessage()), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory can't fail", e);
+            }
+            return out.toByteArray();
+        } finally {
+            out.giveBack();
         }
-        return out.toByteArray();
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.ergate;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** The JSON fields of a job that Ergate knows, in the order they are written. */
 enum JobField {
     ID("id"),
@@ -24,12 +27,18 @@ enum JobField {
         this.bit = 1 << ordinal();
     }
 
-    static JobField byJsonName(String name) {
+    private static final Map<String, JobField> BY_JSON_NAME = byJsonName();
+
+    private static Map<String, JobField> byJsonName() {
+        Map<String, JobField> byName = new HashMap<>();
         for (JobField field : ALL) {
-            if (field.json.equals(name)) {
-                return field;
-            }
+            byName.put(field.json, field);
         }
-        return null;
+        return Map.copyOf(byName);
+    }
+
+    /** @return the known field of that JSON name, or null; one hash lookup (the builder asks on every extra field set) */
+    static JobField byJsonName(String name) {
+        return BY_JSON_NAME.get(name);
     }
 }

@@ -3,6 +3,7 @@ package dev.ergate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,6 +42,69 @@ class JobTest {
         assertThat(changed).isNotEqualTo(original);
         assertThat(changed.toBuilder().status(JobStatus.QUEUED).extraField("x", TextNode.valueOf("1")).build())
                 .isEqualTo(original).hasSameHashCodeAs(original);
+    }
+
+    @Test
+    @DisplayName("a builder used again after build() changes the next job only, not the one it built")
+    void builderReusedAfterBuild() {
+        Job.Builder builder = Job.builder().workflowName("w").extraField("x", TextNode.valueOf("1"));
+        Job first = builder.build();
+
+        Job second = builder.extraField("y", TextNode.valueOf("2")).extraField("x", null).build();
+
+        assertThat(first.extraFields()).containsOnlyKeys("x");
+        assertThat(second.extraFields()).containsOnlyKeys("y");
+        assertThat(first.toBuilder().extraField("z", TextNode.valueOf("3")).build().extraFields())
+                .containsOnlyKeys("x", "z");
+        assertThat(first.extraFields()).containsOnlyKeys("x");
+    }
+
+    @Test
+    @DisplayName("a changed copy whose extra fields did not change shares them instead of copying the map")
+    void unchangedExtraFieldsAreShared() {
+        Job original = Job.builder().workflowName("w").extraField("current_step", IntNode.valueOf(1)).build();
+
+        Job sameExtras = original.toBuilder().status(JobStatus.RUNNING)
+                .extraField("current_step", IntNode.valueOf(1)).extraField("absent", null).build();
+        Job changedExtras = original.toBuilder().extraField("current_step", IntNode.valueOf(2)).build();
+
+        assertThat(sameExtras.extraFields()).isSameAs(original.extraFields());
+        assertThat(changedExtras.extraFields()).isNotSameAs(original.extraFields())
+                .containsEntry("current_step", IntNode.valueOf(2));
+        assertThat(original.extraField("current_step")).isEqualTo(IntNode.valueOf(1));
+        assertThatThrownBy(() -> sameExtras.extraFields().put("x", NullNode.getInstance()))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    @DisplayName("deepCopy gives a job whose JSON objects and arrays can be changed without changing the original")
+    void deepCopyOwnsItsTrees() {
+        ObjectNode input = JsonNodeFactory.instance.objectNode().put("n", 1);
+        Job original = Job.builder().workflowName("w").initialInputValue(input).lastReturnValue(input)
+                .userContext(input).extraField("extra", input).build();
+
+        Job copy = original.deepCopy();
+        ((ObjectNode) copy.initialInputValue()).put("n", 2);
+        ((ObjectNode) copy.lastReturnValue()).put("n", 2);
+        ((ObjectNode) copy.userContext()).put("n", 2);
+        ((ObjectNode) copy.extraField("extra")).put("n", 2);
+
+        assertThat(original.initialInputValue()).isEqualTo(input);
+        assertThat(original.lastReturnValue()).isEqualTo(input);
+        assertThat(original.userContext()).isEqualTo(input);
+        assertThat(original.extraField("extra")).isEqualTo(input);
+        assertThat(original.deepCopy()).isEqualTo(original);
+        assertThat(JobCodec.standard().encodeToString(original.deepCopy()))
+                .isEqualTo(JobCodec.standard().encodeToString(original));
+    }
+
+    @Test
+    @DisplayName("deepCopy of a job holding only scalar JSON values is the job itself: nothing in it can change")
+    void deepCopyOfScalarsIsTheSameJob() {
+        Job job = Job.builder().workflowName("w").initialInputValue(TextNode.valueOf("payload"))
+                .extraField("current_step", IntNode.valueOf(1)).build();
+
+        assertThat(job.deepCopy()).isSameAs(job);
     }
 
     @Test

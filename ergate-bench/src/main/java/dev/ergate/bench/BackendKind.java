@@ -7,8 +7,13 @@ import java.util.stream.Collectors;
 
 /** The backends the harness can measure, by their command-line names. Immutable and thread-safe. */
 public enum BackendKind {
-    /** The testkit's in-memory queue with a latest-state store: the engine's own ceiling. */
+    /** The testkit's in-memory queue (jobs travel as JSON) with a latest-state store. */
     MEMORY("memory"),
+    /**
+     * The same without the JSON round trip ({@code InMemoryJobQueue.jsonRoundTrip(false)}: Job
+     * objects handed through): the engine's own ceiling.
+     */
+    MEMORY_OBJECTS("memory-objects"),
     /** Redis, through {@code ergate-queue-redis}; baseline with plain Jedis. */
     REDIS("redis"),
     /** PostgreSQL, through {@code ergate-store-jdbc}; baseline with plain JDBC. */

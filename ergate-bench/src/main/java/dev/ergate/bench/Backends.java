@@ -13,7 +13,8 @@ final class Backends {
      */
     static BenchBackend create(HarnessOptions options) throws Exception {
         return switch (options.backend()) {
-            case MEMORY -> new MemoryBackend();
+            case MEMORY -> new MemoryBackend(true);
+            case MEMORY_OBJECTS -> new MemoryBackend(false);
             case REDIS -> new RedisBench(options.redisUrl());
             case POSTGRES -> new PostgresBench(options.postgresUrl());
             case SQS -> new SqsBench(options.sqsEndpoint());

@@ -118,6 +118,7 @@ public final class Harness {
             AtomicReference<@Nullable Exception> producerFailure = new AtomicReference<>();
             Thread producer = null;
             long allocatedBefore = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
+            long cpuBefore = Machine.processCpuNanos();
             long start = System.nanoTime();
             try {
                 ergate.start();
@@ -126,6 +127,7 @@ public final class Harness {
                 }
                 awaitEnd(name, tracker, jobs, producerFailure);
                 long nanos = tracker.lastEndNanos() - start;
+                reportCpu(name, cpuBefore, Machine.processCpuNanos(), (long) jobs * options.steps(), nanos);
                 long allocatedAfter = measureHeap ? Machine.allocatedBytesOfLiveThreads() : -1;
                 long allocatedPerStep = allocatedBefore < 0 || allocatedAfter < 0
                         ? -1 : (allocatedAfter - allocatedBefore) / ((long) jobs * options.steps());
@@ -143,6 +145,19 @@ public final class Harness {
                 ergate.close();
             }
         }
+    }
+
+    /**
+     * Says how much CPU the phase's steps cost, all threads of this JVM counted: on a shared
+     * machine the rate moves with the load, the CPU time per step much less.
+     */
+    private void reportCpu(String name, long cpuBefore, long cpuAfter, long steps, long wallNanos) {
+        if (cpuBefore < 0 || cpuAfter < 0 || steps == 0 || wallNanos <= 0) {
+            return;
+        }
+        long cpu = cpuAfter - cpuBefore;
+        progress.printf(java.util.Locale.ROOT, "%s: process CPU %.2f us per step (all threads of this JVM), %.2f cores busy"
+                + " on average%n", name, cpu / 1000.0 / steps, (double) cpu / wallNanos);
     }
 
     private static Thread stream(JobQueue queue, RunTracker tracker, String phaseId, int jobs, int inFlight,

@@ -173,7 +173,8 @@ public final class HarnessOptions {
     public static String usage() {
         return String.join("\n",
                 "usage: java -jar ergate-bench.jar [options]",
-                "  --backend memory|redis|postgres|sqs   the backend (default memory)",
+                "  --backend memory|memory-objects|redis|postgres|sqs   the backend (default memory;",
+                "                                        memory-objects: the in-memory queue without JSON)",
                 "  --jobs N              jobs in the throughput phase, pre-loaded (default 20000)",
                 "  --steps N             no-op steps per job (default 3)",
                 "  --workers N           worker threads = backend connections, also for the baseline (default 4)",

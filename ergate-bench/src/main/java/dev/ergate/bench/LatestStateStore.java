@@ -6,14 +6,12 @@ import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory backend's store: only the latest state of each job, in concurrent maps, so a
@@ -29,9 +27,9 @@ public final class LatestStateStore implements JobStore {
     private record Entry(long position, Job job) {
     }
 
-    private final ConcurrentHashMap<JobId, Entry> byId = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, JobId> byPosition = new ConcurrentSkipListMap<>();
-    private final AtomicLong lastPosition = new AtomicLong();
+    /** Sized for a pre-loaded benchmark run, so the first tens of thousands of jobs don't resize it. */
+    private final ConcurrentHashMap<JobId, Entry> byId = new ConcurrentHashMap<>(1 << 16);
+    private final PositionLog byPosition = new PositionLog();
 
     /**
      * @throws IllegalArgumentException if the job has no id
@@ -46,15 +44,32 @@ public final class LatestStateStore implements JobStore {
         }
         byId.compute(id, (key, old) -> {
             if (old == null) {
-                long position = lastPosition.incrementAndGet();
-                byPosition.put(position, key);
-                return new Entry(position, job);
+                return new Entry(byPosition.append(key), job);
             }
             if (old.job().status() == JobStatus.CANCELLING && !job.status().isFinal()) {
                 return new Entry(old.position(), job.toBuilder().status(JobStatus.CANCELLING).build());
             }
             return new Entry(old.position(), job);
         });
+    }
+
+    /** One map update: the check and the write are atomic, and a step start costs one lookup, not two. */
+    @Override
+    public StepStart startStep(Job running) {
+        JobId id = running.id();
+        if (id == null) {
+            throw new IllegalArgumentException("latest-state store: job of workflow '" + running.workflowName()
+                    + "' has no id; a step can only be started for a job with one");
+        }
+        StepStart[] start = {StepStart.STARTED};
+        byId.compute(id, (key, old) -> {
+            if (old == null) {
+                return new Entry(byPosition.append(key), running);
+            }
+            start[0] = StepStart.over(old.job().status());
+            return start[0] == StepStart.STARTED ? new Entry(old.position(), running) : old;
+        });
+        return start[0];
     }
 
     @Override
@@ -73,22 +88,25 @@ public final class LatestStateStore implements JobStore {
         if (cursor != null) {
             try {
                 after = Long.parseLong(cursor);
+                if (after < 0) {
+                    throw new NumberFormatException("negative");
+                }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("latest-state store: '" + cursor + "' is not a cursor of this store");
             }
         }
         List<Job> page = new ArrayList<>();
-        long lastSeen = after;
-        for (Map.Entry<Long, JobId> position : byPosition.tailMap(after, false).entrySet()) {
-            Entry entry = byId.get(position.getValue());
-            lastSeen = position.getKey();
+        long last = byPosition.last();
+        for (long position = after + 1; position <= last; position++) {
+            JobId id = byPosition.at(position);
+            Entry entry = id == null ? null : byId.get(id);
             if (entry == null || !matches(entry.job(), query)) {
                 continue;
             }
             page.add(entry.job());
             if (page.size() == query.pageSize()) {
-                boolean more = byPosition.higherKey(lastSeen) != null;
-                return new JobPage(page, more ? Long.toString(lastSeen) : null);
+                boolean more = position < byPosition.last();
+                return new JobPage(page, more ? Long.toString(position) : null);
             }
         }
         return new JobPage(page, null);

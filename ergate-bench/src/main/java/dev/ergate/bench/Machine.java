@@ -42,6 +42,17 @@ final class Machine {
         return total;
     }
 
+    /**
+     * @return CPU time used so far by this JVM, all threads (workers, GC, JIT, harness), in
+     *     nanoseconds, or -1 when the JVM can't tell
+     */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     /** @return heap bytes in use after asking for a full GC (twice, so finalizable garbage goes too) */
     static long heapUsedAfterGc() {
         System.gc();

@@ -8,21 +8,37 @@ import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 
 /**
- * The memory backend: the testkit's {@link InMemoryJobQueue} (jobs travel as JSON, leased, one
- * lock) and a {@link LatestStateStore}. Its baseline does take, update, put and ack on the same
- * two objects without the runtime, so the ratio is the engine's own share. Not thread-safe; what
- * it opens is.
+ * The memory backends: the testkit's {@link InMemoryJobQueue} (leased, one lock) and a {@link
+ * LatestStateStore}. {@code memory} keeps the queue's default JSON round trip (every put encodes,
+ * every take decodes, as a real backend); {@code memory-objects} turns it off ({@link
+ * InMemoryJobQueue.Builder#jsonRoundTrip(boolean)}), handing Job objects through, which leaves
+ * the engine's own cost. Its baseline does take, update, put and ack on the same two objects, in
+ * the same mode, without the runtime, so the ratio is the engine's own share. Not thread-safe;
+ * what it opens is.
  */
 final class MemoryBackend implements BenchBackend {
 
+    private final boolean json;
+
+    /** @param json true for the queue's JSON round trip ({@code memory}), false for Job objects ({@code memory-objects}) */
+    MemoryBackend(boolean json) {
+        this.json = json;
+    }
+
+    private InMemoryJobQueue.Builder queue() {
+        return InMemoryJobQueue.builder().jsonRoundTrip(json);
+    }
+
     @Override
     public String describe() {
-        return "memory: testkit InMemoryJobQueue + LatestStateStore, in this JVM";
+        return json
+                ? "memory: testkit InMemoryJobQueue (JSON round trip) + LatestStateStore, in this JVM"
+                : "memory-objects: testkit InMemoryJobQueue without JSON (Job objects) + LatestStateStore, in this JVM";
     }
 
     @Override
     public BackendRun open(String runId, int workers, Duration leaseTime) {
-        InMemoryJobQueue queue = InMemoryJobQueue.builder().leaseTime(leaseTime).build();
+        InMemoryJobQueue queue = queue().leaseTime(leaseTime).build();
         LatestStateStore store = new LatestStateStore();
         return BackendRun.of(queue, store, () -> { });
     }
@@ -32,14 +48,14 @@ final class MemoryBackend implements BenchBackend {
         return new RawBaseline() {
             @Override
             public String describe() {
-                return "InMemoryJobQueue take + LatestStateStore update + put + ack";
+                return "InMemoryJobQueue" + (json ? "" : " (no JSON)") + " take + LatestStateStore update + put + ack";
             }
 
             @Override
             public BaselineResult run(String runId, int threads, int depth, long steps, byte[] message)
                     throws Exception {
                 Job template = JobCodec.standard().decode(message);
-                try (InMemoryJobQueue queue = InMemoryJobQueue.builder().build()) {
+                try (InMemoryJobQueue queue = queue().build()) {
                     LatestStateStore store = new LatestStateStore();
                     for (int i = 0; i < depth; i++) {
                         queue.put(template.toBuilder().id(JobId.of(runId + "-" + i)).build());

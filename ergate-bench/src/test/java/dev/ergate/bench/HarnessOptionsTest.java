@@ -76,6 +76,6 @@ class HarnessOptionsTest {
     void helpIsAUsageExceptionMarkedAsHelp() {
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--help"}, Map.of()))
                 .isInstanceOfSatisfying(UsageException.class, e -> assertThat(e.isHelp()).isTrue());
-        assertThat(HarnessOptions.usage()).contains("--backend memory|redis|postgres|sqs");
+        assertThat(HarnessOptions.usage()).contains("--backend memory|memory-objects|redis|postgres|sqs");
     }
 }

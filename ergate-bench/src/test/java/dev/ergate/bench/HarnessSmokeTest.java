@@ -51,6 +51,14 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void memoryObjects() throws Exception {
+        HarnessReport report = run("--backend", "memory-objects", "--jobs", "300", "--steps", "3", "--workers", "2",
+                "--warmup-jobs", "20", "--latency-jobs", "40", "--payload-bytes", "64", "--timeout-seconds", "60");
+        assertCompleteAndPositive(report);
+        assertThat(report.backend()).startsWith("memory-objects");
+    }
+
+    @Test
     void redis() throws Exception {
         LocalBackends.redis();
         HarnessReport report = run("--backend", "redis", "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",

@@ -27,6 +27,21 @@ class InstrumentationTest {
             .stepsCompleted(1).build();
 
     @Test
+    void theLatestStateStoreStartsAStepOnlyOverAStateThatAllowsIt() {
+        LatestStateStore store = new LatestStateStore();
+        Job running = queued.toBuilder().status(JobStatus.RUNNING).build();
+
+        assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+        assertThat(store.find(JobId.of("a"))).contains(running);
+        store.requestCancel(JobId.of("a"));
+        assertThat(store.startStep(running)).isEqualTo(StepStart.CANCEL_REQUESTED);
+        assertThat(store.find(JobId.of("a")).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
+        store.update(running.toBuilder().status(JobStatus.COMPLETED).build());
+        assertThat(store.startStep(running)).isEqualTo(StepStart.ALREADY_FINAL);
+        assertThat(store.find(JobId.of("a")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
     void aJobStoreStaysAJobStoreSoTheWorkerStillChecksForCancellation() {
         LatestStateStore inner = new LatestStateStore();
         StateStore wrapped = Instrumentation.store(inner, tracker);

@@ -27,7 +27,12 @@ class RawBaselineTest {
 
     @Test
     void memory() throws Exception {
-        assertRan(new MemoryBackend().baseline().run(runId, 2, 6, 60, message));
+        assertRan(new MemoryBackend(true).baseline().run(runId, 2, 6, 60, message));
+    }
+
+    @Test
+    void memoryObjects() throws Exception {
+        assertRan(new MemoryBackend(false).baseline().run(runId, 2, 6, 60, message));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ergate.runtime;
 
 import dev.ergate.ErgateException;
+import dev.ergate.Job;
 import dev.ergate.spi.ErgateBackendException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,23 +35,32 @@ final class BackendCalls {
                 Math.max(0, failures - 1), ThreadLocalRandom.current().nextDouble());
     }
 
-    void run(String what, Runnable call) {
-        call(what, () -> {
+    /**
+     * @param action what the call does, for messages: "ack", "state update"...
+     * @param job the job it is for; named, with its status, in messages
+     * @throws GaveUp when the call failed for good (not transient, attempts spent, or interrupted)
+     */
+    void run(String action, Job job, Runnable call) {
+        call(action, job, () -> {
             call.run();
             return null;
         });
     }
 
     /**
+     * As {@link #run}, returning the call's result. The message naming the call is only built when
+     * it fails: this runs several times per step.
+     *
      * @throws GaveUp when the call failed for good (not transient, attempts spent, or interrupted)
      */
-    <T> T call(String what, Supplier<T> call) {
+    <T> T call(String action, Job job, Supplier<T> call) {
         int failures = 0;
         while (true) {
             try {
                 return call.get();
             } catch (ErgateBackendException e) {
                 failures++;
+                String what = describe(action, job);
                 if (!e.isTransient() || failures >= options.backendRetryAttempts()) {
                     throw new GaveUp(what + " failed" + (e.isTransient() ? " " + failures + " times" : "")
                             + ": " + e.getMessage(), e);
@@ -67,8 +77,12 @@ final class BackendCalls {
             } catch (GaveUp e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new GaveUp(what + " failed: " + e, e);
+                throw new GaveUp(describe(action, job) + " failed: " + e, e);
             }
         }
+    }
+
+    private static String describe(String action, Job job) {
+        return action + " of job " + job.id() + " (" + job.status() + ")";
     }
 }

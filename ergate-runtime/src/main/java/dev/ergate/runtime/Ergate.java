@@ -17,14 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,10 +74,11 @@ public final class Ergate implements AutoCloseable {
     private final Object lock = new Object();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    /** One per worker thread, as {@link #workers}; filled by {@link #start()}. */
+    private final List<InFlight> inFlight = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     private State state = State.NEW;
-    private @Nullable ScheduledExecutorService leaseScheduler;
+    private @Nullable LeaseKeeper leaseKeeper;
     private @Nullable AutoCloseable lifespanHandle;
     private @Nullable AtomicStepFinish atomicFinish;
 
@@ -169,20 +165,18 @@ public final class Ergate implements AutoCloseable {
                 }
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
-            AtomicInteger threadNumber = new AtomicInteger();
-            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread thread = new Thread(r, "ergate-lease-keeper");
-                thread.setDaemon(true);
-                return thread;
-            });
-            // a lease keeper per step is cancelled when the step ends: drop it from the queue at once
-            scheduler.setRemoveOnCancelPolicy(true);
-            leaseScheduler = scheduler;
+            LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper");
+            leaseKeeper = keeper;
             for (int i = 0; i < options.concurrency(); i++) {
-                Thread worker = new Thread(this::workLoop, "ergate-worker-" + threadNumber.incrementAndGet());
+                InFlight flight = new InFlight();
+                LeaseKeeper.Slot lease = keeper.slot(i);
+                Thread worker = new Thread(() -> workLoop(flight, lease), "ergate-worker-" + (i + 1));
+                flight.thread = worker;
+                inFlight.add(flight);
                 workers.add(worker);
             }
             state = State.RUNNING;
+            keeper.start();
             workers.forEach(Thread::start);
             LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
                     runner.workflows().keySet(), atomicFinish != null);
@@ -257,7 +251,8 @@ public final class Ergate implements AutoCloseable {
             }
             state = State.STOPPING;
         }
-        LOG.info("Ergate worker stopping: draining {} running steps (up to {})", inFlight.size(), options.drainTimeout());
+        LOG.info("Ergate worker stopping: draining {} running steps (up to {})",
+                inFlight.stream().filter(InFlight::busy).count(), options.drainTimeout());
         stopRequested.countDown();
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         joinAll(deadline);
@@ -272,8 +267,8 @@ public final class Ergate implements AutoCloseable {
                 }
             }
         }
-        if (leaseScheduler != null) {
-            leaseScheduler.shutdownNow();
+        if (leaseKeeper != null) {
+            leaseKeeper.close();
         }
         runner.close();
         if (lifespanHandle != null) {
@@ -322,7 +317,7 @@ public final class Ergate implements AutoCloseable {
 
     // ------------------------------------------------------------------ the worker loop
 
-    private void workLoop() {
+    private void workLoop(InFlight flight, LeaseKeeper.Slot lease) {
         int failures = 0;
         while (!stopping()) {
             Optional<Delivery> taken;
@@ -356,7 +351,7 @@ public final class Ergate implements AutoCloseable {
                 break;
             }
             try {
-                handle(delivery);
+                handle(delivery, flight, lease);
             } catch (RuntimeException | Error e) {
                 LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
                 releaseQuietly(delivery, backend.backoff(1), "unexpected failure");
@@ -372,16 +367,15 @@ public final class Ergate implements AutoCloseable {
         }
     }
 
-    private void handle(Delivery delivery) {
-        InFlight flight = new InFlight(delivery, Thread.currentThread());
-        inFlight.add(flight);
-        Duration lease = LeaseKeeper.remaining(delivery, options.clock());
+    private void handle(Delivery delivery, InFlight flight, LeaseKeeper.Slot lease) {
+        Job job = delivery.job();
+        flight.begin(delivery);
         try {
-            Job job = delivery.job();
+            long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
             if (job.status().isFinal()) {
                 LOG.debug("Job {} is already {}; acknowledging without running", job.id(), job.status());
-                if (flight.claimFinish()) {
-                    backend.run("ack of final job " + job.id(), delivery::ack);
+                if (flight.claimFinish(delivery)) {
+                    backend.run("ack", job, delivery::ack);
                 }
                 return;
             }
@@ -389,59 +383,49 @@ public final class Ergate implements AutoCloseable {
                 poison(delivery, flight);
                 return;
             }
-            LeaseKeeper[] keeper = new LeaseKeeper[1];
             StepResult result;
             try {
-                result = runner.runStepIfStarted(job, running -> {
-                    StepStart start = startStep(running);
-                    if (start == StepStart.STARTED) {
-                        keeper[0] = LeaseKeeper.start(leaseScheduler(), delivery, lease);
-                    } else {
-                        LOG.info("Job {} is {} in the store; not running its step",
-                                running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
-                    }
-                    return start;
-                });
+                result = runner.runStepIfStarted(job, running -> startStep(running, delivery, lease, leaseNanos));
             } finally {
-                if (keeper[0] != null) {
-                    keeper[0].close();
-                }
+                lease.stop();
             }
-            if (!flight.claimFinish()) {
+            if (!flight.claimFinish(delivery)) {
                 LOG.warn("Step of job {} ended after the drain timeout; its delivery was released, its result dropped",
                         job.id());
                 return;
             }
             finish(delivery, result);
         } catch (BackendCalls.GaveUp e) {
-            LOG.error("Giving job {} back to the queue: {}", delivery.job().id(), e.getMessage(), e.getCause());
-            if (flight.claimFinish()) {
+            LOG.error("Giving job {} back to the queue: {}", job.id(), e.getMessage(), e.getCause());
+            if (flight.claimFinish(delivery)) {
                 releaseQuietly(delivery, backend.backoff(2), "backend failure");
             }
         } finally {
-            inFlight.remove(flight);
+            flight.end(delivery);
         }
-    }
-
-    private ScheduledExecutorService leaseScheduler() {
-        ScheduledExecutorService scheduler = leaseScheduler;
-        if (scheduler == null) {
-            throw new IllegalStateException("the worker is not started");
-        }
-        return scheduler;
     }
 
     /**
-     * Records the RUNNING state. With a readable store and cancellation checks on, that is the
-     * store's {@link JobStore#startStep}, which also reports a pending cancel request or a job
-     * that already ended; otherwise a plain update.
+     * Records the RUNNING state and, when the step is to run, starts keeping its lease. With a
+     * readable store and cancellation checks on, that is the store's {@link JobStore#startStep},
+     * which also reports a pending cancel request or a job that already ended; otherwise a plain
+     * update.
      */
-    private StepStart startStep(Job running) {
+    private StepStart startStep(Job running, Delivery delivery, LeaseKeeper.Slot lease, long leaseNanos) {
+        StepStart start;
         if (options.checkCancellation() && store instanceof JobStore jobStore) {
-            return backend.call("start of a step of job " + running.id(), () -> jobStore.startStep(running));
+            start = backend.call("start of a step", running, () -> jobStore.startStep(running));
+        } else {
+            backend.run("state update", running, () -> store.update(running));
+            start = StepStart.STARTED;
         }
-        backend.run("state update (RUNNING) of job " + running.id(), () -> store.update(running));
-        return StepStart.STARTED;
+        if (start == StepStart.STARTED) {
+            lease.keep(delivery, leaseNanos);
+        } else {
+            LOG.info("Job {} is {} in the store; not running its step",
+                    running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
+        }
+        return start;
     }
 
     private void poison(Delivery delivery, InFlight flight) {
@@ -450,31 +434,31 @@ public final class Ergate implements AutoCloseable {
                 + delivery.deliveryCount() + " times, more than the limit of " + options.maxDeliveries()
                 + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
         StepResult result = runner.fail(job, reason);
-        if (!flight.claimFinish()) {
+        if (!flight.claimFinish(delivery)) {
             return;
         }
-        backend.run("state update (FAILED, poison) of job " + job.id(), () -> store.update(result.state().orElseThrow()));
-        backend.run("dead-lettering of job " + job.id(), () -> delivery.deadLetter(reason));
+        Job failed = result.state().orElseThrow();
+        backend.run("state update (poison)", failed, () -> store.update(failed));
+        backend.run("dead-lettering", failed, () -> delivery.deadLetter(reason));
     }
 
     private void finish(Delivery delivery, StepResult result) {
-        Optional<Job> state = result.state();
-        if (state.isEmpty()) {
-            backend.run("ack of job " + delivery.job().id(), delivery::ack);
+        Job newState = result.stateOrNull();
+        if (newState == null) {
+            backend.run("ack", delivery.job(), delivery::ack);
             return;
         }
-        Job newState = state.get();
-        Job next = result.next().orElse(null);
+        Job next = result.nextOrNull();
         AtomicStepFinish atomic = atomicFinish;
         try {
             if (atomic != null) {
-                backend.run("atomic finish of job " + newState.id(), () -> atomic.finish(delivery, newState, next));
+                backend.run("atomic finish", newState, () -> atomic.finish(delivery, newState, next));
             } else {
-                backend.run("state update (" + newState.status() + ") of job " + newState.id(), () -> store.update(newState));
+                backend.run("state update", newState, () -> store.update(newState));
                 if (next != null) {
-                    backend.run("put of job " + next.id(), () -> queue.put(next));
+                    backend.run("put", next, () -> queue.put(next));
                 }
-                backend.run("ack of job " + newState.id(), delivery::ack);
+                backend.run("ack", newState, delivery::ack);
             }
         } catch (BackendCalls.GaveUp e) {
             if (e.getCause() instanceof JobTooLargeException tooLarge) {
@@ -488,8 +472,8 @@ public final class Ergate implements AutoCloseable {
     private void failTooLarge(Delivery delivery, Job state, JobTooLargeException tooLarge) {
         LOG.error("Job {} can't be put back on the queue: {}", state.id(), tooLarge.getMessage());
         Job failed = state.toBuilder().status(JobStatus.FAILED).exceptionTraceback(JobRunner.traceback(tooLarge)).build();
-        backend.run("state update (FAILED, too large) of job " + state.id(), () -> store.update(failed));
-        backend.run("ack of job " + state.id(), delivery::ack);
+        backend.run("state update (too large)", failed, () -> store.update(failed));
+        backend.run("ack", failed, delivery::ack);
     }
 
     private void releaseQuietly(Delivery delivery, Duration delay, String why) {
@@ -501,27 +485,44 @@ public final class Ergate implements AutoCloseable {
         }
     }
 
-    /** One delivery being worked on; whoever claims it first (the worker or the drain cut-off) settles it. */
+    /**
+     * The delivery one worker thread is working on, if any; whoever claims it first (the worker
+     * when the step ends, or the drain cut-off) settles it. One per worker thread, reused for
+     * every delivery, so a step costs no allocation here.
+     */
     private final class InFlight {
-        private final Delivery delivery;
-        private final Thread thread;
-        private final AtomicBoolean settled = new AtomicBoolean();
+        private final AtomicReference<@Nullable Delivery> current = new AtomicReference<>();
+        /** The worker thread; set before it starts. */
+        private @Nullable Thread thread;
 
-        InFlight(Delivery delivery, Thread thread) {
-            this.delivery = delivery;
-            this.thread = thread;
+        void begin(Delivery delivery) {
+            current.set(delivery);
         }
 
-        boolean claimFinish() {
-            return settled.compareAndSet(false, true);
+        /** @return true if the worker settles this delivery: the cut-off did not claim it first */
+        boolean claimFinish(Delivery delivery) {
+            return current.compareAndSet(delivery, null);
+        }
+
+        /** The worker is done with the delivery, settled or not. */
+        void end(Delivery delivery) {
+            current.compareAndSet(delivery, null);
+        }
+
+        boolean busy() {
+            return current.get() != null;
         }
 
         void cutOff() {
-            if (settled.compareAndSet(false, true)) {
+            Delivery delivery = current.get();
+            if (delivery != null && current.compareAndSet(delivery, null)) {
                 LOG.warn("Step of job {} did not finish within the drain timeout; releasing it back to the queue",
                         delivery.job().id());
                 releaseQuietly(delivery, Duration.ZERO, "cut off by the drain timeout");
-                thread.interrupt();
+                Thread worker = thread;
+                if (worker != null) {
+                    worker.interrupt();
+                }
             }
         }
     }

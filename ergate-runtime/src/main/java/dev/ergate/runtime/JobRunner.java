@@ -240,11 +240,14 @@ public final class JobRunner implements AutoCloseable {
         if (started == StepStart.ALREADY_FINAL) {
             return skipped();
         }
-        for (ErgateListener listener : listeners) {
+        // indexed loops: iterating the (usually empty) listener list would allocate an iterator per step
+        for (int i = 0; i < listeners.size(); i++) {
+            ErgateListener listener = listeners.get(i);
             safely("stepStarted", () -> listener.stepStarted(running));
         }
         StepResult result = execute(workflow, step, running, attempt);
-        for (ErgateListener listener : listeners) {
+        for (int i = 0; i < listeners.size(); i++) {
+            ErgateListener listener = listeners.get(i);
             safely("stepFinished", () -> listener.stepFinished(result));
         }
         if (result.outcome() == StepResult.Outcome.FAILED) {

@@ -3,51 +3,194 @@ package dev.ergate.runtime;
 import dev.ergate.spi.Delivery;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Extends a delivery's lease at half its length while its step runs. Thread-safe. */
+/**
+ * Keeps the leases of a worker's running steps: one thread, and one {@link Slot} per worker
+ * thread. A step's lease is extended (by its full length) when the step has run for half of it,
+ * and again every half length until the step ends.
+ *
+ * <p>It costs nothing for steps that end quickly, which are nearly all of them: starting and
+ * stopping a lease are two writes to the worker's own slot, with no allocation, no lock and no
+ * wake-up of the keeper thread. The keeper sleeps until the earliest moment a running step's lease
+ * needs extending; it is woken by a step start only when that step's first extension is due
+ * before then (the first step after an idle spell, or a lease shorter than the others'). A busy
+ * worker whose steps are all short wakes it about once per half lease, whatever the step rate.
+ *
+ * <p>Thread-safe: each slot is used by its one worker thread; the keeper thread reads them all.
+ */
 final class LeaseKeeper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
-    private static final Duration MIN_LEASE = Duration.ofMillis(200);
+    /** Leases shorter than this are kept as if they were this long, so extensions don't come back to back. */
+    static final Duration MIN_LEASE = Duration.ofMillis(200);
+    /** Longer leases (SQS's longest is 12 hours) are renewed as this long, which keeps the time arithmetic in range. */
+    static final Duration MAX_LEASE = Duration.ofHours(12);
+    /** The longest the keeper sleeps with nothing to extend; a step start wakes it sooner when needed. */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final @Nullable ScheduledFuture<?> task;
+    private final Slot[] slots;
+    private final Thread thread;
+    /** When the keeper thread will next look at the slots ({@link System#nanoTime()}). */
+    private volatile long wakeAt;
+    private volatile boolean closed;
+    /** How many times the keeper thread looked at the slots; written by it alone (for tests). */
+    private volatile long scans;
 
-    private LeaseKeeper(@Nullable ScheduledFuture<?> task) {
-        this.task = task;
+    /**
+     * @param workers how many worker threads (one slot each)
+     * @param threadName the keeper thread's name
+     */
+    LeaseKeeper(int workers, String threadName) {
+        slots = new Slot[workers];
+        for (int i = 0; i < workers; i++) {
+            slots[i] = new Slot();
+        }
+        thread = new Thread(this::keepLeases, threadName);
+        thread.setDaemon(true);
+        wakeAt = System.nanoTime() + IDLE_NANOS;
+    }
+
+    /** Starts the keeper thread. */
+    void start() {
+        thread.start();
     }
 
     /**
-     * @param lease the lease length to renew, as measured when the delivery was taken
+     * @param worker the worker thread's number, from 0
+     * @return that worker's slot
      */
-    static LeaseKeeper start(ScheduledExecutorService scheduler, Delivery delivery, Duration lease) {
-        Duration length = lease.compareTo(MIN_LEASE) < 0 ? MIN_LEASE : lease;
-        long periodNanos = length.toNanos() / 2;
-        ScheduledFuture<?> task = scheduler.scheduleAtFixedRate(() -> {
-            try {
-                delivery.extend(length);
-            } catch (RuntimeException e) {
-                LOG.warn("Extending the lease of job {} failed; it may be delivered again: {}",
-                        delivery.job().id(), e.getMessage());
-            }
-        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
-        return new LeaseKeeper(task);
+    Slot slot(int worker) {
+        return slots[worker];
     }
 
-    /** @return the lease length left on a delivery right now, by {@code clock} */
-    static Duration remaining(Delivery delivery, Clock clock) {
-        return Duration.between(clock.instant(), delivery.leaseExpiresAt());
+    /** @return how many times the keeper thread has woken up and looked at the slots */
+    long scans() {
+        return scans;
     }
 
+    /**
+     * @return the lease length left on a delivery right now, by {@code clock}, in nanoseconds;
+     *     negative when it already ran out
+     */
+    static long remainingNanos(Delivery delivery, Clock clock) {
+        Instant expires = delivery.leaseExpiresAt();
+        try {
+            return TimeUnit.MILLISECONDS.toNanos(Math.subtractExact(expires.toEpochMilli(), clock.millis()));
+        } catch (ArithmeticException beyondMillis) {
+            return expires.isBefore(clock.instant()) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** Stops the keeper thread; leases of steps still running are no longer extended. Idempotent. */
     @Override
     public void close() {
-        if (task != null) {
-            task.cancel(false);
+        closed = true;
+        LockSupport.unpark(thread);
+    }
+
+    private void keepLeases() {
+        while (!closed) {
+            scans++;
+            long earliest = extendDueLeases(System.nanoTime());
+            wakeAt = earliest;
+            // A step that started during the scan may have read the previous wakeAt and not woken
+            // us although its first extension comes before `earliest`: look once more.
+            if (earliestDue(earliest) - earliest < 0) {
+                continue;
+            }
+            long sleep = earliest - System.nanoTime();
+            if (sleep > 0) {
+                LockSupport.parkNanos(this, sleep);
+            }
+        }
+    }
+
+    /** Extends every lease that is due; @return when the next one is due, at most the idle time away */
+    private long extendDueLeases(long now) {
+        long earliest = now + IDLE_NANOS;
+        for (Slot slot : slots) {
+            Delivery delivery = slot.delivery;
+            if (delivery == null) {
+                continue;
+            }
+            long due = slot.nextExtensionAt;
+            if (due - now <= 0) {
+                long length = slot.lengthNanos;
+                slot.extend(delivery, length);
+                due = now + length / 2;
+                if (slot.delivery == delivery) {
+                    slot.nextExtensionAt = due;
+                }
+            }
+            if (due - earliest < 0) {
+                earliest = due;
+            }
+        }
+        return earliest;
+    }
+
+    /** @return the earliest next extension of a running step, or {@code bound} if none is earlier */
+    private long earliestDue(long bound) {
+        long earliest = bound;
+        for (Slot slot : slots) {
+            if (slot.delivery != null) {
+                long due = slot.nextExtensionAt;
+                if (due - earliest < 0) {
+                    earliest = due;
+                }
+            }
+        }
+        return earliest;
+    }
+
+    /** One worker thread's running step, if any. Written by that worker, read by the keeper. */
+    final class Slot {
+        private volatile @Nullable Delivery delivery;
+        /** The lease length to renew; written before {@link #delivery}, so the keeper sees it with it. */
+        private long lengthNanos;
+        private volatile long nextExtensionAt;
+
+        private Slot() {
+        }
+
+        /**
+         * Keeps {@code delivery}'s lease from now until {@link #stop()}.
+         *
+         * @param delivery the delivery whose step is starting
+         * @param leaseNanos the lease length to renew, as measured when the delivery was taken
+         */
+        void keep(Delivery delivery, long leaseNanos) {
+            long length = Math.min(Math.max(leaseNanos, MIN_LEASE.toNanos()), MAX_LEASE.toNanos());
+            long due = System.nanoTime() + length / 2;
+            lengthNanos = length;
+            nextExtensionAt = due;
+            this.delivery = delivery;
+            if (due - wakeAt < 0) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /** Stops keeping the lease: the step ended. */
+        void stop() {
+            delivery = null;
+        }
+
+        private void extend(Delivery extended, long lengthNanos) {
+            try {
+                extended.extend(Duration.ofNanos(lengthNanos));
+            } catch (RuntimeException e) {
+                if (delivery == extended) {
+                    LOG.warn("Extending the lease of job {} failed; it may be delivered again: {}",
+                            extended.job().id(), e.getMessage());
+                }
+                // else the step ended meanwhile and its delivery was settled: nothing was lost
+            }
         }
     }
 }

@@ -69,6 +69,16 @@ public final class StepResult {
         return Optional.ofNullable(next);
     }
 
+    /** As {@link #state()}, without the {@code Optional}, for the worker's per-step path. */
+    @Nullable Job stateOrNull() {
+        return state;
+    }
+
+    /** As {@link #next()}, without the {@code Optional}, for the worker's per-step path. */
+    @Nullable Job nextOrNull() {
+        return next;
+    }
+
     /** @return the exception behind a FAILED or RETRY_SCHEDULED outcome */
     public Optional<Throwable> error() {
         return Optional.ofNullable(error);

@@ -29,9 +29,10 @@ final class StepScope implements StepContext {
     private final Job job;
     private final int attempt;
     private final Dependencies appDependencies;
-    private final Map<Type, Object> created = new HashMap<>();
-    private final LinkedHashSet<Type> creating = new LinkedHashSet<>();
-    private final Deque<Object> toClose = new ArrayDeque<>();
+    // Created on a step's first dependency: most steps have none, and a scope is made per step.
+    private @Nullable Map<Type, Object> created;
+    private @Nullable LinkedHashSet<Type> creating;
+    private @Nullable Deque<Object> toClose;
 
     StepScope(ValueConverter converter, Workflow workflow, StepDefinition step, Job job, int attempt,
             Dependencies appDependencies) {
@@ -103,8 +104,8 @@ final class StepScope implements StepContext {
     /** @return the value for one declared parameter */
     @Nullable Object argument(ParamSpec spec) {
         return switch (spec.kind()) {
-            case INPUT -> convert(inputNode(), spec.type(), spec.describe());
-            case USER_CONTEXT -> convert(job.userContext(), spec.type(), spec.describe());
+            case INPUT -> convert(inputNode(), spec);
+            case USER_CONTEXT -> convert(job.userContext(), spec);
             case JOB -> job;
             case CONTEXT -> this;
             case DEPENDENCY -> dependency(spec.type());
@@ -115,13 +116,34 @@ final class StepScope implements StepContext {
         try {
             return converter.fromJson(value, type);
         } catch (IllegalArgumentException e) {
-            throw new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name() + "': "
-                    + what + " expects " + type.getTypeName() + " but got " + ValueConverter.show(value)
-                    + " (" + e.getMessage() + ")", e);
+            throw argumentError(value, type, what, e);
         }
     }
 
+    /** As {@link #convert(JsonNode, Type, String)}; the parameter is only described when it fails (this runs on every step). */
+    private @Nullable Object convert(JsonNode value, ParamSpec spec) {
+        try {
+            return converter.fromJson(value, spec.type());
+        } catch (IllegalArgumentException e) {
+            throw argumentError(value, spec.type(), spec.describe(), e);
+        }
+    }
+
+    private StepArgumentException argumentError(JsonNode value, Type type, String what, IllegalArgumentException e) {
+        return new StepArgumentException("step '" + step.name + "' of workflow '" + workflow.name() + "': "
+                + what + " expects " + type.getTypeName() + " but got " + ValueConverter.show(value)
+                + " (" + e.getMessage() + ")", e);
+    }
+
     Object dependency(Type type) {
+        if (created == null) {
+            created = new HashMap<>();
+            creating = new LinkedHashSet<>();
+            toClose = new ArrayDeque<>();
+        }
+        Map<Type, Object> created = this.created;
+        LinkedHashSet<Type> creating = this.creating;
+        Deque<Object> toClose = this.toClose;
         Object existing = created.get(type);
         if (existing != null) {
             return existing;
@@ -168,6 +190,10 @@ final class StepScope implements StepContext {
      * step's own failure when there is one.
      */
     void closeAll(@Nullable Throwable stepFailure) {
+        Deque<Object> toClose = this.toClose;
+        if (toClose == null) {
+            return;
+        }
         while (!toClose.isEmpty()) {
             Object instance = toClose.pop();
             try {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +36,19 @@ import org.slf4j.LoggerFactory;
  * delivered again, like an SQS visibility timeout), and a message that can't be decoded is moved
  * to the {@linkplain #deadLetters() dead letters} instead of being handed out.
  *
+ * <p><b>JSON or not.</b> By default every put encodes the job and every take decodes it, as a
+ * real backend would: a job that can't make that round trip fails in a test here, not in
+ * production. For benchmarks and users who want the engine's raw speed, {@link
+ * Builder#jsonRoundTrip(boolean) jsonRoundTrip(false)} hands {@link Job} objects through instead:
+ * a put keeps the job itself, and each take hands out {@link Job#deepCopy()} of it, so a step
+ * that changes its input tree (an {@code ObjectNode} parameter) can't change the queued message,
+ * a later redelivery of it, or anything that shares its trees; a job holding only scalar JSON
+ * values is handed out as it is. In that mode nothing checks that jobs can be written as JSON,
+ * and there is no message size, so it has no size limit.
+ *
+ * <p>Encoding and decoding happen outside the queue's lock: takers and putters only hold it to
+ * move a message between its indexes.
+ *
  * <p>Visibility (delays, leases) follows the injected {@link Clock}; with a {@link ManualClock}
  * a test moves time forward without sleeping, and takers blocked in {@link #take} re-check when
  * it moves. The {@code maxWait} of {@link #take} is real time, because a take blocks a thread.
@@ -56,6 +70,7 @@ public final class InMemoryJobQueue implements JobQueue {
     private final Duration leaseTime;
     private final OptionalLong maxMessageBytes;
     private final JobCodec codec;
+    private final boolean jsonRoundTrip;
     private final @Nullable Runnable clockSubscription;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,8 +78,7 @@ public final class InMemoryJobQueue implements JobQueue {
     /** Every message not yet acked, by id. */
     private final Map<Long, Message> messages = new HashMap<>();
     /** The same messages, by the time they become visible (ready or delayed: now or earlier; leased: lease end). */
-    private final TreeSet<Message> byVisibleAt = new TreeSet<>(
-            Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id));
+    private final VisibilityOrder byVisibleAt = new VisibilityOrder();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long lastMessageId;
     private long lastLeaseId;
@@ -75,6 +89,7 @@ public final class InMemoryJobQueue implements JobQueue {
         this.leaseTime = builder.leaseTime;
         this.maxMessageBytes = builder.maxMessageBytes;
         this.codec = builder.codec;
+        this.jsonRoundTrip = builder.jsonRoundTrip;
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
     }
 
@@ -105,16 +120,20 @@ public final class InMemoryJobQueue implements JobQueue {
     @Override
     public void put(Job job) {
         Objects.requireNonNull(job, "job");
-        byte[] body = codec.encode(job);
-        if (maxMessageBytes.isPresent() && body.length > maxMessageBytes.getAsLong()) {
-            throw new JobTooLargeException(job.id(), job.workflowName(), body.length, maxMessageBytes.getAsLong());
+        byte[] body = null;
+        if (jsonRoundTrip) {
+            body = codec.encode(job);
+            if (maxMessageBytes.isPresent() && body.length > maxMessageBytes.getAsLong()) {
+                throw new JobTooLargeException(job.id(), job.workflowName(), body.length, maxMessageBytes.getAsLong());
+            }
         }
         Instant notBefore = job.requestedStartTime();
         lock.lock();
         try {
             ensureOpen("put");
             Instant now = clock.instant();
-            add(body, notBefore != null && notBefore.isAfter(now) ? notBefore : now);
+            boolean delayed = notBefore != null && notBefore.isAfter(now);
+            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, delayed ? notBefore : now), delayed);
         } finally {
             lock.unlock();
         }
@@ -134,17 +153,22 @@ public final class InMemoryJobQueue implements JobQueue {
         lock.lock();
         try {
             ensureOpen("putRaw");
-            add(body, clock.instant());
+            add(new Message(++lastMessageId, body, null, clock.instant()), false);
         } finally {
             lock.unlock();
         }
     }
 
-    private void add(byte[] body, Instant visibleAt) {
-        Message message = new Message(++lastMessageId, body, visibleAt);
+    /** Adds a message; wakes one taker when it is visible now (that taker passes the wake-up on), all when it is delayed. */
+    private void add(Message message, boolean delayed) {
         messages.put(message.id, message);
-        byVisibleAt.add(message);
-        changed.signalAll();
+        if (delayed) {
+            byVisibleAt.add(message);
+            changed.signalAll(); // every taker re-computes how long to sleep
+        } else {
+            byVisibleAt.addVisibleNow(message);
+            changed.signal();
+        }
     }
 
     /**
@@ -162,22 +186,54 @@ public final class InMemoryJobQueue implements JobQueue {
             throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
         }
         long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        while (true) {
+            Leased leased = leaseNextVisible(deadline);
+            if (leased == null) {
+                return Optional.empty();
+            }
+            Job job = open(leased);
+            if (job != null) {
+                return Optional.of(new InMemoryDelivery(leased.message.id, leased.leaseId, job, leased.deliveries,
+                        leased.expiresAt));
+            }
+            // not a job: it went to the dead letters; look for the next message
+        }
+    }
+
+    /** A message leased under the lock, with its lease as it was then (a ManualClock may end it at once). */
+    private record Leased(Message message, long leaseId, int deliveries, Instant expiresAt) {
+    }
+
+    /**
+     * Waits, until {@code deadline} at most, for a visible message and leases it.
+     *
+     * @return the lease, or null when none became visible in time
+     */
+    private @Nullable Leased leaseNextVisible(long deadline) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (true) {
                 ensureOpen("take");
                 Instant now = clock.instant();
-                Optional<Delivery> delivery = leaseFirstVisible(now);
-                if (delivery.isPresent()) {
-                    return delivery;
+                Message message = byVisibleAt.pollVisible(now);
+                if (message != null) {
+                    message.deliveries++;
+                    message.leaseId = ++lastLeaseId;
+                    message.visibleAt = now.plus(leaseTime);
+                    byVisibleAt.add(message);
+                    if (byVisibleAt.hasVisible(now)) {
+                        changed.signal(); // more to take: wake the next taker
+                    }
+                    return new Leased(message, message.leaseId, message.deliveries, message.visibleAt);
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    return Optional.empty();
+                    return null;
                 }
                 long wait = remaining;
-                if (!byVisibleAt.isEmpty()) {
-                    long untilVisible = saturatedNanos(Duration.between(now, byVisibleAt.first().visibleAt));
+                Instant next = byVisibleAt.earliest();
+                if (next != null) {
+                    long untilVisible = saturatedNanos(Duration.between(now, next));
                     wait = Math.min(wait, Math.max(untilVisible, TimeUnit.MILLISECONDS.toNanos(1)));
                 }
                 changed.awaitNanos(wait);
@@ -187,28 +243,36 @@ public final class InMemoryJobQueue implements JobQueue {
         }
     }
 
-    private Optional<Delivery> leaseFirstVisible(Instant now) {
-        while (!byVisibleAt.isEmpty() && !byVisibleAt.first().visibleAt.isAfter(now)) {
-            Message message = byVisibleAt.pollFirst();
-            Job job;
-            try {
-                job = codec.decode(message.body);
-            } catch (JobFormatException e) {
-                messages.remove(message.id);
-                String text = message.text();
-                deadLetters.add(new DeadLetter(text, "not a job: " + e.getMessage(), now));
-                LOG.warn("in-memory queue: message {} is not a job ({}), moved to the dead letters: {}",
-                        message.id, e.getMessage(), shorten(text));
-                continue;
-            }
-            message.deliveries++;
-            message.leaseId = ++lastLeaseId;
-            message.visibleAt = now.plus(leaseTime);
-            byVisibleAt.add(message);
-            return Optional.of(new InMemoryDelivery(message.id, message.leaseId, job, message.deliveries,
-                    message.visibleAt));
+    /**
+     * Turns a leased message into the job to hand out, outside the lock: decodes it, or copies a
+     * job object's trees. A message that is not a job goes to the dead letters.
+     *
+     * @return the job, or null when the message was not one
+     */
+    private @Nullable Job open(Leased leased) {
+        Message message = leased.message;
+        if (message.job != null) {
+            return message.job.deepCopy();
         }
-        return Optional.empty();
+        try {
+            return codec.decode(message.body);
+        } catch (JobFormatException e) {
+            String text = message.text(codec);
+            lock.lock();
+            try {
+                Message current = messages.get(message.id);
+                if (current != null && current.leaseId == leased.leaseId) {
+                    messages.remove(message.id);
+                    byVisibleAt.remove(message);
+                    deadLetters.add(new DeadLetter(text, "not a job: " + e.getMessage(), clock.instant()));
+                }
+            } finally {
+                lock.unlock();
+            }
+            LOG.warn("in-memory queue: message {} is not a job ({}), moved to the dead letters: {}",
+                    message.id, e.getMessage(), shorten(text));
+            return null;
+        }
     }
 
     /**
@@ -239,20 +303,26 @@ public final class InMemoryJobQueue implements JobQueue {
      *     visible; messages that are not jobs are left out
      */
     public List<Job> jobs() {
+        List<Message> inOrder;
         lock.lock();
         try {
-            List<Job> jobs = new ArrayList<>(byVisibleAt.size());
-            for (Message message : byVisibleAt) {
-                try {
-                    jobs.add(codec.decode(message.body));
-                } catch (JobFormatException e) {
-                    // not a job: it will be dead-lettered when taken
-                }
-            }
-            return jobs;
+            inOrder = byVisibleAt.inOrder();
         } finally {
             lock.unlock();
         }
+        List<Job> jobs = new ArrayList<>(inOrder.size());
+        for (Message message : inOrder) {
+            if (message.job != null) {
+                jobs.add(message.job);
+                continue;
+            }
+            try {
+                jobs.add(codec.decode(message.body));
+            } catch (JobFormatException e) {
+                // not a job: it will be dead-lettered when taken
+            }
+        }
+        return jobs;
     }
 
     /** @return the messages given up on so far, oldest first (a copy) */
@@ -305,26 +375,114 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public String toString() {
-        return "InMemoryJobQueue[leaseTime=" + leaseTime + ", size=" + size() + "]";
+        return "InMemoryJobQueue[leaseTime=" + leaseTime + ", jsonRoundTrip=" + jsonRoundTrip + ", size=" + size() + "]";
     }
 
-    /** One message; guarded by the queue's lock. */
+    /**
+     * Every message not yet acked, in the order they become visible, kept so that the common step
+     * costs O(1): messages put to be visible at once wait in a FIFO (put order is visibility
+     * order), and only delayed and leased ones (few: one per taker, plus delayed retries) are in
+     * a sorted set. A take hands out the older of the two heads. Guarded by the queue's lock.
+     */
+    private static final class VisibilityOrder {
+        private static final Comparator<Message> ORDER =
+                Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
+
+        /** Messages visible since their put, oldest first. */
+        private final ArrayDeque<Message> ready = new ArrayDeque<>();
+        /** Delayed, released and leased messages, by when they become visible. */
+        private final TreeSet<Message> timed = new TreeSet<>(ORDER);
+
+        /** Adds a message that is visible now; it goes behind the ready ones unless the clock went back. */
+        void addVisibleNow(Message message) {
+            Message last = ready.peekLast();
+            if (last == null || ORDER.compare(last, message) <= 0) {
+                ready.addLast(message);
+            } else {
+                timed.add(message);
+            }
+        }
+
+        /** Adds a message that becomes visible at its {@code visibleAt} (delayed, released, leased). */
+        void add(Message message) {
+            timed.add(message);
+        }
+
+        /** Removes a message taken before (every taken message is timed: leased, then released or extended). */
+        void remove(Message message) {
+            timed.remove(message);
+        }
+
+        /** @return the oldest message visible at {@code now}, removed; null if none is */
+        @Nullable Message pollVisible(Instant now) {
+            Message head = oldestHead();
+            if (head == null || head.visibleAt.isAfter(now)) {
+                return null;
+            }
+            return head == ready.peekFirst() ? ready.pollFirst() : timed.pollFirst();
+        }
+
+        boolean hasVisible(Instant now) {
+            Message head = oldestHead();
+            return head != null && !head.visibleAt.isAfter(now);
+        }
+
+        /** @return when the next message becomes visible, or null when there is none */
+        @Nullable Instant earliest() {
+            Message head = oldestHead();
+            return head == null ? null : head.visibleAt;
+        }
+
+        private @Nullable Message oldestHead() {
+            Message ready = this.ready.peekFirst();
+            Message timed = this.timed.isEmpty() ? null : this.timed.first();
+            if (ready == null) {
+                return timed;
+            }
+            return timed == null || ORDER.compare(ready, timed) <= 0 ? ready : timed;
+        }
+
+        /** @return every message, in visibility order (a copy) */
+        List<Message> inOrder() {
+            List<Message> all = new ArrayList<>(ready.size() + timed.size());
+            all.addAll(ready);
+            all.addAll(timed);
+            all.sort(ORDER);
+            return all;
+        }
+    }
+
+    /**
+     * One message: encoded JSON, or a job object without {@linkplain Builder#jsonRoundTrip JSON}.
+     * Its contents never change; the rest is guarded by the queue's lock.
+     */
     private static final class Message {
         final long id;
-        final byte[] body;
+        final byte @Nullable [] body;
+        final @Nullable Job job;
         Instant visibleAt;
         int deliveries;
         /** The current lease, 0 when not leased. */
         long leaseId;
 
-        Message(long id, byte[] body, Instant visibleAt) {
+        /** Exactly one of {@code body} and {@code job} is given. */
+        Message(long id, byte @Nullable [] body, @Nullable Job job, Instant visibleAt) {
             this.id = id;
             this.body = body;
+            this.job = job;
             this.visibleAt = visibleAt;
         }
 
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
+        /** @return the message as text, for a dead letter (a job object is encoded for it) */
+        String text(JobCodec codec) {
+            if (body != null) {
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            try {
+                return codec.encodeToString(job);
+            } catch (RuntimeException e) {
+                return job + " (can't be written as JSON: " + e.getMessage() + ")";
+            }
         }
     }
 
@@ -432,7 +590,7 @@ public final class InMemoryJobQueue implements JobQueue {
                 if (message != null) {
                     messages.remove(messageId);
                     byVisibleAt.remove(message);
-                    deadLetters.add(new DeadLetter(message.text(), reason, clock.instant()));
+                    deadLetters.add(new DeadLetter(message.text(codec), reason, clock.instant()));
                     LOG.warn("in-memory queue: job {} dead-lettered: {}", job.id(), reason);
                 }
             } finally {
@@ -467,8 +625,21 @@ public final class InMemoryJobQueue implements JobQueue {
         private Duration leaseTime = Duration.ofSeconds(30);
         private OptionalLong maxMessageBytes = OptionalLong.empty();
         private JobCodec codec = JobCodec.standard();
+        private boolean jsonRoundTrip = true;
 
         private Builder() {
+        }
+
+        /**
+         * @param jsonRoundTrip true (the default) to encode every put and decode every take as a
+         *     real backend does, catching jobs that can't travel as JSON; false to hand {@link Job}
+         *     objects through (each take gets {@link Job#deepCopy()} of the put job), for speed
+         *     when that check is not wanted. Without JSON there is no message size, so it can't be
+         *     combined with {@link #maxMessageBytes(long)}
+         */
+        public Builder jsonRoundTrip(boolean jsonRoundTrip) {
+            this.jsonRoundTrip = jsonRoundTrip;
+            return this;
         }
 
         /** @param clock the clock for delays and leases; system UTC by default */
@@ -501,9 +672,13 @@ public final class InMemoryJobQueue implements JobQueue {
         /**
          * @return the queue
          * @throws IllegalArgumentException naming the setting, if the lease time or size limit
-         *     is not positive
+         *     is not positive, or a size limit is set without the JSON round trip
          */
         public InMemoryJobQueue build() {
+            if (!jsonRoundTrip && maxMessageBytes.isPresent()) {
+                throw new IllegalArgumentException("maxMessageBytes needs jsonRoundTrip(true): without JSON a job has no"
+                        + " message size to limit");
+            }
             if (leaseTime.isZero() || leaseTime.isNegative()) {
                 throw new IllegalArgumentException("leaseTime must be positive, got " + leaseTime);
             }

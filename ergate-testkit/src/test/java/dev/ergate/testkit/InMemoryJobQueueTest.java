@@ -94,6 +94,24 @@ class InMemoryJobQueueTest {
     }
 
     @Test
+    @DisplayName("hands out the oldest visible job first, whether it was put ready, delayed, or its lease ran out")
+    void oldestVisibilityFirst() throws Exception {
+        queue.put(job("leased"));
+        takeNow(); // leased until now + LEASE
+        queue.put(job("delayed").toBuilder().requestedStartTime(clock.instant().plusSeconds(10)).build());
+        clock.advance(Duration.ofSeconds(20));
+        queue.put(job("ready-1"));
+        clock.advance(LEASE);
+        queue.put(job("ready-2"));
+
+        assertThat(takeNow().job().id().value()).isEqualTo("delayed");
+        assertThat(takeNow().job().id().value()).isEqualTo("ready-1");
+        assertThat(takeNow().job().id().value()).isEqualTo("leased");
+        assertThat(takeNow().job().id().value()).isEqualTo("ready-2");
+        assertThat(queue.take(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
     @DisplayName("parks a taker on an empty queue instead of spinning")
     void parksWhileEmpty() {
         AtomicReference<Thread> taker = new AtomicReference<>();

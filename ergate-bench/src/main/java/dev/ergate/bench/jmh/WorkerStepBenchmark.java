@@ -13,6 +13,7 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One step through a running {@link Ergate} worker on the in-memory backend: take, RUNNING write,
  * cancellation lookup, lease keeper, the step, state write, put, ack. {@code queue=testkit} is
  * the testkit's {@code InMemoryJobQueue} (jobs travel as JSON under one lock, as the harness's
- * memory backend); {@code queue=direct} is a {@link DirectJobQueue} that hands Job objects over
+ * memory backend); {@code queue=objects} is the same queue without JSON (the harness's
+ * memory-objects backend); {@code queue=direct} is a {@link DirectJobQueue} that hands Job objects over
  * without JSON or leases, leaving the engine's own cost. The store is a {@link LatestStateStore}. The worker's own threads do the work; each benchmark
  * operation waits for one step's state to be written, so ops/s is the worker's steps/s and, with
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads.
@@ -56,8 +58,12 @@ public class WorkerStepBenchmark {
     @Param({"1", "4"})
     public int workers;
 
-    /** Which queue: "testkit" (JSON, leases, one lock) or "direct" (Job objects, no leases). */
-    @Param({"testkit", "direct"})
+    /**
+     * Which queue: "testkit" (InMemoryJobQueue: JSON, leases, one lock), "objects" (the same with
+     * {@code jsonRoundTrip(false)}: Job objects, leases, one lock) or "direct" (Job objects over a
+     * LinkedBlockingQueue, no leases).
+     */
+    @Param({"testkit", "objects", "direct"})
     public String queueKind;
 
     /** Jobs on the queue at once. */
@@ -72,7 +78,12 @@ public class WorkerStepBenchmark {
     /** Starts the worker over a queue of {@code jobs} jobs. */
     @Setup
     public void setUp() {
-        queue = queueKind.equals("direct") ? new DirectJobQueue() : InMemoryJobQueue.builder().build();
+        queue = switch (queueKind) {
+            case "direct" -> new DirectJobQueue();
+            case "objects" -> InMemoryJobQueue.builder().jsonRoundTrip(false).build();
+            case "testkit" -> InMemoryJobQueue.builder().build();
+            default -> throw new IllegalArgumentException("queueKind must be testkit, objects or direct, got " + queueKind);
+        };
         RecyclingStore store = new RecyclingStore(queue, stepsWritten, payload);
         Workflow.Builder workflow = Workflow.builder(BenchWorkflow.NAME);
         for (int i = 1; i <= 3; i++) {
@@ -112,17 +123,27 @@ public class WorkerStepBenchmark {
             this.payload = payload;
         }
 
+        /**
+         * A final state is not stored: the job is put again under its id, and a step can only
+         * start over a job that has not ended ({@link JobStore#startStep}).
+         */
         @Override
         public void update(Job job) {
-            latest.update(job);
-            if (job.status() == JobStatus.RUNNING) {
-                return;
-            }
-            stepsWritten.release();
             JobId id = job.id();
             if (job.status().isFinal() && id != null) {
+                stepsWritten.release();
                 queue.put(BenchWorkflow.job(id, payload));
+                return;
             }
+            latest.update(job);
+            if (job.status() != JobStatus.RUNNING) {
+                stepsWritten.release();
+            }
+        }
+
+        @Override
+        public StepStart startStep(Job running) {
+            return latest.startStep(running);
         }
 
         @Override
