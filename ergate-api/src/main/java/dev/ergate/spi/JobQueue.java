@@ -73,6 +73,18 @@ public interface JobQueue extends AutoCloseable {
     default void checkCapacity(int concurrentTakers) {
     }
 
+    /**
+     * Gives back, ready again at once, the jobs this queue leased ahead of a {@link #take} that
+     * has not come (a queue may claim the next job together with a step's finish to save a round
+     * trip). The worker calls it when it stops, so such a job does not wait for its lease to run
+     * out. The queue stays usable. The default holds nothing and does nothing.
+     *
+     * @throws ErgateBackendException if the backend fails; the jobs then come back when their
+     *     leases run out
+     */
+    default void releaseHeld() {
+    }
+
     /** Releases the queue's resources (connections, threads). Idempotent. */
     @Override
     default void close() {

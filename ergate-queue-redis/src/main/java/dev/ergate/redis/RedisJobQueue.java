@@ -307,6 +307,18 @@ public final class RedisJobQueue implements JobQueue {
         }
     }
 
+    /**
+     * Releases the jobs step finishes claimed for a take that did not come (see {@link
+     * RedisQueueOptions#claimOnFinish()}); the worker calls it when it stops.
+     *
+     * @throws ErgateBackendException never: a failed release is logged, and that job comes back
+     *     when its lease runs out
+     */
+    @Override
+    public void releaseHeld() {
+        releaseClaimedOnFinish();
+    }
+
     /** Releases (ready again at once) the messages finishes claimed that no take picked up. */
     void releaseClaimedOnFinish() {
         List<?> claimed;
@@ -318,7 +330,7 @@ public final class RedisJobQueue implements JobQueue {
                 failures.call("release message " + messageId + " claimed on finish", () -> Scripts.RELEASE.run(
                         client(), keys.queueKeys(), List.of(messageId, deliveryCount, now, now)));
             } catch (RuntimeException e) {
-                LOG.warn("Redis queue '{}': releasing message {} (claimed by a step finish, not taken before close)"
+                LOG.warn("Redis queue '{}': releasing message {} (claimed by a step finish, not taken before the worker stopped)"
                         + " failed; it is delivered again when its lease runs out: {}", options.name(), messageId,
                         e.toString());
             }

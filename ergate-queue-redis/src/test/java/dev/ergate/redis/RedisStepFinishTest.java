@@ -183,6 +183,26 @@ class RedisStepFinishTest {
     }
 
     @Test
+    @DisplayName("releaseHeld (a worker stopping) gives back a job claimed on finish, and the queue goes on")
+    void releaseHeldGivesBackClaimed() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        finish.finish(delivery, state, state);
+
+        queue.releaseHeld();
+
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        Delivery again = queue.take(Duration.ZERO).orElseThrow();
+        assertThat(again.job()).isEqualTo(state);
+        again.ack();
+        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 0, 0));
+    }
+
+    @Test
     @DisplayName("closing the backend also releases a job claimed on finish and not taken")
     void backendCloseReleasesClaimed() throws Exception {
         RedisBackend backend = fixture.backend();

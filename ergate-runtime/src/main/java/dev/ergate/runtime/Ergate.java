@@ -267,6 +267,7 @@ public final class Ergate implements AutoCloseable {
                 }
             }
         }
+        releaseHeldQuietly();
         if (leaseKeeper != null) {
             leaseKeeper.close();
         }
@@ -283,6 +284,19 @@ public final class Ergate implements AutoCloseable {
         }
         stopped.countDown();
         LOG.info("Ergate worker stopped");
+    }
+
+    /**
+     * Gives back what the queue leased ahead for a take that will not come now (Redis claims the
+     * next job with a step's finish), so it does not wait for its lease to run out.
+     */
+    private void releaseHeldQuietly() {
+        try {
+            queue.releaseHeld();
+        } catch (RuntimeException e) {
+            LOG.warn("Giving back the jobs the queue held for this worker failed; they come back when their leases"
+                    + " run out: {}", e.toString());
+        }
     }
 
     private void awaitQuietly() {

@@ -147,6 +147,20 @@ class ErgateWorkerTest {
     }
 
     @Test
+    void stoppingGivesBackWhatTheQueueHeldAheadAfterTheLastStep() {
+        app = Ergate.builder(queue, store).options(fast().concurrency(2).build()).build().registerWorkflow(threeSteps());
+        queue.put(Job.builder().workflowName("calc").id("one").initialInputValue(IntNode.valueOf(1)).build());
+        app.start();
+        await().atMost(DEADLINE).until(() -> store.count(JobStatus.COMPLETED) == 1);
+
+        app.close();
+
+        List<String> events = queue.events();
+        assertThat(events).containsOnlyOnce("releaseHeld");
+        assertThat(events.get(events.size() - 1)).as("the last call to the queue").isEqualTo("releaseHeld");
+    }
+
+    @Test
     void aPoisonMessageIsFailedAndDeadLettered() {
         app = Ergate.builder(queue, store).options(fast().concurrency(1).maxDeliveries(3).build()).build()
                 .registerWorkflow(threeSteps());

@@ -158,6 +158,12 @@ public class TestQueue implements JobQueue {
         capacityChecked = concurrentTakers;
     }
 
+    /** Logs the call as {@code releaseHeld}; this queue holds nothing ahead. */
+    @Override
+    public void releaseHeld() {
+        note("releaseHeld");
+    }
+
     /** Adds a line to the event log, for tests that check the order of backend calls. */
     public void note(String event) {
         lock.lock();
