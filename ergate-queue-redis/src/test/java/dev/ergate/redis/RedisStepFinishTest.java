@@ -169,11 +169,7 @@ class RedisStepFinishTest {
     void closeReleasesClaimed() throws Exception {
         RedisBackend backend = fixture.backend();
         RedisJobQueue queue = backend.queue();
-        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
-        queue.put(first());
-        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
-        Job state = first().toBuilder().stepsCompleted(1).build();
-        finish.finish(delivery, state, state);
+        Job state = finishClaimingNext(backend, queue);
 
         queue.close();
 
@@ -187,11 +183,7 @@ class RedisStepFinishTest {
     void releaseHeldGivesBackClaimed() throws Exception {
         RedisBackend backend = fixture.backend();
         RedisJobQueue queue = backend.queue();
-        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
-        queue.put(first());
-        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
-        Job state = first().toBuilder().stepsCompleted(1).build();
-        finish.finish(delivery, state, state);
+        Job state = finishClaimingNext(backend, queue);
 
         queue.releaseHeld();
 
@@ -207,11 +199,7 @@ class RedisStepFinishTest {
     void backendCloseReleasesClaimed() throws Exception {
         RedisBackend backend = fixture.backend();
         RedisJobQueue queue = backend.queue();
-        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
-        queue.put(first());
-        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
-        Job state = first().toBuilder().stepsCompleted(1).build();
-        finish.finish(delivery, state, state);
+        Job state = finishClaimingNext(backend, queue);
 
         backend.close();
 
@@ -263,5 +251,20 @@ class RedisStepFinishTest {
         assertThat(queue.atomicStepFinish(backend.store())).isPresent();
         assertThat(queue.atomicStepFinish(other.store())).isEmpty();
         assertThat(queue.atomicStepFinish(job -> { })).isEmpty();
+    }
+
+    /**
+     * Runs a first step and its atomic finish, which (claimOnFinish being on) leases the queued
+     * next step for this queue's next take.
+     *
+     * @return the state the finish wrote and queued
+     */
+    private Job finishClaimingNext(RedisBackend backend, RedisJobQueue queue) throws InterruptedException {
+        AtomicStepFinish finish = queue.atomicStepFinish(backend.store()).orElseThrow();
+        queue.put(first());
+        Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job state = first().toBuilder().stepsCompleted(1).build();
+        finish.finish(delivery, state, state);
+        return state;
     }
 }

@@ -76,12 +76,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
      */
     @Override
     public void update(Job job) {
-        Objects.requireNonNull(job, "job");
-        JobId id = job.id();
-        if (id == null) {
-            throw new IllegalArgumentException("in-memory store: job of workflow '" + job.workflowName()
-                    + "' has no id; the runtime assigns one before the first update");
-        }
+        JobId id = idOf(job);
         lock.lock();
         try {
             Entry entry = byId.get(id);
@@ -100,15 +95,20 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
+    private static JobId idOf(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("in-memory store: job of workflow '" + job.workflowName()
+                    + "' has no id; the runtime assigns one before the first write");
+        }
+        return id;
+    }
+
     /** Checks and writes under the store's lock, so a concurrent finish or cancel request can't slip in between. */
     @Override
     public StepStart startStep(Job running) {
-        Objects.requireNonNull(running, "running");
-        JobId id = running.id();
-        if (id == null) {
-            throw new IllegalArgumentException("in-memory store: job of workflow '" + running.workflowName()
-                    + "' has no id; a step can only be started for a job with one");
-        }
+        JobId id = idOf(running);
         lock.lock();
         try {
             Entry entry = byId.get(id);
