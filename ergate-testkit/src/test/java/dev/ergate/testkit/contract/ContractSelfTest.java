@@ -14,6 +14,7 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +93,8 @@ class ContractSelfTest {
                         JobStoreContract.Updates.class, "lastWriterWins"),
                 Arguments.of("lets an update overwrite CANCELLING", StoreLosesCancel.class,
                         JobStoreContract.Cancellation.class, "keptByNonFinalUpdate"),
+                Arguments.of("starts a step over a finished job", StoreStartsOverFinal.class,
+                        JobStoreContract.StartingAStep.class, "finalStateKept"),
                 Arguments.of("cancels finished jobs", StoreCancelsFinal.class,
                         JobStoreContract.Cancellation.class, "finalJob"),
                 Arguments.of("pages by offset in last-updated order", StoreUnstablePages.class,
@@ -380,6 +383,12 @@ class ContractSelfTest {
             return new JobPage(page, more ? Integer.toString(position) : null);
         }
 
+        /** The interface's find + update, made atomic by the store's lock. */
+        @Override
+        public synchronized StepStart startStep(Job running) {
+            return JobStore.super.startStep(running);
+        }
+
         @Override
         public synchronized boolean requestCancel(JobId id) {
             Job job = jobs.get(id);
@@ -434,6 +443,19 @@ class ContractSelfTest {
                 @Override
                 Job stored(Job incoming, Job old) {
                     return incoming;
+                }
+            };
+        }
+    }
+
+    static class StoreStartsOverFinal extends JobStoreContract {
+        @Override
+        protected JobStore newStore() {
+            return new SimpleStore() {
+                @Override
+                public synchronized StepStart startStep(Job running) {
+                    update(running);
+                    return StepStart.STARTED;
                 }
             };
         }
