@@ -7,6 +7,7 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StepStart;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,12 @@ public class TestStore implements JobStore {
         }
         jobs.put(job.id(), toStore);
         updates.add(job);
+    }
+
+    /** The interface's find + update, atomic under this store's lock as a real store's is. */
+    @Override
+    public synchronized StepStart startStep(Job running) {
+        return JobStore.super.startStep(running);
     }
 
     @Override
