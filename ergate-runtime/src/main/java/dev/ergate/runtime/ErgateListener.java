@@ -1,6 +1,7 @@
 package dev.ergate.runtime;
 
 import dev.ergate.Job;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what the engine does with jobs. Every method has an empty default, so implement only what
@@ -34,5 +35,57 @@ public interface ErgateListener {
      * @param error why
      */
     default void jobFailed(Job failed, Throwable error) {
+    }
+
+    /** The worker started taking jobs. */
+    default void workerStarted() {
+    }
+
+    /** The worker stopped: its threads are done or were cut off at the drain timeout. */
+    default void workerStopped() {
+    }
+
+    /**
+     * A backend call failed transiently and will be tried again.
+     *
+     * @param operation what was called, a bounded name such as {@code "take"} or {@code "update"}
+     * @param attempt the attempt that failed, from 1
+     * @param error why it failed
+     */
+    default void backendRetried(String operation, int attempt, Throwable error) {
+    }
+
+    /**
+     * A backend call failed for good: its retries are spent or the failure is not transient.
+     *
+     * @param operation what was called, a bounded name such as {@code "take"} or {@code "update"}
+     * @param error why it failed
+     */
+    default void backendGaveUp(String operation, Throwable error) {
+    }
+
+    /**
+     * The worker lost a job's lease while its step ran: another worker may run the step again.
+     *
+     * @param job the job as the worker last knew it
+     */
+    default void leaseLost(Job job) {
+    }
+
+    /**
+     * The worker moved a delivery to the queue's dead-letter place.
+     *
+     * @param job the job, when the delivery held one that could be read, else {@code null}
+     * @param reason why
+     */
+    default void deliveryDeadLettered(@Nullable Job job, String reason) {
+    }
+
+    /**
+     * The worker gave a job back to the queue because it was stopping.
+     *
+     * @param job the job given back
+     */
+    default void jobReleasedOnShutdown(Job job) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.ergate.runtime;
 
 import dev.ergate.Job;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +37,8 @@ public final class StepResult {
     private final @Nullable Job state;
     private final @Nullable Job next;
     private final @Nullable Throwable error;
+    private Duration duration = Duration.ZERO;
+    private Duration queueWait = Duration.ZERO;
 
     StepResult(Outcome outcome, @Nullable Job running, @Nullable Job state, @Nullable Job next,
             @Nullable Throwable error) {
@@ -82,6 +85,23 @@ public final class StepResult {
     /** @return the exception behind a FAILED or RETRY_SCHEDULED outcome */
     public Optional<Throwable> error() {
         return Optional.ofNullable(error);
+    }
+
+    /** {@return how long the step's code ran; zero when no step ran} */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** {@return how long the job waited between being queued for this step and the step's start; zero when unknown} */
+    public Duration queueWait() {
+        return queueWait;
+    }
+
+    /** Sets the timings; called once by the runner before the result is published. */
+    StepResult withTimings(Duration duration, Duration queueWait) {
+        this.duration = duration;
+        this.queueWait = queueWait;
+        return this;
     }
 
     @Override
