@@ -152,6 +152,24 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobStore(this, storeOptions);
     }
 
+    /**
+     * @return the admin (DESIGN.md, "The admin SPI") of this namespace's job store and of the
+     *     default queue's dead letters
+     */
+    public RedisJobAdmin admin() {
+        return admin(store(), queue());
+    }
+
+    /**
+     * @param store the job store to manage
+     * @param queue the queue retried jobs go to and whose dead letters are managed
+     * @return their admin
+     */
+    public RedisJobAdmin admin(RedisJobStore store, RedisJobQueue queue) {
+        ensureOpen();
+        return new RedisJobAdmin(this, store, queue);
+    }
+
     /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */
     public String endpoint() {
         return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
