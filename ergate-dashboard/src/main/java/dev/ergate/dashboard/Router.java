@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,19 +47,25 @@ final class Router implements HttpHandler {
             exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
             exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            route(exchange);
-        } catch (Api.BadRequest e) {
-            json(exchange, 400, error(e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("dashboard request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-            json(exchange, 500, error("the backend failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            try {
+                route(exchange);
+            } catch (Api.BadRequest e) {
+                json(exchange, 400, error(e.getMessage()));
+            } catch (UnsupportedOperationException e) {
+                json(exchange, 501, error("this backend can't do that: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warn("dashboard request {} {} failed", exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), e);
+                json(exchange, 500, error("the backend failed: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            }
         }
     }
 
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        byte[] raw = readBody(exchange);
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         if (method.equals("GET") && security.isToken(query.get("token"))) {
             // a browser logs in once with /?token=...; the cookie keeps it, the URL drops it
@@ -81,7 +88,7 @@ final class Router implements HttpHandler {
         if (method.equals("GET") || method.equals("HEAD")) {
             get(exchange, path, query);
         } else if (method.equals("POST")) {
-            post(exchange, path);
+            post(exchange, path, raw);
         } else {
             exchange.getResponseHeaders().set("Allow", "GET, POST");
             json(exchange, 405, error("method " + method + " is not allowed"));
@@ -106,7 +113,7 @@ final class Router implements HttpHandler {
         }
     }
 
-    private void post(HttpExchange exchange, String path) throws IOException {
+    private void post(HttpExchange exchange, String path, byte[] raw) throws IOException {
         if (!security.mayChange(exchange)) {
             json(exchange, 403, error("refused: the request lacks this page's CSRF token or comes from another site"));
             return;
@@ -115,7 +122,7 @@ final class Router implements HttpHandler {
             json(exchange, 403, error("this dashboard is read-only"));
             return;
         }
-        JsonNode body = body(exchange);
+        JsonNode body = parse(exchange, raw);
         ObjectNode result;
         if (path.startsWith("/api/job/")) {
             result = api.jobAction(path.substring("/api/job/".length()), body);
@@ -129,30 +136,34 @@ final class Router implements HttpHandler {
         json(exchange, 200, result);
     }
 
-    private static JsonNode body(HttpExchange exchange) throws IOException {
+    /** Reads the whole body first: one left unread would break the client's next request. */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readNBytes(MAX_BODY + 1);
+        }
+    }
+
+    private static JsonNode parse(HttpExchange exchange, byte[] bytes) {
+        if (bytes.length > MAX_BODY) {
+            throw new Api.BadRequest("the request body is over " + MAX_BODY + " bytes");
+        }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new Api.BadRequest("actions take a JSON body (Content-Type: application/json)");
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new Api.BadRequest("the request body is over " + MAX_BODY + " bytes");
-            }
-            if (bytes.length == 0) {
-                return Api.JSON.createObjectNode();
-            }
-            JsonNode node;
-            try {
-                node = Api.JSON.readTree(bytes);
-            } catch (IOException e) {
-                throw new Api.BadRequest("the request body is not JSON");
-            }
-            if (node == null || !node.isObject()) {
-                throw new Api.BadRequest("the request body must be a JSON object");
-            }
-            return node;
+        if (bytes.length == 0) {
+            return Api.JSON.createObjectNode();
         }
+        JsonNode node;
+        try {
+            node = Api.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new Api.BadRequest("the request body is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new Api.BadRequest("the request body must be a JSON object");
+        }
+        return node;
     }
 
     private static ObjectNode error(@Nullable String message) {

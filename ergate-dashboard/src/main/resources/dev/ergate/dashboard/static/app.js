@@ -113,11 +113,11 @@
     const table = el('table', { id: 'counts' });
     const chart = el('div', { className: 'chart', id: 'throughput' });
     const updated = el('p', { className: 'muted', id: 'updated' });
-    main.replaceChildren(
-      el('h1', { text: 'Overview' }),
+    main.replaceChildren(...[
+      el('h1', { text: 'Overview' }), notes(),
       el('h2', { text: 'Queue' }), cards,
       el('h2', { text: 'Jobs by workflow and status' }), table,
-      el('h2', { text: 'Throughput' }), chart, updated);
+      el('h2', { text: 'Throughput' }), chart, updated].filter(Boolean));
 
     async function refresh() {
       let data;
@@ -357,7 +357,7 @@
         actions.append(el('label', {}, 'older than (minutes)', minutes), purge);
       }
     }
-    main.replaceChildren(el('h1', { text: 'Dead letters' }), notes(), actions, table, pager);
+    main.replaceChildren(...[el('h1', { text: 'Dead letters' }), notes(), actions, table, pager].filter(Boolean));
     if (!caps.listDeadLetters) {
       table.replaceWith(el('p', { className: 'muted', id: 'no-listing', text: 'This backend cannot list its dead letters.' }));
       return;
