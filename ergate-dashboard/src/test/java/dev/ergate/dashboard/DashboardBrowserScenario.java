@@ -155,6 +155,13 @@ abstract class DashboardBrowserScenario {
         assertThat(browser.find("#queue-dead-letters").getText()).isNotEmpty();
         assertThat(browser.find("#throughput-caption").getText()).contains("Jobs finished per");
         browser.screenshot(name() + "-overview");
+
+        browser.find("#counts td[data-workflow='orders'][data-status='COMPLETED'] a").click();
+        browser.until(d -> d.getCurrentUrl().contains("/jobs?"));
+        browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-status='COMPLETED']")).size()
+                == backend.admin().countJobs().count("orders", JobStatus.COMPLETED));
+        assertThat(browser.find("#filter-status").getDomProperty("value")).isEqualTo("COMPLETED");
+        browser.screenshot(name() + "-jobs");
     }
 
     @Test
