@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ergate dashboard}: serves the web dashboard until the process is stopped. */
-@Command(name = "dashboard", description = "Serve the web dashboard (Ctrl-C stops it).")
+@Command(name = "dashboard", mixinStandardHelpOptions = true, description = "Serve the web dashboard (Ctrl-C stops it).")
 final class DashboardCommand extends CommandBase {
 
     /** The environment variable that can hold the token, so it stays out of the process list. */

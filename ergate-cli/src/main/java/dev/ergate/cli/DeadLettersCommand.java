@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ergate dead-letters list|requeue|purge}. */
-@Command(name = "dead-letters", description = "List, requeue or purge the messages a queue gave up on.",
+@Command(name = "dead-letters", mixinStandardHelpOptions = true, description = "List, requeue or purge the messages a queue gave up on.",
         subcommands = {DeadLettersCommand.ListDeadLetters.class, DeadLettersCommand.Requeue.class,
                 DeadLettersCommand.Purge.class},
         synopsisSubcommandLabel = "(list | requeue | purge)")
@@ -27,7 +27,7 @@ final class DeadLettersCommand {
     }
 
     /** {@code dead-letters list}. */
-    @Command(name = "list", description = "List dead letters, oldest first: reason, time, source queue, body.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first: reason, time, source queue, body.")
     static final class ListDeadLetters extends CommandBase {
         @Option(names = "--job", paramLabel = "ID", description = "only those of this job")
         @Nullable String jobId;
@@ -81,7 +81,7 @@ final class DeadLettersCommand {
     }
 
     /** {@code dead-letters requeue ID... | --all}. */
-    @Command(name = "requeue", description = "Put dead letters back on their queue; a body that is still not a job stays.")
+    @Command(name = "requeue", mixinStandardHelpOptions = true, description = "Put dead letters back on their queue; a body that is still not a job stays.")
     static final class Requeue extends CommandBase {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Which which = new Which();
@@ -140,7 +140,7 @@ final class DeadLettersCommand {
     }
 
     /** {@code dead-letters purge --older-than DURATION}. */
-    @Command(name = "purge", description = "Delete dead letters given up on before a time.")
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete dead letters given up on before a time.")
     static final class Purge extends CommandBase {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Cutoff cutoff = new Cutoff();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ergate jobs list|show|cancel|retry|delete}. */
-@Command(name = "jobs", description = "List, show, cancel, retry or delete jobs.",
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, cancel, retry or delete jobs.",
         subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class,
                 JobsCommand.Retry.class, JobsCommand.Delete.class},
         synopsisSubcommandLabel = "(list | show | cancel | retry | delete)")
@@ -53,7 +53,7 @@ final class JobsCommand {
     }
 
     /** {@code jobs list}. */
-    @Command(name = "list", description = "List jobs, newest filters first; one page unless --all.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the jobs that match the filters, one page unless --all.")
     static final class ListJobs extends CommandBase {
         @Option(names = "--status", paramLabel = "STATUS", description = "only jobs in this status (${COMPLETION-CANDIDATES})")
         @Nullable JobStatus status;
@@ -124,7 +124,7 @@ final class JobsCommand {
     }
 
     /** {@code jobs show ID}. */
-    @Command(name = "show", description = "Show every field of a job and, where the store keeps one, its history.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show every field of a job and, where the store keeps one, its history.")
     static final class Show extends CommandBase {
         @Parameters(paramLabel = "ID", description = "the job's id")
         String id = "";
@@ -185,7 +185,7 @@ final class JobsCommand {
     }
 
     /** {@code jobs cancel ID}. */
-    @Command(name = "cancel", description = "Ask for a job to be cancelled before its next step.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Ask for a job to be cancelled before its next step.")
     static final class Cancel extends CommandBase {
         @Parameters(paramLabel = "ID", description = "the job's id")
         String id = "";
@@ -203,7 +203,7 @@ final class JobsCommand {
     }
 
     /** {@code jobs retry ID}. */
-    @Command(name = "retry", description = "Run a FAILED, ABORTED or CANCELLED job again from the step it ended at.")
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run a FAILED, ABORTED or CANCELLED job again from the step it ended at.")
     static final class Retry extends CommandBase {
         @Parameters(paramLabel = "ID", description = "the job's id")
         String id = "";
@@ -230,7 +230,7 @@ final class JobsCommand {
     }
 
     /** {@code jobs delete ID}. */
-    @Command(name = "delete", description = "Delete a job's state (and history).")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a job's state (and history).")
     static final class Delete extends CommandBase {
         @Parameters(paramLabel = "ID", description = "the job's id")
         String id = "";

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class Secrets {
 
     /** {@code scheme://user:password@}: the password part. */
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)([^:/@\\s]*):([^@/\\s]+)@");
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)([^:/@\\s\\[\\]]*):([^@/\\s\\[\\]]+)@");
     /** {@code password=...}, {@code secret=...}, {@code token=...} in a query string or option. */
     private static final Pattern NAMED = Pattern.compile(
             "(?i)((?:password|passwd|pwd|secret|token|aws_secret_access_key|secretKey|sessionToken)=)([^&\\s,;]+)");

@@ -14,7 +14,7 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 
 /** {@code ergate stats}: the queue's counts and the jobs by workflow and status. */
-@Command(name = "stats", description = "Queue depth, in-flight and dead letters; jobs by workflow and status.")
+@Command(name = "stats", mixinStandardHelpOptions = true, description = "Queue depth, in-flight and dead letters; jobs by workflow and status.")
 final class StatsCommand extends CommandBase {
 
     @Override

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ergate submit WORKFLOW --input JSON}: queue a job for the workers. */
-@Command(name = "submit", description = "Queue a new job of a workflow; prints its id.")
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Queue a new job of a workflow; prints its id.")
 final class SubmitCommand extends CommandBase {
 
     @Parameters(paramLabel = "WORKFLOW", description = "the workflow to run")

@@ -156,7 +156,10 @@ abstract class DashboardBrowserScenario {
         assertThat(browser.find("#throughput-caption").getText()).contains("Jobs finished per");
         browser.screenshot(name() + "-overview");
 
-        browser.find("#counts td[data-workflow='orders'][data-status='COMPLETED'] a").click();
+        browser.until(d -> { // the table may be rebuilt by a refresh between finding and clicking
+            d.findElement(By.cssSelector("#counts td[data-workflow='orders'][data-status='COMPLETED'] a")).click();
+            return true;
+        });
         browser.until(d -> d.getCurrentUrl().contains("/jobs?"));
         browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-status='COMPLETED']")).size()
                 == backend.admin().countJobs().count("orders", JobStatus.COMPLETED));

@@ -138,6 +138,9 @@
   }
 
   function renderQueue(cards, queue) {
+    const key = JSON.stringify(queue);
+    if (cards.dataset.key === key) return;
+    cards.dataset.key = key;
     if (!queue) {
       cards.replaceChildren(el('p', { className: 'muted', text: 'This queue does not report its counts.' }));
       return;
@@ -153,6 +156,10 @@
   }
 
   function renderCounts(table, data) {
+    // rebuilt only when a figure changed, so a refresh doesn't pull links from under the pointer
+    const key = JSON.stringify([data.workflows, data.totals]);
+    if (table.dataset.key === key) return;
+    table.dataset.key = key;
     const statuses = data.statuses;
     const head = el('tr', {}, el('th', { text: 'Workflow' }),
       statuses.map((s) => el('th', { className: 'num', text: s })), el('th', { className: 'num', text: 'Total' }));
