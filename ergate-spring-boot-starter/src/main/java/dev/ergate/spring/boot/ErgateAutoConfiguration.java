@@ -6,6 +6,7 @@ import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateListener;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.RetryPolicy;
+import dev.ergate.runtime.SubmitHook;
 import dev.ergate.runtime.Workflow;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
@@ -26,7 +27,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * Ergate from {@code ergate.*} properties: the backend's queue and store, an {@link ErgateClient},
+ * Ergate from {@code ergate.*} properties: the backend's queue and store, an {@link ErgateClient}
+ * (with every {@link SubmitHook} bean),
  * and (unless {@code ergate.worker.enabled=false}) an {@link ErgateWorker} running every workflow
  * bean, whose steps can ask for any bean of the context.
  */
@@ -43,11 +45,12 @@ public class ErgateAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ErgateClient ergateClient(ErgateProperties properties, ObjectProvider<JobQueue> queues,
-            ObjectProvider<StateStore> stores, ResourceLoader resources) {
+            ObjectProvider<StateStore> stores, ObjectProvider<SubmitHook> submitHooks, ResourceLoader resources) {
         ClassLoader classLoader = resources.getClassLoader();
-        return ErgateClient.builder(queue(properties, queues, classLoader))
-                .store(store(properties, stores, classLoader))
-                .build();
+        ErgateClient.Builder builder = ErgateClient.builder(queue(properties, queues, classLoader))
+                .store(store(properties, stores, classLoader));
+        submitHooks.orderedStream().forEach(builder::submitHook);
+        return builder.build();
     }
 
     @Bean

@@ -1,9 +1,12 @@
 package dev.ergate.spring.boot;
 
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
+import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,5 +34,14 @@ class MemoryBackendConfiguration {
     @ConditionalOnProperty(name = "ergate.backend", havingValue = "memory")
     InMemoryJobQueue ergateMemoryQueue(ErgateProperties properties) {
         return InMemoryJobQueue.builder().leaseTime(properties.getLease()).build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(JobAdmin.class)
+    @ConditionalOnBean(InMemoryJobStore.class)
+    InMemoryJobAdmin ergateMemoryAdmin(InMemoryJobStore store, JobQueue queue) {
+        return queue instanceof InMemoryJobQueue memoryQueue
+                ? InMemoryJobAdmin.of(store, memoryQueue)
+                : InMemoryJobAdmin.forStore(store, queue);
     }
 }

@@ -53,7 +53,8 @@ class ErgateAutoConfigurationTest {
     void memoryBackendRunsAnnotatedAndBuilderWorkflowsWithSpringBeansAsDependencies() {
         runner.withPropertyValues("ergate.backend=memory").run(context -> {
             assertThat(context).hasSingleBean(ErgateClient.class).hasSingleBean(ErgateWorker.class)
-                    .hasSingleBean(InMemoryJobQueue.class).hasSingleBean(InMemoryJobStore.class);
+                    .hasSingleBean(InMemoryJobQueue.class).hasSingleBean(InMemoryJobStore.class)
+                    .hasSingleBean(dev.ergate.testkit.InMemoryJobAdmin.class);
             ErgateWorker worker = context.getBean(ErgateWorker.class);
             assertThat(worker.isRunning()).isTrue();
             assertThat(worker.ergate().jobRunner().workflows()).containsOnlyKeys("priced", "greet", "flaky");
@@ -169,6 +170,20 @@ class ErgateAutoConfigurationTest {
         InMemoryJobStore myStore() {
             return InMemoryJobStore.create();
         }
+    }
+
+    @Test
+    void submitHookBeansSeeEverySubmittedJob() {
+        java.util.List<JobId> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withPropertyValues("ergate.backend=memory", "ergate.worker.enabled=false")
+                .withBean(dev.ergate.runtime.SubmitHook.class, () -> job -> {
+                    seen.add(job.id());
+                    return job;
+                })
+                .run(context -> {
+                    JobId id = context.getBean(ErgateClient.class).submit("greet", "x");
+                    assertThat(seen).containsExactly(id);
+                });
     }
 
     @Test
