@@ -141,7 +141,8 @@ public interface JobAdmin {
     }
 
     /**
-     * Lists dead letters page by page, oldest first.
+     * Lists dead letters page by page, in a stable order: walking every page returns each one
+     * that stays through the walk once.
      *
      * @param filter the filters, page size and where to continue
      * @return one page

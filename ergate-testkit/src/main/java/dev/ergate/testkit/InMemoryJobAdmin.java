@@ -6,6 +6,7 @@ import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.CursorPage;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.DeadLetterFilter;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobCounts;
@@ -22,9 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,15 +31,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link JobAdmin} of an {@link InMemoryJobStore} and {@link InMemoryJobQueue}: every
- * operation, history included. Dead letters get ids in the order the queue gave up on them; the
+ * operation, history included. Dead letters page by their id (the message's number on the queue); the
  * retention lease lives in this object, so it is shared only by workers that share it.
  *
  * <p>Thread-safe.
  */
 public final class InMemoryJobAdmin implements JobAdmin {
-
-    /** The {@link dev.ergate.spi.DeadLetter#sourceQueue()} of the in-memory queue's dead letters. */
-    public static final String QUEUE_NAME = "memory";
 
     private static final Set<JobStatus> FINAL = EnumSet.of(
             JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.ABORTED, JobStatus.CANCELLED);
@@ -51,9 +47,6 @@ public final class InMemoryJobAdmin implements JobAdmin {
     private final @Nullable InMemoryJobQueue deadLetters;
     private final Clock clock;
     private final JobCodec codec = JobCodec.standard();
-    /** Dead-letter ids, by record identity; guarded by {@code this}. */
-    private final Map<DeadLetter, Long> ids = new IdentityHashMap<>();
-    private long lastId;
     private @Nullable String leaseOwner;
     private Instant leaseUntil = Instant.MIN;
 
@@ -175,21 +168,23 @@ public final class InMemoryJobAdmin implements JobAdmin {
     }
 
     @Override
-    public CursorPage<dev.ergate.spi.DeadLetter> listDeadLetters(DeadLetterFilter filter) {
+    public CursorPage<DeadLetter> listDeadLetters(DeadLetterFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        deadLetterQueue(Operation.LIST_DEAD_LETTERS);
         long after = parseCursor(filter.cursor());
-        List<dev.ergate.spi.DeadLetter> page = new ArrayList<>();
+        List<DeadLetter> page = new ArrayList<>();
         long lastOnPage = after;
-        for (Numbered numbered : numbered()) {
-            if (numbered.id <= after || !filter.matches(numbered.view)) {
+        List<DeadLetter> byId = new ArrayList<>(deadLetterQueue(Operation.LIST_DEAD_LETTERS).deadLetters());
+        byId.sort(java.util.Comparator.comparingLong(d -> Long.parseLong(d.id())));
+        for (DeadLetter deadLetter : byId) {
+            long id = Long.parseLong(deadLetter.id());
+            if (id <= after || !filter.matches(deadLetter)) {
                 continue;
             }
             if (page.size() == filter.pageSize()) {
                 return new CursorPage<>(page, Long.toString(lastOnPage));
             }
-            page.add(numbered.view);
-            lastOnPage = numbered.id;
+            page.add(deadLetter);
+            lastOnPage = id;
         }
         return new CursorPage<>(page, null);
     }
@@ -197,37 +192,36 @@ public final class InMemoryJobAdmin implements JobAdmin {
     @Override
     public RequeueResult requeueDeadLetter(String id) {
         Objects.requireNonNull(id, "id");
-        deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS);
-        List<Numbered> matching = numbered().stream().filter(n -> n.view.id().equals(id)).toList();
-        return requeue(matching);
+        return requeue(deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS).deadLetters().stream()
+                .filter(d -> d.id().equals(id)).toList());
     }
 
     @Override
     public RequeueResult requeueDeadLetters(DeadLetterFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS);
-        return requeue(numbered().stream().filter(n -> filter.matches(n.view)).toList());
+        return requeue(deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS).deadLetters().stream()
+                .filter(filter::matches).toList());
     }
 
-    private RequeueResult requeue(List<Numbered> deadLetters) {
+    private RequeueResult requeue(List<DeadLetter> deadLetters) {
+        InMemoryJobQueue memory = deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS);
         List<String> requeued = new ArrayList<>();
         List<RequeueResult.Kept> kept = new ArrayList<>();
-        for (Numbered numbered : deadLetters) {
+        for (DeadLetter deadLetter : deadLetters) {
             Job job;
             try {
-                job = codec.decode(numbered.record.text());
+                job = codec.decode(deadLetter.body());
             } catch (JobFormatException e) {
-                kept.add(new RequeueResult.Kept(numbered.view.id(), "still not a job: " + e.getMessage()));
+                kept.add(new RequeueResult.Kept(deadLetter.id(), "still not a job: " + e.getMessage()));
                 continue;
             }
             JobId jobId = job.id();
             if (jobId != null) {
                 store.replaceIf(jobId, FINAL, job.toBuilder().status(JobStatus.QUEUED).build());
             }
-            InMemoryJobQueue memory = deadLetterQueue(Operation.REQUEUE_DEAD_LETTERS);
-            memory.putRaw(numbered.record.text().getBytes(StandardCharsets.UTF_8));
-            memory.removeDeadLetters(record -> record == numbered.record);
-            requeued.add(numbered.view.id());
+            memory.putRaw(deadLetter.body().getBytes(StandardCharsets.UTF_8));
+            memory.removeDeadLetters(record -> record.id().equals(deadLetter.id()));
+            requeued.add(deadLetter.id());
         }
         return new RequeueResult(requeued, kept);
     }
@@ -251,43 +245,11 @@ public final class InMemoryJobAdmin implements JobAdmin {
         return false;
     }
 
-    /** A dead letter of the queue with its id. */
-    private record Numbered(long id, DeadLetter record, dev.ergate.spi.DeadLetter view) {
-    }
-
-    /** @return the queue's dead letters, oldest first, each numbered (new ones get the next ids) */
-    private synchronized List<Numbered> numbered() {
-        List<DeadLetter> records = deadLetterQueue(Operation.LIST_DEAD_LETTERS).deadLetters();
-        Map<DeadLetter, Long> live = new IdentityHashMap<>();
-        List<Numbered> numbered = new ArrayList<>(records.size());
-        for (DeadLetter record : records) {
-            Long id = ids.get(record);
-            if (id == null) {
-                id = ++lastId;
-            }
-            live.put(record, id);
-            numbered.add(new Numbered(id, record, new dev.ergate.spi.DeadLetter(Long.toString(id), QUEUE_NAME,
-                    record.text(), record.reason(), record.at(), 0, jobIdOf(record.text()))));
-        }
-        ids.clear();
-        ids.putAll(live); // forget the ids of records that are gone
-        return numbered;
-    }
-
     private InMemoryJobQueue deadLetterQueue(Operation operation) {
         if (deadLetters == null) {
             throw unsupported(operation);
         }
         return deadLetters;
-    }
-
-    private @Nullable String jobIdOf(String body) {
-        try {
-            JobId id = codec.decode(body).id();
-            return id == null ? null : id.value();
-        } catch (JobFormatException e) {
-            return null;
-        }
     }
 
     private static long parseCursor(@Nullable String cursor) {
