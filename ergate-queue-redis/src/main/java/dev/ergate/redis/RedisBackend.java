@@ -1,9 +1,11 @@
 package dev.ergate.redis;
 
+import dev.ergate.spi.JobQueue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -162,12 +164,14 @@ public final class RedisBackend implements AutoCloseable {
 
     /**
      * @param store the job store to manage
-     * @param queue the queue retried jobs go to and whose dead letters are managed
+     * @param queue the queue retried jobs go to: a queue of this backend, whose dead letters are
+     *     then managed too (a retry is one script), or another backend's (an SQS queue paired with
+     *     this store; its admin offers the dead-letter operations)
      * @return their admin
      */
-    public RedisJobAdmin admin(RedisJobStore store, RedisJobQueue queue) {
+    public RedisJobAdmin admin(RedisJobStore store, JobQueue queue) {
         ensureOpen();
-        return new RedisJobAdmin(this, store, queue);
+        return new RedisJobAdmin(this, Objects.requireNonNull(store, "store"), Objects.requireNonNull(queue, "queue"));
     }
 
     /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */

@@ -15,6 +15,7 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobCounts;
 import dev.ergate.spi.JobFilter;
+import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobRepairs;
 import dev.ergate.spi.RequeueResult;
 import dev.ergate.spi.RetryOutcome;
@@ -40,7 +41,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The {@link JobAdmin} of a Redis namespace: its job store and one queue's dead letters, made by
- * {@link RedisBackend#admin()}. Every operation but {@link #history} (Redis keeps a job's last
+ * {@link RedisBackend#admin()} (or, for a store paired with another backend's queue, without the
+ * dead-letter operations: {@link RedisBackend#admin(RedisJobStore, JobQueue)}). Every operation but {@link #history} (Redis keeps a job's last
  * state only). What each costs is in the module README. Retry and requeue write the store and
  * the queue in one script.
  *
@@ -57,17 +59,24 @@ public final class RedisJobAdmin implements JobAdmin {
 
     private final RedisBackend backend;
     private final RedisJobStore store;
-    private final RedisJobQueue queue;
+    /** The queue retried jobs go to and whose dead letters are managed, when it is this backend's. */
+    private final @Nullable RedisJobQueue queue;
+    /** The queue retried jobs go to when it is another backend's (an SQS queue), else null. */
+    private final @Nullable JobQueue foreignQueue;
     private final RedisKeys keys;
     private final JobCodec codec;
     private final Clock clock;
     private final RedisFailures failures;
 
-    RedisJobAdmin(RedisBackend backend, RedisJobStore store, RedisJobQueue queue) {
+    /** @param retryQueue a {@link RedisJobQueue} of this backend, or another backend's queue */
+    RedisJobAdmin(RedisBackend backend, RedisJobStore store, JobQueue retryQueue) {
         this.backend = backend;
         this.store = store;
-        this.queue = queue;
-        this.keys = new RedisKeys(backend.options().namespace(), queue.options().name());
+        this.queue = retryQueue instanceof RedisJobQueue redis && redis.backend() == backend ? redis : null;
+        this.foreignQueue = queue == null ? retryQueue : null;
+        // without a queue of its own the queue keys are unused (the retry script is told not to enqueue)
+        this.keys = new RedisKeys(backend.options().namespace(),
+                queue == null ? RedisQueueOptions.defaults().name() : queue.options().name());
         this.codec = backend.options().codec();
         this.clock = backend.options().clock();
         this.failures = backend.failures();
@@ -75,6 +84,10 @@ public final class RedisJobAdmin implements JobAdmin {
 
     @Override
     public Set<Operation> operations() {
+        if (queue == null) {
+            return EnumSet.complementOf(EnumSet.of(Operation.JOB_HISTORY, Operation.LIST_DEAD_LETTERS,
+                    Operation.REQUEUE_DEAD_LETTERS, Operation.PURGE_DEAD_LETTERS));
+        }
         return EnumSet.complementOf(EnumSet.of(Operation.JOB_HISTORY));
     }
 
@@ -214,9 +227,20 @@ public final class RedisJobAdmin implements JobAdmin {
         scriptKeys.addAll(keys.storeKeys(member));
         Object reply = failures.call("retry job " + id, () -> Scripts.ADMIN_RETRY.run(client(), scriptKeys,
                 List.of(member, ended.status().name(), codec.encode(retried), retried.workflowName(), clock.millis(),
-                        keys.indexPrefix(), keys.jobPrefix())));
+                        keys.indexPrefix(), keys.jobPrefix(), foreignQueue == null ? "1" : "0")));
         long done = ((Number) Objects.requireNonNull(reply)).longValue();
-        return done == 1 ? RetryOutcome.RETRIED : done == 0 ? RetryOutcome.NOT_RETRYABLE : RetryOutcome.NOT_FOUND;
+        if (done != 1) {
+            return done == 0 ? RetryOutcome.NOT_RETRYABLE : RetryOutcome.NOT_FOUND;
+        }
+        if (foreignQueue != null) {
+            try {
+                foreignQueue.put(retried);
+            } catch (RuntimeException e) {
+                store.update(ended); // not queued: leave it as it was
+                throw e;
+            }
+        }
+        return RetryOutcome.RETRIED;
     }
 
     @Override
@@ -258,8 +282,16 @@ public final class RedisJobAdmin implements JobAdmin {
     private record Entry(byte[] raw, DeadLetter letter, byte[] body, long order) {
     }
 
+    private RedisJobQueue deadLetterQueue(Operation operation) {
+        if (queue == null) {
+            throw unsupported(operation);
+        }
+        return queue;
+    }
+
     /** Reads the whole dead-letter list (LRANGE 0 -1), in message order. */
-    private List<Entry> entries() {
+    private List<Entry> entries(Operation operation) {
+        RedisJobQueue queue = deadLetterQueue(operation);
         byte[] key = keys.dead().getBytes(StandardCharsets.UTF_8);
         List<byte[]> raw = failures.call("read dead letters", () -> client().lrange(key, 0, -1));
         List<Entry> entries = new ArrayList<>(raw.size());
@@ -298,7 +330,7 @@ public final class RedisJobAdmin implements JobAdmin {
         long after = filter.cursor() == null ? Long.MIN_VALUE : parseCursor(filter.cursor());
         List<DeadLetter> page = new ArrayList<>();
         long lastOnPage = after;
-        for (Entry entry : entries()) {
+        for (Entry entry : entries(Operation.LIST_DEAD_LETTERS)) {
             if (entry.order() <= after || !filter.matches(entry.letter())) {
                 continue;
             }
@@ -314,13 +346,15 @@ public final class RedisJobAdmin implements JobAdmin {
     @Override
     public RequeueResult requeueDeadLetter(String id) {
         Objects.requireNonNull(id, "id");
-        return requeue(entries().stream().filter(e -> e.letter().id().equals(id)).toList());
+        return requeue(entries(Operation.REQUEUE_DEAD_LETTERS).stream()
+                .filter(e -> e.letter().id().equals(id)).toList());
     }
 
     @Override
     public RequeueResult requeueDeadLetters(DeadLetterFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        return requeue(entries().stream().filter(e -> filter.matches(e.letter())).toList());
+        return requeue(entries(Operation.REQUEUE_DEAD_LETTERS).stream()
+                .filter(e -> filter.matches(e.letter())).toList());
     }
 
     private RequeueResult requeue(List<Entry> entries) {
@@ -355,7 +389,7 @@ public final class RedisJobAdmin implements JobAdmin {
         Objects.requireNonNull(cutoff, "cutoff");
         byte[] key = keys.dead().getBytes(StandardCharsets.UTF_8);
         long deleted = 0;
-        for (Entry entry : entries()) {
+        for (Entry entry : entries(Operation.PURGE_DEAD_LETTERS)) {
             if (entry.letter().at().isBefore(cutoff)) {
                 deleted += failures.call("purge dead letters", () -> client().lrem(key, 1, entry.raw()));
             }
@@ -415,7 +449,7 @@ public final class RedisJobAdmin implements JobAdmin {
 
     @Override
     public String toString() {
-        return "RedisJobAdmin[" + keys.hashTag() + ", queue '" + queue.options().name() + "' on " + backend.endpoint()
-                + "]";
+        return "RedisJobAdmin[" + keys.hashTag() + ", queue " + (queue == null ? String.valueOf(foreignQueue)
+                : "'" + queue.options().name() + "'") + " on " + backend.endpoint() + "]";
     }
 }
