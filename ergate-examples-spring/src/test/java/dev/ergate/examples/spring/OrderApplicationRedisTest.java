@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The sample's redis profile, under a key prefix of its own. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sample.step-time=10ms", "ergate.worker.poll-timeout=100ms"})
+        properties = {"sample.step-time=10ms", "ergate.worker.poll-timeout=100ms", "ergate.dashboard.port=0"})
 @ActiveProfiles("redis")
 @DirtiesContext
 class OrderApplicationRedisTest extends OrderOverHttpContract {
