@@ -367,6 +367,23 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     }
 
     /**
+     * Removes the dead letters that pass the test (compared as objects: the very records {@link
+     * #deadLetters()} returned), for {@link InMemoryJobAdmin}.
+     *
+     * @return how many were removed
+     */
+    int removeDeadLetters(java.util.function.Predicate<DeadLetter> test) {
+        lock.lock();
+        try {
+            int before = deadLetters.size();
+            deadLetters.removeIf(test);
+            return before - deadLetters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Closes the queue: later puts and takes fail, blocked takers wake up and fail. Idempotent.
      */
     @Override
