@@ -139,6 +139,11 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         return ops.queueUrl();
     }
 
+    /** @return the calls to SQS this queue makes, on its client */
+    SqsOperations operations() {
+        return ops;
+    }
+
     /** @return true for a FIFO queue */
     public boolean isFifo() {
         return fifo;

@@ -143,6 +143,11 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "from {queue} where queue_name = :queue");
     }
 
+    /** @return the backend this queue belongs to */
+    JdbcBackend backend() {
+        return backend;
+    }
+
     /** @return the queue's name: the {@code queue_name} of its rows */
     public String name() {
         return queueName;
