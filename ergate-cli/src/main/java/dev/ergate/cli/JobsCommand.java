@@ -7,7 +7,6 @@ import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
-import dev.ergate.spi.CursorPage;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobEvent;
 import dev.ergate.spi.JobFilter;
@@ -95,37 +94,15 @@ final class JobsCommand {
                     .updatedAfter(updatedWithin == null ? null : now.minus(updatedWithin))
                     .updatedBefore(notUpdatedWithin == null ? null : now.minus(notUpdatedWithin))
                     .pageSize(limit).cursor(cursor).build();
-            ArrayNode jobs = JSON.createArrayNode();
-            Table table = new Table("ID", "WORKFLOW", "STATUS", "STEP", "DONE", "%", "UPDATED");
-            String next;
-            do {
-                CursorPage<StoredJob> page = connection.admin().listJobs(filter);
-                for (StoredJob stored : page.items()) {
-                    Job job = stored.job();
-                    if (json()) {
-                        jobs.add(toJson(stored));
-                    } else {
+            printPages("jobs", cursor, all, next -> connection.admin().listJobs(filter.after(next)),
+                    JobsCommand::toJson, new Table("ID", "WORKFLOW", "STATUS", "STEP", "DONE", "%", "UPDATED"),
+                    stored -> {
+                        Job job = stored.job();
                         Instant updated = stored.updatedAt();
-                        table.row(job.id(), job.workflowName(), job.status(), job.stepName(), job.stepsCompleted(),
-                                String.format("%.0f", job.percentCompleted()), updated == null ? "" : updated);
-                    }
-                }
-                next = page.nextCursor();
-                filter = filter.after(next);
-            } while (all && next != null);
-            if (json()) {
-                ObjectNode out = JSON.createObjectNode();
-                out.set("jobs", jobs);
-                out.put("nextCursor", next);
-                printJson(out);
-            } else if (table.isEmpty()) {
-                out().println("No jobs match.");
-            } else {
-                table.print(out(), root().width());
-                if (next != null) {
-                    out().println("More: add --cursor " + next + " (or --all)");
-                }
-            }
+                        return new Object[] {job.id(), job.workflowName(), job.status(), job.stepName(),
+                            job.stepsCompleted(), String.format("%.0f", job.percentCompleted()),
+                            updated == null ? "" : updated};
+                    }, "No jobs match.");
             return ExitCodes.OK;
         }
     }
