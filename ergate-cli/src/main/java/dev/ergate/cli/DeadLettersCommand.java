@@ -6,6 +6,7 @@ import dev.ergate.spi.DeadLetterFilter;
 import dev.ergate.spi.RequeueResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +49,7 @@ final class DeadLettersCommand {
                             .put("deliveryCount", letter.deliveryCount()).put("jobId", letter.jobId())
                             .put("body", letter.body()),
                     new Table("ID", "AT", "QUEUE", "JOB", "N", "REASON", "BODY"),
-                    letter -> new Object[] {letter.id(), letter.at(), letter.sourceQueue(), letter.jobId(),
+                    letter -> new Object[] {letter.id(), letter.at().truncatedTo(ChronoUnit.SECONDS), letter.sourceQueue(), letter.jobId(),
                         letter.deliveryCount(), letter.reason(), letter.body()},
                     "No dead letters.");
             return ExitCodes.OK;

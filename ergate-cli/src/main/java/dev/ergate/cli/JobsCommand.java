@@ -14,6 +14,7 @@ import dev.ergate.spi.StoredJob;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ final class JobsCommand {
                         Instant updated = stored.updatedAt();
                         return new Object[] {job.id(), job.workflowName(), job.status(), job.stepName(),
                             job.stepsCompleted(), String.format("%.0f", job.percentCompleted()),
-                            updated == null ? "" : updated};
+                            updated == null ? "" : updated.truncatedTo(ChronoUnit.SECONDS)};
                     }, "No jobs match.");
             return ExitCodes.OK;
         }
