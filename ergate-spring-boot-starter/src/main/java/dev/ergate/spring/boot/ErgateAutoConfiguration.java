@@ -113,7 +113,9 @@ public class ErgateAutoConfiguration {
             @Nullable ClassLoader classLoader) {
         JobQueue queue = queues.getIfUnique();
         if (queue == null) {
-            throw MissingBackend.queue(properties, classLoader);
+            throw queues.stream().count() > 1
+                    ? new IllegalStateException("there is more than one JobQueue bean: mark the one Ergate uses @Primary")
+                    : MissingBackend.queue(properties, classLoader);
         }
         return queue;
     }
@@ -122,7 +124,9 @@ public class ErgateAutoConfiguration {
             @Nullable ClassLoader classLoader) {
         StateStore store = stores.getIfUnique();
         if (store == null) {
-            throw MissingBackend.store(properties, classLoader);
+            throw stores.stream().count() > 1
+                    ? new IllegalStateException("there is more than one StateStore bean: mark the one Ergate uses @Primary")
+                    : MissingBackend.store(properties, classLoader);
         }
         return store;
     }

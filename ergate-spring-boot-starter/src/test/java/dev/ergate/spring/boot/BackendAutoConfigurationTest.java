@@ -13,6 +13,7 @@ import dev.ergate.redis.RedisBackend;
 import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.runtime.ErgateClient;
+import dev.ergate.spi.JobQueue;
 import dev.ergate.sqs.SqsJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
 import java.sql.Connection;
@@ -175,6 +176,31 @@ class BackendAutoConfigurationTest {
         } finally {
             Services.deleteRedisNamespace(uri, namespace);
         }
+    }
+
+    @Test
+    void sqsWithAPostgresStoreOnTheApplicationsDataSource() throws Exception {
+        String url = Services.postgresJdbcUrl();
+        String schema = Services.randomName("spring_test_");
+        try {
+            runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                    .withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=postgres", "ergate.sqs.uri=" + sqsQueueUri(),
+                            "spring.datasource.url=" + url, "ergate.postgres.schema=" + schema).run(context -> {
+                assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(JdbcJobStore.class)
+                        .doesNotHaveBean(JdbcJobQueue.class);
+                runsAJob(context.getBean(ErgateClient.class));
+            });
+        } finally {
+            Services.dropSchema(url, schema);
+        }
+    }
+
+    @Test
+    void twoQueueBeansWithoutAPrimaryFailSayingSo() {
+        runner.withBean(dev.ergate.testkit.InMemoryJobStore.class, dev.ergate.testkit.InMemoryJobStore::create)
+                .withBean("one", JobQueue.class, dev.ergate.testkit.InMemoryJobQueue::create)
+                .withBean("two", JobQueue.class, dev.ergate.testkit.InMemoryJobQueue::create)
+                .run(context -> assertThat(failure(context)).contains("more than one JobQueue bean", "@Primary"));
     }
 
     @Test
