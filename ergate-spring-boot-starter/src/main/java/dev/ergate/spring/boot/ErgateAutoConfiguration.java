@@ -36,8 +36,9 @@ import org.springframework.core.io.ResourceLoader;
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(ErgateProperties.class)
-@Import({RedisBackendConfiguration.class, PostgresBackendConfiguration.class, SqsBackendConfiguration.class,
-    MemoryBackendConfiguration.class})
+// the stores' configurations first: SQS's admin wraps the store's admin bean
+@Import({RedisBackendConfiguration.class, PostgresBackendConfiguration.class, MemoryBackendConfiguration.class,
+    SqsBackendConfiguration.class})
 public class ErgateAutoConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErgateAutoConfiguration.class);
