@@ -15,6 +15,7 @@ import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -136,9 +137,9 @@ public final class Ergate implements AutoCloseable {
         return registerWorkflow(Workflow.fromAnnotated(annotatedWorkflow));
     }
 
-    /** {@return the engine that runs the steps} */
-    JobRunner jobRunner() {
-        return runner;
+    /** {@return the registered workflows, by name (a read-only snapshot)} */
+    public Map<String, Workflow> workflows() {
+        return runner.workflows();
     }
 
     /** {@return the options} */
