@@ -57,6 +57,19 @@ class RedisCliTest extends CliScenario {
             return;
         }
         redis.close();
+        deleteNamespace(namespace);
+    }
+
+    /** Skips (or fails, under ERGATE_REQUIRE_BACKENDS) when no Redis answers. */
+    static void requireRedis() {
+        try (Jedis jedis = new Jedis(URI.create(uri()))) {
+            jedis.ping();
+        } catch (RuntimeException e) {
+            Backends.missing("Redis", "set ERGATE_REDIS_URL or run Redis on 127.0.0.1:6379", e);
+        }
+    }
+
+    static void deleteNamespace(String namespace) {
         try (Jedis jedis = new Jedis(URI.create(uri()))) {
             ScanParams match = new ScanParams().match("{" + namespace + "}:*").count(1000);
             String cursor = ScanParams.SCAN_POINTER_START;
