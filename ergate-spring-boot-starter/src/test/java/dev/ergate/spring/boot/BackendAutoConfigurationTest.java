@@ -154,7 +154,7 @@ class BackendAutoConfigurationTest {
         runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=memory",
                 "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
             assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(InMemoryJobStore.class);
-            assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(30);
+            assertThat(context.getBean(SqsJobQueue.class).queueOptions().leaseTime()).hasSeconds(30);
             runsAJob(context.getBean(ErgateClient.class));
         });
     }
@@ -169,7 +169,7 @@ class BackendAutoConfigurationTest {
                     "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
                 assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
                         .doesNotHaveBean(RedisJobQueue.class);
-                assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
+                assertThat(context.getBean(SqsJobQueue.class).queueOptions().leaseTime()).hasSeconds(20);
                 runsAJob(context.getBean(ErgateClient.class));
             });
         } finally {
