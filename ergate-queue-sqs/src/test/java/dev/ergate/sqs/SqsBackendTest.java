@@ -24,7 +24,8 @@ class SqsBackendTest {
 
         backend.close();
 
-        assertThatThrownBy(() -> backend.client().listQueues()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> backend.client().listQueues()).as("a call on the closed client")
+                .isInstanceOf(RuntimeException.class);
     }
 
     @Test
