@@ -1,6 +1,8 @@
 package dev.ergate.opentelemetry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ergate.Job;
+import dev.ergate.RuntimeFields;
 import dev.ergate.runtime.ErgateListener;
 import dev.ergate.runtime.StepInterceptor;
 import dev.ergate.runtime.StepInvocation;
@@ -42,7 +44,10 @@ public final class ErgateTracing implements SubmitHook, StepInterceptor, ErgateL
     static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
 
     private final Tracer tracer;
-    /** Spans of steps running in this process, by job id: the step's interceptor opens, the listener ends. */
+    /**
+     * Spans of step runs in this process, by {@link #runKey}: the step's interceptor opens one, the
+     * listener ends it (after the state is written, so the job's next step may already have begun).
+     */
     private final Map<String, Span> open = new ConcurrentHashMap<>();
     private final EarlierRuns earlier;
 
@@ -100,9 +105,9 @@ public final class ErgateTracing implements SubmitHook, StepInterceptor, ErgateL
         }
         Span span = builder.startSpan();
         earlier.put(runKey, new EarlierRuns.Run(span.getSpanContext(), invocation.attempt()));
-        Span replaced = open.put(invocation.jobId(), span);
+        Span replaced = open.put(runKey(job), span);
         if (replaced != null) {
-            end(replaced, "unknown"); // the job's earlier run here never reported its end (a lost lease)
+            end(replaced, "unknown"); // the same run started again here before the first reported its end
         }
         try (Scope ignored = span.makeCurrent()) {
             return proceed.proceed(); // a throw is recorded from the step's result: an exception hook may forgive it
@@ -115,7 +120,7 @@ public final class ErgateTracing implements SubmitHook, StepInterceptor, ErgateL
         if (running == null) {
             return; // nothing ran, so no span was opened
         }
-        Span span = open.remove(String.valueOf(running.id()));
+        Span span = open.remove(runKey(running));
         if (span == null) {
             return;
         }
@@ -130,29 +135,44 @@ public final class ErgateTracing implements SubmitHook, StepInterceptor, ErgateL
 
     @Override
     public void leaseLost(Job job) {
-        Span span = open.get(String.valueOf(job.id()));
-        if (span != null) {
-            span.addEvent("ergate.lease_lost");
-        }
+        String prefix = job.id() + "/";
+        open.forEach((key, span) -> {
+            if (key.startsWith(prefix)) {
+                span.addEvent("ergate.lease_lost");
+            }
+        });
     }
 
     @Override
     public void jobReleasedOnShutdown(Job job) {
-        Span span = open.remove(String.valueOf(job.id()));
-        if (span != null) {
-            end(span, "released");
-        }
-    }
-
-    /** Ends the spans of steps that never reported their end (cut off at the drain timeout). */
-    @Override
-    public void workerStopped() {
-        for (String jobId : open.keySet()) {
-            Span span = open.remove(jobId);
+        String prefix = job.id() + "/";
+        for (String key : open.keySet()) {
+            Span span = key.startsWith(prefix) ? open.remove(key) : null;
             if (span != null) {
                 end(span, "released");
             }
         }
+    }
+
+    /**
+     * Ends the spans of steps that never reported their end (cut off at the drain timeout). With
+     * several workers in one process, give each its own {@code ErgateTracing}.
+     */
+    @Override
+    public void workerStopped() {
+        for (String key : open.keySet()) {
+            Span span = open.remove(key);
+            if (span != null) {
+                end(span, "released");
+            }
+        }
+    }
+
+    /** {@return what tells one run of a step apart: job, step, steps completed before it, attempt} */
+    static String runKey(Job running) {
+        JsonNode attempt = running.extraField(RuntimeFields.ATTEMPT);
+        return running.id() + "/" + running.stepName() + "/" + running.stepsCompleted() + "/"
+                + (attempt == null ? "1" : attempt.asText());
     }
 
     private static void end(Span span, String outcome) {
