@@ -85,7 +85,8 @@ public final class ErgateMetrics implements ErgateListener, SubmitHook {
         String outcome = outcome(result.outcome());
         String workflow = workflows.of(job.workflowName());
         Job running = result.running().orElse(null);
-        String stepName = running == null || running.stepName() == null ? NONE : steps.of(running.stepName());
+        String ranStep = running == null ? null : running.stepName();
+        String stepName = ranStep == null ? NONE : steps.of(ranStep);
         Tags stepTags = commonTags.and("workflow", workflow, "step", stepName, "outcome", outcome);
         Counter.builder("ergate.steps").description("Step results, by how they ended")
                 .tags(stepTags).register(registry).increment();

@@ -49,8 +49,11 @@ final class JobTraceContext {
     /** {@return the job with {@code context}'s trace context in its extra fields} */
     static Job inject(Job job, Context context) {
         Job.Builder builder = job.toBuilder();
-        W3CTraceContextPropagator.getInstance().inject(context, builder,
-                (b, key, value) -> b.extraField(key, TextNode.valueOf(value)));
+        W3CTraceContextPropagator.getInstance().inject(context, builder, (b, key, value) -> {
+            if (b != null) {
+                b.extraField(key, TextNode.valueOf(value));
+            }
+        });
         return builder.build();
     }
 }
