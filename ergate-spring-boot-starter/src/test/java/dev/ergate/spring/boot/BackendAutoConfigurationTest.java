@@ -55,7 +55,16 @@ class BackendAutoConfigurationTest {
     @Test
     void redis() {
         String namespace = Services.randomName("spring-test-");
-        runner.withPropertyValues("ergate.backend=redis", "ergate.redis.uri=" + Services.redisUri(),
+        String uri = Services.redisUri();
+        try {
+            redisRuns(uri, namespace);
+        } finally {
+            Services.deleteRedisNamespace(uri, namespace);
+        }
+    }
+
+    private void redisRuns(String uri, String namespace) {
+        runner.withPropertyValues("ergate.backend=redis", "ergate.redis.uri=" + uri,
                 "ergate.redis.namespace=" + namespace, "ergate.dialect=python-2025").run(context -> {
             assertThat(context).hasSingleBean(RedisBackend.class).hasSingleBean(RedisJobQueue.class)
                     .hasSingleBean(RedisJobStore.class);
@@ -152,14 +161,20 @@ class BackendAutoConfigurationTest {
 
     @Test
     void sqsWithARedisStore() {
-        runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=redis", "ergate.lease=20s",
-                "ergate.redis.uri=" + Services.redisUri(), "ergate.redis.namespace=" + Services.randomName("spring-test-"),
-                "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
-            assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
-                    .doesNotHaveBean(RedisJobQueue.class);
-            assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
-            runsAJob(context.getBean(ErgateClient.class));
-        });
+        String uri = Services.redisUri();
+        String namespace = Services.randomName("spring-test-");
+        try {
+            runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=redis", "ergate.lease=20s",
+                    "ergate.redis.uri=" + uri, "ergate.redis.namespace=" + namespace,
+                    "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
+                assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
+                        .doesNotHaveBean(RedisJobQueue.class);
+                assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
+                runsAJob(context.getBean(ErgateClient.class));
+            });
+        } finally {
+            Services.deleteRedisNamespace(uri, namespace);
+        }
     }
 
     @Test
