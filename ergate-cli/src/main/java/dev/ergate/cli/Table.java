@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain-text table that fits the terminal's width: columns keep their natural width while
@@ -22,13 +23,14 @@ final class Table {
         this.headers = headers.clone();
     }
 
-    Table row(Object... cells) {
+    Table row(@Nullable Object... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException("a row needs " + headers.length + " cells, got " + cells.length);
         }
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            row[i] = cells[i] == null ? "" : oneLine(cells[i].toString());
+            Object cell = cells[i];
+            row[i] = cell == null ? "" : oneLine(cell.toString());
         }
         rows.add(row);
         return this;
