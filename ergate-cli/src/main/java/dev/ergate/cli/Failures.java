@@ -59,7 +59,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
 
     static String describe(Throwable e) {
         if (e instanceof CliException) {
-            return e.getMessage();
+            return String.valueOf(e.getMessage());
         }
         StringBuilder message = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         Throwable root = e;

@@ -54,11 +54,6 @@ final class JobsCommand {
         return find(admin, text).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no job " + text));
     }
 
-    /** @return the id of a job the store found (a stored job always has one) */
-    static JobId idOf(StoredJob stored) {
-        return Objects.requireNonNull(stored.job().id(), "a stored job has an id");
-    }
-
     /** {@code jobs list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the jobs that match the filters, one page unless --all.")
     static final class ListJobs extends CommandBase {
@@ -232,5 +227,9 @@ final class JobsCommand {
             report(false, "No job " + id + ".");
             return ExitCodes.NOT_FOUND;
         }
+    }
+
+    private static JobId idOf(StoredJob stored) {
+        return Objects.requireNonNull(stored.job().id(), "a stored job has an id");
     }
 }

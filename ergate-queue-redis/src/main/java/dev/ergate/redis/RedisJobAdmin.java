@@ -146,7 +146,7 @@ public final class RedisJobAdmin implements JobAdmin {
         Objects.requireNonNull(filter, "filter");
         long after = parseCursor(filter.cursor());
         List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
-        scriptKeys.addAll(indexes(filter.status(), filter.workflowName()));
+        scriptKeys.addAll(store.indexes(filter.status(), filter.workflowName()));
         List<StoredJob> page = new ArrayList<>();
         long lastOnPage = after;
         while (true) {
@@ -407,19 +407,6 @@ public final class RedisJobAdmin implements JobAdmin {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private List<String> indexes(@Nullable JobStatus status, @Nullable String workflow) {
-        if (status != null && workflow != null) {
-            return List.of(keys.statusIndex(status.name()), keys.workflowIndex(workflow));
-        }
-        if (status != null) {
-            return List.of(keys.statusIndex(status.name()));
-        }
-        if (workflow != null) {
-            return List.of(keys.workflowIndex(workflow));
-        }
-        return List.of(keys.allJobs());
-    }
 
     private UnifiedJedis client() {
         return backend.client();

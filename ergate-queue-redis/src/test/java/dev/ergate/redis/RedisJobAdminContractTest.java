@@ -1,9 +1,6 @@
 package dev.ergate.redis;
 
-import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.contract.JobAdminContract;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -36,28 +33,9 @@ class RedisJobAdminContractTest extends JobAdminContract {
         RedisJobStore store = redis.store();
         RedisJobQueue queue = redis.queue();
         RedisJobAdmin admin = redis.admin(store, queue);
-        return new Backend() {
-            @Override
-            public JobAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public JobStore store() {
-                return store;
-            }
-
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public void putRaw(String text) {
-                fixture.raw().rpush(queue.keys().ready().getBytes(StandardCharsets.UTF_8),
-                        text.getBytes(StandardCharsets.UTF_8));
-            }
-        };
+        return Backend.of(admin, store, queue, text -> fixture.raw().rpush(
+                queue.keys().ready().getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8)),
+                () -> { });
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.ergate.redis;
 
-import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.contract.JobAdminContract;
 import java.nio.charset.StandardCharsets;
@@ -37,32 +34,8 @@ class RedisStoreWithForeignQueueAdminContractTest extends JobAdminContract {
         RedisJobStore store = redis.store();
         InMemoryJobQueue queue = InMemoryJobQueue.create();
         RedisJobAdmin admin = redis.admin(store, queue);
-        return new Backend() {
-            @Override
-            public JobAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public JobStore store() {
-                return store;
-            }
-
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public void putRaw(String text) {
-                queue.putRaw(text.getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void close() {
-                queue.close();
-            }
-        };
+        return Backend.of(admin, store, queue, text -> queue.putRaw(text.getBytes(StandardCharsets.UTF_8)),
+                queue::close);
     }
 
     @Override

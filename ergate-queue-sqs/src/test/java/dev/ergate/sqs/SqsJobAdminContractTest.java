@@ -1,9 +1,6 @@
 package dev.ergate.sqs;
 
-import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobStore;
 import dev.ergate.testkit.contract.JobAdminContract;
@@ -23,32 +20,8 @@ class SqsJobAdminContractTest extends JobAdminContract {
         SqsJobQueue queue = queues.open(url, SqsQueueConfig.builder().deadLetterQueueUrl(dlq).build());
         InMemoryJobStore store = InMemoryJobStore.create();
         SqsJobAdmin admin = SqsJobAdmin.of(queue, InMemoryJobAdmin.forStore(store, queue), store);
-        return new Backend() {
-            @Override
-            public JobAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public JobStore store() {
-                return store;
-            }
-
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public void putRaw(String text) {
-                SqsTestBackend.client().sendMessage(r -> r.queueUrl(url).messageBody(text));
-            }
-
-            @Override
-            public void close() {
-                queues.close();
-            }
-        };
+        return Backend.of(admin, store, queue,
+                text -> SqsTestBackend.client().sendMessage(r -> r.queueUrl(url).messageBody(text)), queues::close);
     }
 
     @Override

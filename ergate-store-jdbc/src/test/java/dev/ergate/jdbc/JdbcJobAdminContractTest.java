@@ -1,9 +1,6 @@
 package dev.ergate.jdbc;
 
-import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
-import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.contract.JobAdminContract;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -38,32 +35,8 @@ class JdbcJobAdminContractTest extends JobAdminContract {
                 PostgresFixture.options(schema).tablePrefix("a" + TABLES.incrementAndGet() + "_").build());
         JdbcJobQueue queue = pg.queue();
         JdbcJobAdmin admin = pg.admin();
-        return new Backend() {
-            @Override
-            public JobAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public JobStore store() {
-                return pg.store();
-            }
-
-            @Override
-            public JobQueue queue() {
-                return queue;
-            }
-
-            @Override
-            public void putRaw(String text) throws Exception {
-                JdbcJobQueueTest.putRaw(pg, queue.name(), text.getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void close() {
-                pg.close();
-            }
-        };
+        return Backend.of(admin, pg.store(), queue,
+                text -> JdbcJobQueueTest.putRaw(pg, queue.name(), text.getBytes(StandardCharsets.UTF_8)), pg::close);
     }
 
     @Override
