@@ -33,7 +33,7 @@ final class SqsOperations {
     SqsOperations(SqsClient client, String queueUrl) {
         this.client = client;
         this.queueUrl = queueUrl;
-        this.deletes = new Batcher<>(SqsQueueConfig.SQS_MAX_BATCH, this::deleteBatch);
+        this.deletes = new Batcher<>(SqsQueueOptions.SQS_MAX_BATCH, this::deleteBatch);
     }
 
     String queueUrl() {
@@ -99,9 +99,9 @@ final class SqsOperations {
      */
     List<@Nullable RuntimeException> releaseNow(List<String> receiptHandles) {
         List<@Nullable RuntimeException> failures = new ArrayList<>(receiptHandles.size());
-        for (int from = 0; from < receiptHandles.size(); from += SqsQueueConfig.SQS_MAX_BATCH) {
+        for (int from = 0; from < receiptHandles.size(); from += SqsQueueOptions.SQS_MAX_BATCH) {
             List<String> chunk = receiptHandles.subList(from,
-                    Math.min(receiptHandles.size(), from + SqsQueueConfig.SQS_MAX_BATCH));
+                    Math.min(receiptHandles.size(), from + SqsQueueOptions.SQS_MAX_BATCH));
             try {
                 failures.addAll(releaseBatch(chunk));
             } catch (RuntimeException e) {

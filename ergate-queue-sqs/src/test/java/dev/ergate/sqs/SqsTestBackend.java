@@ -49,8 +49,8 @@ final class SqsTestBackend {
     }
 
     /** @return client options for a queue that builds its own client against the test server */
-    static SqsClientOptions clientOptions() {
-        return SqsClientOptions.builder().endpoint(endpoint()).region(region()).credentials(credentials()).build();
+    static SqsOptions clientOptions() {
+        return SqsOptions.builder().endpoint(endpoint()).region(region()).credentials(credentials()).build();
     }
 
     static StaticCredentialsProvider credentials() {
@@ -130,7 +130,7 @@ final class SqsTestBackend {
             SQSRestServer started = server;
             Runtime.getRuntime().addShutdownHook(new Thread(started::stopAndWait, "elasticmq-stop"));
         }
-        SqsClient client = SqsClientOptions.builder()
+        SqsClient client = SqsOptions.builder()
                 .endpoint(endpoint)
                 .region(region())
                 .credentials(credentials())
