@@ -262,7 +262,7 @@ public final class SqsJobAdmin implements JobAdmin {
                             MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
                     .messageAttributeNames("All")).messages();
         } catch (SdkException e) {
-            throw SqsFailures.failure("ReceiveMessage", dlq, e);
+            throw SqsFailures.translate("ReceiveMessage on " + dlq, e);
         }
     }
 
@@ -270,7 +270,7 @@ public final class SqsJobAdmin implements JobAdmin {
         try {
             client.deleteMessage(r -> r.queueUrl(dlq).receiptHandle(message.receiptHandle()));
         } catch (SdkException e) {
-            throw SqsFailures.failure("DeleteMessage", dlq, e);
+            throw SqsFailures.translate("DeleteMessage on " + dlq, e);
         }
     }
 
@@ -285,7 +285,7 @@ public final class SqsJobAdmin implements JobAdmin {
             try {
                 client.changeMessageVisibilityBatch(r -> r.queueUrl(dlq).entries(entries));
             } catch (SdkException e) {
-                throw SqsFailures.failure("ChangeMessageVisibilityBatch", dlq, e);
+                throw SqsFailures.translate("ChangeMessageVisibilityBatch on " + dlq, e);
             }
         }
     }

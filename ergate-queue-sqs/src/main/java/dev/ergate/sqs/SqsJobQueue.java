@@ -242,7 +242,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         try {
             return ops.client().getQueueAttributes(r -> r.queueUrl(url).attributeNames(names)).attributes();
         } catch (SdkException e) {
-            throw SqsFailures.failure("GetQueueAttributes", url, e);
+            throw SqsFailures.translate("GetQueueAttributes on " + url, e);
         }
     }
 
@@ -411,7 +411,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                             + " createIfMissing)", e, false);
                 }
             } catch (SdkException e) {
-                throw SqsFailures.failure("GetQueueUrl for '" + name + "'", "SQS", e);
+                throw SqsFailures.translate("GetQueueUrl for '" + name + "'", e);
             }
             try {
                 String url = sqs.createQueue(r -> {
@@ -423,7 +423,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 LOG.info("created SQS queue {}", url);
                 return url;
             } catch (SdkException e) {
-                throw SqsFailures.failure("CreateQueue for '" + name + "'", "SQS", e);
+                throw SqsFailures.translate("CreateQueue for '" + name + "'", e);
             }
         }
 
@@ -436,7 +436,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             } catch (QueueDoesNotExistException e) {
                 throw new ErgateBackendException("SQS queue " + url + " does not exist", e, false);
             } catch (SdkException e) {
-                throw SqsFailures.failure("GetQueueAttributes", url, e);
+                throw SqsFailures.translate("GetQueueAttributes on " + url, e);
             }
         }
     }
