@@ -334,8 +334,8 @@ public final class SqsJobQueue implements JobQueue {
                 throw new IllegalArgumentException("give exactly one of queueUrl and queueName, got url=" + queueUrl
                         + ", name=" + queueName);
             }
-            SqsClient owned = client == null ? clientOptions.createClient() : null;
-            SqsClient use = client != null ? client : owned;
+            SqsClient use = client != null ? client : clientOptions.createClient();
+            SqsClient owned = client == null ? use : null;
             try {
                 String url = queueUrl != null ? queueUrl : resolve(use, queueName);
                 String redrive = redrivePolicy(use, url);

@@ -132,8 +132,8 @@ public final class InMemoryJobQueue implements JobQueue {
         try {
             ensureOpen("put");
             Instant now = clock.instant();
-            boolean delayed = notBefore != null && notBefore.isAfter(now);
-            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, delayed ? notBefore : now), delayed);
+            Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, visibleAt), visibleAt.isAfter(now));
         } finally {
             lock.unlock();
         }
@@ -255,7 +255,7 @@ public final class InMemoryJobQueue implements JobQueue {
             return message.job.deepCopy();
         }
         try {
-            return codec.decode(message.body);
+            return codec.decode(message.json());
         } catch (JobFormatException e) {
             String text = message.text(codec);
             lock.lock();
@@ -317,7 +317,7 @@ public final class InMemoryJobQueue implements JobQueue {
                 continue;
             }
             try {
-                jobs.add(codec.decode(message.body));
+                jobs.add(codec.decode(message.json()));
             } catch (JobFormatException e) {
                 // not a job: it will be dead-lettered when taken
             }
@@ -465,6 +465,11 @@ public final class InMemoryJobQueue implements JobQueue {
         /** The current lease, 0 when not leased. */
         long leaseId;
 
+        /** @return the JSON of a message that has no job object */
+        byte[] json() {
+            return Objects.requireNonNull(body, "a message has a body or a job");
+        }
+
         /** Exactly one of {@code body} and {@code job} is given. */
         Message(long id, byte @Nullable [] body, @Nullable Job job, Instant visibleAt) {
             this.id = id;
@@ -479,7 +484,7 @@ public final class InMemoryJobQueue implements JobQueue {
                 return new String(body, StandardCharsets.UTF_8);
             }
             try {
-                return codec.encodeToString(job);
+                return codec.encodeToString(Objects.requireNonNull(job, "a message has a body or a job"));
             } catch (RuntimeException e) {
                 return job + " (can't be written as JSON: " + e.getMessage() + ")";
             }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,7 +70,7 @@ public final class WorkflowTester implements AutoCloseable {
                 .dependencies(b.dependencies.build())
                 .random(b.random);
         b.listeners.forEach(runnerBuilder::listener);
-        b.hooks.forEach(hook -> hook.apply(runnerBuilder));
+        b.hooks.forEach(hook -> hook.accept(runnerBuilder));
         this.runner = runnerBuilder.build();
         Dependencies overrides = b.dependencies.build();
         Map<String, Workflow> byName = new LinkedHashMap<>();
@@ -202,7 +202,7 @@ public final class WorkflowTester implements AutoCloseable {
         try {
             return mapper.valueToTree(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the " + what + " (" + value.getClass().getName()
+            throw new IllegalArgumentException("the " + what + " (" + (value == null ? "null" : value.getClass().getName())
                     + ") can't be written as JSON: " + e.getMessage(), e);
         }
     }
@@ -238,7 +238,7 @@ public final class WorkflowTester implements AutoCloseable {
         private final Dependencies.Builder dependencies = Dependencies.builder();
         private final List<Type> overridden = new ArrayList<>();
         private final List<ErgateListener> listeners = new ArrayList<>();
-        private final List<UnaryOperator<JobRunner.Builder>> hooks = new ArrayList<>();
+        private final List<Consumer<JobRunner.Builder>> hooks = new ArrayList<>();
         private ManualClock clock = ManualClock.create();
         private @Nullable ObjectMapper objectMapper;
         private JobStatus afterStepStatus = JobStatus.QUEUED;

@@ -64,7 +64,7 @@ public class WorkerStepBenchmark {
      * LinkedBlockingQueue, no leases).
      */
     @Param({"testkit", "objects", "direct"})
-    public String queueKind;
+    public String queueKind = "testkit";
 
     /** Jobs on the queue at once. */
     @Param({"64"})
