@@ -60,8 +60,7 @@ class HarnessSmokeTest {
 
     @Test
     void redis() throws Exception {
-        LocalBackends.redis();
-        HarnessReport report = run("--backend", "redis", "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "redis", "--redis-url", LocalBackends.redis().toString(), "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "20", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("Redis");
@@ -69,8 +68,7 @@ class HarnessSmokeTest {
 
     @Test
     void postgres() throws Exception {
-        LocalBackends.postgres();
-        HarnessReport report = run("--backend", "postgres", "--jobs", "60", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "postgres", "--postgres-url", LocalBackends.postgres(), "--jobs", "60", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "20", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("PostgreSQL");
@@ -78,8 +76,7 @@ class HarnessSmokeTest {
 
     @Test
     void sqs() throws Exception {
-        LocalBackends.sqs();
-        HarnessReport report = run("--backend", "sqs", "--jobs", "20", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "sqs", "--sqs-endpoint", LocalBackends.sqs().toString(), "--jobs", "20", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "6", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("SQS");
