@@ -72,12 +72,12 @@ final class PostgresFaultBackend implements FaultBackend {
 
     @Override
     public List<Dead> deadLetters() {
-        return queue.deadLetters(100_000).stream().map(d -> new Dead(d.reason(), d.payloadText())).toList();
+        return queue.deadLetters(100_000).stream().map(d -> new Dead(d.reason(), d.body())).toList();
     }
 
     @Override
     public long queued() {
-        return queue.size();
+        return queue.counts().total();
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
-import dev.ergate.redis.RedisQueueStats;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,13 +55,12 @@ final class RedisFaultBackend implements FaultBackend {
 
     @Override
     public List<Dead> deadLetters() {
-        return queue.deadLetters(100_000).stream().map(d -> new Dead(d.reason(), d.text())).toList();
+        return queue.deadLetters(100_000).stream().map(d -> new Dead(d.reason(), d.body())).toList();
     }
 
     @Override
     public long queued() {
-        RedisQueueStats stats = queue.stats();
-        return stats.ready() + stats.delayed() + stats.leased();
+        return queue.counts().total();
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ergate.spi.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -51,16 +52,18 @@ final class DeadLetterRecords {
 
     /**
      * @param raw one entry of the dead-letter list
+     * @param sourceQueue the name of the queue whose list it is
      * @return it as a {@link DeadLetter}; an entry that is not an Ergate record (someone else
-     *     pushed it) comes back whole as the text, with a reason saying so
+     *     pushed it) comes back whole as the body, with a reason saying so
      */
-    static DeadLetter read(byte[] raw) {
+    static DeadLetter read(byte[] raw, String sourceQueue) {
         try {
             JsonNode record = JSON.readTree(raw);
             if (record != null && record.isObject() && record.hasNonNull("reason") && record.hasNonNull("text")) {
                 JsonNode jobId = record.get("job_id");
                 return new DeadLetter(
                         record.path("message_id").asText("?"),
+                        sourceQueue,
                         record.get("text").asText(),
                         record.get("reason").asText(),
                         parseInstant(record.path("at").asText("")),
@@ -70,7 +73,7 @@ final class DeadLetterRecords {
         } catch (java.io.IOException notJson) {
             // falls through: not one of ours
         }
-        return new DeadLetter("?", new String(raw, StandardCharsets.UTF_8),
+        return new DeadLetter("?", sourceQueue, new String(raw, StandardCharsets.UTF_8),
                 "not an Ergate dead-letter record", Instant.EPOCH, 0, null);
     }
 

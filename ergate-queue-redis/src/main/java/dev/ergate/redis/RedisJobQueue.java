@@ -5,10 +5,13 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,7 +60,7 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Thread-safe: any number of threads may put and take at once. Each blocked take holds one
  * pooled connection (see {@link #checkCapacity(int)}).
  */
-public final class RedisJobQueue implements JobQueue {
+public final class RedisJobQueue implements JobQueue, QueueStats {
 
     /** The longest single blocking wait, in seconds. */
     static final long MAX_BLOCK_SECONDS = 2;
@@ -236,20 +239,24 @@ public final class RedisJobQueue implements JobQueue {
         List<byte[]> raw = failures.call("read dead letters", () -> client().lrange(key, 0, limit - 1L));
         List<DeadLetter> letters = new ArrayList<>(raw.size());
         for (byte[] entry : raw) {
-            letters.add(DeadLetterRecords.read(entry));
+            letters.add(DeadLetterRecords.read(entry, options.name()));
         }
         return letters;
     }
 
     /**
-     * @return how many messages are ready, delayed, leased and dead-lettered
+     * Counts the messages by where they are, exactly but one after another (a near snapshot
+     * under load). A delayed message that is due counts as delayed until a take moves it; a
+     * leased one counts as in flight until it is acked, released or taken again.
+     *
      * @throws ErgateBackendException if Redis fails
      */
-    public RedisQueueStats stats() {
+    @Override
+    public QueueCounts counts() {
         return failures.call("read queue sizes", () -> {
             UnifiedJedis redis = client();
-            return new RedisQueueStats(redis.llen(keys.ready()), redis.zcard(keys.delayed()),
-                    redis.zcard(keys.leased()), redis.llen(keys.dead()));
+            return new QueueCounts(redis.llen(keys.ready()), redis.zcard(keys.delayed()),
+                    redis.zcard(keys.leased()), redis.llen(keys.dead()), false);
         });
     }
 

@@ -9,6 +9,7 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
+import dev.ergate.spi.QueueCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class RedisCrashTest {
                 assertThat(done.lastReturnValue().asInt()).as("job-%d's result", n)
                         .isEqualTo(CrashTestWorker.expectedResult(n));
             }
-            assertThat(queue.stats()).as("nothing left on the queue").isEqualTo(new RedisQueueStats(0, 0, 0, 0));
+            assertThat(queue.counts()).as("nothing left on the queue").isEqualTo(new QueueCounts(0, 0, 0, 0, false));
 
             Map<String, String> runs = fixture.raw().hgetAll(runsKey);
             int duplicates = 0;

@@ -1,5 +1,6 @@
 package dev.ergate.redis;
 
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.testkit.contract.JobQueueContract;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class RedisJobQueueContractTest extends JobQueueContract {
 
     @Override
     protected List<String> deadLetters(JobQueue queue) {
-        return ((RedisJobQueue) queue).deadLetters(10_000).stream().map(DeadLetter::text).toList();
+        return ((RedisJobQueue) queue).deadLetters(10_000).stream().map(DeadLetter::body).toList();
     }
 
     @Override

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ergate.Job;
 import dev.ergate.JobId;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +84,7 @@ class RedisJobQueueTest {
         assertThat(delivery.deliveryCount()).isEqualTo(1);
         assertThat(delivery.leaseExpiresAt()).isBetween(before.plus(LONG_LEASE).minusSeconds(1),
                 Instant.now().plus(LONG_LEASE).plusSeconds(1));
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 0, false));
     }
 
     @Test
@@ -149,14 +151,14 @@ class RedisJobQueueTest {
         first.ack(); // stale: must not end the second lease
         first.release(Duration.ZERO);
         first.deadLetter("stale");
-        assertThat(queue.stats().leased()).isEqualTo(1);
-        assertThat(queue.stats().deadLetters()).isZero();
+        assertThat(queue.counts().inFlight()).isEqualTo(1);
+        assertThat(queue.counts().deadLetters()).isZero();
         assertThatThrownBy(() -> first.extend(Duration.ofSeconds(5)))
                 .isInstanceOf(ErgateBackendException.class)
                 .hasMessageContaining("lease was lost");
 
         second.ack();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -166,7 +168,7 @@ class RedisJobQueueTest {
         queue.put(job("ack"));
         takeNow(queue).ack();
         assertThat(queue.take(Duration.ofMillis(900))).isEmpty();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -181,7 +183,7 @@ class RedisJobQueueTest {
 
         Delivery again = takeNow(queue);
         assertThat(again.deliveryCount()).isEqualTo(2);
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 0, false));
     }
 
     @Test
@@ -192,7 +194,7 @@ class RedisJobQueueTest {
         Delivery first = takeNow(queue);
         long start = System.nanoTime();
         first.release(Duration.ofMillis(600));
-        assertThat(queue.stats().delayed()).isEqualTo(1);
+        assertThat(queue.counts().delayed()).isEqualTo(1);
 
         Delivery again = queue.take(Duration.ofSeconds(10)).orElseThrow();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(590L);
@@ -241,7 +243,7 @@ class RedisJobQueueTest {
         assertThat(delivery.leaseExpiresAt()).isAfter(Instant.now().plusSeconds(20));
         assertThat(queue.take(Duration.ofMillis(1_200))).as("after the original lease").isEmpty();
         delivery.ack();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -258,13 +260,13 @@ class RedisJobQueueTest {
 
         assertThat(good.job().id()).isEqualTo(JobId.of("good"));
         List<DeadLetter> dead = queue.deadLetters(10);
-        assertThat(dead).extracting(DeadLetter::text)
+        assertThat(dead).extracting(DeadLetter::body)
                 .containsExactly("{not json", new String(notUtf8, StandardCharsets.UTF_8), "{\"id\":\"x\"}");
         assertThat(dead).allSatisfy(letter -> assertThat(letter.reason()).startsWith("not a job: "));
         assertThat(dead.get(2).reason()).contains("workflow_name");
         String record = fixture.raw().lindex(queue.keys().dead(), 1);
         assertThat(record).contains("\"text_base64\":\"//54\"");
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 3));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 3, false));
     }
 
     @Test
@@ -276,7 +278,7 @@ class RedisJobQueueTest {
         assertThat(delivery.job().id()).isEqualTo(JobId.of(42));
         assertThat(delivery.job().workflowName()).isEqualTo("py");
         delivery.ack();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -295,9 +297,9 @@ class RedisJobQueueTest {
             assertThat(letter.reason()).contains("delivered 3 times").contains("maxDeliveries=2");
             assertThat(letter.jobId()).isEqualTo("poison");
             assertThat(letter.deliveryCount()).isEqualTo(3);
-            assertThat(letter.text()).contains("\"workflow_name\":\"wf\"");
+            assertThat(letter.body()).contains("\"workflow_name\":\"wf\"");
         });
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -311,7 +313,7 @@ class RedisJobQueueTest {
                     assertThat(letter.reason()).isEqualTo("the step keeps crashing");
                     assertThat(letter.jobId()).isEqualTo("bad");
                 });
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -322,7 +324,7 @@ class RedisJobQueueTest {
         assertThatThrownBy(() -> queue.put(big))
                 .isInstanceOf(JobTooLargeException.class)
                 .hasMessageContaining("limit of 100 bytes");
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -357,7 +359,7 @@ class RedisJobQueueTest {
         }
         assertThat(seen).hasSize(jobs);
         assertThat(new HashSet<>(seen)).hasSize(jobs);
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -368,7 +370,7 @@ class RedisJobQueueTest {
             queue.put(job("s" + i));
         }
         assertThat(fixture.raw().llen(queue.keys().signal())).isEqualTo(64);
-        assertThat(queue.stats().ready()).isEqualTo(200);
+        assertThat(queue.counts().ready()).isEqualTo(200);
     }
 
     @Test

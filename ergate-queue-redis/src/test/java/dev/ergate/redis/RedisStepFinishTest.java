@@ -11,6 +11,7 @@ import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class RedisStepFinishTest {
         Delivery next = queue.take(Duration.ofSeconds(5)).orElseThrow();
         assertThat(next.job()).isEqualTo(state);
         assertThat(next.deliveryCount()).isEqualTo(1);
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 0, false));
     }
 
     @Test
@@ -78,7 +79,7 @@ class RedisStepFinishTest {
         Delivery two = queue.take(Duration.ofSeconds(5)).orElseThrow();
         Job retry = two.job().toBuilder().requestedStartTime(Instant.now().plusSeconds(60)).build();
         finish.finish(two, retry, retry);
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 1, 0, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 1, 0, 0, false));
     }
 
     @Test
@@ -100,9 +101,9 @@ class RedisStepFinishTest {
                 .satisfies(e -> assertThat(((ErgateBackendException) e).isTransient()).isFalse());
 
         assertThat(store.find(JobId.of("j"))).isEmpty();
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 0, false));
         current.ack();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -118,7 +119,7 @@ class RedisStepFinishTest {
         assertThatThrownBy(() -> queue.atomicStepFinish(store).orElseThrow().finish(delivery, big, big))
                 .isInstanceOf(JobTooLargeException.class);
         assertThat(store.find(JobId.of("j"))).isEmpty();
-        assertThat(queue.stats().leased()).isEqualTo(1);
+        assertThat(queue.counts().inFlight()).isEqualTo(1);
     }
 
     @Test
@@ -134,13 +135,13 @@ class RedisStepFinishTest {
         finish.finish(delivery, state, state);
 
         // already leased by the finish script, before any take
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 1, 0, false));
         Delivery next = queue.take(Duration.ZERO).orElseThrow();
         assertThat(next.job()).isEqualTo(state);
         assertThat(next.deliveryCount()).isEqualTo(1);
         assertThat(next.leaseExpiresAt()).isAfter(Instant.now());
         next.ack();
-        assertThat(queue.stats().total()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -156,7 +157,7 @@ class RedisStepFinishTest {
 
         finish.finish(delivery, state, state);
 
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 1, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(1, 0, 1, 0, false));
         // the step left ready has its wake-up entry, so a blocked taker would get it
         String signal = new RedisKeys(backend.options().namespace(), queue.options().name()).signal();
         assertThat(fixture.raw().llen(signal)).isEqualTo(1);
@@ -173,7 +174,7 @@ class RedisStepFinishTest {
 
         queue.close();
 
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(1, 0, 0, 0, false));
         Delivery elsewhere = backend.queue().take(Duration.ZERO).orElseThrow();
         assertThat(elsewhere.job()).isEqualTo(state);
     }
@@ -187,11 +188,11 @@ class RedisStepFinishTest {
 
         queue.releaseHeld();
 
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(1, 0, 0, 0, false));
         Delivery again = queue.take(Duration.ZERO).orElseThrow();
         assertThat(again.job()).isEqualTo(state);
         again.ack();
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(0, 0, 0, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 0, 0, false));
     }
 
     @Test
@@ -220,7 +221,7 @@ class RedisStepFinishTest {
 
         finish.finish(delivery, state, state);
 
-        assertThat(queue.stats()).isEqualTo(new RedisQueueStats(1, 0, 0, 0));
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(1, 0, 0, 0, false));
         assertThat(queue.take(Duration.ZERO).orElseThrow().job()).isEqualTo(state);
     }
 

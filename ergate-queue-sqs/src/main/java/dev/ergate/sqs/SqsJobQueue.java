@@ -6,10 +6,13 @@ import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,7 +59,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  *
  * <p>Thread-safe: many worker threads take from one queue.
  */
-public final class SqsJobQueue implements JobQueue {
+public final class SqsJobQueue implements JobQueue, QueueStats {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsJobQueue.class);
     /** How long close waits for a receive in flight before it closes a client it built. */
@@ -203,6 +206,51 @@ public final class SqsJobQueue implements JobQueue {
     public void checkCapacity(int concurrentTakers) {
         if (concurrentTakers < 1) {
             throw new IllegalArgumentException("concurrentTakers must be at least 1, got " + concurrentTakers);
+        }
+    }
+
+    /**
+     * Reads SQS's approximate counts ({@code ApproximateNumberOfMessages}, {@code
+     * ...NotVisible}, {@code ...Delayed}); dead letters are the dead-letter queue's approximate
+     * count, or {@link QueueCounts#UNKNOWN} when none is configured. Messages received ahead for
+     * waiting takers count as in flight, and so does a job received before its start time and
+     * hidden again (on a FIFO queue, which has no per-message delay, such a job counts as ready
+     * until then). SQS updates these numbers a little late: don't expect them to move the moment
+     * a message does.
+     *
+     * @throws ErgateBackendException if SQS fails
+     */
+    @Override
+    public QueueCounts counts() {
+        Map<QueueAttributeName, String> queue = attributes(ops.queueUrl(), List.of(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        long dead = QueueCounts.UNKNOWN;
+        String deadLetterQueueUrl = config.deadLetterQueueUrl();
+        if (deadLetterQueueUrl != null) {
+            dead = count(attributes(deadLetterQueueUrl, List.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        }
+        return new QueueCounts(count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+                count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE), dead, true);
+    }
+
+    private Map<QueueAttributeName, String> attributes(String url, List<QueueAttributeName> names) {
+        try {
+            return ops.client().getQueueAttributes(r -> r.queueUrl(url).attributeNames(names)).attributes();
+        } catch (SdkException e) {
+            throw SqsFailures.failure("GetQueueAttributes", url, e);
+        }
+    }
+
+    private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
+        String value = attributes.get(name);
+        try {
+            return value == null ? QueueCounts.UNKNOWN : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return QueueCounts.UNKNOWN;
         }
     }
 

@@ -9,6 +9,8 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -36,10 +38,12 @@ public final class ErgateClient {
     private final JobQueue queue;
     private final @Nullable StateStore store;
     private final ObjectMapper mapper;
+    private final List<SubmitHook> submitHooks;
 
     private ErgateClient(Builder builder) {
         this.queue = builder.queue;
         this.store = builder.store;
+        this.submitHooks = List.copyOf(builder.submitHooks);
         this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
     }
 
@@ -82,14 +86,24 @@ public final class ErgateClient {
     }
 
     /**
-     * Submits a job as built by the caller; it is queued with status QUEUED and an id.
+     * Submits a job as built by the caller; it is queued with status QUEUED and an id, after the
+     * {@linkplain Builder#submitHook submit hooks} have changed it.
      *
      * @param job the job
      * @return its id
+     * @throws IllegalStateException if a submit hook returned null or changed the job's id or status
      */
     public JobId submit(Job job) {
         JobId id = job.id() == null ? JobId.random() : job.id();
         Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED).build();
+        for (SubmitHook hook : submitHooks) {
+            Job changed = hook.beforeSubmit(queued);
+            if (changed == null || !id.equals(changed.id()) || changed.status() != JobStatus.QUEUED) {
+                throw new IllegalStateException("submit hook " + hook.getClass().getName() + " must return the job"
+                        + " with its id " + id + " and status QUEUED, got " + changed);
+            }
+            queued = changed;
+        }
         if (store != null) {
             store.update(queued);
         }
@@ -144,6 +158,7 @@ public final class ErgateClient {
         private final JobQueue queue;
         private @Nullable StateStore store;
         private @Nullable ObjectMapper mapper;
+        private final List<SubmitHook> submitHooks = new ArrayList<>();
 
         private Builder(JobQueue queue) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -165,6 +180,16 @@ public final class ErgateClient {
          */
         public Builder objectMapper(@Nullable ObjectMapper mapper) {
             this.mapper = mapper;
+            return this;
+        }
+
+        /**
+         * @param hook changes each job before it is submitted (a trace context, a submit time);
+         *     hooks run in the order added
+         * @return this builder
+         */
+        public Builder submitHook(SubmitHook hook) {
+            submitHooks.add(Objects.requireNonNull(hook, "hook"));
             return this;
         }
 

@@ -5,14 +5,18 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +68,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: many worker threads take from one instance.
  */
-public final class JdbcJobQueue implements JobQueue {
+public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJobQueue.class);
     private static final long MIN_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -93,7 +97,7 @@ public final class JdbcJobQueue implements JobQueue {
     private final String extendSql;
     private final String deadLetterSql;
     private final String deadLettersSql;
-    private final String sizeSql;
+    private final String countsSql;
 
     JdbcJobQueue(JdbcBackend backend, String queueName, Duration leaseTime) {
         this.backend = backend;
@@ -127,7 +131,11 @@ public final class JdbcJobQueue implements JobQueue {
                 + "select queue_name, job_id, payload, :reason, delivery_count, enqueued_at, :now from m");
         this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
                 + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
-        this.sizeSql = t.render("select count(*) from {queue} where queue_name = :queue");
+        this.countsSql = t.render("select count(*) filter (where lease_token is null and visible_at <= :now) as ready, "
+                + "count(*) filter (where lease_token is null and visible_at > :now) as delayed, "
+                + "count(*) filter (where lease_token is not null) as in_flight, "
+                + "(select count(*) from {dead} where queue_name = :queue) as dead "
+                + "from {queue} where queue_name = :queue");
     }
 
     /** @return the queue's name: the {@code queue_name} of its rows */
@@ -553,11 +561,10 @@ public final class JdbcJobQueue implements JobQueue {
             return jdbi.withHandle(handle -> handle.createQuery(deadLettersSql)
                     .bind("queue", queueName)
                     .bind("limit", limit)
-                    .map((rs, ctx) -> new DeadLetter(rs.getLong("id"), rs.getString("queue_name"),
-                            rs.getString("job_id"), rs.getBytes("payload"), rs.getString("reason"),
-                            rs.getInt("delivery_count"),
-                            Objects.requireNonNull(JobRows.instant(rs, "enqueued_at")),
-                            Objects.requireNonNull(JobRows.instant(rs, "dead_at"))))
+                    .map((rs, ctx) -> new DeadLetter(Long.toString(rs.getLong("id")), rs.getString("queue_name"),
+                            new String(rs.getBytes("payload"), StandardCharsets.UTF_8), rs.getString("reason"),
+                            Objects.requireNonNull(JobRows.instant(rs, "dead_at")), rs.getInt("delivery_count"),
+                            rs.getString("job_id")))
                     .list());
         } catch (RuntimeException e) {
             throw Failures.wrap("listing of dead letters of queue '" + queueName + "'", e);
@@ -565,14 +572,20 @@ public final class JdbcJobQueue implements JobQueue {
     }
 
     /**
-     * @return how many messages the queue holds: ready, delayed and leased
+     * Counts the queue's rows by where they are, exactly, in one statement: ready (visible now,
+     * not leased), delayed (visible later), in flight (leased, until acked, released or claimed
+     * again after the lease ran out), and the queue's rows in the dead-letter table.
+     *
      * @throws ErgateBackendException if PostgreSQL fails
      */
-    public long size() {
+    @Override
+    public QueueCounts counts() {
         try {
-            return jdbi.withHandle(handle -> handle.createQuery(sizeSql)
+            return jdbi.withHandle(handle -> handle.createQuery(countsSql)
                     .bind("queue", queueName)
-                    .mapTo(Long.class)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .map((rs, ctx) -> new QueueCounts(rs.getLong("ready"), rs.getLong("delayed"),
+                            rs.getLong("in_flight"), rs.getLong("dead"), false))
                     .one());
         } catch (RuntimeException e) {
             throw Failures.wrap("count of queue '" + queueName + "'", e);

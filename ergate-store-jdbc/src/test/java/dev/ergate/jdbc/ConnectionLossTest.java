@@ -99,7 +99,7 @@ class ConnectionLossTest {
             Job done = producer.store().find(JobId.of("j" + i)).orElseThrow();
             assertThat(done.lastReturnValue().textValue()).isEqualTo("=" + (i + 1) * 10);
         }
-        await().atMost(DEADLINE).until(() -> queue.size() == 0);
+        await().atMost(DEADLINE).until(() -> queue.counts().total() == 0);
         await().atMost(DEADLINE).until(() -> backend.listener().isListening());
 
         // after all that, an idle taker is still woken by NOTIFY, not by its poll interval

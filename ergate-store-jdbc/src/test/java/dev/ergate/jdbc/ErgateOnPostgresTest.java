@@ -96,7 +96,7 @@ class ErgateOnPostgresTest {
                     JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.QUEUED,
                     JobStatus.RUNNING, JobStatus.COMPLETED);
         }
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -122,6 +122,6 @@ class ErgateOnPostgresTest {
         cancelled.countDown();
         await().atMost(DEADLINE).until(() -> backend.store().find(id).orElseThrow().status() == JobStatus.CANCELLED);
         assertThat(secondStepRuns).hasValue(0);
-        await().atMost(DEADLINE).until(() -> queue.size() == 0);
+        await().atMost(DEADLINE).until(() -> queue.counts().total() == 0);
     }
 }

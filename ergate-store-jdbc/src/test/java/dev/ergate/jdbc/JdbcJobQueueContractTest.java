@@ -1,5 +1,6 @@
 package dev.ergate.jdbc;
 
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.testkit.contract.JobQueueContract;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class JdbcJobQueueContractTest extends JobQueueContract {
 
     @Override
     protected List<String> deadLetters(JobQueue queue) {
-        return ((JdbcJobQueue) queue).deadLetters(1000).stream().map(DeadLetter::payloadText).toList();
+        return ((JdbcJobQueue) queue).deadLetters(1000).stream().map(DeadLetter::body).toList();
     }
 
     @Override

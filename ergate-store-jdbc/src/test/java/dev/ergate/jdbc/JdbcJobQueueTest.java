@@ -9,6 +9,7 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobTooLargeException;
@@ -101,7 +102,7 @@ class JdbcJobQueueTest {
         assertThat(d.leaseExpiresAt()).isBetween(before.plusSeconds(29), Instant.now().plusSeconds(31));
         assertThat(queue.take(Duration.ZERO)).as("leased: nobody else gets it").isEmpty();
         d.ack();
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -178,10 +179,10 @@ class JdbcJobQueueTest {
         first.release(Duration.ZERO); // late: must not give back the second taker's message
         first.deadLetter("late");
         first.ack();
-        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.counts().total()).isEqualTo(1);
         assertThat(queue.take(Duration.ZERO)).as("the second lease holds").isEmpty();
         second.ack();
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
         assertThat(queue.deadLetters(10)).isEmpty();
     }
 
@@ -219,12 +220,12 @@ class JdbcJobQueueTest {
         JdbcJobQueue queue = queue(Duration.ofSeconds(30));
         queue.put(job("poison"));
         queue.take(LONG).orElseThrow().deadLetter("kills workers");
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
         List<DeadLetter> dead = queue.deadLetters(10);
         assertThat(dead).singleElement().satisfies(letter -> {
             assertThat(letter.reason()).isEqualTo("kills workers");
             assertThat(letter.jobId()).isEqualTo("poison");
-            assertThat(letter.payloadText()).contains("\"id\":\"poison\"");
+            assertThat(letter.body()).contains("\"id\":\"poison\"");
             assertThat(letter.deliveryCount()).isEqualTo(1);
         });
     }
@@ -243,7 +244,7 @@ class JdbcJobQueueTest {
         assertThat(queue.take(Duration.ZERO)).isEmpty();
         List<DeadLetter> dead = queue.deadLetters(10);
         assertThat(dead).hasSize(3);
-        assertThat(dead.get(0).payloadText()).isEqualTo("{not json");
+        assertThat(dead.get(0).body()).isEqualTo("{not json");
         assertThat(dead.get(2).reason()).contains("workflow_name");
     }
 
@@ -258,7 +259,7 @@ class JdbcJobQueueTest {
                     .userContext(JsonNodeFactory.instance.textNode("x".repeat(2000))).build();
             assertThatThrownBy(() -> queue.put(big)).isInstanceOf(JobTooLargeException.class)
                     .hasMessageContaining("big").hasMessageContaining("1024");
-            assertThat(queue.size()).isZero();
+            assertThat(queue.counts().total()).isZero();
         } finally {
             small.close();
         }
@@ -294,7 +295,7 @@ class JdbcJobQueueTest {
         takers.shutdown();
         assertThat(duplicates).hasValue(0);
         assertThat(delivered).hasSize(jobs);
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 
     @Test
@@ -311,10 +312,10 @@ class JdbcJobQueueTest {
         assertThat(store.find(job.id())).contains(state);
         Delivery next = queue.take(LONG).orElseThrow();
         assertThat(next.job()).isEqualTo(state);
-        assertThat(queue.size()).as("the first message is gone, the next is there").isEqualTo(1);
+        assertThat(queue.counts().total()).as("the first message is gone, the next is there").isEqualTo(1);
         Job done = state.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(2).percentCompleted(100).build();
         finish.finish(next, done, null);
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
         assertThat(store.find(job.id())).contains(done);
     }
 
@@ -332,7 +333,7 @@ class JdbcJobQueueTest {
                 .isInstanceOf(ErgateBackendException.class).hasMessageContaining("lost")
                 .matches(e -> !((ErgateBackendException) e).isTransient());
         assertThat(store.find(job.id())).as("state not written").isEmpty();
-        assertThat(queue.size()).as("next step not put, current lease kept").isEqualTo(1);
+        assertThat(queue.counts().total()).as("next step not put, current lease kept").isEqualTo(1);
         current.ack();
     }
 
@@ -375,7 +376,7 @@ class JdbcJobQueueTest {
             assertThat(store.find(d.job().id())).contains(next(d));
         }
         assertThat(store.find(lost.job().id())).as("nothing written for the lost lease").isEmpty();
-        assertThat(queue.size()).as("4 next steps and the message of the lost lease").isEqualTo(5);
+        assertThat(queue.counts().total()).as("4 next steps and the message of the lost lease").isEqualTo(5);
     }
 
     @Test
@@ -412,7 +413,7 @@ class JdbcJobQueueTest {
             assertThat(store.find(d.job().id())).contains(next(d));
         }
         assertThat(store.find(bad.job().id())).isEmpty();
-        assertThat(queue.size()).as("only the refused finish's message is left, still leased").isEqualTo(1);
+        assertThat(queue.counts().total()).as("only the refused finish's message is left, still leased").isEqualTo(1);
     }
 
     private static List<Delivery> takeJobs(JdbcJobQueue queue, String prefix, int n) throws InterruptedException {

@@ -77,6 +77,6 @@ class PublisherOnPostgresTest {
                     .as("job %d ran each step once", i)
                     .filteredOn(status -> status == JobStatus.RUNNING).hasSize(3);
         }
-        assertThat(queue.size()).isZero();
+        assertThat(queue.counts().total()).isZero();
     }
 }

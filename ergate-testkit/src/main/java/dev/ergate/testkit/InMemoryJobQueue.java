@@ -3,10 +3,13 @@ package dev.ergate.testkit;
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,10 +64,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: any number of threads may put and take at once.
  */
-public final class InMemoryJobQueue implements JobQueue {
+public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryJobQueue.class);
     private static final int SHOWN_TEXT_CHARS = 200;
+    /** The {@link DeadLetter#sourceQueue()} of this queue's dead letters: it has no name. */
+    static final String SOURCE_QUEUE = "in-memory";
 
     private final Clock clock;
     private final Duration leaseTime;
@@ -264,7 +269,8 @@ public final class InMemoryJobQueue implements JobQueue {
                 if (current != null && current.leaseId == leased.leaseId) {
                     messages.remove(message.id);
                     byVisibleAt.remove(message);
-                    deadLetters.add(new DeadLetter(text, "not a job: " + e.getMessage(), clock.instant()));
+                    deadLetters.add(new DeadLetter(Long.toString(message.id), SOURCE_QUEUE, text,
+                            "not a job: " + e.getMessage(), clock.instant(), leased.deliveries, null));
                 }
             } finally {
                 lock.unlock();
@@ -325,11 +331,56 @@ public final class InMemoryJobQueue implements JobQueue {
         return jobs;
     }
 
+    /**
+     * Counts the messages by where they are, exactly: ready (visible now, not leased), delayed
+     * (not visible before a start time or a release delay), in flight (leased, until acked,
+     * released, or taken again after the lease ran out).
+     */
+    @Override
+    public QueueCounts counts() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            long ready = 0;
+            long delayed = 0;
+            long inFlight = 0;
+            for (Message message : messages.values()) {
+                if (message.leaseId != 0) {
+                    inFlight++;
+                } else if (message.visibleAt.isAfter(now)) {
+                    delayed++;
+                } else {
+                    ready++;
+                }
+            }
+            return new QueueCounts(ready, delayed, inFlight, deadLetters.size(), false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return the messages given up on so far, oldest first (a copy) */
     public List<DeadLetter> deadLetters() {
         lock.lock();
         try {
             return List.copyOf(deadLetters);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes the dead letters that pass the test (compared as objects: the very records {@link
+     * #deadLetters()} returned), for {@link InMemoryJobAdmin}.
+     *
+     * @return how many were removed
+     */
+    int removeDeadLetters(java.util.function.Predicate<DeadLetter> test) {
+        lock.lock();
+        try {
+            int before = deadLetters.size();
+            deadLetters.removeIf(test);
+            return before - deadLetters.size();
         } finally {
             lock.unlock();
         }
@@ -595,7 +646,8 @@ public final class InMemoryJobQueue implements JobQueue {
                 if (message != null) {
                     messages.remove(messageId);
                     byVisibleAt.remove(message);
-                    deadLetters.add(new DeadLetter(message.text(codec), reason, clock.instant()));
+                    deadLetters.add(new DeadLetter(Long.toString(messageId), SOURCE_QUEUE, message.text(codec), reason,
+                            clock.instant(), deliveryCount, job.id() == null ? null : job.id().value()));
                     LOG.warn("in-memory queue: job {} dead-lettered: {}", job.id(), reason);
                 }
             } finally {

@@ -3,11 +3,15 @@ package dev.ergate.testkit;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.spi.CursorPage;
+import dev.ergate.spi.JobEvent;
+import dev.ergate.spi.JobFilter;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobSource;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.StoredJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +54,8 @@ public final class InMemoryJobStore implements JobStore, JobSource {
     private final Map<JobId, Entry> byId = new HashMap<>();
     private final TreeMap<Long, Entry> byPosition = new TreeMap<>();
     private final List<Job> updates = new ArrayList<>();
+    /** When each of {@link #updates} was recorded, by the store's clock: the admin's history. */
+    private final List<Instant> updateTimes = new ArrayList<>();
     private long lastPosition;
 
     private InMemoryJobStore(Builder builder) {
@@ -89,10 +95,18 @@ public final class InMemoryJobStore implements JobStore, JobSource {
             } else {
                 entry.job = job;
             }
-            updates.add(entry.job);
+            record(entry);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Appends the entry's new state to the history and stamps its update time; under the lock. */
+    private void record(Entry entry) {
+        Instant now = clock.instant();
+        entry.updatedAt = now;
+        updates.add(entry.job);
+        updateTimes.add(now);
     }
 
     private static JobId idOf(Job job) {
@@ -192,7 +206,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
             }
             if (entry.job.status() != JobStatus.CANCELLING) {
                 entry.job = entry.job.toBuilder().status(JobStatus.CANCELLING).build();
-                updates.add(entry.job);
+                record(entry);
             }
             return true;
         } finally {
@@ -311,7 +325,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
             }
             if (entry.claimed != null && entry.job == entry.claimed) {
                 entry.job = queued;
-                updates.add(queued);
+                record(entry);
             }
             entry.claimedAt = null;
             entry.claimed = null;
@@ -353,10 +367,122 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         return "InMemoryJobStore[jobs=" + size() + "]";
     }
 
+    // ---------------------------------------------------------------- for InMemoryJobAdmin
+
+    /** @return the page of stored jobs after {@code cursor} (a position) that pass the filter */
+    CursorPage<StoredJob> adminList(JobFilter filter) {
+        long after = parseCursor(filter.cursor());
+        lock.lock();
+        try {
+            List<StoredJob> page = new ArrayList<>();
+            long lastOnPage = after;
+            for (Entry entry : byPosition.tailMap(after, false).values()) {
+                StoredJob stored = new StoredJob(entry.job, entry.updatedAt);
+                if (!filter.matches(stored)) {
+                    continue;
+                }
+                if (page.size() == filter.pageSize()) {
+                    return new CursorPage<>(page, Long.toString(lastOnPage));
+                }
+                page.add(stored);
+                lastOnPage = entry.position;
+            }
+            return new CursorPage<>(page, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the job and its update time, or empty */
+    Optional<StoredJob> findStored(JobId id) {
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            return entry == null ? Optional.empty() : Optional.of(new StoredJob(entry.job, entry.updatedAt));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every recorded state of the job with its time, oldest first */
+    List<JobEvent> events(JobId id) {
+        lock.lock();
+        try {
+            List<JobEvent> events = new ArrayList<>();
+            for (int i = 0; i < updates.size(); i++) {
+                Job job = updates.get(i);
+                if (id.equals(job.id())) {
+                    events.add(new JobEvent(updateTimes.get(i), job.status(), job.stepName(), job.stepsCompleted(),
+                            job.percentCompleted()));
+                }
+            }
+            return events;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code next} only when the stored job is in one of {@code expected}, atomically.
+     *
+     * @return the stored job before, or empty when unknown; {@code next} was written if its status was expected
+     */
+    Optional<Job> replaceIf(JobId id, java.util.Set<JobStatus> expected, Job next) {
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            Job before = entry.job;
+            if (expected.contains(before.status())) {
+                entry.job = next;
+                record(entry);
+            }
+            return Optional.of(before);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the jobs that pass the test, with their history.
+     *
+     * @return how many
+     */
+    int removeIf(java.util.function.Predicate<StoredJob> test) {
+        lock.lock();
+        try {
+            java.util.Set<JobId> removed = new java.util.HashSet<>();
+            for (java.util.Iterator<Entry> it = byPosition.values().iterator(); it.hasNext(); ) {
+                Entry entry = it.next();
+                if (test.test(new StoredJob(entry.job, entry.updatedAt))) {
+                    it.remove();
+                    JobId id = Objects.requireNonNull(entry.job.id());
+                    byId.remove(id);
+                    removed.add(id);
+                }
+            }
+            if (!removed.isEmpty()) {
+                for (int i = updates.size() - 1; i >= 0; i--) {
+                    if (removed.contains(updates.get(i).id())) {
+                        updates.remove(i);
+                        updateTimes.remove(i);
+                    }
+                }
+            }
+            return removed.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** One job; guarded by the store's lock. */
     private static final class Entry {
         final long position;
         Job job;
+        /** When {@link #job} was written, by the store's clock. */
+        @Nullable Instant updatedAt;
         @Nullable Instant claimedAt;
         /** The state handed out by the live claim, to publish over it and nothing newer. */
         @Nullable Job claimed;

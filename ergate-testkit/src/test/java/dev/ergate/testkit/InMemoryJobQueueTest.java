@@ -182,7 +182,7 @@ class InMemoryJobQueueTest {
 
         assertThat(takeNow().job().id().value()).isEqualTo("good");
         assertThat(queue.deadLetters()).singleElement().satisfies(dead -> {
-            assertThat(dead.text()).isEqualTo("[1, 2, 3]");
+            assertThat(dead.body()).isEqualTo("[1, 2, 3]");
             assertThat(dead.reason()).contains("not a job").contains("JSON object");
             assertThat(dead.at()).isEqualTo(clock.instant());
         });
@@ -197,7 +197,7 @@ class InMemoryJobQueueTest {
 
         assertThat(queue.size()).isZero();
         assertThat(queue.deadLetters()).singleElement().satisfies(dead -> {
-            assertThat(dead.text()).contains("\"poison\"");
+            assertThat(dead.body()).contains("\"poison\"");
             assertThat(dead.reason()).isEqualTo("killed 5 workers");
         });
     }

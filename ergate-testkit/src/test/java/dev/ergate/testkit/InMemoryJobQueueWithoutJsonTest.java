@@ -101,7 +101,7 @@ class InMemoryJobQueueWithoutJsonTest {
         objects.putRaw("{\"workflow_name\":\"w\",\"id\":\"raw\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(takeNow(objects).job().id().value()).isEqualTo("raw");
-        assertThat(objects.deadLetters()).singleElement().satisfies(dead -> assertThat(dead.text()).isEqualTo("not json"));
+        assertThat(objects.deadLetters()).singleElement().satisfies(dead -> assertThat(dead.body()).isEqualTo("not json"));
     }
 
     @Test
@@ -112,7 +112,7 @@ class InMemoryJobQueueWithoutJsonTest {
         takeNow(objects).deadLetter("killed 5 workers");
 
         assertThat(objects.deadLetters()).singleElement().satisfies(dead -> {
-            assertThat(dead.text()).contains("\"poison\"").contains("\"a\":1");
+            assertThat(dead.body()).contains("\"poison\"").contains("\"a\":1");
             assertThat(dead.reason()).isEqualTo("killed 5 workers");
         });
     }

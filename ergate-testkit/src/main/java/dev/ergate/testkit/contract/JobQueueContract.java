@@ -13,6 +13,8 @@ import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -757,6 +760,87 @@ public abstract class JobQueueContract {
             assertThat(deliveries).as("deliveries per job").allSatisfy((id, count) ->
                     assertThat(count.get()).as("deliveries of %s", id).isEqualTo(1));
             assertThat(queue.take(Duration.ofMillis(500))).as("anything left").isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- counts
+
+    /** A queue that implements {@link QueueStats} counts its messages where they are. */
+    @Nested
+    @DisplayName("counts (QueueStats)")
+    class Counts {
+
+        @Test
+        @DisplayName("move as jobs are put, delayed, taken, acked and dead-lettered")
+        void countsMove() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            assumeTrue(queue instanceof QueueStats, "the queue does not implement QueueStats");
+            QueueStats stats = (QueueStats) queue;
+            expectCounts(stats, 0, 0, 0, 0, "an empty queue");
+
+            queue.put(SampleJobs.simple("count-a"));
+            queue.put(SampleJobs.simple("count-b"));
+            queue.put(SampleJobs.simple("count-later").toBuilder()
+                    .requestedStartTime(Instant.now().plus(Duration.ofHours(1))).build());
+            expectCounts(stats, 2, 1, 0, 0, "after two puts and a delayed put");
+
+            Delivery first = takeOne(queue, prompt(), "a ready job");
+            expectCounts(stats, 1, 1, 1, 0, "after a take");
+
+            first.ack();
+            expectCounts(stats, 1, 1, 0, 0, "after the ack");
+
+            Delivery second = takeOne(queue, prompt(), "the other ready job");
+            second.release(Duration.ofHours(1));
+            expectCounts(stats, 0, 2, 0, 0, "after a release with a delay");
+        }
+
+        @Test
+        @DisplayName("count dead letters")
+        void countsDeadLetters() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            assumeTrue(queue instanceof QueueStats, "the queue does not implement QueueStats");
+            QueueStats stats = (QueueStats) queue;
+            queue.put(SampleJobs.simple("count-dead"));
+
+            takeOne(queue, prompt(), "the job").deadLetter("contract test: counted");
+
+            expectCounts(stats, 0, 0, 0, 1, "after a dead letter");
+        }
+
+        /**
+         * Checks the counts: at once for an exact queue; for an approximate one (SQS), until they
+         * match or a deadline passes, and only their total and the dead letters (a queue without
+         * per-message delays, like SQS FIFO, holds a job due later as a ready or hidden message).
+         * A dead-letter count the queue reports as {@link QueueCounts#UNKNOWN} is not checked.
+         */
+        private void expectCounts(QueueStats stats, long ready, long delayed, long inFlight, long deadLetters,
+                String when) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).plus(timingSlack()).toNanos();
+            QueueCounts counts = stats.counts();
+            while (counts.approximate() && !matches(counts, ready, delayed, inFlight, deadLetters)
+                    && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                counts = stats.counts();
+            }
+            if (counts.approximate()) {
+                assertThat(matches(counts, ready, delayed, inFlight, deadLetters))
+                        .as("%s: approximate counts %s, expected a total of %d and %d dead letters",
+                                when, counts, ready + delayed + inFlight, deadLetters)
+                        .isTrue();
+                return;
+            }
+            assertThat(counts.ready()).as("%s: ready", when).isEqualTo(ready);
+            assertThat(counts.delayed()).as("%s: delayed", when).isEqualTo(delayed);
+            assertThat(counts.inFlight()).as("%s: in flight", when).isEqualTo(inFlight);
+            if (counts.deadLetters() != QueueCounts.UNKNOWN) {
+                assertThat(counts.deadLetters()).as("%s: dead letters", when).isEqualTo(deadLetters);
+            }
+        }
+
+        private boolean matches(QueueCounts counts, long ready, long delayed, long inFlight, long deadLetters) {
+            return counts.total() == ready + delayed + inFlight
+                    && (counts.deadLetters() == QueueCounts.UNKNOWN || counts.deadLetters() == deadLetters);
         }
     }
 

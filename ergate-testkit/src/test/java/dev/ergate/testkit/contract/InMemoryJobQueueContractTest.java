@@ -1,7 +1,7 @@
 package dev.ergate.testkit.contract;
 
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.JobQueue;
-import dev.ergate.testkit.DeadLetter;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,7 @@ class InMemoryJobQueueContractTest extends JobQueueContract {
 
     @Override
     protected List<String> deadLetters(JobQueue queue) {
-        return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::text).toList();
+        return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::body).toList();
     }
 
     @Override

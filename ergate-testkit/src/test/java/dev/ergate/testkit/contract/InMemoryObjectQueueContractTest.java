@@ -1,7 +1,7 @@
 package dev.ergate.testkit.contract;
 
+import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.JobQueue;
-import dev.ergate.testkit.DeadLetter;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +22,6 @@ class InMemoryObjectQueueContractTest extends JobQueueContract {
 
     @Override
     protected List<String> deadLetters(JobQueue queue) {
-        return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::text).toList();
+        return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::body).toList();
     }
 }
