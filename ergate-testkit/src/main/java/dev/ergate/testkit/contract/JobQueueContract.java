@@ -66,9 +66,6 @@ import org.junit.jupiter.api.Test;
  * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("JobQueue contract")
-// Test code: a null where the suite expects a value fails the test through AssertJ, so NullAway
-// (which checks the product code) is off here.
-@SuppressWarnings("NullAway")
 public abstract class JobQueueContract {
 
     /** The lease for tests that must never see a lease run out. */

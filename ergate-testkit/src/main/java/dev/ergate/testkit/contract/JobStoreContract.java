@@ -50,9 +50,6 @@ import org.junit.jupiter.api.Test;
  * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("JobStore contract")
-// Test code: a null where the suite expects a value fails the test through AssertJ, so NullAway
-// (which checks the product code) is off here.
-@SuppressWarnings("NullAway")
 public abstract class JobStoreContract {
 
     private static final JobCodec CODEC = JobCodec.standard();
