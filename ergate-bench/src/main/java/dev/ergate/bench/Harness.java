@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.AbstractHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,10 +133,10 @@ public final class Harness {
                 long allocatedPerStep = allocatedBefore < 0 || allocatedAfter < 0
                         ? -1 : (allocatedAfter - allocatedBefore) / ((long) jobs * options.steps());
                 long heap = measureHeap ? Machine.heapUsedAfterGc() : -1;
-                LatencyHistogram latency = tracker.latency();
+                AbstractHistogram latency = tracker.latency();
                 return new PhaseResult(name, jobs, Math.min(inFlight, jobs), options.steps(), nanos,
                         tracker.completed(), tracker.wrong(), tracker.firstProblem(), tracker.stepsStarted(),
-                        latency.count(), latency.percentileNanos(50), latency.percentileNanos(99),
+                        latency.getTotalCount(), latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
                         tracker.timedFromFinishStart(), heap, allocatedPerStep);
             } finally {
                 if (producer != null) {

@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,7 +40,8 @@ public final class RunTracker {
 
     private final int steps;
     private final JsonNode expectedResult;
-    private final LatencyHistogram latency = new LatencyHistogram();
+    /** Step-to-step latency in nanoseconds, 3 significant digits; recorded from many threads. */
+    private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
     private final ConcurrentHashMap<JobId, Mark> marks = new ConcurrentHashMap<>();
     private final CountDownLatch ended;
     private final AtomicLong completed = new AtomicLong();
@@ -84,11 +87,11 @@ public final class RunTracker {
             }
             return switch (mark.kind()) {
                 case WRITTEN -> {
-                    latency.record(now - mark.nanos());
+                    latency.recordValue(Math.max(0, now - mark.nanos()));
                     yield null;
                 }
                 case PENDING -> {
-                    latency.record(now - mark.nanos());
+                    latency.recordValue(Math.max(0, now - mark.nanos()));
                     fromFinishStart.incrementAndGet();
                     yield new Mark(before, now, MarkKind.CONSUMED);
                 }
@@ -178,8 +181,8 @@ public final class RunTracker {
         return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return the step-to-step latencies recorded so far */
-    public LatencyHistogram latency() {
+    /** @return the step-to-step latencies recorded so far, in nanoseconds */
+    public AbstractHistogram latency() {
         return latency;
     }
 

@@ -88,7 +88,7 @@ class HarnessSmokeTest {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         int bad = BenchMain.run(new String[] {"--jobs", "-1"}, new PrintStream(table), errStream, Map.of());
         assertThat(bad).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jobs must be at least 1, got -1").contains("usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jobs must be at least 1, got -1").contains("Usage:");
         int help = BenchMain.run(new String[] {"--help"}, new PrintStream(table), errStream, Map.of());
         assertThat(help).isZero();
     }
