@@ -2,11 +2,13 @@ package dev.ergate.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.JobStatus;
+import dev.ergate.micrometer.ErgateMetrics;
 import dev.ergate.runtime.Dependencies;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.JobRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -119,6 +121,8 @@ public final class Demo {
         out.printf("Ergate demo: %d orders on %s, %d worker threads, %d ms per step%n", options.jobs(),
                 backend.describe(), options.concurrency(), options.stepTime().toMillis());
 
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ErgateMetrics metrics = new ErgateMetrics(registry);
         long start = System.nanoTime();
         boolean allEnded;
         Duration elapsed;
@@ -127,11 +131,12 @@ public final class Demo {
                 .dependencies(services)
                 .objectMapper(mapper)
                 .listener(board)
+                .listener(metrics)
                 .build()
                 .registerAnnotated(new OrderWorkflow())) {
             worker.start();
             ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store())
-                    .objectMapper(mapper).build();
+                    .objectMapper(mapper).submitHook(metrics).build();
             for (int i = 1; i <= options.jobs(); i++) {
                 client.submit(orders.next(i));
             }
@@ -139,6 +144,9 @@ public final class Demo {
             elapsed = Duration.ofNanos(System.nanoTime() - start);
         }
         out.print(board.summary(elapsed));
+        if (options.metrics()) {
+            out.print(MetricsSummary.render(registry));
+        }
         if (!allEnded) {
             err.printf("ergate-demo: only %d of %d jobs ended within %s%n", board.endedCount(), options.jobs(),
                     OVERALL_TIMEOUT);

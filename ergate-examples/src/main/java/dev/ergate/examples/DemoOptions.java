@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param stepTime how long each step pretends to work (a call to a remote service)
  * @param seed makes the batch of orders, and so the summary, repeatable
  * @param help whether {@code --help} was asked for
+ * @param metrics whether {@code --metrics} asked for the Micrometer summary at the end
  */
 record DemoOptions(String backend, @Nullable String url, int jobs, int concurrency, Duration stepTime, long seed,
-        boolean help) {
+        boolean help, boolean metrics) {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar ergate-demo.jar [options]",
@@ -35,6 +36,7 @@ record DemoOptions(String backend, @Nullable String url, int jobs, int concurren
             "  --concurrency N     worker threads, 1 to 256 (default 8)",
             "  --step-millis N     how long each step pretends to work, 0 to 10000 ms (default 20)",
             "  --seed N            makes the batch repeatable (default 42)",
+            "  --metrics           print a summary read from the Micrometer meters at the end",
             "  -h, --help          show this help");
 
     private static final java.util.Set<String> VALUED_OPTIONS =
@@ -48,7 +50,7 @@ record DemoOptions(String backend, @Nullable String url, int jobs, int concurren
 
     /** @return the defaults: memory backend, 200 jobs, 8 threads, 20 ms per step, seed 42 */
     static DemoOptions defaults() {
-        return new DemoOptions("memory", null, 200, 8, Duration.ofMillis(20), 42, false);
+        return new DemoOptions("memory", null, 200, 8, Duration.ofMillis(20), 42, false, false);
     }
 
     /**
@@ -65,6 +67,7 @@ record DemoOptions(String backend, @Nullable String url, int jobs, int concurren
         long stepMillis = o.stepTime.toMillis();
         long seed = o.seed;
         boolean help = false;
+        boolean metrics = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String inline = null;
@@ -78,6 +81,13 @@ record DemoOptions(String backend, @Nullable String url, int jobs, int concurren
                     throw new UsageException("option --help takes no value");
                 }
                 help = true;
+                continue;
+            }
+            if (arg.equals("--metrics")) {
+                if (inline != null) {
+                    throw new UsageException("option --metrics takes no value");
+                }
+                metrics = true;
                 continue;
             }
             if (!VALUED_OPTIONS.contains(arg)) {
@@ -103,7 +113,7 @@ record DemoOptions(String backend, @Nullable String url, int jobs, int concurren
         if (!DemoBackends.names().contains(backend)) {
             throw new UsageException("unknown backend '" + backend + "'; choose one of " + DemoBackends.names());
         }
-        return new DemoOptions(backend, url, jobs, concurrency, Duration.ofMillis(stepMillis), seed, help);
+        return new DemoOptions(backend, url, jobs, concurrency, Duration.ofMillis(stepMillis), seed, help, metrics);
     }
 
     private static long number(String option, String text, long min, long max) throws UsageException {

@@ -56,6 +56,25 @@ class DemoTest {
         }
 
         @Test
+        @DisplayName("with --metrics, ends with a Micrometer summary that agrees with the progress board")
+        void metrics() {
+            Result result = run(false, "--jobs", "30", "--concurrency", "3", "--step-millis", "0", "--metrics");
+
+            assertThat(result.exitCode()).as("exit code; err: %s", result.err()).isZero();
+            Matcher done = Pattern.compile("Done in [^:]+: 30 jobs, (\\d+) steps").matcher(result.out());
+            assertThat(done.find()).as(result.out()).isTrue();
+            int stepsRun = 0;
+            Matcher row = Pattern.compile("(?m)^  (validate|reserve_stock|charge|email_download|ship)\\s+(\\d+)")
+                    .matcher(result.out().substring(result.out().indexOf("Metrics (ergate-micrometer):")));
+            while (row.find()) {
+                stepsRun += Integer.parseInt(row.group(2));
+            }
+            assertThat(stepsRun).as("step runs in the metrics table").isEqualTo(Integer.parseInt(done.group(1)));
+            assertThat(result.out()).contains("  jobs:").containsPattern("end to end mean \\d+\\.\\d ms")
+                    .contains("completed " + result.count("completed"));
+        }
+
+        @Test
         @DisplayName("redraws one progress line in place on a terminal")
         void terminal() {
             Result result = run(true, "--jobs=10", "--concurrency=2", "--step-millis=0");

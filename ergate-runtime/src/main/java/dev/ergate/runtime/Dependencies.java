@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The dependencies steps can ask for (Python Ergate's {@code Depends}), keyed by type:
@@ -18,7 +19,8 @@ import java.util.Optional;
  *       parameters are supplied like a step's (input, user context, job, other dependencies).</li>
  * </ul>
  * A workflow has its own set (looked up first) and the {@link Ergate} app has a shared one.
- * Per-step dependencies are closed in reverse order of creation, also when the step throws.
+ * Per-step dependencies are closed in reverse order of creation, also when the step throws. A
+ * {@linkplain Builder#fallback fallback lookup} answers for types no registration provides.
  * Registration fails when a dependency an annotated step or provider needs is missing, or when
  * providers form a cycle.
  *
@@ -29,9 +31,11 @@ public final class Dependencies {
     private static final Dependencies NONE = builder().build();
 
     private final Map<Type, Provider> providers;
+    private final @Nullable DependencyLookup fallback;
 
-    private Dependencies(Map<Type, Provider> providers) {
+    private Dependencies(Map<Type, Provider> providers, @Nullable DependencyLookup fallback) {
         this.providers = Map.copyOf(providers);
+        this.fallback = fallback;
     }
 
     /** @return an empty set */
@@ -50,12 +54,17 @@ public final class Dependencies {
     }
 
     Optional<Provider> provider(Type type) {
-        return Optional.ofNullable(providers.get(type));
+        Provider provider = providers.get(type);
+        if (provider == null && fallback != null && fallback.provides(type)) {
+            provider = new Provider.Lookup(type, fallback);
+        }
+        return Optional.ofNullable(provider);
     }
 
     /** Builds {@link Dependencies}. A later registration for the same type replaces the earlier. Not thread-safe. */
     public static final class Builder {
         private final Map<Type, Provider> providers = new LinkedHashMap<>();
+        private @Nullable DependencyLookup fallback;
 
         private Builder() {
         }
@@ -121,6 +130,19 @@ public final class Dependencies {
          */
         public Builder addAll(Dependencies other) {
             providers.putAll(other.providers);
+            if (other.fallback != null) {
+                fallback = other.fallback;
+            }
+            return this;
+        }
+
+        /**
+         * @param lookup asked for any type no registration of this set provides (a DI container);
+         *     {@code null} for none. Its instances are shared and never closed by Ergate.
+         * @return this builder
+         */
+        public Builder fallback(@Nullable DependencyLookup lookup) {
+            this.fallback = lookup;
             return this;
         }
 
@@ -131,7 +153,7 @@ public final class Dependencies {
 
         /** @return the set */
         public Dependencies build() {
-            return new Dependencies(providers);
+            return new Dependencies(providers, fallback);
         }
     }
 }

@@ -92,4 +92,34 @@ abstract class Provider {
             return factory.create(scope);
         }
     }
+
+    /** Asks a {@link DependencyLookup} (a DI container) each time; the container owns the instance. */
+    static final class Lookup extends Provider {
+        private final DependencyLookup lookup;
+
+        Lookup(Type type, DependencyLookup lookup) {
+            super(type);
+            this.lookup = lookup;
+        }
+
+        @Override
+        List<Type> requires() {
+            return List.of();
+        }
+
+        @Override
+        boolean perStep() {
+            return false;
+        }
+
+        @Override
+        String describe() {
+            return "lookup of " + type().getTypeName();
+        }
+
+        @Override
+        Object provide(StepScope scope) throws Exception {
+            return lookup.get(type());
+        }
+    }
 }

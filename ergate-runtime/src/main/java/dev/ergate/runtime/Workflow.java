@@ -112,6 +112,17 @@ public final class Workflow {
         return new Workflow(name, steps, Objects.requireNonNull(ownDependencies, "ownDependencies"), retryPolicy);
     }
 
+    /**
+     * A copy of this workflow (same name, steps and dependencies) with another default retry
+     * policy: the policy of every step that has none of its own.
+     *
+     * @param policy the copy's workflow-wide retry policy; {@code null} for none
+     * @return the copy
+     */
+    public Workflow withRetryPolicy(@Nullable RetryPolicy policy) {
+        return new Workflow(name, steps, dependencies, policy);
+    }
+
     List<StepDefinition> steps() {
         return steps;
     }

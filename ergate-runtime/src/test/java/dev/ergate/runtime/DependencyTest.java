@@ -237,4 +237,43 @@ class DependencyTest {
                 .userContext(JobRunner.defaultObjectMapper().valueToTree(new Tenant("acme"))).build();
         assertThat(runner.runStep(job).state().orElseThrow().lastReturnValue().textValue()).isEqualTo("ACME");
     }
+
+    @ErgateWorkflow("looked_up")
+    static final class LooksUp {
+        @Step(order = 1)
+        String use(@Depends Pool pool, StepContext ctx) {
+            return "pool " + (pool == ctx.dependency(Pool.class)) + ", " + ctx.dependency(String.class);
+        }
+    }
+
+    @Test
+    void aFallbackLookupSuppliesWhatNoRegistrationProvidesAndNothingItGivesIsClosed() {
+        Log log = new Log();
+        Pool pool = new Pool(log);
+        DependencyLookup container = new DependencyLookup() {
+            @Override
+            public boolean provides(java.lang.reflect.Type type) {
+                return type == Pool.class || type == String.class;
+            }
+
+            @Override
+            public Object get(java.lang.reflect.Type type) {
+                return type == Pool.class ? pool : "from the container";
+            }
+        };
+        Dependencies app = Dependencies.builder().singleton(String.class, "registered").fallback(container).build();
+        JobRunner runner = JobRunner.builder().dependencies(app).build();
+        runner.register(Workflow.fromAnnotated(new LooksUp()));   // @Depends Pool: checked against the lookup
+        StepResult result = runner.runStep(Job.of("looked_up"));
+        assertThat(result.state().orElseThrow().lastReturnValue().textValue()).isEqualTo("pool true, registered");
+        assertThat(log.events).containsExactly("open pool");       // the container's, never closed by Ergate
+    }
+
+    @Test
+    void withoutAFallbackAnUnregisteredDependencyFailsRegistration() {
+        JobRunner runner = JobRunner.builder().build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.register(Workflow.fromAnnotated(new LooksUp())))
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining(Pool.class.getTypeName());
+    }
 }

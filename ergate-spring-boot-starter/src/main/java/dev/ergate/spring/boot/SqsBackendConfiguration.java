@@ -1,0 +1,44 @@
+package dev.ergate.spring.boot;
+
+import dev.ergate.spi.JobQueue;
+import dev.ergate.sqs.SqsJobQueue;
+import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SQS: {@code ergate.backend=sqs}, the queue of {@code ergate.sqs.uri}; the job store comes from
+ * {@code ergate.sqs.store}. An {@link SqsClient} bean of the application is used when there is one.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(SqsJobQueue.class)
+@ConditionalOnProperty(name = "ergate.backend", havingValue = "sqs")
+class SqsBackendConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(JobQueue.class)
+    SqsJobQueue ergateSqsQueue(ErgateProperties properties, ObjectProvider<SqsClient> clients) {
+        String uri = withLease(Objects.requireNonNull(properties.getSqs().getUri(), "checked by ErgateProperties"),
+                properties);
+        SqsJobQueue.Builder builder = PropertyChecks.build("ergate.sqs.uri", properties.getSqs().getUri(),
+                () -> SqsJobQueue.fromUri(uri));
+        SqsClient client = clients.getIfUnique();
+        if (client != null) {
+            builder.client(client);
+        }
+        return builder.codec(PropertyChecks.codec(properties)).build();
+    }
+
+    /** The URI's own leaseSeconds wins; otherwise ergate.lease, in whole seconds as SQS counts. */
+    private static String withLease(String uri, ErgateProperties properties) {
+        if (uri.contains("leaseSeconds=")) {
+            return uri;
+        }
+        return uri + (uri.contains("?") ? "&" : "?") + "leaseSeconds=" + properties.getLease().toSeconds();
+    }
+}
