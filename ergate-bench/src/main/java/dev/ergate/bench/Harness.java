@@ -19,22 +19,9 @@ import org.HdrHistogram.AbstractHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The end-to-end harness. One run, on one backend:
- * <ol>
- *   <li><b>warm-up</b> (not reported): a few jobs, so the JIT has compiled the step path;</li>
- *   <li><b>throughput</b>: every job pre-loaded on the queue, then a real {@link Ergate} worker
- *       with {@code workers} threads runs them all to the end: steps/s and jobs/s, bytes allocated
- *       per step (all threads), and the heap in use afterwards (after a GC, the worker still up);</li>
- *   <li><b>latency</b>: jobs streamed with only {@code in-flight} of them at once, so nothing
- *       queues behind a backlog: step-to-step latency p50/p99 (see {@link RunTracker});</li>
- *   <li><b>raw baseline</b>: the backend's fewest operations per step with its plain client, on
- *       as many threads and connections, as many steps as the throughput phase; Ergate's rate is
- *       reported as a fraction of it.</li>
- * </ol>
- * Every job must end COMPLETED with every step counted and its payload carried through; the
- * report counts those that did not.
- *
- * <p>Not thread-safe: one run at a time per instance.
+ * The end-to-end harness: one run on one backend, phase by phase (warm-up, throughput, latency,
+ * raw baseline), checking that every job ended COMPLETED with its payload; the phases are
+ * described in the module README. Not thread-safe: one run at a time per instance.
  */
 public final class Harness {
 

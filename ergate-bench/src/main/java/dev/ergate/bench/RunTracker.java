@@ -16,19 +16,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches one phase of a harness run: times step-to-step latency, counts jobs that ended, and
- * checks each one ended right (COMPLETED, every step counted, the payload carried through).
- *
- * <p><b>Step-to-step latency</b> is the time from a step's state being written to the job's next
- * step starting (its body running), on {@link System#nanoTime()}. With separate calls (update,
- * put, ack) the state is written when the store's {@code update} returns, before the put, so
- * the time is exact. With an atomic finish the commit happens somewhere inside the finish call,
- * and the next step may start on another worker before the call returns; such a step is timed
- * from the start of the finish call instead, an upper bound that includes the commit itself, and
- * counted in {@link #timedFromFinishStart()}. A job's first step has no step before it and is
- * not timed.
- *
- * <p>Thread-safe: every worker thread reports here.
+ * Watches one phase of a harness run: times step-to-step latency (from a step's state being
+ * written to the next step starting; see the module README for atomic finishes), counts jobs that
+ * ended and checks each ended right. Thread-safe: every worker thread reports here.
  */
 public final class RunTracker {
 
