@@ -6,17 +6,24 @@ import java.time.Instant;
 
 /**
  * A job taken from a {@link JobQueue}, leased to the taker until {@link #leaseExpiresAt()}.
- * Exactly one of {@link #ack()}, {@link #release(Duration)} or {@link #deadLetter(String)}
- * ends it; a delivery that none of them ends comes back on the queue when its lease runs out.
- *
- * <p>Calling an ending method twice, or after the lease ran out and someone else took the job,
- * must not affect that other taker's lease: implementations identify the lease, not just the job.
+ * The first of {@link #ack()}, {@link #release(Duration)} or {@link #deadLetter(String)} to
+ * return ends it; a delivery that none of them ends comes back on the queue when its lease runs
+ * out. Every adapter behaves alike (extend {@link AbstractDelivery}; {@code JobQueueContract}
+ * checks it):
+ * <ul>
+ *   <li>An ending call on an ended delivery does nothing and calls no backend.</li>
+ *   <li>An ending call after the lease was lost (it ran out and another taker may hold the job)
+ *       changes nothing of that other lease, returns normally, and ends this delivery.</li>
+ *   <li>{@link #extend} of an ended or lost delivery throws {@link LeaseLostException}; {@code
+ *       extend(Duration.ZERO)} (or negative) throws {@link IllegalArgumentException}.</li>
+ *   <li>A backend failure leaves the delivery open: the caller may try the call again.</li>
+ * </ul>
  *
  * <p>Thread-safe; typically used by the one worker thread that took it plus a lease keeper.
  */
 public interface Delivery {
 
-    /** @return the job as it was put */
+    /** {@return the job as it was put} */
     Job job();
 
     /**
@@ -29,16 +36,19 @@ public interface Delivery {
     Instant leaseExpiresAt();
 
     /**
-     * The job's step is done: remove this message for good.
+     * The job's step is done: remove this message for good. Does nothing when the delivery
+     * already ended or its lease was lost.
      *
      * @throws ErgateBackendException if the backend fails
      */
     void ack();
 
     /**
-     * Gives the job back to the queue, to be delivered again after {@code delay}.
+     * Gives the job back to the queue, to be delivered again after {@code delay}. Does nothing
+     * when the delivery already ended or its lease was lost.
      *
      * @param delay how long the job stays invisible; zero for at once
+     * @throws IllegalArgumentException if {@code delay} is negative
      * @throws ErgateBackendException if the backend fails
      */
     void release(Duration delay);
@@ -46,15 +56,18 @@ public interface Delivery {
     /**
      * Keeps the lease while a long step runs: it now expires {@code duration} from now.
      *
-     * @param duration the new remaining lease time
-     * @throws ErgateBackendException if the backend fails, or the lease was already lost
+     * @param duration the new remaining lease time; positive
+     * @throws IllegalArgumentException if {@code duration} is zero or negative
+     * @throws LeaseLostException if the delivery already ended or its lease was lost
+     * @throws ErgateBackendException if the backend fails
      */
     void extend(Duration duration);
 
     /**
      * Gives up on this message for good: it leaves the queue and is kept, with the reason, in
      * the queue's dead-letter place (or, when the queue has none, logged with the reason and
-     * its text). Used for poison messages, such as a job that keeps killing its workers.
+     * its text). Used for poison messages, such as a job that keeps killing its workers. Does
+     * nothing when the delivery already ended or its lease was lost.
      *
      * @param reason why, for whoever looks at the dead letters
      * @throws ErgateBackendException if the backend fails

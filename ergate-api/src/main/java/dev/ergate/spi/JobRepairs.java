@@ -15,8 +15,8 @@ public final class JobRepairs {
     public static final Set<JobStatus> RETRYABLE = Set.copyOf(
             EnumSet.of(JobStatus.FAILED, JobStatus.ABORTED, JobStatus.CANCELLED));
 
-    /** The extra field holding a step's retry attempt (the runtime's {@code RetryPolicy.ATTEMPT_FIELD}). */
-    public static final String ATTEMPT_FIELD = "ergate_attempt";
+    /** The extra field holding a step's retry attempt ({@link dev.ergate.RuntimeFields#ATTEMPT}). */
+    public static final String ATTEMPT_FIELD = dev.ergate.RuntimeFields.ATTEMPT;
 
     private JobRepairs() {
     }

@@ -6,6 +6,7 @@ import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobStore;
+import dev.ergate.sqs.SqsJobAdmin;
 import dev.ergate.sqs.SqsJobQueue;
 
 /** Where each backend's {@link JobAdmin} comes from. Stateless. */
@@ -15,14 +16,15 @@ final class Admins {
     }
 
     static JobAdmin redis(RedisBackend redis, RedisJobQueue queue, RedisJobStore store) {
-        throw new UnsupportedOperationException("the Redis admin has not landed yet");
+        return redis.admin(store, queue);
     }
 
     static JobAdmin postgres(JdbcBackend postgres) {
-        throw new UnsupportedOperationException("the PostgreSQL admin has not landed yet");
+        return postgres.admin();
     }
 
-    static JobAdmin sqs(SqsJobQueue queue, JobStore store) {
-        throw new UnsupportedOperationException("the SQS admin has not landed yet");
+    /** SQS keeps no job states: the store's admin does the jobs, with retries sent to the SQS queue. */
+    static JobAdmin sqs(SqsJobQueue queue, JobAdmin storeAdmin, JobStore store) {
+        return SqsJobAdmin.of(queue, storeAdmin, store);
     }
 }

@@ -3,10 +3,14 @@ package dev.ergate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ergate.JobId;
+import dev.ergate.spi.CursorPage;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +63,42 @@ abstract class CommandBase implements Callable<Integer> {
 
     void printJson(JsonNode node) throws Exception {
         out().println(JSON.writeValueAsString(node));
+        out().flush();
+    }
+
+    /**
+     * Prints a listing: a table for people, {@code {FIELD: [...], "nextCursor": ...}} for scripts;
+     * one page, or every page with {@code all}.
+     */
+    <T> void printPages(String field, @Nullable String cursor, boolean all,
+            Function<@Nullable String, CursorPage<T>> page, Function<T, JsonNode> toJson, Table table,
+            Function<T, Object[]> toRow, String none) throws Exception {
+        ArrayNode items = JSON.createArrayNode();
+        String next = cursor;
+        do {
+            CursorPage<T> current = page.apply(next);
+            for (T item : current.items()) {
+                if (json()) {
+                    items.add(toJson.apply(item));
+                } else {
+                    table.row(toRow.apply(item));
+                }
+            }
+            next = current.nextCursor();
+        } while (all && next != null);
+        if (json()) {
+            ObjectNode out = JSON.createObjectNode();
+            out.set(field, items);
+            out.put("nextCursor", next);
+            printJson(out);
+        } else if (table.isEmpty()) {
+            out().println(none);
+        } else {
+            table.print(out(), root().width());
+            if (next != null) {
+                out().println("More: add --cursor " + next + " (or --all)");
+            }
+        }
         out().flush();
     }
 

@@ -76,16 +76,20 @@ final class Connection implements AutoCloseable {
             SqsJobQueue queue = SqsJobQueue.fromUri(queueUri).build();
             resources.add(queue);
             JobStore store;
+            JobAdmin storeAdmin; // the jobs' admin, retrying onto the SQS queue
             if (storeUri.startsWith("redis://") || storeUri.startsWith("rediss://")) {
                 RedisBackend redis = openRedis(storeUri, settings);
                 resources.add(redis);
-                store = redis.store();
+                RedisJobStore redisStore = redis.store();
+                store = redisStore;
+                storeAdmin = redis.admin(redisStore, queue);
             } else {
                 JdbcBackend postgres = openPostgres(storeUri, settings);
                 resources.add(postgres);
                 store = postgres.store();
+                storeAdmin = postgres.admin(queue);
             }
-            return new Connection(Admins.sqs(queue, store), queue, store,
+            return new Connection(Admins.sqs(queue, storeAdmin, store), queue, store,
                     "SQS queue " + Secrets.redact(queue.queueUrl()) + " with job store " + Secrets.redact(storeUri),
                     resources);
         } catch (RuntimeException e) {

@@ -2,12 +2,11 @@ package dev.ergate.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ergate.spi.CursorPage;
-import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.DeadLetterFilter;
 import dev.ergate.spi.RequeueResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -44,38 +43,15 @@ final class DeadLettersCommand {
         @Override
         int run(Connection connection) throws Exception {
             DeadLetterFilter filter = DeadLetterFilter.builder().jobId(jobId).pageSize(limit).cursor(cursor).build();
-            ArrayNode items = JSON.createArrayNode();
-            Table table = new Table("ID", "AT", "QUEUE", "JOB", "N", "REASON", "BODY");
-            String next;
-            do {
-                CursorPage<DeadLetter> page = connection.admin().listDeadLetters(filter);
-                for (DeadLetter letter : page.items()) {
-                    if (json()) {
-                        items.addObject().put("id", letter.id()).put("sourceQueue", letter.sourceQueue())
-                                .put("at", letter.at().toString()).put("reason", letter.reason())
-                                .put("deliveryCount", letter.deliveryCount()).put("jobId", letter.jobId())
-                                .put("body", letter.body());
-                    } else {
-                        table.row(letter.id(), letter.at(), letter.sourceQueue(), letter.jobId(),
-                                letter.deliveryCount(), letter.reason(), letter.body());
-                    }
-                }
-                next = page.nextCursor();
-                filter = filter.after(next);
-            } while (all && next != null);
-            if (json()) {
-                ObjectNode out = JSON.createObjectNode();
-                out.set("deadLetters", items);
-                out.put("nextCursor", next);
-                printJson(out);
-            } else if (table.isEmpty()) {
-                out().println("No dead letters.");
-            } else {
-                table.print(out(), root().width());
-                if (next != null) {
-                    out().println("More: add --cursor " + next + " (or --all)");
-                }
-            }
+            printPages("deadLetters", cursor, all, next -> connection.admin().listDeadLetters(filter.after(next)),
+                    letter -> JSON.createObjectNode().put("id", letter.id()).put("sourceQueue", letter.sourceQueue())
+                            .put("at", letter.at().toString()).put("reason", letter.reason())
+                            .put("deliveryCount", letter.deliveryCount()).put("jobId", letter.jobId())
+                            .put("body", letter.body()),
+                    new Table("ID", "AT", "QUEUE", "JOB", "N", "REASON", "BODY"),
+                    letter -> new Object[] {letter.id(), letter.at().truncatedTo(ChronoUnit.SECONDS), letter.sourceQueue(), letter.jobId(),
+                        letter.deliveryCount(), letter.reason(), letter.body()},
+                    "No dead letters.");
             return ExitCodes.OK;
         }
     }

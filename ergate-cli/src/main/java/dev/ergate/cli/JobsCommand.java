@@ -7,7 +7,6 @@ import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
-import dev.ergate.spi.CursorPage;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobEvent;
 import dev.ergate.spi.JobFilter;
@@ -15,6 +14,7 @@ import dev.ergate.spi.StoredJob;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,8 @@ final class JobsCommand {
     static ObjectNode toJson(StoredJob stored) {
         ObjectNode node = CommandBase.JSON.createObjectNode();
         node.set("job", CODEC.toTree(stored.job()));
-        node.put("updatedAt", stored.updatedAt() == null ? null : stored.updatedAt().toString());
+        Instant updated = stored.updatedAt();
+        node.put("updatedAt", updated == null ? null : updated.toString());
         return node;
     }
 
@@ -89,37 +90,15 @@ final class JobsCommand {
                     .updatedAfter(updatedWithin == null ? null : now.minus(updatedWithin))
                     .updatedBefore(notUpdatedWithin == null ? null : now.minus(notUpdatedWithin))
                     .pageSize(limit).cursor(cursor).build();
-            ArrayNode jobs = JSON.createArrayNode();
-            Table table = new Table("ID", "WORKFLOW", "STATUS", "STEP", "DONE", "%", "UPDATED");
-            String next;
-            do {
-                CursorPage<StoredJob> page = connection.admin().listJobs(filter);
-                for (StoredJob stored : page.items()) {
-                    Job job = stored.job();
-                    if (json()) {
-                        jobs.add(toJson(stored));
-                    } else {
-                        table.row(job.id(), job.workflowName(), job.status(), job.stepName(), job.stepsCompleted(),
-                                String.format("%.0f", job.percentCompleted()),
-                                stored.updatedAt() == null ? "" : stored.updatedAt().toString());
-                    }
-                }
-                next = page.nextCursor();
-                filter = filter.after(next);
-            } while (all && next != null);
-            if (json()) {
-                ObjectNode out = JSON.createObjectNode();
-                out.set("jobs", jobs);
-                out.put("nextCursor", next);
-                printJson(out);
-            } else if (table.isEmpty()) {
-                out().println("No jobs match.");
-            } else {
-                table.print(out(), root().width());
-                if (next != null) {
-                    out().println("More: add --cursor " + next + " (or --all)");
-                }
-            }
+            printPages("jobs", cursor, all, next -> connection.admin().listJobs(filter.after(next)),
+                    JobsCommand::toJson, new Table("ID", "WORKFLOW", "STATUS", "STEP", "DONE", "%", "UPDATED"),
+                    stored -> {
+                        Job job = stored.job();
+                        Instant updated = stored.updatedAt();
+                        return new Object[] {job.id(), job.workflowName(), job.status(), job.stepName(),
+                            job.stepsCompleted(), String.format("%.0f", job.percentCompleted()),
+                            updated == null ? "" : updated.truncatedTo(ChronoUnit.SECONDS)};
+                    }, "No jobs match.");
             return ExitCodes.OK;
         }
     }
@@ -162,12 +141,14 @@ final class JobsCommand {
                 String text = value.isTextual() ? value.asText() : JSON.writeValueAsString(value);
                 out.println(field.getKey() + ": " + Terminal.safe(text).replace("\n", "\n  "));
             }
-            if (stored.updatedAt() != null) {
-                out.println("updated_at: " + stored.updatedAt());
+            Instant updated = stored.updatedAt();
+            if (updated != null) {
+                out.println("updated_at: " + updated);
             }
-            if (stored.job().exceptionTraceback() != null) {
+            String traceback = stored.job().exceptionTraceback();
+            if (traceback != null) {
                 out.println("exception_traceback:");
-                out.println("  " + Terminal.safe(stored.job().exceptionTraceback()).replace("\n", "\n  "));
+                out.println("  " + Terminal.safe(traceback).replace("\n", "\n  "));
             }
             if (history == null) {
                 out.println("history: not kept by this store");

@@ -29,7 +29,8 @@ final class Table {
         }
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            row[i] = cells[i] == null ? "" : oneLine(cells[i].toString());
+            Object cell = cells[i];
+            row[i] = cell == null ? "" : oneLine(cell.toString());
         }
         rows.add(row);
         return this;

@@ -214,7 +214,7 @@ abstract class CliScenario {
         }
         assertThat(mine).as(listed.out()).isNotNull();
         assertThat(mine.get("reason").asText()).contains("poisoned for the CLI test");
-        assertThat(ergate("dead-letters", "list").out()).contains("poisoned for the CLI test");
+        assertThat(ergate(Map.of("COLUMNS", "200"), "dead-letters", "list").out()).contains("poisoned for the CLI test");
 
         Run requeued = ergate("dead-letters", "requeue", mine.get("id").asText());
         assertThat(requeued.code()).as(requeued.out() + requeued.err()).isZero();

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -167,11 +168,12 @@ final class Api {
         out.put("traceback", job.exceptionTraceback());
         out.put("document", pretty(tree));
         Operations.JobDetail detail = found.get();
-        if (detail.history() == null) {
+        List<JobEvent> events = detail.history();
+        if (events == null) {
             out.putNull("history");
         } else {
             ArrayNode history = out.putArray("history");
-            for (JobEvent entry : detail.history()) {
+            for (JobEvent entry : events) {
                 history.addObject()
                         .put("at", entry.at().toString())
                         .put("status", entry.status().name())
@@ -256,15 +258,18 @@ final class Api {
 
     private static void summary(ObjectNode node, StoredJob stored) {
         Job job = stored.job();
-        node.put("updatedAt", stored.updatedAt() == null ? null : stored.updatedAt().toString());
-        node.put("id", job.id() == null ? null : job.id().value());
+        Instant updated = stored.updatedAt();
+        node.put("updatedAt", updated == null ? null : updated.toString());
+        JobId id = job.id();
+        node.put("id", id == null ? null : id.value());
         node.put("workflow", job.workflowName());
         node.put("status", job.status().name());
         node.put("final", job.status().isFinal());
         node.put("step", job.stepName());
         node.put("stepsCompleted", job.stepsCompleted());
         node.put("percent", job.percentCompleted());
-        node.put("requestedStartTime", job.requestedStartTime() == null ? null : job.requestedStartTime().toString());
+        Instant start = job.requestedStartTime();
+        node.put("requestedStartTime", start == null ? null : start.toString());
         node.put("failed", job.exceptionTraceback() != null);
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Jobs finished per time slot, from the count of final jobs seen each time the overview is
@@ -47,7 +48,7 @@ final class Throughput {
         }
         samples.addLast(new long[] {now, finalJobs});
         long oldest = now - window.toMillis() - slot.toMillis();
-        while (samples.size() > 2 && samples.peekFirst()[0] < oldest) {
+        while (samples.size() > 2 && samples.getFirst()[0] < oldest) {
             samples.removeFirst();
         }
     }
@@ -62,9 +63,9 @@ final class Throughput {
         if (samples.isEmpty()) {
             return result;
         }
-        long first = Math.max(start, samples.peekFirst()[0] / slotMs * slotMs);
+        long first = Math.max(start, samples.getFirst()[0] / slotMs * slotMs);
         long[] counts = new long[(int) ((end - first) / slotMs)];
-        long[] previous = null;
+        long @Nullable [] previous = null;
         for (long[] sample : samples) {
             if (previous != null && sample[1] > previous[1] && sample[0] >= first) {
                 counts[(int) ((sample[0] - first) / slotMs)] += sample[1] - previous[1];

@@ -56,6 +56,7 @@ abstract class DashboardBrowserScenario {
 
     @BeforeAll
     void start() {
+        browser = Browser.open(); // first: without Chromium the test stops before starting anything
         backend = openBackend();
         // a dead letter whose body is a good job: taken before any worker runs, then given up on
         poisoned = JobId.of("dead-" + run);
@@ -96,7 +97,6 @@ abstract class DashboardBrowserScenario {
 
         dashboard = ErgateDashboard.start(backend.admin(), backend.queueStats(), DashboardOptions.builder()
                 .port(0).title("Ergate on " + name()).refreshInterval(Duration.ofMillis(300)).build());
-        browser = Browser.open();
     }
 
     private Delivery take() {

@@ -1,5 +1,6 @@
 package dev.ergate.examples;
 
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
 
@@ -16,6 +17,9 @@ interface DemoBackend extends AutoCloseable {
 
     /** @return where job states are written */
     StateStore store();
+
+    /** @return the admin the dashboard reads and repairs through ({@code --dashboard}) */
+    JobAdmin admin();
 
     /** @return a short description for the demo's first line, such as "Redis at 127.0.0.1:6379" */
     String describe();

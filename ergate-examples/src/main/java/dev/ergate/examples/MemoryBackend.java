@@ -1,7 +1,9 @@
 package dev.ergate.examples;
 
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
+import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
 import java.time.Duration;
@@ -14,6 +16,7 @@ final class MemoryBackend implements DemoBackend {
 
     private final InMemoryJobQueue queue = InMemoryJobQueue.builder().leaseTime(Duration.ofSeconds(30)).build();
     private final InMemoryJobStore store = InMemoryJobStore.create();
+    private final InMemoryJobAdmin admin = InMemoryJobAdmin.of(store, queue);
 
     static DemoBackend open(DemoOptions options, Map<String, String> environment) throws UsageException {
         if (options.url() != null) {
@@ -30,6 +33,11 @@ final class MemoryBackend implements DemoBackend {
     @Override
     public StateStore store() {
         return store;
+    }
+
+    @Override
+    public JobAdmin admin() {
+        return admin;
     }
 
     @Override

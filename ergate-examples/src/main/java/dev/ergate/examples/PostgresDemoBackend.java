@@ -2,6 +2,7 @@ package dev.ergate.examples;
 
 import dev.ergate.jdbc.JdbcBackend;
 import dev.ergate.jdbc.JdbcOptions;
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
 import java.util.Map;
@@ -39,6 +40,11 @@ final class PostgresDemoBackend implements DemoBackend {
     @Override
     public StateStore store() {
         return postgres.store();
+    }
+
+    @Override
+    public JobAdmin admin() {
+        return postgres.admin();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.ergate.redis.RedisJobStore;
 import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
 import dev.ergate.redis.RedisStoreOptions;
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
 import java.time.Duration;
@@ -46,6 +47,11 @@ final class RedisDemoBackend implements DemoBackend {
     @Override
     public StateStore store() {
         return store;
+    }
+
+    @Override
+    public JobAdmin admin() {
+        return redis.admin(store, queue);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.ergate.examples;
 
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
+import dev.ergate.sqs.SqsJobAdmin;
 import dev.ergate.sqs.SqsJobQueue;
+import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobStore;
 import java.util.Map;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -54,6 +57,12 @@ final class SqsDemoBackend implements DemoBackend {
     @Override
     public StateStore store() {
         return store;
+    }
+
+    @Override
+    public JobAdmin admin() {
+        // the jobs are in the in-memory store (retried onto this queue); the dead letters in SQS's
+        return SqsJobAdmin.of(queue, InMemoryJobAdmin.forStore(store, queue), store);
     }
 
     @Override

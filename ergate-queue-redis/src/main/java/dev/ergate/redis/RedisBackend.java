@@ -1,9 +1,11 @@
 package dev.ergate.redis;
 
+import dev.ergate.spi.JobQueue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -150,6 +152,26 @@ public final class RedisBackend implements AutoCloseable {
     public RedisJobStore store(RedisStoreOptions storeOptions) {
         ensureOpen();
         return new RedisJobStore(this, storeOptions);
+    }
+
+    /**
+     * @return the admin (DESIGN.md, "The admin SPI") of this namespace's job store and of the
+     *     default queue's dead letters
+     */
+    public RedisJobAdmin admin() {
+        return admin(store(), queue());
+    }
+
+    /**
+     * @param store the job store to manage
+     * @param queue the queue retried jobs go to: a queue of this backend, whose dead letters are
+     *     then managed too (a retry is one script), or another backend's (an SQS queue paired with
+     *     this store; its admin offers the dead-letter operations)
+     * @return their admin
+     */
+    public RedisJobAdmin admin(RedisJobStore store, JobQueue queue) {
+        ensureOpen();
+        return new RedisJobAdmin(this, Objects.requireNonNull(store, "store"), Objects.requireNonNull(queue, "queue"));
     }
 
     /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */

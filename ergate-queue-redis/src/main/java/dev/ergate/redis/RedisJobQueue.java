@@ -2,8 +2,10 @@ package dev.ergate.redis;
 
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
-import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
+import dev.ergate.internal.Deadlines;
+import dev.ergate.internal.JobSizes;
+import dev.ergate.internal.UndecodableMessages;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
@@ -70,7 +72,6 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     static final int CAPACITY_HEADROOM = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisJobQueue.class);
-    private static final int SHOWN_TEXT_CHARS = 200;
 
     private final RedisBackend backend;
     private final RedisQueueOptions options;
@@ -125,11 +126,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
      */
     @Override
     public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-        Objects.requireNonNull(maxWait, "maxWait");
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
-        }
-        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        long deadline = Deadlines.takeDeadline(maxWait);
         long leaseMillis = options.leaseTime().toMillis();
         while (true) {
             if (Thread.interrupted()) {
@@ -154,7 +151,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                 }
                 continue; // dead-lettered: look again at once
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = Deadlines.remainingNanos(deadline);
             if (remaining <= 0) {
                 return Optional.empty();
             }
@@ -173,14 +170,12 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         byte[] body = (byte[]) claimed.get(1);
         int deliveryCount = (int) (long) (Long) claimed.get(2);
         Instant leaseExpiresAt = Instant.ofEpochMilli((Long) claimed.get(3));
-        Job job;
-        try {
-            job = codec.decode(body);
-        } catch (JobFormatException e) {
-            String reason = "not a job: " + e.getMessage();
-            LOG.warn("Redis queue '{}': message {} is not a job ({}); moved to the dead letters: {}",
-                    options.name(), messageId, e.getMessage(), shorten(body));
+        Job job = UndecodableMessages.decodeOrDeadLetter(codec, body, reason -> {
+            LOG.warn("Redis queue '{}': message {} is {}; moved to the dead letters: {}", options.name(), messageId,
+                    reason, UndecodableMessages.preview(body));
             deadLetter(messageId, deliveryCount, body, reason, null);
+        });
+        if (job == null) {
             return Optional.empty();
         }
         RedisDelivery delivery = new RedisDelivery(this, messageId, deliveryCount, job, body, leaseExpiresAt);
@@ -353,10 +348,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
      * @throws JobTooLargeException if it is over {@link RedisQueueOptions#maxMessageBytes()}
      */
     byte[] checkSize(Job job, byte[] body) {
-        if (body.length > options.maxMessageBytes()) {
-            throw new JobTooLargeException(job.id(), job.workflowName(), body.length, options.maxMessageBytes());
-        }
-        return body;
+        return JobSizes.check(job, body, options.maxMessageBytes());
     }
 
     /** @return the due time to store: the job's {@code requested_start_time}, 0 for none */
@@ -389,18 +381,5 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
 
     private static String text(Object reply) {
         return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
-    }
-
-    private static String shorten(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        return text.length() <= SHOWN_TEXT_CHARS ? text : text.substring(0, SHOWN_TEXT_CHARS) + "...";
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 }

@@ -191,7 +191,7 @@ public final class RedisJobStore implements JobStore {
     }
 
     /** @return the index to walk for a query, then, with both filters, the other filter's index */
-    private List<String> indexes(@Nullable JobStatus status, @Nullable String workflow) {
+    List<String> indexes(@Nullable JobStatus status, @Nullable String workflow) {
         if (status != null && workflow != null) {
             return List.of(keys.statusIndex(status.name()), keys.workflowIndex(workflow));
         }

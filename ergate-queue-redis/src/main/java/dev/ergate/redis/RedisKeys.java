@@ -19,12 +19,13 @@ import java.util.List;
  * {ns}:queue:NAME:signal    list   wakes takers blocked in BLPOP (one entry per ready message)
  * {ns}:queue:NAME:wake      list   wakes a blocked taker when a delayed message is due sooner
  * {ns}:queue:NAME:dead      list   dead letters, one JSON record each
- * {ns}:job:s:ID | n:ID      hash   one job: json, status, workflow, seq, expires
+ * {ns}:job:s:ID | n:ID      hash   one job: json, status, workflow, seq, updated (ms), expires
  * {ns}:jobs:seq             string the last job sequence number (listing order)
  * {ns}:jobs:all             zset   every job, by sequence number
  * {ns}:jobs:status:S        zset   jobs in status S
  * {ns}:jobs:workflow:W      zset   jobs of workflow W
  * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
+ * {ns}:admin:retention      string the retention lease's owner, expiring with the lease
  * </pre>
  *
  * <p>Immutable and thread-safe.

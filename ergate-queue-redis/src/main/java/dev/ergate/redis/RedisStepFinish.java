@@ -3,7 +3,7 @@ package dev.ergate.redis;
 import dev.ergate.Job;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
-import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.LeaseLostException;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -71,13 +71,15 @@ final class RedisStepFinish implements AtomicStepFinish {
         Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
         if (done instanceof List<?> claimed) {
+            lease.finished();
             queue.handOver(claimed);
             return;
         }
         if (!Long.valueOf(1).equals(done)) {
-            throw new ErgateBackendException(queue + ": can't finish the step of job " + state.id() + " (message "
+            throw new LeaseLostException(queue + ": can't finish the step of job " + state.id() + " (message "
                     + lease.messageId() + ", delivery " + lease.deliveryCount() + "): its lease was lost, the job was"
-                    + " delivered again; nothing was written, the new delivery will finish it", null, false);
+                    + " delivered again; nothing was written, the new delivery will finish it", null);
         }
+        lease.finished();
     }
 }

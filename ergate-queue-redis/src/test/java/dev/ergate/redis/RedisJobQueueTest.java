@@ -12,6 +12,7 @@ import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.LeaseLostException;
 import dev.ergate.spi.QueueCounts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -148,14 +149,14 @@ class RedisJobQueueTest {
         assertThat(second.deliveryCount()).isEqualTo(2);
         assertThat(second.leaseExpiresAt()).isAfter(first.leaseExpiresAt());
 
+        assertThatThrownBy(() -> first.extend(Duration.ofSeconds(5)))
+                .isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("lease was lost");
         first.ack(); // stale: must not end the second lease
         first.release(Duration.ZERO);
         first.deadLetter("stale");
         assertThat(queue.counts().inFlight()).isEqualTo(1);
         assertThat(queue.counts().deadLetters()).isZero();
-        assertThatThrownBy(() -> first.extend(Duration.ofSeconds(5)))
-                .isInstanceOf(ErgateBackendException.class)
-                .hasMessageContaining("lease was lost");
 
         second.ack();
         assertThat(queue.counts().total()).isZero();

@@ -2,7 +2,7 @@ package dev.ergate.sqs;
 
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
-import dev.ergate.JobFormatException;
+import dev.ergate.internal.UndecodableMessages;
 import dev.ergate.spi.ErgateBackendException;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,16 +52,16 @@ final class InboundSorter {
     }
 
     private @Nullable Inbound sortOne(Message message, Instant receivedAt, Instant leaseStart, long arrivedNanos) {
-        Job job;
-        try {
-            job = codec.decode(message.body() == null ? "" : message.body());
-        } catch (JobFormatException e) {
-            try {
-                deadLetters.route(message, "undecodable job: " + e.getMessage());
-            } catch (ErgateBackendException failure) {
-                LOG.warn("could not dead-letter undecodable message {}; it comes back after its lease: {}",
-                        message.messageId(), failure.getMessage());
-            }
+        Job job = UndecodableMessages.decodeOrDeadLetter(codec, message.body() == null ? "" : message.body(),
+                reason -> {
+                    try {
+                        deadLetters.route(message, reason); // logs it
+                    } catch (ErgateBackendException failure) {
+                        LOG.warn("could not dead-letter undecodable message {}; it comes back after its lease: {}",
+                                message.messageId(), failure.getMessage());
+                    }
+                });
+        if (job == null) {
             return null;
         }
         Instant marked = MessageAttributes.notBefore(message);

@@ -1,5 +1,7 @@
 package dev.ergate.sqs;
 
+import dev.ergate.internal.DaemonThreads;
+import dev.ergate.internal.Deadlines;
 import dev.ergate.spi.ErgateBackendException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,6 @@ final class Receiver {
     private static final long MAX_LEASE_START_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** One receive call, started by a taker, finished on a receive thread. Guarded by the lock. */
     private static final class Receive {
@@ -94,11 +94,7 @@ final class Receiver {
         this.clock = config.clock();
         this.leaseSeconds = (int) config.leaseTime().getSeconds();
         this.holdNanos = config.maxPrefetchHold().toNanos();
-        this.receiveThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ergate-sqs-receive-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.receiveThreads = Executors.newCachedThreadPool(DaemonThreads.factory("ergate-sqs-receive"));
     }
 
     /**
@@ -106,8 +102,7 @@ final class Receiver {
      * @throws ErgateBackendException if this taker's receive failed and nothing else came in
      */
     @Nullable Inbound take(Duration maxWait) throws InterruptedException {
-        long start = System.nanoTime();
-        long waitNanos = saturatedNanos(maxWait);
+        long deadline = Deadlines.takeDeadline(maxWait);
         Receive mine = null;
         lock.lock();
         waiting++;
@@ -120,7 +115,7 @@ final class Receiver {
                 if (mine != null && mine.done && mine.failure != null) {
                     throw mine.failure;
                 }
-                long remaining = waitNanos - (System.nanoTime() - start);
+                long remaining = Deadlines.remainingNanos(deadline);
                 boolean ownShortPollPending = mine != null && !mine.done && mine.shortPoll;
                 if (remaining <= 0 && mine != null && !ownShortPollPending) {
                     return null;
@@ -337,17 +332,6 @@ final class Receiver {
                 LOG.warn("could not release prefetched message {} of job {}; it comes back when its lease ends: {}",
                         inbound.message().messageId(), inbound.job().id(), failure.getMessage());
             }
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        if (d.isNegative()) {
-            return 0;
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
         }
     }
 }

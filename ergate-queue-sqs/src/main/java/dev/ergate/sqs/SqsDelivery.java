@@ -1,23 +1,22 @@
 package dev.ergate.sqs;
 
-import dev.ergate.Job;
-import dev.ergate.spi.Delivery;
-import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.AbstractDelivery;
+import dev.ergate.spi.LeaseLostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A job leased from SQS: its message's receipt handle identifies the lease, so an ending call
- * after the lease moved to another taker is refused by SQS and can't touch that taker's lease.
- * Once ended (acked, released or dead-lettered) further ending calls do nothing.
+ * after the lease moved to another taker is refused by SQS ({@link LeaseLostException}) and
+ * can't touch that taker's lease.
  *
  * <p>Thread-safe: the worker thread and a lease keeper may call it at the same time.
  */
-final class SqsDelivery implements Delivery {
+final class SqsDelivery extends AbstractDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsDelivery.class);
 
@@ -26,32 +25,15 @@ final class SqsDelivery implements Delivery {
     private final Deferrals deferrals;
     private final DeadLetters deadLetters;
     private final Clock clock;
-    private Instant leaseExpiresAt;
-    private boolean ended;
 
     SqsDelivery(Inbound inbound, Duration leaseTime, SqsOperations ops, Deferrals deferrals,
             DeadLetters deadLetters, Clock clock) {
+        super(inbound.job(), inbound.deliveryCount(), inbound.leaseStart().plus(leaseTime));
         this.inbound = inbound;
         this.ops = ops;
         this.deferrals = deferrals;
         this.deadLetters = deadLetters;
         this.clock = clock;
-        this.leaseExpiresAt = inbound.leaseStart().plus(leaseTime);
-    }
-
-    @Override
-    public Job job() {
-        return inbound.job();
-    }
-
-    @Override
-    public int deliveryCount() {
-        return inbound.deliveryCount();
-    }
-
-    @Override
-    public synchronized Instant leaseExpiresAt() {
-        return leaseExpiresAt;
     }
 
     /** @return the SQS message id, for logs */
@@ -60,28 +42,17 @@ final class SqsDelivery implements Delivery {
     }
 
     @Override
-    public synchronized void ack() {
-        if (ended) {
-            return;
-        }
+    protected boolean ackLease() {
         try {
             ops.delete(inbound.message().receiptHandle());
+            return true;
         } catch (LeaseLostException e) {
-            ended = true;
-            throw leaseLost("ack", e);
+            return lost("ack", e);
         }
-        ended = true;
     }
 
     @Override
-    public synchronized void release(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("release delay must not be negative, got " + delay);
-        }
-        if (ended) {
-            return;
-        }
+    protected boolean releaseLease(Duration delay) {
         Instant now = clock.instant();
         Instant visibleAt = now.plus(delay);
         long seconds = Deferrals.secondsUntil(now, visibleAt);
@@ -91,30 +62,26 @@ final class SqsDelivery implements Delivery {
             } else {
                 deferrals.copy(inbound.message(), visibleAt);
             }
+            return true;
         } catch (LeaseLostException e) {
-            ended = true;
-            throw leaseLost("release", e);
+            return lost("release", e);
         }
-        ended = true;
     }
 
+    /**
+     * SQS keeps a message invisible at most 12 hours after it was received: an extension stops
+     * there (logged), and one asked for after that throws a non-transient failure.
+     */
     @Override
-    public synchronized void extend(Duration duration) {
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("extend duration must not be negative, got " + duration);
-        }
-        if (ended) {
-            return;
-        }
+    protected @Nullable Instant extendLease(Duration duration) {
         Instant now = clock.instant();
         long wanted = Deferrals.secondsUntil(now, now.plus(duration));
         long left = Deferrals.ceilingLeft(inbound.receivedAt(), now);
         if (left <= 0) {
-            throw new ErgateBackendException("the lease of job " + job().id() + " (SQS message " + messageId()
+            throw new LeaseLostException("the lease of job " + job().id() + " (SQS message " + messageId()
                     + ") can't be extended: SQS keeps a message invisible at most 12 hours after it was received"
-                    + " (at " + inbound.receivedAt() + "); it becomes visible at " + leaseExpiresAt
-                    + " and another worker may then run the step again", null, false);
+                    + " (at " + inbound.receivedAt() + "); it becomes visible at " + leaseExpiresAt()
+                    + " and another worker may then run the step again", null);
         }
         long seconds = Math.min(wanted, left);
         if (seconds < wanted) {
@@ -125,30 +92,26 @@ final class SqsDelivery implements Delivery {
         try {
             ops.changeVisibility(inbound.message().receiptHandle(), (int) seconds);
         } catch (LeaseLostException e) {
-            throw leaseLost("extend", e);
+            lost("extend", e);
+            return null;
         }
-        leaseExpiresAt = now.plusSeconds(seconds);
+        return now.plusSeconds(seconds);
     }
 
     @Override
-    public synchronized void deadLetter(String reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (ended) {
-            return;
-        }
+    protected boolean deadLetterLease(String reason) {
         try {
             deadLetters.route(inbound.message(), reason);
+            return true;
         } catch (LeaseLostException e) {
-            ended = true;
-            throw leaseLost("dead-letter", e);
+            return lost("dead-letter", e);
         }
-        ended = true;
     }
 
-    private ErgateBackendException leaseLost(String what, LeaseLostException e) {
-        return new ErgateBackendException("can't " + what + " job " + job().id() + " (SQS message " + messageId()
-                + "): its lease ran out at " + leaseExpiresAt + " and the message may be with another taker now",
-                e, false);
+    private boolean lost(String what, LeaseLostException e) {
+        LOG.debug("{} of job {} (SQS message {}) changed nothing: its lease ran out at {} and the message may be"
+                + " with another taker now ({})", what, job().id(), messageId(), leaseExpiresAt(), e.getMessage());
+        return false;
     }
 
     @Override

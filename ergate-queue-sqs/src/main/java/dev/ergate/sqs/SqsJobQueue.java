@@ -2,6 +2,9 @@ package dev.ergate.sqs;
 
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
+import dev.ergate.internal.DaemonThreads;
+import dev.ergate.internal.Deadlines;
+import dev.ergate.internal.JobSizes;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
@@ -88,11 +91,8 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         this.deferrals = new Deferrals(ops, fifo, clock);
         this.deadLetters = new DeadLetters(ops, config.deadLetterQueueUrl(), redrivePolicy);
         this.receiver = new Receiver(ops, new InboundSorter(codec, deadLetters, deferrals, clock), config);
-        this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ergate-sqs-housekeeper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(
+                task -> DaemonThreads.newThread("ergate-sqs-housekeeper", task));
         long sweepMillis = Math.max(20, Math.min(250, config.maxPrefetchHold().toMillis() / 2));
         housekeeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.info("SQS job queue on {} ({}, lease {}, redrive policy {}, dead-letter queue {})", queueUrl,
@@ -139,6 +139,11 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         return ops.queueUrl();
     }
 
+    /** @return the calls to SQS this queue makes, on its client */
+    SqsOperations operations() {
+        return ops;
+    }
+
     /** @return true for a FIFO queue */
     public boolean isFifo() {
         return fifo;
@@ -162,10 +167,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
     public void put(Job job) {
         Objects.requireNonNull(job, "job");
         requireOpen();
-        byte[] json = codec.encode(job);
-        if (json.length > maxJobBytes()) {
-            throw new JobTooLargeException(job.id(), job.workflowName(), json.length, maxJobBytes());
-        }
+        byte[] json = JobSizes.check(job, codec.encode(job), maxJobBytes());
         Instant now = clock.instant();
         Instant start = job.requestedStartTime();
         Map<String, MessageAttributeValue> attributes = Map.of();
@@ -187,7 +189,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
 
     @Override
     public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-        Objects.requireNonNull(maxWait, "maxWait");
+        Deadlines.takeDeadline(maxWait); // checks it
         requireOpen();
         Inbound inbound = receiver.take(maxWait);
         if (inbound == null) {

@@ -1,6 +1,8 @@
 package dev.ergate.sqs;
 
+import dev.ergate.internal.Batcher;
 import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.LeaseLostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,18 +22,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * The SQS calls of one queue, with failures mapped to Ergate's exceptions and deletes and
- * releases batched ({@link CombiningBatcher}). Thread-safe.
+ * releases batched ({@link Batcher}). Thread-safe.
  */
 final class SqsOperations {
 
     private final SqsClient client;
     private final String queueUrl;
-    private final CombiningBatcher<String> deletes;
+    private final Batcher<String> deletes;
 
     SqsOperations(SqsClient client, String queueUrl) {
         this.client = client;
         this.queueUrl = queueUrl;
-        this.deletes = new CombiningBatcher<>(SqsQueueConfig.SQS_MAX_BATCH, this::deleteBatch);
+        this.deletes = new Batcher<>(SqsQueueConfig.SQS_MAX_BATCH, this::deleteBatch);
     }
 
     String queueUrl() {

@@ -59,7 +59,7 @@ class SqsPoisonTest {
                 .containsExactlyInAnyOrder("this is not json", "{\"id\": \"x\", \"status\": \"QUEUED\"}");
         assertThat(dead).allSatisfy(m -> {
             assertThat(m.messageAttributes().get(MessageAttributes.DEAD_LETTER_REASON).stringValue())
-                    .startsWith("undecodable job");
+                    .startsWith("not a job");
             assertThat(m.messageAttributes().get(MessageAttributes.SOURCE_QUEUE).stringValue()).isEqualTo(url);
         });
         assertThat(dead).anySatisfy(m -> assertThat(m.messageAttributes()

@@ -24,9 +24,16 @@ final class BackendCalls {
     }
 
     private final ErgateOptions options;
+    private final ErgateListener events;
 
-    BackendCalls(ErgateOptions options) {
+    /**
+     * @param options the retry settings
+     * @param events told of each retry ({@code backendRetried}) and each call given up on ({@code
+     *     backendGaveUp}), the action as the operation
+     */
+    BackendCalls(ErgateOptions options, ErgateListener events) {
         this.options = options;
+        this.events = events;
     }
 
     /** @return the wait after {@code failures} failures in a row (1 for the first) */
@@ -62,9 +69,11 @@ final class BackendCalls {
                 failures++;
                 String what = describe(action, job);
                 if (!e.isTransient() || failures >= options.backendRetryAttempts()) {
+                    events.backendGaveUp(action, e);
                     throw new GaveUp(what + " failed" + (e.isTransient() ? " " + failures + " times" : "")
                             + ": " + e.getMessage(), e);
                 }
+                events.backendRetried(action, failures, e);
                 Duration wait = backoff(failures);
                 LOG.warn("{} failed (transient, attempt {} of {}), retrying in {}: {}", what, failures,
                         options.backendRetryAttempts(), wait, e.getMessage());
@@ -72,11 +81,13 @@ final class BackendCalls {
                     Thread.sleep(Math.max(1, wait.toMillis()));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
+                    events.backendGaveUp(action, e);
                     throw new GaveUp(what + " interrupted while waiting to retry", e);
                 }
             } catch (GaveUp e) {
                 throw e;
             } catch (RuntimeException e) {
+                events.backendGaveUp(action, e);
                 throw new GaveUp(describe(action, job) + " failed: " + e, e);
             }
         }

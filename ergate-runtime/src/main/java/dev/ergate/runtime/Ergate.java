@@ -15,6 +15,7 @@ import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +72,8 @@ public final class Ergate implements AutoCloseable {
     private final JobRunner runner;
     private final @Nullable Lifespan lifespan;
     private final BackendCalls backend;
+    /** Every listener, as one. */
+    private final ErgateListener events;
     private final Object lock = new Object();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -94,9 +97,11 @@ public final class Ergate implements AutoCloseable {
                 .objectMapper(b.objectMapper)
                 .random(b.random);
         b.listeners.forEach(runnerBuilder::listener);
+        b.interceptors.forEach(runnerBuilder::interceptor);
         b.hooks.forEach(hook -> hook.addTo(runnerBuilder));
-        this.runner = runnerBuilder.build();
-        this.backend = new BackendCalls(options);
+        this.runner = runnerBuilder.callerSetsMdc().build();
+        this.events = runner.listeners();
+        this.backend = new BackendCalls(options, events);
     }
 
     /**
@@ -132,14 +137,33 @@ public final class Ergate implements AutoCloseable {
         return registerWorkflow(Workflow.fromAnnotated(annotatedWorkflow));
     }
 
-    /** @return the engine that runs the steps */
-    public JobRunner jobRunner() {
-        return runner;
+    /** {@return the registered workflows, by name (a read-only snapshot)} */
+    public Map<String, Workflow> workflows() {
+        return runner.workflows();
     }
 
-    /** @return the options */
+    /** {@return the options} */
     public ErgateOptions options() {
         return options;
+    }
+
+    /** {@return how many worker threads take and run steps: {@link ErgateOptions#concurrency()}} */
+    public int concurrency() {
+        return options.concurrency();
+    }
+
+    /**
+     * {@return how many worker threads are handling a delivery now (running its step or recording
+     * its outcome); at most {@link #concurrency()}, 0 before the start and after the stop}
+     */
+    public int busyThreads() {
+        int busy = 0;
+        for (InFlight flight : inFlight) {
+            if (flight.busy()) {
+                busy++;
+            }
+        }
+        return busy;
     }
 
     /**
@@ -165,17 +189,17 @@ public final class Ergate implements AutoCloseable {
                 }
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
-            LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper");
+            LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper", events);
             leaseKeeper = keeper;
             for (int i = 0; i < options.concurrency(); i++) {
-                InFlight flight = new InFlight();
-                LeaseKeeper.Slot lease = keeper.slot(i);
-                Thread worker = new Thread(() -> workLoop(flight, lease), "ergate-worker-" + (i + 1));
+                InFlight flight = new InFlight(keeper.slot(i));
+                Thread worker = new Thread(() -> workLoop(flight), "ergate-worker-" + (i + 1));
                 flight.thread = worker;
                 inFlight.add(flight);
                 workers.add(worker);
             }
             state = State.RUNNING;
+            events.workerStarted();
             keeper.start();
             workers.forEach(Thread::start);
             LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
@@ -190,13 +214,14 @@ public final class Ergate implements AutoCloseable {
      * closed.
      */
     public void run() {
-        start();
         Thread hook = null;
         if (options.handleSignals()) {
+            // before the start, so a SIGTERM as soon as the first step runs still drains it
             hook = new Thread(this::close, "ergate-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
+            start();
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -284,6 +309,7 @@ public final class Ergate implements AutoCloseable {
         }
         stopped.countDown();
         LOG.info("Ergate worker stopped");
+        events.workerStopped();
     }
 
     /**
@@ -331,7 +357,7 @@ public final class Ergate implements AutoCloseable {
 
     // ------------------------------------------------------------------ the worker loop
 
-    private void workLoop(InFlight flight, LeaseKeeper.Slot lease) {
+    private void workLoop(InFlight flight) {
         int failures = 0;
         while (!stopping()) {
             Optional<Delivery> taken;
@@ -361,11 +387,11 @@ public final class Ergate implements AutoCloseable {
             }
             Delivery delivery = taken.get();
             if (stopping()) {
-                releaseQuietly(delivery, Duration.ZERO, "the worker is stopping");
+                releaseOnShutdown(delivery, "the worker is stopping");
                 break;
             }
             try {
-                handle(delivery, flight, lease);
+                handle(delivery, flight);
             } catch (RuntimeException | Error e) {
                 LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
                 releaseQuietly(delivery, backend.backoff(1), "unexpected failure");
@@ -381,86 +407,96 @@ public final class Ergate implements AutoCloseable {
         }
     }
 
-    private void handle(Delivery delivery, InFlight flight, LeaseKeeper.Slot lease) {
+    /**
+     * One delivery, start to end: decide what it comes to, record the start and run the step
+     * under its lease, settle the delivery, then tell the listeners what was recorded.
+     */
+    private void handle(Delivery delivery, InFlight flight) {
         Job job = delivery.job();
         flight.begin(delivery);
         try {
-            long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
-            if (job.status().isFinal()) {
-                LOG.debug("Job {} is already {}; acknowledging without running", job.id(), job.status());
-                if (flight.claimFinish(delivery)) {
-                    backend.run("ack", job, delivery::ack);
-                }
-                return;
-            }
-            if (delivery.deliveryCount() > options.maxDeliveries()) {
-                poison(delivery, flight);
-                return;
-            }
-            StepResult result;
-            try {
-                result = runner.runStepIfStarted(job, running -> startStep(running, delivery, lease, leaseNanos));
-            } finally {
-                lease.stop();
-            }
+            PreparedStep step = runner.prepare(job);
+            boolean poisoned = !step.skipped() && delivery.deliveryCount() > options.maxDeliveries();
+            StepResult result = poisoned ? runner.fail(job, poisonReason(delivery))
+                    : step.runs() ? startAndRun(step, delivery, flight) : step.outcome();
             if (!flight.claimFinish(delivery)) {
-                LOG.warn("Step of job {} ended after the drain timeout; its delivery was released, its result dropped",
+                LOG.warn("Job {} was cut off by the drain timeout; its delivery was released, its result dropped",
                         job.id());
                 return;
             }
-            finish(delivery, result);
+            StepResult recorded = poisoned ? deadLetter(delivery, result) : settle(delivery, result);
+            runner.notifyFinished(recorded);
         } catch (BackendCalls.GaveUp e) {
-            LOG.error("Giving job {} back to the queue: {}", job.id(), e.getMessage(), e.getCause());
-            if (flight.claimFinish(delivery)) {
-                releaseQuietly(delivery, backend.backoff(2), "backend failure");
-            }
+            giveBack(delivery, flight, e);
         } finally {
             flight.end(delivery);
         }
     }
 
     /**
-     * Records the RUNNING state and, when the step is to run, starts keeping its lease. With a
-     * readable store and cancellation checks on, that is the store's {@link JobStore#startStep},
-     * which also reports a pending cancel request or a job that already ended; otherwise a plain
-     * update.
+     * Records the RUNNING state and, when the store lets the step start, runs it while its lease
+     * is kept. With a readable store and cancellation checks on, the start is the store's {@link
+     * JobStore#startStep}, which also reports a pending cancel request or a job that already
+     * ended; otherwise a plain update.
      */
-    private StepStart startStep(Job running, Delivery delivery, LeaseKeeper.Slot lease, long leaseNanos) {
-        StepStart start;
-        if (options.checkCancellation() && store instanceof JobStore jobStore) {
-            start = backend.call("start of a step", running, () -> jobStore.startStep(running));
-        } else {
-            backend.run("state update", running, () -> store.update(running));
-            start = StepStart.STARTED;
-        }
-        if (start == StepStart.STARTED) {
-            lease.keep(delivery, leaseNanos);
-        } else {
+    private StepResult startAndRun(PreparedStep step, Delivery delivery, InFlight flight) {
+        Job running = step.running();
+        flight.mdc.step(running, step.stepName(), step.attempt());
+        long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
+        StepStart start = recordStart(running);
+        if (start != StepStart.STARTED) {
             LOG.info("Job {} is {} in the store; not running its step",
                     running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
+            return runner.notStarted(step, start);
         }
-        return start;
+        flight.lease.keep(delivery, leaseNanos);
+        try {
+            runner.notifyStarted(running);
+            return runner.execute(step);
+        } finally {
+            flight.lease.stop();
+        }
     }
 
-    private void poison(Delivery delivery, InFlight flight) {
+    private StepStart recordStart(Job running) {
+        if (options.checkCancellation() && store instanceof JobStore jobStore) {
+            return backend.call("start of a step", running, () -> jobStore.startStep(running));
+        }
+        backend.run("state update", running, () -> store.update(running));
+        return StepStart.STARTED;
+    }
+
+    private String poisonReason(Delivery delivery) {
         Job job = delivery.job();
-        String reason = "job " + job.id() + " of workflow '" + job.workflowName() + "' was delivered "
+        return "job " + job.id() + " of workflow '" + job.workflowName() + "' was delivered "
                 + delivery.deliveryCount() + " times, more than the limit of " + options.maxDeliveries()
                 + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
-        StepResult result = runner.fail(job, reason);
-        if (!flight.claimFinish(delivery)) {
-            return;
-        }
-        Job failed = result.state().orElseThrow();
-        backend.run("state update (poison)", failed, () -> store.update(failed));
-        backend.run("dead-lettering", failed, () -> delivery.deadLetter(reason));
     }
 
-    private void finish(Delivery delivery, StepResult result) {
+    /** Writes a poison job's FAILED state and moves its delivery to the dead-letter place. */
+    private StepResult deadLetter(Delivery delivery, StepResult failedResult) {
+        Job failed = Objects.requireNonNull(failedResult.stateOrNull());
+        Throwable error = Objects.requireNonNull(failedResult.errorOrNull());
+        String reason = String.valueOf(error.getMessage());
+        backend.run("state update (poison)", failed, () -> store.update(failed));
+        backend.run("dead-lettering", failed, () -> delivery.deadLetter(reason));
+        events.deliveryDeadLettered(failed, reason);
+        return failedResult;
+    }
+
+    /**
+     * Writes the new state, puts the next step and acknowledges the delivery: with the queue's
+     * atomic finish when it offers one, else in that order. A job already final is just
+     * acknowledged; one too large to queue again ends FAILED.
+     *
+     * @return the result as recorded
+     */
+    private StepResult settle(Delivery delivery, StepResult result) {
         Job newState = result.stateOrNull();
         if (newState == null) {
+            LOG.debug("Job {} is already {}; acknowledging without running", delivery.job().id(), delivery.job().status());
             backend.run("ack", delivery.job(), delivery::ack);
-            return;
+            return result;
         }
         Job next = result.nextOrNull();
         AtomicStepFinish atomic = atomicFinish;
@@ -474,20 +510,34 @@ public final class Ergate implements AutoCloseable {
                 }
                 backend.run("ack", newState, delivery::ack);
             }
+            return result;
         } catch (BackendCalls.GaveUp e) {
             if (e.getCause() instanceof JobTooLargeException tooLarge) {
-                failTooLarge(delivery, newState, tooLarge);
-                return;
+                return failTooLarge(delivery, result, newState, tooLarge);
             }
             throw e;
         }
     }
 
-    private void failTooLarge(Delivery delivery, Job state, JobTooLargeException tooLarge) {
+    private StepResult failTooLarge(Delivery delivery, StepResult result, Job state, JobTooLargeException tooLarge) {
         LOG.error("Job {} can't be put back on the queue: {}", state.id(), tooLarge.getMessage());
         Job failed = state.toBuilder().status(JobStatus.FAILED).exceptionTraceback(JobRunner.traceback(tooLarge)).build();
         backend.run("state update (too large)", failed, () -> store.update(failed));
         backend.run("ack", failed, delivery::ack);
+        return result.failedAfterRunning(failed, tooLarge);
+    }
+
+    /** A backend call was given up on: the delivery goes back to the queue after a backoff. */
+    private void giveBack(Delivery delivery, InFlight flight, BackendCalls.GaveUp e) {
+        LOG.error("Giving job {} back to the queue: {}", delivery.job().id(), e.getMessage(), e.getCause());
+        if (flight.claimFinish(delivery)) {
+            releaseQuietly(delivery, backend.backoff(2), "backend failure");
+        }
+    }
+
+    private void releaseOnShutdown(Delivery delivery, String why) {
+        releaseQuietly(delivery, Duration.ZERO, why);
+        events.jobReleasedOnShutdown(delivery.job());
     }
 
     private void releaseQuietly(Delivery delivery, Duration delay, String why) {
@@ -506,10 +556,19 @@ public final class Ergate implements AutoCloseable {
      */
     private final class InFlight {
         private final AtomicReference<@Nullable Delivery> current = new AtomicReference<>();
+        /** This worker thread's lease slot. */
+        final LeaseKeeper.Slot lease;
+        /** This worker thread's MDC keys, set from {@link #begin} to {@link #end}. */
+        final StepMdc mdc = new StepMdc();
         /** The worker thread; set before it starts. */
         private @Nullable Thread thread;
 
+        InFlight(LeaseKeeper.Slot lease) {
+            this.lease = lease;
+        }
+
         void begin(Delivery delivery) {
+            mdc.enter(delivery.job());
             current.set(delivery);
         }
 
@@ -521,6 +580,7 @@ public final class Ergate implements AutoCloseable {
         /** The worker is done with the delivery, settled or not. */
         void end(Delivery delivery) {
             current.compareAndSet(delivery, null);
+            mdc.exit();
         }
 
         boolean busy() {
@@ -530,9 +590,15 @@ public final class Ergate implements AutoCloseable {
         void cutOff() {
             Delivery delivery = current.get();
             if (delivery != null && current.compareAndSet(delivery, null)) {
-                LOG.warn("Step of job {} did not finish within the drain timeout; releasing it back to the queue",
-                        delivery.job().id());
-                releaseQuietly(delivery, Duration.ZERO, "cut off by the drain timeout");
+                StepMdc closing = new StepMdc();
+                closing.enter(delivery.job());
+                try {
+                    LOG.warn("Step of job {} did not finish within the drain timeout; releasing it back to the queue",
+                            delivery.job().id());
+                    releaseOnShutdown(delivery, "cut off by the drain timeout");
+                } finally {
+                    closing.exit();
+                }
                 Thread worker = thread;
                 if (worker != null) {
                     worker.interrupt();
@@ -550,6 +616,7 @@ public final class Ergate implements AutoCloseable {
         private @Nullable ObjectMapper objectMapper;
         private final List<ErgateListener> listeners = new ArrayList<>();
         private final List<HookRegistration<?>> hooks = new ArrayList<>();
+        private final List<StepInterceptor> interceptors = new ArrayList<>();
         private @Nullable Lifespan lifespan;
         private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
 
@@ -587,11 +654,22 @@ public final class Ergate implements AutoCloseable {
         }
 
         /**
-         * @param listener hears step starts, ends and job failures
+         * @param listener hears step starts and ends (after their state is recorded), job
+         *     failures, and the worker's own events
          * @return this builder
          */
         public Builder listener(ErgateListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param interceptor wraps every step invocation, on the thread that runs the step (a
+         *     step-timeout thread included); several nest, the first registered outermost
+         * @return this builder
+         */
+        public Builder interceptor(StepInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -2,9 +2,11 @@ package dev.ergate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.LongNode;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
@@ -95,7 +97,9 @@ public final class ErgateClient {
      */
     public JobId submit(Job job) {
         JobId id = job.id() == null ? JobId.random() : job.id();
-        Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED).build();
+        // when it was queued: the start of its first step's queue wait (StepResult.queueWait)
+        Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED)
+                .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(System.currentTimeMillis())).build();
         for (SubmitHook hook : submitHooks) {
             Job changed = hook.beforeSubmit(queued);
             if (changed == null || !id.equals(changed.id()) || changed.status() != JobStatus.QUEUED) {

@@ -1,7 +1,9 @@
 package dev.ergate.runtime;
 
+import com.fasterxml.jackson.databind.node.LongNode;
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobSource;
 import java.time.Duration;
@@ -52,23 +54,19 @@ public final class ErgatePublisher implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private @Nullable Thread thread;
 
-    /**
-     * @param source where due jobs come from
-     * @param queue where they are put
-     * @param options how often and how many
-     */
-    public ErgatePublisher(JobSource source, JobQueue queue, PublisherOptions options) {
-        this.source = Objects.requireNonNull(source, "source");
-        this.queue = Objects.requireNonNull(queue, "queue");
-        this.options = Objects.requireNonNull(options, "options");
+    private ErgatePublisher(Builder b) {
+        this.source = b.source;
+        this.queue = b.queue;
+        this.options = b.options;
     }
 
     /**
      * @param source where due jobs come from
      * @param queue where they are put
+     * @return a builder, with {@link PublisherOptions#defaults()}
      */
-    public ErgatePublisher(JobSource source, JobQueue queue) {
-        this(source, queue, PublisherOptions.defaults());
+    public static Builder builder(JobSource source, JobQueue queue) {
+        return new Builder(source, queue);
     }
 
     /**
@@ -81,7 +79,8 @@ public final class ErgatePublisher implements AutoCloseable {
         List<Job> due = source.claimDue(options.clock().instant(), options.batchSize());
         int published = 0;
         for (Job job : due) {
-            Job queued = job.toBuilder().status(JobStatus.QUEUED).build();
+            Job queued = job.toBuilder().status(JobStatus.QUEUED)
+                    .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(options.clock().millis())).build();
             try {
                 queue.put(queued);
             } catch (RuntimeException e) {
@@ -168,6 +167,32 @@ public final class ErgatePublisher implements AutoCloseable {
             running.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures an {@link ErgatePublisher}. Not thread-safe. */
+    public static final class Builder {
+        private final JobSource source;
+        private final JobQueue queue;
+        private PublisherOptions options = PublisherOptions.defaults();
+
+        private Builder(JobSource source, JobQueue queue) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.queue = Objects.requireNonNull(queue, "queue");
+        }
+
+        /**
+         * @param options how often and how many
+         * @return this builder
+         */
+        public Builder options(PublisherOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** {@return the publisher, not started} */
+        public ErgatePublisher build() {
+            return new ErgatePublisher(this);
         }
     }
 }

@@ -6,24 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ergate.ErgateException;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.spi.StepStart;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,33 +37,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one step of one job, synchronously: the engine the {@link Ergate} worker drives, usable on
- * its own (a test harness can run a job to its end with a fake clock, no threads, no sleeps).
- *
- * <p>{@link #runStep(Job, Consumer)} finds the job's workflow and next step, builds its RUNNING
- * state (assigning a UUID id when the job has none) and hands it to {@code beforeStep} (the
- * worker writes it to the store there), runs the step with its arguments and dependencies, and
- * returns a {@link StepResult}: the new state and the job to put next. It touches no queue and no
- * store itself. Progress follows Python Ergate: {@code steps_completed} counts finished steps,
- * {@code percent_completed} is {@code steps_completed / (steps_completed + longest possible
- * remaining path) * 100}, never going down.
- *
- * <p>Where the next step is: the job's {@code current_step} (its index, as Python Ergate 2025
- * writes it and as this runner writes it), else its {@code step_name}, else its {@code
- * steps_completed} (Python Ergate 2024, whose workflows only go forward one step at a time).
+ * Runs one step of one job, synchronously, touching no queue and no store: {@link #prepare}
+ * decides (an early outcome, or the RUNNING state to record) and {@link #execute} runs the step
+ * and returns its {@link StepResult}. The {@link Ergate} worker and the testkit drive these two
+ * calls; {@link #runStep} chains them for a harness. See DESIGN.md, "A step, end to end".
  *
  * <p>Thread-safe: many threads may run steps at once, and workflows may be registered at any time.
  */
 public final class JobRunner implements AutoCloseable {
-
-    /** The extra job field holding the index of the step to run next, as Python Ergate 2025 names it. */
-    public static final String CURRENT_STEP_FIELD = "current_step";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
@@ -70,9 +58,12 @@ public final class JobRunner implements AutoCloseable {
     private final Clock clock;
     private final Dependencies dependencies;
     private final JobStatus afterStepStatus;
-    private final List<ErgateListener> listeners;
+    private final ListenerGroup listeners;
     private final List<HookEntry<?>> hooks;
     private final DoubleSupplier random;
+    private final StepInterceptor[] interceptors;
+    /** The {@link Ergate} worker sets the MDC keys itself, around the whole delivery. */
+    private final boolean callerSetsMdc;
     private final Object timeoutLock = new Object();
     private @Nullable ExecutorService timeoutExecutor;
 
@@ -81,9 +72,11 @@ public final class JobRunner implements AutoCloseable {
         this.clock = b.clock;
         this.dependencies = b.dependencies;
         this.afterStepStatus = b.afterStepStatus;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new ListenerGroup(b.listeners);
         this.hooks = List.copyOf(b.hooks);
         this.random = b.random;
+        this.interceptors = b.interceptors.toArray(new StepInterceptor[0]);
+        this.callerSetsMdc = b.callerSetsMdc;
     }
 
     /** @return a builder with the defaults: system UTC clock, QUEUED after a step, no listeners */
@@ -171,7 +164,8 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * As {@link #runStep(Job, Consumer)} without a {@code beforeStep} action.
+     * Runs the job's next step with no store: {@link #prepare}, {@link #execute}, and the
+     * listeners, in the calling thread.
      *
      * @param job the job as taken from the queue
      * @return what happened
@@ -181,114 +175,147 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Runs the job's next step.
+     * Runs the job's next step: {@link #prepare}, {@code beforeStep}, {@link #execute}, and the
+     * listeners ({@link #notifyStarted} after {@code beforeStep}, {@link #notifyFinished} at the
+     * end), in the calling thread.
      *
      * @param job the job as taken from the queue
-     * @param beforeStep called with the RUNNING state just before the step runs (the worker writes
-     *     it to the store); if it throws, the step does not run and the exception propagates
+     * @param beforeStep called with the RUNNING state just before the step runs (record it
+     *     there); if it throws, the step does not run and the exception propagates
      * @return what happened; never throws for a problem of the job or its step (those end in a
      *     FAILED result)
      */
     public StepResult runStep(Job job, Consumer<? super Job> beforeStep) {
-        return runStepIfStarted(job, running -> {
-            beforeStep.accept(running);
-            return StepStart.STARTED;
-        });
+        PreparedStep step = prepare(job);
+        StepResult result;
+        if (step.runs()) {
+            beforeStep.accept(step.running());
+            notifyStarted(step.running());
+            result = execute(step);
+        } else {
+            result = step.outcome();
+        }
+        notifyFinished(result);
+        return result;
     }
 
     /**
-     * Runs the job's next step if {@code start} lets it.
+     * Decides what to do with a job before anything runs: a final job is {@link
+     * StepResult.Outcome#SKIPPED SKIPPED}, a CANCELLING one {@link StepResult.Outcome#CANCELLED
+     * CANCELLED}, one whose workflow or step is unknown {@link StepResult.Outcome#FAILED FAILED};
+     * otherwise the step to run and the job's RUNNING state (a job without id gets a UUID), to be
+     * recorded before {@link #execute}. Touches no store and calls no listener.
      *
      * @param job the job as taken from the queue
-     * @param start called with the RUNNING state just before the step runs (the worker records it
-     *     with {@link dev.ergate.spi.JobStore#startStep}); the step runs only when it answers
-     *     {@link StepStart#STARTED}. {@link StepStart#CANCEL_REQUESTED} gives the {@link #cancel}
-     *     result and {@link StepStart#ALREADY_FINAL} a SKIPPED one. If it throws, the step does not
-     *     run and the exception propagates
-     * @return what happened; never throws for a problem of the job or its step (those end in a
-     *     FAILED result)
+     * @return the decision
      */
-    public StepResult runStepIfStarted(Job job, Function<? super Job, StepStart> start) {
+    public PreparedStep prepare(Job job) {
         if (job.status().isFinal()) {
-            return skipped();
+            return PreparedStep.decided(StepResult.skipped());
         }
         if (job.status() == JobStatus.CANCELLING) {
-            return cancel(job);
+            return PreparedStep.decided(cancel(job));
         }
         Job current = withId(job);
         Workflow workflow = workflows.get(current.workflowName());
         if (workflow == null) {
-            return failWithoutRunning(current, new ErgateException("no workflow named '" + current.workflowName()
-                    + "' is registered on this worker (registered: " + new java.util.TreeSet<>(workflows.keySet()) + ")"));
+            return PreparedStep.decided(failWithoutRunning(current, new ErgateException("no workflow named '"
+                    + current.workflowName() + "' is registered on this worker (registered: "
+                    + new java.util.TreeSet<>(workflows.keySet()) + ")")));
         }
         StepDefinition step;
         try {
             step = nextStep(workflow, current);
         } catch (ErgateException e) {
-            return failWithoutRunning(current, e);
+            return PreparedStep.decided(failWithoutRunning(current, e));
         }
-        int attempt = attemptOf(current);
         Job running = current.toBuilder()
                 .status(JobStatus.RUNNING)
                 .stepName(step.name)
-                .extraField(CURRENT_STEP_FIELD, IntNode.valueOf(step.index))
+                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(step.index))
                 .build();
-        StepStart started = start.apply(running);
-        if (started == StepStart.CANCEL_REQUESTED) {
-            return cancel(current);
-        }
-        if (started == StepStart.ALREADY_FINAL) {
-            return skipped();
-        }
-        // indexed loops: iterating the (usually empty) listener list would allocate an iterator per step
-        for (int i = 0; i < listeners.size(); i++) {
-            ErgateListener listener = listeners.get(i);
-            safely("stepStarted", () -> listener.stepStarted(running));
-        }
-        StepResult result = execute(workflow, step, running, attempt);
-        for (int i = 0; i < listeners.size(); i++) {
-            ErgateListener listener = listeners.get(i);
-            safely("stepFinished", () -> listener.stepFinished(result));
-        }
-        if (result.outcome() == StepResult.Outcome.FAILED) {
-            Job failed = result.state().orElseThrow();
-            Throwable error = result.error().orElseThrow();
-            for (ErgateListener listener : listeners) {
-                safely("jobFailed", () -> listener.jobFailed(failed, error));
-            }
-        }
-        return result;
-    }
-
-    private static StepResult skipped() {
-        return new StepResult(StepResult.Outcome.SKIPPED, null, null, null, null);
+        return PreparedStep.toRun(workflow, step, running, attemptOf(current), queueWaitNanos(current));
     }
 
     /**
-     * The result for a job that is to be cancelled instead of run (it is CANCELLING, here or in
-     * the store): CANCELLED, not re-queued.
+     * The outcome of a step its store refused to start ({@link dev.ergate.spi.JobStore#startStep}):
+     * CANCELLED for {@link StepStart#CANCEL_REQUESTED}, SKIPPED for {@link StepStart#ALREADY_FINAL}.
      *
-     * @param job the job
-     * @return the CANCELLED result
+     * @param step the prepared step
+     * @param answer the store's answer, not {@link StepStart#STARTED}
+     * @return the outcome
      */
-    public StepResult cancel(Job job) {
-        Job cancelled = withId(job).toBuilder().status(JobStatus.CANCELLED).stepName(null).build();
-        StepResult result = new StepResult(StepResult.Outcome.CANCELLED, null, cancelled, null, null);
-        for (ErgateListener listener : listeners) {
-            safely("stepFinished", () -> listener.stepFinished(result));
+    public StepResult notStarted(PreparedStep step, StepStart answer) {
+        if (answer == StepStart.STARTED) {
+            throw new IllegalArgumentException("the step of job " + step.running().id() + " started: execute it");
         }
-        return result;
+        return answer == StepStart.CANCEL_REQUESTED ? cancel(step.running()) : StepResult.skipped();
+    }
+
+    /**
+     * Runs a prepared step, its RUNNING state recorded, through the interceptors, on the calling
+     * thread (or a timeout thread for a step with a timeout) with the job's MDC keys set.
+     *
+     * @param step a step to run ({@link PreparedStep#runs()})
+     * @return the step's result: the new state and the job to put next; never throws for a
+     *     problem of the job or its step (those end in a FAILED result)
+     * @throws IllegalStateException if no step is to run
+     */
+    public StepResult execute(PreparedStep step) {
+        if (callerSetsMdc) {
+            return run(step);
+        }
+        StepMdc mdc = new StepMdc();
+        mdc.enter(step.running(), step.stepName(), step.attempt());
+        try {
+            return run(step);
+        } finally {
+            mdc.exit();
+        }
+    }
+
+    /**
+     * Tells the listeners a step started; call it once its RUNNING state is recorded.
+     *
+     * @param running the RUNNING state
+     */
+    public void notifyStarted(Job running) {
+        listeners.stepStarted(running);
+    }
+
+    /**
+     * Tells the listeners how a delivery ended ({@code stepFinished}, and {@code jobFailed} for a
+     * FAILED job); call it once the new state is recorded. Nothing is told of a SKIPPED one.
+     *
+     * @param result the result as recorded
+     */
+    public void notifyFinished(StepResult result) {
+        if (result.outcome() == StepResult.Outcome.SKIPPED) {
+            return;
+        }
+        listeners.stepFinished(result);
+        Job state = result.stateOrNull();
+        Throwable error = result.errorOrNull();
+        if (result.outcome() == StepResult.Outcome.FAILED && state != null && error != null) {
+            listeners.jobFailed(state, error);
+        }
+    }
+
+    /** {@return every registered listener, as one} */
+    ErgateListener listeners() {
+        return listeners;
+    }
+
+    /** The result for a job to be cancelled instead of run: CANCELLED, not re-queued. */
+    StepResult cancel(Job job) {
+        return StepResult.cancelled(withId(job).toBuilder().status(JobStatus.CANCELLED).stepName(null).build());
     }
 
     /**
      * The result for a job given up on without running, such as a poison message: FAILED with the
      * reason in {@code exception_traceback}.
-     *
-     * @param job the job
-     * @param reason why, for the job's reader
-     * @return the FAILED result
      */
-    public StepResult fail(Job job, String reason) {
+    StepResult fail(Job job, String reason) {
         return failWithoutRunning(withId(job), new ErgateException(reason));
     }
 
@@ -296,12 +323,28 @@ public final class JobRunner implements AutoCloseable {
         LOG.warn("Job {} of workflow '{}' fails without running: {}", job.id(), job.workflowName(), error.getMessage());
         Job failed = job.toBuilder().status(JobStatus.FAILED).stepName(null)
                 .exceptionTraceback(traceback(error)).build();
-        StepResult result = new StepResult(StepResult.Outcome.FAILED, null, failed, null, error);
-        for (ErgateListener listener : listeners) {
-            safely("stepFinished", () -> listener.stepFinished(result));
-            safely("jobFailed", () -> listener.jobFailed(failed, error));
+        return StepResult.failedWithoutRunning(failed, error);
+    }
+
+    /**
+     * How long the job waited since it became due: since the later of when it was queued ({@value
+     * RuntimeFields#QUEUED_AT}) and its {@code requested_start_time}; 0 when it holds neither.
+     */
+    private long queueWaitNanos(Job job) {
+        long due = Long.MIN_VALUE;
+        JsonNode queuedAt = job.extraField(RuntimeFields.QUEUED_AT);
+        if (queuedAt != null && queuedAt.canConvertToLong()) {
+            due = queuedAt.longValue();
         }
-        return result;
+        Instant start = job.requestedStartTime();
+        if (start != null) {
+            due = Math.max(due, start.toEpochMilli());
+        }
+        if (due == Long.MIN_VALUE) {
+            return 0;
+        }
+        long waited = clock.millis() - due;
+        return waited <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(waited);
     }
 
     private static Job withId(Job job) {
@@ -309,7 +352,7 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private static StepDefinition nextStep(Workflow workflow, Job job) {
-        JsonNode current = job.extraField(CURRENT_STEP_FIELD);
+        JsonNode current = job.extraField(RuntimeFields.CURRENT_STEP);
         if (current != null && !current.isNull()) {
             if (!current.canConvertToInt() || !current.isIntegralNumber()) {
                 throw new ErgateException("job " + job.id() + ": current_step must be a step index, got " + current);
@@ -335,15 +378,21 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private static int attemptOf(Job job) {
-        JsonNode attempt = job.extraField(RetryPolicy.ATTEMPT_FIELD);
+        JsonNode attempt = job.extraField(RuntimeFields.ATTEMPT);
         if (attempt != null && attempt.canConvertToInt() && attempt.intValue() >= 1) {
             return attempt.intValue();
         }
         return 1;
     }
 
-    private StepResult execute(Workflow workflow, StepDefinition step, Job running, int attempt) {
+    private StepResult run(PreparedStep prepared) {
+        Workflow workflow = prepared.workflow();
+        StepDefinition step = prepared.definition();
+        Job running = prepared.running();
+        int attempt = prepared.attempt();
+        long queueWait = prepared.queueWaitNanos();
         StepScope scope = new StepScope(converter, workflow, step, running, attempt, dependencies);
+        long started = System.nanoTime();
         Object returned;
         try {
             returned = call(workflow, step, scope);
@@ -351,14 +400,15 @@ public final class JobRunner implements AutoCloseable {
             returned = control;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failure(workflow, step, running, attempt, e);
+            return failure(workflow, step, running, attempt, e, System.nanoTime() - started, queueWait);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            return failure(workflow, step, running, attempt, e);
+            return failure(workflow, step, running, attempt, e, System.nanoTime() - started, queueWait);
         }
+        long ran = System.nanoTime() - started;
         try {
-            return success(workflow, step, running, returned);
+            return success(workflow, step, running, returned, ran, queueWait);
         } catch (ErgateException e) {
-            return failure(workflow, step, running, attempt, e);
+            return failure(workflow, step, running, attempt, e, ran, queueWait);
         }
     }
 
@@ -367,7 +417,7 @@ public final class JobRunner implements AutoCloseable {
         if (timeout == null) {
             return callAndClose(step, scope);
         }
-        Future<Object> future = timeoutExecutor().submit(() -> callAndClose(step, scope));
+        Future<Object> future = timeoutExecutor().submit(() -> callOnTimeoutThread(step, scope));
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -388,15 +438,53 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private static @Nullable Object callAndClose(StepDefinition step, StepScope scope) throws Exception {
+    /** A timeout thread has no MDC of its own: the job's keys are set around the step there too. */
+    private @Nullable Object callOnTimeoutThread(StepDefinition step, StepScope scope) throws Exception {
+        StepMdc mdc = new StepMdc();
+        mdc.enter(scope.job(), step.name, scope.attempt());
+        try {
+            return callAndClose(step, scope);
+        } finally {
+            mdc.exit();
+        }
+    }
+
+    private @Nullable Object callAndClose(StepDefinition step, StepScope scope) throws Exception {
         Throwable failure = null;
         try {
-            return step.invoker.invoke(scope);
+            return interceptors.length == 0 ? step.invoker.invoke(scope) : new Chain(step, scope).proceed();
         } catch (Exception | Error e) {
             failure = e;
             throw e;
         } finally {
             scope.closeAll(failure);
+        }
+    }
+
+    /** The interceptors, outermost first, then the step; made per step only when interceptors are registered. */
+    private final class Chain implements StepInterceptor.Proceed {
+        private final StepDefinition step;
+        private final StepScope scope;
+        private final StepInvocation invocation;
+        private int next;
+
+        Chain(StepDefinition step, StepScope scope) {
+            this.step = step;
+            this.scope = scope;
+            this.invocation = new StepInvocation(scope.job(), step.name, scope.attempt());
+        }
+
+        @Override
+        public @Nullable Object proceed() throws Exception {
+            int index = next++;
+            if (index < interceptors.length) {
+                return interceptors[index].intercept(invocation, this);
+            }
+            if (index > interceptors.length) {
+                throw new IllegalStateException("an interceptor called proceed() more than once for step '"
+                        + step.name + "' of job " + scope.job().id());
+            }
+            return step.invoker.invoke(scope);
         }
     }
 
@@ -414,15 +502,17 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private StepResult success(Workflow workflow, StepDefinition step, Job running, @Nullable Object returned) {
+    private StepResult success(Workflow workflow, StepDefinition step, Job running, @Nullable Object returned,
+            long ran, long queueWait) {
         if (returned instanceof AbortJob abort) {
             Job aborted = running.toBuilder().status(JobStatus.ABORTED).stepName(null)
                     .exceptionTraceback(abort.getMessage())
-                    .extraField(RetryPolicy.ATTEMPT_FIELD, null).build();
-            return new StepResult(StepResult.Outcome.ABORTED, running, aborted, null, null);
+                    .extraField(RuntimeFields.ATTEMPT, null)
+                    .extraField(RuntimeFields.QUEUED_AT, null).build();
+            return StepResult.aborted(running, aborted, ran, queueWait);
         }
         if (returned instanceof GoToEnd end) {
-            return completed(running, json(workflow, step, end.value()));
+            return completed(running, json(workflow, step, end.value()), ran, queueWait);
         }
         if (returned instanceof GoToStep jump) {
             StepDefinition target = workflow.step(jump.step()).orElseThrow(() -> new ErgateException("step '"
@@ -431,13 +521,13 @@ public final class JobRunner implements AutoCloseable {
             if (target.index <= step.index) {
                 throw new ReverseGoToException(workflow.name(), step.name, jump.step());
             }
-            return continued(workflow, running, target.index, json(workflow, step, jump.value()));
+            return continued(workflow, running, target.index, json(workflow, step, jump.value()), ran, queueWait);
         }
         JsonNode value = json(workflow, step, returned);
         if (step.index + 1 >= workflow.steps().size()) {
-            return completed(running, value);
+            return completed(running, value, ran, queueWait);
         }
-        return continued(workflow, running, step.index + 1, value);
+        return continued(workflow, running, step.index + 1, value, ran, queueWait);
     }
 
     private JsonNode json(Workflow workflow, StepDefinition step, @Nullable Object value) {
@@ -450,20 +540,22 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private static StepResult completed(Job running, JsonNode value) {
+    private static StepResult completed(Job running, JsonNode value, long ran, long queueWait) {
         Job done = running.toBuilder()
                 .status(JobStatus.COMPLETED)
                 .stepName(null)
                 .stepsCompleted(running.stepsCompleted() + 1)
                 .percentCompleted(100.0)
                 .lastReturnValue(value)
-                .extraField(CURRENT_STEP_FIELD, null)
-                .extraField(RetryPolicy.ATTEMPT_FIELD, null)
+                .extraField(RuntimeFields.CURRENT_STEP, null)
+                .extraField(RuntimeFields.ATTEMPT, null)
+                .extraField(RuntimeFields.QUEUED_AT, null)
                 .build();
-        return new StepResult(StepResult.Outcome.COMPLETED, running, done, null, null);
+        return StepResult.completed(running, done, ran, queueWait);
     }
 
-    private StepResult continued(Workflow workflow, Job running, int nextIndex, JsonNode value) {
+    private StepResult continued(Workflow workflow, Job running, int nextIndex, JsonNode value, long ran,
+            long queueWait) {
         int completed = running.stepsCompleted() + 1;
         double predicted = (double) completed / (completed + workflow.longestRemainingFrom(nextIndex)) * 100.0;
         double percent = Math.min(100.0, Math.max(running.percentCompleted(), predicted));
@@ -473,17 +565,19 @@ public final class JobRunner implements AutoCloseable {
                 .stepsCompleted(completed)
                 .percentCompleted(percent)
                 .lastReturnValue(value)
-                .extraField(CURRENT_STEP_FIELD, IntNode.valueOf(nextIndex))
-                .extraField(RetryPolicy.ATTEMPT_FIELD, null)
+                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(nextIndex))
+                .extraField(RuntimeFields.ATTEMPT, null)
+                .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(clock.millis()))
                 .build();
-        return new StepResult(StepResult.Outcome.CONTINUED, running, state, requeue(state), null);
+        return StepResult.continued(running, state, requeue(state), ran, queueWait);
     }
 
     private @Nullable Job requeue(Job state) {
         return afterStepStatus == JobStatus.QUEUED ? state : null;
     }
 
-    private StepResult failure(Workflow workflow, StepDefinition step, Job running, int attempt, Throwable error) {
+    private StepResult failure(Workflow workflow, StepDefinition step, Job running, int attempt, Throwable error,
+            long ran, long queueWait) {
         runHook(error, running);
         RetryPolicy policy = step.retryPolicy != null ? step.retryPolicy : workflow.retryPolicy().orElse(null);
         if (policy != null && retryable(policy, attempt, error)) {
@@ -494,9 +588,9 @@ public final class JobRunner implements AutoCloseable {
                     .status(afterStepStatus)
                     .stepName(null)
                     .requestedStartTime(clock.instant().plus(delay))
-                    .extraField(RetryPolicy.ATTEMPT_FIELD, IntNode.valueOf(attempt + 1))
+                    .extraField(RuntimeFields.ATTEMPT, IntNode.valueOf(attempt + 1))
                     .build();
-            return new StepResult(StepResult.Outcome.RETRY_SCHEDULED, running, retry, requeue(retry), error);
+            return StepResult.retryScheduled(running, retry, requeue(retry), error, ran, queueWait);
         }
         LOG.info("Step '{}' of workflow '{}' failed job {}: {}", step.name, workflow.name(), running.id(), error.toString());
         Job failed = running.toBuilder()
@@ -504,7 +598,7 @@ public final class JobRunner implements AutoCloseable {
                 .stepName(null)
                 .exceptionTraceback(traceback(error))
                 .build();
-        return new StepResult(StepResult.Outcome.FAILED, running, failed, null, error);
+        return StepResult.failed(running, failed, error, ran, queueWait);
     }
 
     private static boolean retryable(RetryPolicy policy, int attempt, Throwable error) {
@@ -544,7 +638,7 @@ public final class JobRunner implements AutoCloseable {
         try {
             call.run();
         } catch (RuntimeException | LinkageError | AssertionError e) {
-            LOG.warn("A listener ({}) threw; ignored", what, e);
+            LOG.warn("An {} threw; ignored", what, e);
         }
     }
 
@@ -580,9 +674,27 @@ public final class JobRunner implements AutoCloseable {
         private JobStatus afterStepStatus = JobStatus.QUEUED;
         private final List<ErgateListener> listeners = new ArrayList<>();
         private final List<HookEntry<?>> hooks = new ArrayList<>();
+        private final List<StepInterceptor> interceptors = new ArrayList<>();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private boolean callerSetsMdc;
 
         private Builder() {
+        }
+
+        /**
+         * @param interceptor wraps every step invocation, on the thread that runs the step; the
+         *     first registered is the outermost
+         * @return this builder
+         */
+        public Builder interceptor(StepInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** The caller sets the MDC keys around the whole delivery (the worker does), so {@link #execute} does not. */
+        Builder callerSetsMdc() {
+            this.callerSetsMdc = true;
+            return this;
         }
 
         /**

@@ -36,6 +36,9 @@ final class LeaseKeeper implements AutoCloseable {
 
     private final Slot[] slots;
     private final Thread thread;
+    private final ErgateListener events;
+    /** The keeper thread's MDC, set around what it logs about a job. */
+    private final StepMdc mdc = new StepMdc();
     /** When the keeper thread will next look at the slots ({@link System#nanoTime()}). */
     private volatile long wakeAt;
     private volatile boolean closed;
@@ -45,8 +48,10 @@ final class LeaseKeeper implements AutoCloseable {
     /**
      * @param workers how many worker threads (one slot each)
      * @param threadName the keeper thread's name
+     * @param events told when extending a running step's lease fails ({@code leaseLost})
      */
-    LeaseKeeper(int workers, String threadName) {
+    LeaseKeeper(int workers, String threadName, ErgateListener events) {
+        this.events = events;
         slots = new Slot[workers];
         for (int i = 0; i < workers; i++) {
             slots[i] = new Slot();
@@ -186,8 +191,14 @@ final class LeaseKeeper implements AutoCloseable {
                 extended.extend(Duration.ofNanos(lengthNanos));
             } catch (RuntimeException e) {
                 if (delivery == extended) {
-                    LOG.warn("Extending the lease of job {} failed; it may be delivered again: {}",
-                            extended.job().id(), e.getMessage());
+                    mdc.enter(extended.job());
+                    try {
+                        LOG.warn("Extending the lease of job {} failed; it may be delivered again: {}",
+                                extended.job().id(), e.getMessage());
+                    } finally {
+                        mdc.exit();
+                    }
+                    events.leaseLost(extended.job());
                 }
                 // else the step ended meanwhile and its delivery was settled: nothing was lost
             }

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How often a failing step is tried again, and how long to wait between tries. A retried job is
  * re-queued with {@code requested_start_time} set to the end of the wait, and its attempt number
- * travels in the job as the extra JSON field {@value #ATTEMPT_FIELD} (which Python Ergate
+ * travels in the job as the extra JSON field {@value dev.ergate.RuntimeFields#ATTEMPT} (which Python Ergate
  * ignores). Only exceptions of the {@link Builder#retryOn retryOn} types are retried; {@link
  * FlowControl} signals never are. When the attempts are spent the job FAILS.
  *
@@ -19,9 +19,6 @@ import java.util.Objects;
  * thread-safe.
  */
 public final class RetryPolicy {
-
-    /** The extra job field holding the current step's attempt number (absent means 1). */
-    public static final String ATTEMPT_FIELD = "ergate_attempt";
 
     private static final RetryPolicy NONE = builder().maxAttempts(1).build();
 

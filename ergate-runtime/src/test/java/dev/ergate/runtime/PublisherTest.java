@@ -79,8 +79,7 @@ class PublisherTest {
         store.update(Job.builder().workflowName("w").id("pending").status(JobStatus.PENDING).build());
         store.update(Job.builder().workflowName("w").id("running").status(JobStatus.RUNNING).build());
         TestQueue queue = new TestQueue(Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(30));
-        ErgatePublisher publisher = new ErgatePublisher(new StoreSource(store), queue,
-                PublisherOptions.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).build());
+        ErgatePublisher publisher = ErgatePublisher.builder(new StoreSource(store), queue).options(PublisherOptions.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).build()).build();
 
         assertThat(publisher.publishDue()).isEqualTo(2);
         assertThat(queue.puts()).extracting(j -> j.id().value()).containsExactlyInAnyOrder("past", "pending");
@@ -96,7 +95,7 @@ class PublisherTest {
         store.update(Job.builder().workflowName("w").id("j").status(JobStatus.SCHEDULED).build());
         TestQueue queue = new TestQueue();
         StoreSource source = new StoreSource(store);
-        ErgatePublisher publisher = new ErgatePublisher(source, queue);
+        ErgatePublisher publisher = ErgatePublisher.builder(source, queue).build();
         queue.failPuts.set(1);
         assertThat(publisher.publishDue()).isZero();
         assertThat(source.failures).singleElement().asString().contains("j: test queue: put failed");
@@ -109,8 +108,7 @@ class PublisherTest {
     void pendingStyleWorkersAndAPublisherRunJobsToTheEnd() {
         TestStore store = new TestStore();
         TestQueue queue = new TestQueue();
-        ErgatePublisher publisher = new ErgatePublisher(new StoreSource(store), queue,
-                PublisherOptions.builder().pollInterval(Duration.ofMillis(50)).build());
+        ErgatePublisher publisher = ErgatePublisher.builder(new StoreSource(store), queue).options(PublisherOptions.builder().pollInterval(Duration.ofMillis(50)).build()).build();
         Ergate app = Ergate.builder(queue, store)
                 .options(ErgateOptions.builder().afterStepStatus(JobStatus.PENDING).concurrency(2)
                         .pollTimeout(Duration.ofMillis(50)).handleSignals(false).build())
@@ -165,8 +163,8 @@ class PublisherTest {
             public void publishFailed(Job job, Exception failure) {
             }
         };
-        ErgatePublisher publisher = new ErgatePublisher(flaky, queue, PublisherOptions.builder()
-                .pollInterval(Duration.ofMillis(20)).retryDelays(Duration.ofMillis(10), Duration.ofMillis(50)).build());
+        ErgatePublisher publisher = ErgatePublisher.builder(flaky, queue).options(PublisherOptions.builder()
+                .pollInterval(Duration.ofMillis(20)).retryDelays(Duration.ofMillis(10), Duration.ofMillis(50)).build()).build();
         publisher.start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> queue.puts().size() == 1);

@@ -63,11 +63,11 @@ class RetryAndTimeoutTest {
         assertThat(attempts).containsExactly(1, 2, 3);
         Job done = store.find(JobId.of("f")).orElseThrow();
         assertThat(done.lastReturnValue().textValue()).isEqualTo("ok after 3");
-        assertThat(done.extraField(RetryPolicy.ATTEMPT_FIELD)).isNull();
+        assertThat(done.extraField(dev.ergate.RuntimeFields.ATTEMPT)).isNull();
         assertThat(done.stepsCompleted()).isEqualTo(2);
         // the re-queued jobs carried the attempt number and a later start time
-        List<Job> retries = queue.puts().stream().filter(j -> j.extraField(RetryPolicy.ATTEMPT_FIELD) != null).toList();
-        assertThat(retries).extracting(j -> j.extraField(RetryPolicy.ATTEMPT_FIELD)).containsExactly(IntNode.valueOf(2),
+        List<Job> retries = queue.puts().stream().filter(j -> j.extraField(dev.ergate.RuntimeFields.ATTEMPT) != null).toList();
+        assertThat(retries).extracting(j -> j.extraField(dev.ergate.RuntimeFields.ATTEMPT)).containsExactly(IntNode.valueOf(2),
                 IntNode.valueOf(3));
         assertThat(retries).allSatisfy(j -> assertThat(j.requestedStartTime()).isNotNull());
         assertThat(retries).allSatisfy(j -> assertThat(j.stepsCompleted()).isEqualTo(1));

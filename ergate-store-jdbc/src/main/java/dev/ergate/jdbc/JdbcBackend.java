@@ -1,6 +1,7 @@
 package dev.ergate.jdbc;
 
 import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -178,6 +179,25 @@ public final class JdbcBackend implements AutoCloseable {
             throw new IllegalArgumentException("leaseTime must be at least 1 s, got " + leaseTime);
         }
         return new JdbcJobQueue(this, queueName, leaseTime);
+    }
+
+    /**
+     * @return the admin (DESIGN.md, "The admin SPI") of this backend's jobs and dead letters;
+     *     retried jobs go to the queue named {@link JdbcOptions#queueName()}
+     */
+    public JdbcJobAdmin admin() {
+        return new JdbcJobAdmin(this, store, options.queueName());
+    }
+
+    /**
+     * @param retryQueue where retried jobs go: a queue of this backend (then the retry is one
+     *     transaction) or of another (an SQS queue paired with this store)
+     * @return the admin of this backend's jobs and dead letters
+     */
+    public JdbcJobAdmin admin(JobQueue retryQueue) {
+        Objects.requireNonNull(retryQueue, "retryQueue");
+        return new JdbcJobAdmin(this, store, retryQueue instanceof JdbcJobQueue jdbc && jdbc.backend() == this
+                ? jdbc.name() : retryQueue);
     }
 
     /** @return a new publisher source: a distinct claimer of due jobs */

@@ -1,11 +1,11 @@
 package dev.ergate.jdbc;
 
 import dev.ergate.Job;
-import dev.ergate.spi.Delivery;
+import dev.ergate.spi.AbstractDelivery;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message leased from a {@link JdbcJobQueue}. The lease is identified by the message's row id
@@ -14,83 +14,40 @@ import java.util.UUID;
  *
  * <p>Thread-safe.
  */
-final class JdbcDelivery implements Delivery {
+final class JdbcDelivery extends AbstractDelivery {
 
     private final JdbcJobQueue queue;
     private final long messageId;
     private final UUID token;
-    private final Job job;
-    private final int deliveryCount;
     private final long claimedNanos;
-    private volatile Instant leaseExpiresAt;
-    private volatile boolean ended;
 
     JdbcDelivery(JdbcJobQueue queue, long messageId, UUID token, Job job, int deliveryCount,
             Instant leaseExpiresAt) {
+        super(job, deliveryCount, leaseExpiresAt);
         this.queue = queue;
         this.messageId = messageId;
         this.token = token;
-        this.job = job;
-        this.deliveryCount = deliveryCount;
-        this.leaseExpiresAt = leaseExpiresAt;
         this.claimedNanos = System.nanoTime();
     }
 
     @Override
-    public Job job() {
-        return job;
+    protected boolean ackLease() {
+        return queue.ack(this);
     }
 
     @Override
-    public int deliveryCount() {
-        return deliveryCount;
+    protected boolean releaseLease(Duration delay) {
+        return queue.release(this, delay);
     }
 
     @Override
-    public Instant leaseExpiresAt() {
-        return leaseExpiresAt;
+    protected @Nullable Instant extendLease(Duration duration) {
+        return queue.extend(this, duration);
     }
 
     @Override
-    public void ack() {
-        if (!ended) {
-            queue.ack(this);
-            ended = true;
-        }
-    }
-
-    @Override
-    public void release(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("release delay must not be negative, got " + delay);
-        }
-        if (!ended) {
-            queue.release(this, delay);
-            ended = true;
-        }
-    }
-
-    @Override
-    public void extend(Duration duration) {
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("lease extension must be positive, got " + duration);
-        }
-        if (ended) {
-            throw new IllegalStateException("delivery of job " + job.id() + " (message " + messageId
-                    + ") has already ended; its lease can't be extended");
-        }
-        leaseExpiresAt = queue.extend(this, duration);
-    }
-
-    @Override
-    public void deadLetter(String reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (!ended) {
-            queue.deadLetter(this, reason);
-            ended = true;
-        }
+    protected boolean deadLetterLease(String reason) {
+        return queue.deadLetter(this, reason);
     }
 
     long messageId() {
@@ -109,17 +66,14 @@ final class JdbcDelivery implements Delivery {
         return claimedNanos;
     }
 
-    boolean isEnded() {
-        return ended;
-    }
-
-    void markEnded() {
-        ended = true;
+    /** Ended by an atomic step finish that acked it. */
+    void finished() {
+        markEnded();
     }
 
     @Override
     public String toString() {
-        return "JdbcDelivery[message=" + messageId + ", job=" + job.id() + ", delivery=" + deliveryCount
-                + ", leaseExpiresAt=" + leaseExpiresAt + "]";
+        return "JdbcDelivery[message=" + messageId + ", job=" + job().id() + ", delivery=" + deliveryCount()
+                + ", leaseExpiresAt=" + leaseExpiresAt() + "]";
     }
 }

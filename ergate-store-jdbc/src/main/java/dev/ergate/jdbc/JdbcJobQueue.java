@@ -2,8 +2,11 @@ package dev.ergate.jdbc;
 
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
-import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
+import dev.ergate.internal.Batcher;
+import dev.ergate.internal.Deadlines;
+import dev.ergate.internal.JobSizes;
+import dev.ergate.internal.UndecodableMessages;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
@@ -13,10 +16,10 @@ import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StateStore;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +76,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJobQueue.class);
     private static final long MIN_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long LISTENER_DOWN_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Finishes per statement at most, to bound the statement's size and the rows it locks. */
+    static final int MAX_FINISH_BATCH = 64;
 
     private final JdbcBackend backend;
     private final Jdbi jdbi;
@@ -85,7 +90,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingTakers = new AtomicInteger();
     private final AtomicInteger finishing = new AtomicInteger();
-    private final Map<FinishTarget, WriteCombiner<StepFinish>> combiners = new ConcurrentHashMap<>();
+    private final Map<FinishTarget, Batcher<StepFinish>> combiners = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private final String putSql;
@@ -138,6 +143,11 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "from {queue} where queue_name = :queue");
     }
 
+    /** @return the backend this queue belongs to */
+    JdbcBackend backend() {
+        return backend;
+    }
+
     /** @return the queue's name: the {@code queue_name} of its rows */
     public String name() {
         return queueName;
@@ -167,11 +177,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     private byte[] encode(Job job) {
-        byte[] payload = codec.encode(job);
-        if (payload.length > options.maxJobBytes()) {
-            throw new JobTooLargeException(job.id(), job.workflowName(), payload.length, options.maxJobBytes());
-        }
-        return payload;
+        return JobSizes.check(job, codec.encode(job), options.maxJobBytes());
     }
 
     private void insert(Handle handle, Job job, byte[] payload) {
@@ -208,12 +214,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     @Override
     public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-        Objects.requireNonNull(maxWait, "maxWait");
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
-        }
-        long start = System.nanoTime();
-        long waitNanos = saturatedNanos(maxWait);
+        long deadline = Deadlines.takeDeadline(maxWait);
         waitingTakers.incrementAndGet();
         try {
             while (!closed) {
@@ -234,7 +235,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 if (claim.deadLettered() > 0) {
                     continue; // bad rows were moved away: look again at once
                 }
-                long left = waitNanos - (System.nanoTime() - start);
+                long left = Deadlines.remainingNanos(deadline);
                 if (left <= 0) {
                     return Optional.empty();
                 }
@@ -261,14 +262,6 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
      */
     private int expectedTakers() {
         return waitingTakers.get() + finishing.get();
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     /** A delivery another taker claimed for us, unless it sat so long its lease is half gone. */
@@ -325,16 +318,12 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         List<JdbcDelivery> deliveries = new ArrayList<>(sorted.size());
         int dead = 0;
         for (Claimed row : sorted) {
-            Job job;
-            try {
-                job = codec.decode(row.payload());
-            } catch (JobFormatException e) {
-                JdbcDelivery poison = new JdbcDelivery(this, row.id(), token, Job.of("undecodable"),
-                        row.deliveryCount(), until);
-                String reason = "not a valid job: " + e.getMessage();
-                LOG.warn("Message {} on queue '{}' is not a valid job ({}); moved to the dead letters",
-                        row.id(), queueName, e.getMessage());
-                deadLetter(poison, reason);
+            Job job = UndecodableMessages.decodeOrDeadLetter(codec, row.payload(), reason -> {
+                LOG.warn("PostgreSQL queue '{}': message {} is {}; moved to the dead letters: {}", queueName,
+                        row.id(), reason, UndecodableMessages.preview(row.payload()));
+                deadLetter(row.id(), token, reason);
+            });
+            if (job == null) {
                 dead++;
                 continue;
             }
@@ -356,7 +345,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     // ---------------------------------------------------------------- delivery endings
 
-    void ack(JdbcDelivery delivery) {
+    boolean ack(JdbcDelivery delivery) {
         int rows;
         try {
             rows = jdbi.withHandle(handle -> handle.createUpdate(ackSql)
@@ -371,12 +360,13 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     + "took the job, which will run this step again", delivery.job().id(), delivery.messageId(),
                     queueName);
         }
+        return rows > 0;
     }
 
-    void release(JdbcDelivery delivery, Duration delay) {
+    boolean release(JdbcDelivery delivery, Duration delay) {
         Instant at = options.clock().instant().plus(delay);
         try {
-            jdbi.useHandle(handle -> {
+            return jdbi.withHandle(handle -> {
                 int rows = handle.createUpdate(releaseSql)
                         .bind("at", JobRows.time(at))
                         .bind("id", delivery.messageId())
@@ -386,13 +376,14 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     signal.bump();
                     notifyTakers(handle);
                 }
+                return rows > 0;
             });
         } catch (RuntimeException e) {
             throw Failures.wrap("release of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
     }
 
-    Instant extend(JdbcDelivery delivery, Duration duration) {
+    @Nullable Instant extend(JdbcDelivery delivery, Duration duration) {
         Instant until = options.clock().instant().plus(duration);
         int rows;
         try {
@@ -404,25 +395,24 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         } catch (RuntimeException e) {
             throw Failures.wrap("lease extension of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
-        if (rows == 0) {
-            throw new ErgateBackendException("PostgreSQL: the lease on job " + delivery.job().id() + " (message "
-                    + delivery.messageId() + ", queue '" + queueName + "') was lost: another worker took it "
-                    + "after the lease ran out", null, false);
-        }
-        return until;
+        return rows == 0 ? null : until;
     }
 
-    void deadLetter(JdbcDelivery delivery, String reason) {
+    boolean deadLetter(JdbcDelivery delivery, String reason) {
+        return deadLetter(delivery.messageId(), delivery.token(), reason);
+    }
+
+    /** Moves a leased row to the dead letters; false when the lease was lost meanwhile. */
+    private boolean deadLetter(long messageId, UUID token, String reason) {
         try {
-            jdbi.useHandle(handle -> handle.createUpdate(deadLetterSql)
-                    .bind("id", delivery.messageId())
-                    .bind("token", delivery.token())
+            return jdbi.withHandle(handle -> handle.createUpdate(deadLetterSql)
+                    .bind("id", messageId)
+                    .bind("token", token)
                     .bind("reason", reason)
                     .bind("now", JobRows.time(options.clock().instant()))
-                    .execute());
+                    .execute()) > 0;
         } catch (RuntimeException e) {
-            throw Failures.wrap("dead-lettering of message " + delivery.messageId() + " on queue '"
-                    + queueName + "'", e);
+            throw Failures.wrap("dead-lettering of message " + messageId + " on queue '" + queueName + "'", e);
         }
     }
 
@@ -436,7 +426,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
      * a non-transient {@link ErgateBackendException}: the other worker's run of the step counts.
      *
      * <p>Finishes that worker threads of this queue make at the same time share one statement and
-     * one commit (group commit, see {@link WriteCombiner}): each call returns only once the
+     * one commit (group commit, see {@link Batcher}): each call returns only once the
      * transaction holding its own finish has committed durably, and a finish whose lease was lost
      * is refused alone, without failing the others.
      */
@@ -462,10 +452,10 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
         byte[] payload = next == null ? null : encode(next);
         JdbcBackend source = jdbcDelivery.queue().backend;
-        WriteCombiner<StepFinish> combiner = combiners.computeIfAbsent(new FinishTarget(store, source), this::newCombiner);
+        Batcher<StepFinish> combiner = combiners.computeIfAbsent(new FinishTarget(store, source), this::newCombiner);
         finishing.incrementAndGet();
         try {
-            combiner.write(new StepFinish(jdbcDelivery, state, next, payload));
+            combiner.submit(new StepFinish(jdbcDelivery, state, next, payload));
         } finally {
             finishing.decrementAndGet();
         }
@@ -473,35 +463,30 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     /** @return how many step finishes wait for the batch in front of them to commit (for tests) */
     int finishesWaiting() {
-        return combiners.values().stream().mapToInt(WriteCombiner::waiting).sum();
+        return combiners.values().stream().mapToInt(Batcher::waiting).sum();
     }
 
     /** The store the states go to and the backend whose queue table the deliveries come from. */
     private record FinishTarget(JdbcJobStore store, JdbcBackend source) {
     }
 
-    private WriteCombiner<StepFinish> newCombiner(FinishTarget target) {
+    private Batcher<StepFinish> newCombiner(FinishTarget target) {
         FinishStatement statement = new FinishStatement(target.store(), target.source().tables(), backend.tables());
-        return new WriteCombiner<>(new WriteCombiner.Batch<>() {
-            @Override
-            public void run(List<StepFinish> finishes) {
-                runFinishes(statement, finishes);
-            }
-
-            @Override
-            public void afterCommit(List<StepFinish> finishes) {
-                wakeTakersOfNextSteps(finishes);
-            }
-        });
+        // one finish per job and statement: the statement updates each job's row once
+        return new Batcher<>(MAX_FINISH_BATCH, StepFinish::jobId, finishes -> runFinishes(statement, finishes),
+                this::wakeTakersOfNextSteps);
     }
 
     /**
-     * Runs finishes in one statement and settles each. When the statement fails for a reason
-     * that is not transient (bad data in one job, say), each finish is run again on its own, so
-     * only the one at fault fails; a transient failure (a lost connection) fails them all, and
-     * each worker retries its own.
+     * Runs finishes in one statement. When the statement fails for a reason that is not
+     * transient (bad data in one job, say), each finish is run again on its own, so only the one
+     * at fault fails; a transient failure (a lost connection) fails them all, and each worker
+     * retries its own.
+     *
+     * @return each finish's failure, in order, or null for one that committed
      */
-    private void runFinishes(FinishStatement statement, List<StepFinish> finishes) {
+    private List<@Nullable RuntimeException> runFinishes(FinishStatement statement, List<StepFinish> finishes) {
+        List<@Nullable RuntimeException> outcomes = new ArrayList<>(finishes.size());
         Set<Long> acked;
         try (Connection connection = backend.dataSource().getConnection()) {
             acked = statement.run(connection, queueName, options.clock().instant(), finishes);
@@ -509,22 +494,24 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             if (finishes.size() > 1 && !Failures.isTransient(e, Failures.sqlCause(e))) {
                 LOG.debug("A batch of {} finishes failed ({}); running them one by one", finishes.size(), e.toString());
                 for (StepFinish finish : finishes) {
-                    runFinishes(statement, List.of(finish));
+                    outcomes.add(runFinishes(statement, List.of(finish)).get(0));
                 }
-                return;
+                return outcomes;
             }
             for (StepFinish finish : finishes) {
-                finish.fail(Failures.wrap("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
+                outcomes.add(Failures.wrap("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
             }
-            return;
+            return outcomes;
         }
         for (StepFinish finish : finishes) {
             if (acked.contains(finish.delivery().messageId())) {
-                finish.succeed();
+                finish.succeeded();
+                outcomes.add(null);
             } else {
-                finish.failLeaseLost();
+                outcomes.add(finish.leaseLost());
             }
         }
+        return outcomes;
     }
 
     /**

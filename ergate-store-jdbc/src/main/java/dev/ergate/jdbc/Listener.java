@@ -1,5 +1,6 @@
 package dev.ergate.jdbc;
 
+import dev.ergate.internal.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,8 +39,7 @@ final class Listener implements AutoCloseable {
     Listener(DataSource dataSource, String channel, String threadName) {
         this.dataSource = dataSource;
         this.channel = channel;
-        this.thread = new Thread(this::run, threadName);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.newThread(threadName, this::run);
         this.thread.start();
     }
 

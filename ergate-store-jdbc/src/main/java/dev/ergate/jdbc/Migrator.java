@@ -34,7 +34,8 @@ final class Migrator {
 
     /** Every migration this version knows, oldest first. */
     static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "jobs, history, queue and dead letters", "V1__jobs_history_queue.sql"));
+            new Migration(1, "jobs, history, queue and dead letters", "V1__jobs_history_queue.sql"),
+            new Migration(2, "admin leases", "V2__admin_leases.sql"));
 
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

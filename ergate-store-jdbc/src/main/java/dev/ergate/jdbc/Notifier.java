@@ -1,5 +1,6 @@
 package dev.ergate.jdbc;
 
+import dev.ergate.internal.DaemonThreads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,8 +37,7 @@ final class Notifier implements AutoCloseable {
     Notifier(DataSource dataSource, String channel, String threadName) {
         this.dataSource = dataSource;
         this.channel = channel;
-        this.thread = new Thread(this::run, threadName);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.newThread(threadName, this::run);
         this.thread.start();
     }
 

@@ -2,19 +2,18 @@ package dev.ergate.jdbc;
 
 import dev.ergate.Job;
 import dev.ergate.JobId;
-import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.LeaseLostException;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One worker's atomic step finish waiting to be written: the delivery to end, the job's new
- * state, and the next step's message if there is one. The worker's thread waits on it until the
- * transaction that holds it has committed (or failed).
- *
- * <p>Thread-safe, as every {@link PendingWrite}.
+ * state, and the next step's message if there is one. The worker's thread waits in the queue's
+ * {@link dev.ergate.internal.Batcher} until the transaction that holds it has committed (or
+ * failed). Immutable.
  */
-final class StepFinish extends PendingWrite {
+final class StepFinish {
 
     private final JdbcDelivery delivery;
     private final Job state;
@@ -43,7 +42,6 @@ final class StepFinish extends PendingWrite {
         return state;
     }
 
-    @Override
     JobId jobId() {
         return Objects.requireNonNull(state.id());
     }
@@ -62,17 +60,16 @@ final class StepFinish extends PendingWrite {
         return start != null && start.isAfter(now) ? start : now;
     }
 
-    /** Written and committed. */
-    void succeed() {
-        delivery.markEnded();
-        settle();
+    /** Written and committed: the delivery ended with it. */
+    void succeeded() {
+        delivery.finished();
     }
 
-    /** The lease was gone when the transaction ran: nothing was written, and the other worker's run counts. */
-    void failLeaseLost() {
-        fail(new ErgateBackendException("PostgreSQL: the lease on job " + state.id() + " (message "
+    /** {@return the failure of a finish whose lease was gone: nothing was written, the other worker's run counts} */
+    LeaseLostException leaseLost() {
+        return new LeaseLostException("PostgreSQL: the lease on job " + state.id() + " (message "
                 + delivery.messageId() + ", queue '" + delivery.queue().name() + "') was lost before the "
                 + "step finished: another worker took it after the lease ran out; this run's result "
-                + "was not written", null, false));
+                + "was not written", null);
     }
 }

@@ -80,6 +80,10 @@ final class Tables {
         return table("dead_letters");
     }
 
+    String leases() {
+        return table("leases");
+    }
+
     String schemaVersion() {
         return table("schema_version");
     }
@@ -95,8 +99,8 @@ final class Tables {
     }
 
     /**
-     * Fills a SQL template: {@code {jobs}}, {@code {history}}, {@code {queue}}, {@code {dead}}
-     * and {@code {version}} become quoted table names; {@code ${s}} the schema qualifier and
+     * Fills a SQL template: {@code {jobs}}, {@code {history}}, {@code {queue}}, {@code {dead}},
+     * {@code {leases}} and {@code {version}} become quoted table names; {@code ${s}} the schema qualifier and
      * {@code ${p}} the bare prefix (used inside quoted index and constraint names).
      */
     String render(String template) {
@@ -106,6 +110,7 @@ final class Tables {
                 .replace("{queue}", queue())
                 .replace("{dead}", deadLetters())
                 .replace("{version}", schemaVersion())
+                .replace("{leases}", leases())
                 .replace("${s}", schemaQualifier())
                 .replace("${p}", prefix);
     }

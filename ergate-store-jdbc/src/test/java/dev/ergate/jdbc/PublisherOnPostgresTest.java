@@ -62,8 +62,8 @@ class PublisherOnPostgresTest {
                 .pollTimeout(Duration.ofMillis(500)).handleSignals(false).build();
         PublisherOptions publishing = PublisherOptions.builder().pollInterval(Duration.ofMillis(50)).batchSize(10).build();
         try (Ergate worker = Ergate.builder(queue, backend.store()).options(options).build().registerWorkflow(workflow);
-                ErgatePublisher one = new ErgatePublisher(backend.jobSource(), queue, publishing);
-                ErgatePublisher two = new ErgatePublisher(backend.jobSource(), queue, publishing)) {
+                ErgatePublisher one = ErgatePublisher.builder(backend.jobSource(), queue).options(publishing).build();
+                ErgatePublisher two = ErgatePublisher.builder(backend.jobSource(), queue).options(publishing).build()) {
             worker.start();
             one.start();
             two.start();

@@ -3,6 +3,11 @@ package dev.ergate.testkit;
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
+import dev.ergate.JobId;
+import dev.ergate.internal.Deadlines;
+import dev.ergate.internal.JobSizes;
+import dev.ergate.internal.UndecodableMessages;
+import dev.ergate.spi.AbstractDelivery;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
@@ -67,7 +72,6 @@ import org.slf4j.LoggerFactory;
 public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryJobQueue.class);
-    private static final int SHOWN_TEXT_CHARS = 200;
     /** The {@link DeadLetter#sourceQueue()} of this queue's dead letters: it has no name. */
     static final String SOURCE_QUEUE = "in-memory";
 
@@ -128,8 +132,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         byte[] body = null;
         if (jsonRoundTrip) {
             body = codec.encode(job);
-            if (maxMessageBytes.isPresent() && body.length > maxMessageBytes.getAsLong()) {
-                throw new JobTooLargeException(job.id(), job.workflowName(), body.length, maxMessageBytes.getAsLong());
+            if (maxMessageBytes.isPresent()) {
+                JobSizes.check(job, body, maxMessageBytes.getAsLong());
             }
         }
         Instant notBefore = job.requestedStartTime();
@@ -186,11 +190,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      */
     @Override
     public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-        Objects.requireNonNull(maxWait, "maxWait");
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
-        }
-        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        long deadline = Deadlines.takeDeadline(maxWait);
         while (true) {
             Leased leased = leaseNextVisible(deadline);
             if (leased == null) {
@@ -231,14 +231,14 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                     }
                     return new Leased(message, message.leaseId, message.deliveries, message.visibleAt);
                 }
-                long remaining = deadline - System.nanoTime();
+                long remaining = Deadlines.remainingNanos(deadline);
                 if (remaining <= 0) {
                     return null;
                 }
                 long wait = remaining;
                 Instant next = byVisibleAt.earliest();
                 if (next != null) {
-                    long untilVisible = saturatedNanos(Duration.between(now, next));
+                    long untilVisible = Deadlines.saturatedNanos(Duration.between(now, next));
                     wait = Math.min(wait, Math.max(untilVisible, TimeUnit.MILLISECONDS.toNanos(1)));
                 }
                 changed.awaitNanos(wait);
@@ -259,9 +259,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (message.job != null) {
             return message.job.deepCopy();
         }
-        try {
-            return codec.decode(message.json());
-        } catch (JobFormatException e) {
+        return UndecodableMessages.decodeOrDeadLetter(codec, message.json(), reason -> {
             String text = message.text(codec);
             lock.lock();
             try {
@@ -269,16 +267,15 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 if (current != null && current.leaseId == leased.leaseId) {
                     messages.remove(message.id);
                     byVisibleAt.remove(message);
-                    deadLetters.add(new DeadLetter(Long.toString(message.id), SOURCE_QUEUE, text,
-                            "not a job: " + e.getMessage(), clock.instant(), leased.deliveries, null));
+                    deadLetters.add(new DeadLetter(Long.toString(message.id), SOURCE_QUEUE, text, reason,
+                            clock.instant(), leased.deliveries, null));
                 }
             } finally {
                 lock.unlock();
             }
-            LOG.warn("in-memory queue: message {} is not a job ({}), moved to the dead letters: {}",
-                    message.id, e.getMessage(), shorten(text));
-            return null;
-        }
+            LOG.warn("in-memory queue: message {} is {}; moved to the dead letters: {}", message.id, reason,
+                    UndecodableMessages.preview(text));
+        });
     }
 
     /**
@@ -412,18 +409,6 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= SHOWN_TEXT_CHARS ? text : text.substring(0, SHOWN_TEXT_CHARS) + "...";
-    }
-
     @Override
     public String toString() {
         return "InMemoryJobQueue[leaseTime=" + leaseTime + ", jsonRoundTrip=" + jsonRoundTrip + ", size=" + size() + "]";
@@ -542,40 +527,19 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** A lease on one message; ending methods only act while the lease is the message's current one. */
-    private final class InMemoryDelivery implements Delivery {
+    /** A lease on one message; its calls only act while the lease is the message's current one. */
+    private final class InMemoryDelivery extends AbstractDelivery {
         private final long messageId;
         private final long leaseId;
-        private final Job job;
-        private final int deliveryCount;
-        private volatile Instant leaseExpiresAt;
 
         InMemoryDelivery(long messageId, long leaseId, Job job, int deliveryCount, Instant leaseExpiresAt) {
+            super(job, deliveryCount, leaseExpiresAt);
             this.messageId = messageId;
             this.leaseId = leaseId;
-            this.job = job;
-            this.deliveryCount = deliveryCount;
-            this.leaseExpiresAt = leaseExpiresAt;
         }
 
         @Override
-        public Job job() {
-            return job;
-        }
-
-        @Override
-        public int deliveryCount() {
-            return deliveryCount;
-        }
-
-        @Override
-        public Instant leaseExpiresAt() {
-            return leaseExpiresAt;
-        }
-
-        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
-        @Override
-        public void ack() {
+        protected boolean ackLease() {
             lock.lock();
             try {
                 Message message = current("ack");
@@ -583,18 +547,14 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                     messages.remove(messageId);
                     byVisibleAt.remove(message);
                 }
+                return message != null;
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
         @Override
-        public void release(Duration delay) {
-            Objects.requireNonNull(delay, "delay");
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("release delay must not be negative, got " + delay);
-            }
+        protected boolean releaseLease(Duration delay) {
             lock.lock();
             try {
                 Message message = current("release");
@@ -605,51 +565,43 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                     byVisibleAt.add(message);
                     changed.signalAll();
                 }
+                return message != null;
             } finally {
                 lock.unlock();
             }
         }
 
-        /**
-         * @throws ErgateBackendException (not transient) if another taker has the job now, or the
-         *     delivery already ended
-         */
         @Override
-        public void extend(Duration duration) {
-            Objects.requireNonNull(duration, "duration");
-            if (duration.isNegative()) {
-                throw new IllegalArgumentException("lease extension must not be negative, got " + duration);
-            }
+        protected @Nullable Instant extendLease(Duration duration) {
             lock.lock();
             try {
                 Message message = current("extend");
                 if (message == null) {
-                    throw new ErgateBackendException("in-memory queue: can't extend the lease of job " + job.id()
-                            + ": the lease was lost or the delivery already ended", null, false);
+                    return null;
                 }
                 byVisibleAt.remove(message);
                 message.visibleAt = clock.instant().plus(duration);
                 byVisibleAt.add(message);
-                leaseExpiresAt = message.visibleAt;
+                return message.visibleAt;
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Stale (the lease was lost to another taker, or the delivery already ended): nothing happens. */
         @Override
-        public void deadLetter(String reason) {
-            Objects.requireNonNull(reason, "reason");
+        protected boolean deadLetterLease(String reason) {
             lock.lock();
             try {
                 Message message = current("deadLetter");
                 if (message != null) {
                     messages.remove(messageId);
                     byVisibleAt.remove(message);
+                    JobId id = job().id();
                     deadLetters.add(new DeadLetter(Long.toString(messageId), SOURCE_QUEUE, message.text(codec), reason,
-                            clock.instant(), deliveryCount, job.id() == null ? null : job.id().value()));
-                    LOG.warn("in-memory queue: job {} dead-lettered: {}", job.id(), reason);
+                            clock.instant(), deliveryCount(), id == null ? null : id.value()));
+                    LOG.warn("in-memory queue: job {} dead-lettered: {}", id, reason);
                 }
+                return message != null;
             } finally {
                 lock.unlock();
             }
@@ -659,8 +611,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         private @Nullable Message current(String operation) {
             Message message = messages.get(messageId);
             if (message == null || message.leaseId != leaseId) {
-                LOG.debug("in-memory queue: {} of job {} ignored: its lease was lost or already ended",
-                        operation, job.id());
+                LOG.debug("in-memory queue: {} of job {} changed nothing: its lease was lost", operation, job().id());
                 return null;
             }
             return message;
@@ -668,8 +619,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
         @Override
         public String toString() {
-            return "InMemoryDelivery[job=" + job.id() + ", deliveryCount=" + deliveryCount
-                    + ", leaseExpiresAt=" + leaseExpiresAt + "]";
+            return "InMemoryDelivery[job=" + job().id() + ", deliveryCount=" + deliveryCount()
+                    + ", leaseExpiresAt=" + leaseExpiresAt() + "]";
         }
     }
 

@@ -5,7 +5,9 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.JobRunner;
+import dev.ergate.runtime.PreparedStep;
 import dev.ergate.runtime.StepResult;
+import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +19,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One job being run step by step by a {@link WorkflowTester}, in the calling thread. Each {@link
  * #step()} does what a worker does with one delivery: if the job must wait (a
- * {@code requested_start_time}, a retry's backoff) the tester's fake clock jumps to that time; a
- * job asked to be cancelled becomes CANCELLED instead of running; otherwise the RUNNING state is
- * written, the step runs, and its new state is written. Between steps the job travels through
+ * {@code requested_start_time}, a retry's backoff) the tester's fake clock jumps to that time; then
+ * the runtime's {@code JobRunner.prepare}, the store's {@code startStep} (a job asked to be
+ * cancelled becomes CANCELLED instead of running), {@code JobRunner.execute}, and the new state
+ * is written before the listeners hear of it. Between steps the job travels through
  * {@link JobCodec} as it would through a queue, so what a step returns must survive JSON.
  *
  * <p>Not thread-safe: drive it from one thread.
@@ -94,16 +97,10 @@ public final class TestExecution {
         if (due != null && due.isAfter(clock.instant())) {
             clock.set(due);
         }
-        StepResult result;
-        Optional<Job> stored = store.find(id);
-        if (stored.isPresent() && (stored.get().status() == JobStatus.CANCELLING
-                || stored.get().status() == JobStatus.CANCELLED)) {
-            result = runner.cancel(job);
-        } else {
-            result = runner.runStep(job, store::update);
-        }
+        StepResult result = runOne(job);
         steps.add(result);
         result.state().ifPresent(store::update);
+        runner.notifyFinished(result);
         current = store.find(id).orElse(current);
         Job following = result.next().orElse(null);
         if (following == null && current.status() == JobStatus.PENDING) {
@@ -112,6 +109,20 @@ public final class TestExecution {
         }
         next = following == null ? null : CODEC.decode(CODEC.encode(following));
         return result;
+    }
+
+    /** The worker's two calls: prepare, then (when the store lets the step start) execute. */
+    private StepResult runOne(Job job) {
+        PreparedStep prepared = runner.prepare(job);
+        if (!prepared.runs()) {
+            return prepared.outcome();
+        }
+        StepStart start = store.startStep(prepared.running());
+        if (start != StepStart.STARTED) {
+            return runner.notStarted(prepared, start);
+        }
+        runner.notifyStarted(prepared.running());
+        return runner.execute(prepared);
     }
 
     /**

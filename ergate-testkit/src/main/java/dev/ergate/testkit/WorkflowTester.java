@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.runtime.Dependencies;
 import dev.ergate.runtime.ErgateListener;
 import dev.ergate.runtime.ExceptionHook;
 import dev.ergate.runtime.JobRunner;
+import dev.ergate.runtime.StepInterceptor;
 import dev.ergate.runtime.TypeRef;
 import dev.ergate.runtime.Workflow;
 import java.lang.reflect.Type;
@@ -70,6 +72,7 @@ public final class WorkflowTester implements AutoCloseable {
                 .dependencies(b.dependencies.build())
                 .random(b.random);
         b.listeners.forEach(runnerBuilder::listener);
+        b.interceptors.forEach(runnerBuilder::interceptor);
         b.hooks.forEach(hook -> hook.accept(runnerBuilder));
         this.runner = runnerBuilder.build();
         Dependencies overrides = b.dependencies.build();
@@ -214,7 +217,7 @@ public final class WorkflowTester implements AutoCloseable {
             return Optional.empty();
         }
         List<String> names = workflow.stepNames();
-        JsonNode index = job.extraField(JobRunner.CURRENT_STEP_FIELD);
+        JsonNode index = job.extraField(RuntimeFields.CURRENT_STEP);
         if (index != null && index.isIntegralNumber()) {
             int i = index.intValue();
             return i >= 0 && i < names.size() ? Optional.of(names.get(i)) : Optional.empty();
@@ -238,6 +241,7 @@ public final class WorkflowTester implements AutoCloseable {
         private final Dependencies.Builder dependencies = Dependencies.builder();
         private final List<Type> overridden = new ArrayList<>();
         private final List<ErgateListener> listeners = new ArrayList<>();
+        private final List<StepInterceptor> interceptors = new ArrayList<>();
         private final List<Consumer<JobRunner.Builder>> hooks = new ArrayList<>();
         private ManualClock clock = ManualClock.create();
         private @Nullable ObjectMapper objectMapper;
@@ -326,6 +330,16 @@ public final class WorkflowTester implements AutoCloseable {
         /** @param listener hears step starts, ends and job failures @return this builder */
         public Builder listener(ErgateListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param interceptor wraps every step invocation, as on a worker; the first registered is
+         *     the outermost
+         * @return this builder
+         */
+        public Builder interceptor(StepInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

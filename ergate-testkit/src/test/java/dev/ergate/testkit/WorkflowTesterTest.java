@@ -173,6 +173,34 @@ class WorkflowTesterTest {
                     JobStatus.RUNNING, JobStatus.PENDING, JobStatus.RUNNING, JobStatus.PENDING,
                     JobStatus.RUNNING, JobStatus.COMPLETED);
         }
+
+        @Test
+        @DisplayName("runs interceptors around each step, first registered outermost, and tells listeners after each write")
+        void interceptorsAndListeners() {
+            List<String> calls = new ArrayList<>();
+            WorkflowTester tester = WorkflowTester.builder().workflow(calc())
+                    .interceptor((invocation, proceed) -> {
+                        calls.add("outer " + invocation.step() + "#" + invocation.attempt());
+                        return proceed.proceed();
+                    })
+                    .interceptor((invocation, proceed) -> {
+                        calls.add("inner " + invocation.step());
+                        return proceed.proceed();
+                    })
+                    .listener(new dev.ergate.runtime.ErgateListener() {
+                        @Override
+                        public void stepFinished(StepResult result) {
+                            calls.add("finished " + result.outcome());
+                        }
+                    })
+                    .build();
+
+            TestRun run = tester.run("calc", 1);
+
+            assertThat(run.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(calls).containsExactly("outer add#1", "inner add", "finished CONTINUED",
+                    "outer mul#1", "inner mul", "finished CONTINUED", "outer show#1", "inner show", "finished COMPLETED");
+        }
     }
 
     @Nested

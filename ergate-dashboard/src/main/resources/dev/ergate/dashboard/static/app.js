@@ -243,14 +243,14 @@
         table.replaceChildren(el('tbody', {}, el('tr', {}, el('td', { className: 'error-box', id: 'error', text: error.message }))));
         return;
       }
-      const head = el('tr', {}, ['Id', 'Workflow', 'Status', 'Step', 'Progress', 'Steps done']
+      const head = el('tr', {}, ['Id', 'Workflow', 'Status', 'Step', 'Progress', 'Steps done', 'Updated']
         .map((h) => el('th', { text: h })));
       const rows = data.jobs.map((job) => el('tr', { dataset: { id: job.id, status: job.status } },
         el('td', {}, jobLink(job.id)), el('td', { text: job.workflow }), el('td', {}, badge(job.status)),
         el('td', { text: job.step || '' }),
         el('td', {}, progress(job.percent), ' ', job.percent.toFixed(0) + ' %'),
-        el('td', { className: 'num', text: job.stepsCompleted })));
-      if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: 6, className: 'muted', id: 'no-jobs', text: 'No jobs match.' })));
+        el('td', { className: 'num', text: job.stepsCompleted }), el('td', { text: time(job.updatedAt) })));
+      if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: 7, className: 'muted', id: 'no-jobs', text: 'No jobs match.' })));
       table.replaceChildren(el('thead', {}, head), el('tbody', {}, rows));
       const page = cursors.length;
       pager.replaceChildren(

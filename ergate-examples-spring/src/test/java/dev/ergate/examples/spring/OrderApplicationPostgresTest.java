@@ -13,7 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The sample's postgres profile: Ergate on the application's DataSource, in a schema of its own. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sample.step-time=10ms", "ergate.worker.poll-timeout=100ms"})
+        properties = {"sample.step-time=10ms", "ergate.worker.poll-timeout=100ms", "ergate.dashboard.port=0"})
 @ActiveProfiles("postgres")
 @DirtiesContext
 class OrderApplicationPostgresTest extends OrderOverHttpContract {

@@ -33,6 +33,8 @@ abstract class OrderOverHttpContract {
 
         String health = SampleServices.get("http://127.0.0.1:" + port + "/actuator/health").body();
         assertThat(health).contains("\"ergate\"", "\"running\":true");
+        String steps = SampleServices.get("http://127.0.0.1:" + port + "/actuator/metrics/ergate.steps").body();
+        assertThat(steps).contains("\"name\":\"ergate.steps\"");
     }
 
     @Test

@@ -53,6 +53,22 @@ final class SampleServices {
         return prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
     }
 
+    /** Deletes every key under a namespace the test used (keys are {@code {namespace}:...}). */
+    static void deleteRedisNamespace(String uri, String namespace) {
+        try (redis.clients.jedis.RedisClient client = redis.clients.jedis.RedisClient.create(URI.create(uri))) {
+            redis.clients.jedis.params.ScanParams match =
+                    new redis.clients.jedis.params.ScanParams().match("{" + namespace + "}:*").count(1000);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                redis.clients.jedis.resps.ScanResult<String> page = client.scan(cursor, match);
+                if (!page.getResult().isEmpty()) {
+                    client.del(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+        }
+    }
+
     static void dropSchema(String jdbcUrl, String schema) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl);
                 Statement statement = connection.createStatement()) {

@@ -82,6 +82,7 @@ class SigtermDrainTest {
             } finally {
                 app.destroyForcibly();
                 redis.queue().close();
+                SampleServices.deleteRedisNamespace(uri, namespace);
             }
         }
     }

@@ -211,7 +211,8 @@ local PURGE_BATCH = 16
 
 -- Writes a job's state over `old` (what read_job found): replaces everything but a stored
 -- CANCELLING, which a non-final status does not overwrite. Only what changed is written: the
--- JSON always, the status and workflow (and their indexes) when they differ, the expiry when the
+-- JSON and the write time (ms, 'updated', for the admin) always, the status and workflow (and
+-- their indexes) when they differ, the expiry when the
 -- job becomes final with a retention or stops being final. Returns the status stored.
 local function write_job(s, member, old, json, status, workflow, retention, now)
   if old.status and expired(old, now) then
@@ -226,7 +227,7 @@ local function write_job(s, member, old, json, status, workflow, retention, now)
     redis.call('ZADD', s.all, seq, member)
     redis.call('ZADD', status_index(s, status), seq, member)
     redis.call('ZADD', workflow_index(s, workflow), seq, member)
-    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq)
+    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now)
   else
     if old.status ~= status then
       redis.call('ZREM', status_index(s, old.status), member)
@@ -235,11 +236,11 @@ local function write_job(s, member, old, json, status, workflow, retention, now)
     if old.workflow ~= workflow then
       redis.call('ZREM', workflow_index(s, old.workflow), member)
       redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now)
     elseif old.status ~= status then
-      redis.call('HSET', s.job, 'json', json, 'status', status)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now)
     else
-      redis.call('HSET', s.job, 'json', json)
+      redis.call('HSET', s.job, 'json', json, 'updated', now)
     end
   end
   if FINAL[status] and retention > 0 then

@@ -13,5 +13,5 @@ if old.status == 'CANCELLING' then
 end
 redis.call('ZREM', status_index(s, old.status), member)
 redis.call('ZADD', status_index(s, 'CANCELLING'), old.seq, member)
-redis.call('HSET', s.job, 'status', 'CANCELLING')
+redis.call('HSET', s.job, 'status', 'CANCELLING', 'updated', now)
 return 1

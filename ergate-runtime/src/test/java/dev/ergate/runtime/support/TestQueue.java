@@ -37,6 +37,8 @@ public class TestQueue implements JobQueue {
     public final AtomicInteger failAcks = new AtomicInteger();
     public final AtomicInteger takeCalls = new AtomicInteger();
     public final AtomicInteger extendCalls = new AtomicInteger();
+    /** Set true to make every lease extension fail as if the lease had been lost. */
+    public volatile boolean failExtends;
     private int capacityChecked = -1;
     /** Puts of jobs whose encoded JSON is longer than this are refused as too large. */
     public volatile int maxJobChars = Integer.MAX_VALUE;
@@ -286,6 +288,9 @@ public class TestQueue implements JobQueue {
         @Override
         public void extend(Duration duration) {
             extendCalls.incrementAndGet();
+            if (failExtends) {
+                throw new ErgateBackendException("test queue: lease lost (failExtends)", null, false);
+            }
             lock.lock();
             try {
                 if (entry.token != token) {

@@ -36,8 +36,9 @@ import org.springframework.core.io.ResourceLoader;
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(ErgateProperties.class)
-@Import({RedisBackendConfiguration.class, PostgresBackendConfiguration.class, SqsBackendConfiguration.class,
-    MemoryBackendConfiguration.class})
+// the stores' configurations first: SQS's admin wraps the store's admin bean
+@Import({RedisBackendConfiguration.class, PostgresBackendConfiguration.class, MemoryBackendConfiguration.class,
+    SqsBackendConfiguration.class})
 public class ErgateAutoConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErgateAutoConfiguration.class);
@@ -113,7 +114,9 @@ public class ErgateAutoConfiguration {
             @Nullable ClassLoader classLoader) {
         JobQueue queue = queues.getIfUnique();
         if (queue == null) {
-            throw MissingBackend.queue(properties, classLoader);
+            throw queues.stream().count() > 1
+                    ? new IllegalStateException("there is more than one JobQueue bean: mark the one Ergate uses @Primary")
+                    : MissingBackend.queue(properties, classLoader);
         }
         return queue;
     }
@@ -122,7 +125,9 @@ public class ErgateAutoConfiguration {
             @Nullable ClassLoader classLoader) {
         StateStore store = stores.getIfUnique();
         if (store == null) {
-            throw MissingBackend.store(properties, classLoader);
+            throw stores.stream().count() > 1
+                    ? new IllegalStateException("there is more than one StateStore bean: mark the one Ergate uses @Primary")
+                    : MissingBackend.store(properties, classLoader);
         }
         return store;
     }

@@ -60,6 +60,7 @@ public class ErgateProperties implements InitializingBean {
     private final Redis redis = new Redis();
     private final Postgres postgres = new Postgres();
     private final Sqs sqs = new Sqs();
+    private final Dashboard dashboard = new Dashboard();
 
     public @Nullable Backend getBackend() {
         return backend;
@@ -113,6 +114,10 @@ public class ErgateProperties implements InitializingBean {
         return sqs;
     }
 
+    public Dashboard getDashboard() {
+        return dashboard;
+    }
+
     /** Checks the bound values: called by Spring once they are bound. */
     @Override
     public void afterPropertiesSet() {
@@ -164,6 +169,11 @@ public class ErgateProperties implements InitializingBean {
             throw new InvalidConfigurationPropertyValueException("ergate.retry.max-delay", retry.getMaxDelay(),
                     "it must not be shorter than ergate.retry.initial-delay (" + retry.getInitialDelay() + ")");
         }
+        require(dashboard.getPort() >= 0 && dashboard.getPort() <= 65535, "ergate.dashboard.port", dashboard.getPort(),
+                "it must be within 0..65535 (0: any free port)");
+        require((dashboard.getBasicUser() == null) == (dashboard.getBasicPassword() == null),
+                "ergate.dashboard.basic-user", dashboard.getBasicUser(),
+                "set ergate.dashboard.basic-user and ergate.dashboard.basic-password together");
         if (backend == Backend.SQS && (sqs.getUri() == null || sqs.getUri().isBlank())) {
             throw new InvalidConfigurationPropertyValueException("ergate.sqs.uri", sqs.getUri(),
                     "ergate.backend=sqs needs the queue, e.g. sqs://orders?region=eu-west-1 or a queue URL");
@@ -524,6 +534,98 @@ public class ErgateProperties implements InitializingBean {
 
         public void setStore(@Nullable SqsStore store) {
             this.store = store;
+        }
+    }
+
+    /** The dashboard (ergate-dashboard): ergate.dashboard.*. */
+    public static class Dashboard {
+
+        /** Start the dashboard with the application (needs dev.ergate:ergate-dashboard and a backend with a JobAdmin). */
+        private boolean enabled;
+
+        /** The address it listens on; 127.0.0.1 is this machine only (set a token or basic auth before opening it wider). */
+        private String host = "127.0.0.1";
+
+        /** Its port, apart from the application's server.port; 0 picks a free one. */
+        private int port = 8081;
+
+        /** Clients send "Authorization: Bearer TOKEN"; a browser opens /?token=TOKEN once. */
+        private @Nullable String token;
+
+        /** The user of HTTP basic auth (with basic-password). */
+        private @Nullable String basicUser;
+
+        /** The password of HTTP basic auth (with basic-user). */
+        private @Nullable String basicPassword;
+
+        /** Refuse every action (cancel, retry, delete, requeue, purge) and show no buttons. */
+        private boolean readOnly;
+
+        /** The title of its pages. */
+        private String title = "Ergate";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public @Nullable String getToken() {
+            return token;
+        }
+
+        public void setToken(@Nullable String token) {
+            this.token = token;
+        }
+
+        public @Nullable String getBasicUser() {
+            return basicUser;
+        }
+
+        public void setBasicUser(@Nullable String basicUser) {
+            this.basicUser = basicUser;
+        }
+
+        public @Nullable String getBasicPassword() {
+            return basicPassword;
+        }
+
+        public void setBasicPassword(@Nullable String basicPassword) {
+            this.basicPassword = basicPassword;
+        }
+
+        public boolean isReadOnly() {
+            return readOnly;
+        }
+
+        public void setReadOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
+
+        public String getTitle() {
+            return title;
+        }
+
+        public void setTitle(String title) {
+            this.title = title;
         }
     }
 

@@ -36,7 +36,7 @@ class MemoryBackendConfiguration {
         return InMemoryJobQueue.builder().leaseTime(properties.getLease()).build();
     }
 
-    @Bean
+    @Bean(AdminBeans.STORE_ADMIN)
     @ConditionalOnMissingBean(JobAdmin.class)
     @ConditionalOnBean(InMemoryJobStore.class)
     InMemoryJobAdmin ergateMemoryAdmin(InMemoryJobStore store, JobQueue queue) {

@@ -1,13 +1,16 @@
 package dev.ergate.spring.boot;
 
 import dev.ergate.jdbc.JdbcBackend;
+import dev.ergate.jdbc.JdbcJobAdmin;
 import dev.ergate.jdbc.JdbcJobQueue;
 import dev.ergate.jdbc.JdbcJobStore;
 import dev.ergate.jdbc.JdbcOptions;
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -47,6 +50,13 @@ class PostgresBackendConfiguration {
     @ConditionalOnMissingBean(StateStore.class)
     JdbcJobStore ergateJdbcStore(JdbcBackend postgres) {
         return postgres.store();
+    }
+
+    @Bean(AdminBeans.STORE_ADMIN)
+    @ConditionalOnMissingBean(JobAdmin.class)
+    @ConditionalOnBean(JdbcJobStore.class)
+    JdbcJobAdmin ergateJdbcAdmin(JdbcBackend postgres, JobQueue queue) {
+        return postgres.admin(queue);
     }
 
     @Bean(destroyMethod = "close")

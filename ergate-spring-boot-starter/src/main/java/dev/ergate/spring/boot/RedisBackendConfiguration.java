@@ -1,12 +1,15 @@
 package dev.ergate.spring.boot;
 
 import dev.ergate.redis.RedisBackend;
+import dev.ergate.redis.RedisJobAdmin;
 import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -41,6 +44,13 @@ class RedisBackendConfiguration {
     @ConditionalOnMissingBean(StateStore.class)
     RedisJobStore ergateRedisStore(RedisBackend redis) {
         return redis.store();
+    }
+
+    @Bean(AdminBeans.STORE_ADMIN)
+    @ConditionalOnMissingBean(JobAdmin.class)
+    @ConditionalOnBean(RedisJobStore.class)
+    RedisJobAdmin ergateRedisAdmin(RedisBackend redis, RedisJobStore store, JobQueue queue) {
+        return redis.admin(store, queue);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,14 +1,21 @@
 package dev.ergate.spring.boot;
 
+import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StateStore;
+import dev.ergate.sqs.SqsJobAdmin;
 import dev.ergate.sqs.SqsJobQueue;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -32,6 +39,22 @@ class SqsBackendConfiguration {
             builder.client(client);
         }
         return builder.codec(PropertyChecks.codec(properties)).build();
+    }
+
+    /**
+     * The store's admin (jobs) with SQS's dead-letter queue (dead letters), in front of the store's
+     * own admin bean.
+     */
+    @Bean
+    @Primary
+    @ConditionalOnBean(name = AdminBeans.STORE_ADMIN)
+    SqsJobAdmin ergateSqsAdmin(SqsJobQueue queue, @Qualifier(AdminBeans.STORE_ADMIN) JobAdmin storeAdmin,
+            StateStore store) {
+        if (!(store instanceof JobStore jobStore)) {
+            throw new IllegalStateException("the job store " + store.getClass().getName() + " can't be read, so SQS's"
+                    + " admin can't requeue: define a JobAdmin bean of your own");
+        }
+        return SqsJobAdmin.of(queue, storeAdmin, jobStore);
     }
 
     /** The URI's own leaseSeconds wins; otherwise ergate.lease, in whole seconds as SQS counts. */

@@ -13,6 +13,8 @@ import dev.ergate.redis.RedisBackend;
 import dev.ergate.redis.RedisJobQueue;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.runtime.ErgateClient;
+import dev.ergate.spi.JobAdmin;
+import dev.ergate.spi.JobQueue;
 import dev.ergate.sqs.SqsJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
 import java.sql.Connection;
@@ -55,11 +57,21 @@ class BackendAutoConfigurationTest {
     @Test
     void redis() {
         String namespace = Services.randomName("spring-test-");
-        runner.withPropertyValues("ergate.backend=redis", "ergate.redis.uri=" + Services.redisUri(),
+        String uri = Services.redisUri();
+        try {
+            redisRuns(uri, namespace);
+        } finally {
+            Services.deleteRedisNamespace(uri, namespace);
+        }
+    }
+
+    private void redisRuns(String uri, String namespace) {
+        runner.withPropertyValues("ergate.backend=redis", "ergate.redis.uri=" + uri,
                 "ergate.redis.namespace=" + namespace, "ergate.dialect=python-2025").run(context -> {
             assertThat(context).hasSingleBean(RedisBackend.class).hasSingleBean(RedisJobQueue.class)
                     .hasSingleBean(RedisJobStore.class);
             assertThat(context.getBean(RedisBackend.class).options().namespace()).isEqualTo(namespace);
+            assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.redis.RedisJobAdmin.class);
             assertThat(context.getBean(RedisBackend.class).options().codec().dialect())
                     .isEqualTo(dev.ergate.StatusDialect.PYTHON_2025);
             runsAJob(context.getBean(ErgateClient.class));
@@ -86,10 +98,31 @@ class BackendAutoConfigurationTest {
                         .hasSingleBean(JdbcJobStore.class);
                 assertThat(context.getBean(JdbcBackend.class).dataSource())
                         .isSameAs(context.getBean(javax.sql.DataSource.class));
+                assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.jdbc.JdbcJobAdmin.class);
                 runsAJob(context.getBean(ErgateClient.class));
                 assertThat(context.getBean(ErgateHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
             });
             assertThat(tablesIn(url, schema)).contains("app_jobs", "app_queue");
+        } finally {
+            Services.dropSchema(url, schema);
+        }
+    }
+
+    @Test
+    void dashboardOverThePostgresAdmin() throws Exception {
+        String url = Services.postgresJdbcUrl();
+        String schema = Services.randomName("spring_test_");
+        try {
+            runner.withConfiguration(AutoConfigurations.of(ErgateDashboardAutoConfiguration.class))
+                    .withPropertyValues("ergate.backend=postgres", "ergate.postgres.uri=" + url,
+                            "ergate.postgres.schema=" + schema, "ergate.dashboard.enabled=true", "ergate.dashboard.port=0")
+                    .run(context -> {
+                        java.net.URI jobs = context.getBean(ErgateDashboardLifecycle.class).uri().resolve("/jobs");
+                        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                                java.net.http.HttpRequest.newBuilder(jobs).GET().build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        assertThat(page.statusCode()).isEqualTo(200);
+                    });
         } finally {
             Services.dropSchema(url, schema);
         }
@@ -145,6 +178,7 @@ class BackendAutoConfigurationTest {
         runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=memory",
                 "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
             assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(InMemoryJobStore.class);
+            assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.sqs.SqsJobAdmin.class);
             assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(30);
             runsAJob(context.getBean(ErgateClient.class));
         });
@@ -152,14 +186,47 @@ class BackendAutoConfigurationTest {
 
     @Test
     void sqsWithARedisStore() {
-        runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=redis", "ergate.lease=20s",
-                "ergate.redis.uri=" + Services.redisUri(), "ergate.redis.namespace=" + Services.randomName("spring-test-"),
-                "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
-            assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
-                    .doesNotHaveBean(RedisJobQueue.class);
-            assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
-            runsAJob(context.getBean(ErgateClient.class));
-        });
+        String uri = Services.redisUri();
+        String namespace = Services.randomName("spring-test-");
+        try {
+            runner.withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=redis", "ergate.lease=20s",
+                    "ergate.redis.uri=" + uri, "ergate.redis.namespace=" + namespace,
+                    "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
+                assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
+                        .doesNotHaveBean(RedisJobQueue.class);
+                assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.sqs.SqsJobAdmin.class);
+                assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
+                runsAJob(context.getBean(ErgateClient.class));
+            });
+        } finally {
+            Services.deleteRedisNamespace(uri, namespace);
+        }
+    }
+
+    @Test
+    void sqsWithAPostgresStoreOnTheApplicationsDataSource() throws Exception {
+        String url = Services.postgresJdbcUrl();
+        String schema = Services.randomName("spring_test_");
+        try {
+            runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                    .withPropertyValues("ergate.backend=sqs", "ergate.sqs.store=postgres", "ergate.sqs.uri=" + sqsQueueUri(),
+                            "spring.datasource.url=" + url, "ergate.postgres.schema=" + schema).run(context -> {
+                assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(JdbcJobStore.class)
+                        .doesNotHaveBean(JdbcJobQueue.class);
+                assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.sqs.SqsJobAdmin.class);
+                runsAJob(context.getBean(ErgateClient.class));
+            });
+        } finally {
+            Services.dropSchema(url, schema);
+        }
+    }
+
+    @Test
+    void twoQueueBeansWithoutAPrimaryFailSayingSo() {
+        runner.withBean(dev.ergate.testkit.InMemoryJobStore.class, dev.ergate.testkit.InMemoryJobStore::create)
+                .withBean("one", JobQueue.class, dev.ergate.testkit.InMemoryJobQueue::create)
+                .withBean("two", JobQueue.class, dev.ergate.testkit.InMemoryJobQueue::create)
+                .run(context -> assertThat(failure(context)).contains("more than one JobQueue bean", "@Primary"));
     }
 
     @Test

@@ -57,7 +57,7 @@ class ErgateAutoConfigurationTest {
                     .hasSingleBean(dev.ergate.testkit.InMemoryJobAdmin.class);
             ErgateWorker worker = context.getBean(ErgateWorker.class);
             assertThat(worker.isRunning()).isTrue();
-            assertThat(worker.ergate().jobRunner().workflows()).containsOnlyKeys("priced", "greet", "flaky");
+            assertThat(worker.ergate().workflows()).containsOnlyKeys("priced", "greet", "flaky");
             ErgateClient client = context.getBean(ErgateClient.class);
 
             Job priced = awaitFinal(client, client.submit("priced", new TestWorkflows.Order("o-1", 3)));

@@ -76,6 +76,53 @@ public abstract class JobAdminContract {
         @Override
         default void close() throws Exception {
         }
+
+        /**
+         * @param admin the admin under test
+         * @param store the store it manages
+         * @param queue the queue it manages
+         * @param putRaw puts raw text on {@code queue}
+         * @param close releases the backend
+         * @return them as a backend
+         */
+        static Backend of(JobAdmin admin, JobStore store, JobQueue queue, RawPut putRaw, AutoCloseable close) {
+            return new Backend() {
+                @Override
+                public JobAdmin admin() {
+                    return admin;
+                }
+
+                @Override
+                public JobStore store() {
+                    return store;
+                }
+
+                @Override
+                public JobQueue queue() {
+                    return queue;
+                }
+
+                @Override
+                public void putRaw(String text) throws Exception {
+                    putRaw.put(text);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    close.close();
+                }
+            };
+        }
+    }
+
+    /** Puts raw text on a queue, as {@link Backend#putRaw} does. */
+    @FunctionalInterface
+    public interface RawPut {
+        /**
+         * @param text the raw message
+         * @throws Exception if the backend fails
+         */
+        void put(String text) throws Exception;
     }
 
     /** {@return a fresh, empty backend, isolated from every other test's; closed after the test} */

@@ -13,6 +13,7 @@ import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.LeaseLostException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
 import java.lang.management.ManagementFactory;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -187,6 +189,14 @@ public abstract class JobQueueContract {
         Optional<Delivery> delivery = takeWithin(queue, budget);
         assertThat(delivery).as("%s: a delivery within %s", what, budget).isPresent();
         return delivery.get();
+    }
+
+    private @Nullable List<String> deadLettersOrNull(JobQueue queue) throws Exception {
+        try {
+            return deadLetters(queue);
+        } catch (UnsupportedOperationException notSupported) {
+            return null;
+        }
     }
 
     private Duration prompt() {
@@ -553,10 +563,7 @@ public abstract class JobQueueContract {
             Delivery current = takeOne(queue, SHORT_LEASE.plus(DUE_LATENESS).plus(timingSlack()),
                     "the job after the first lease ran out");
 
-            Throwable staleAck = catchThrowable(stale::ack);
-            if (staleAck != null) {
-                assertThat(staleAck).as("what a stale ack may throw").isInstanceOf(ErgateBackendException.class);
-            }
+            assertThatCode(stale::ack).as("a stale ack").doesNotThrowAnyException();
             current.release(Duration.ZERO);
 
             Delivery again = takeOne(queue, prompt(), "the job, still on the queue after the stale ack");
@@ -625,8 +632,106 @@ public abstract class JobQueueContract {
                     "the job after the first lease ran out");
 
             assertThatThrownBy(() -> stale.extend(Duration.ofSeconds(30)))
-                    .isInstanceOf(ErgateBackendException.class);
+                    .isInstanceOf(LeaseLostException.class);
             current.ack();
+        }
+    }
+
+    // ---------------------------------------------------------------- the Delivery contract
+
+    /** What every Delivery does with odd calls (see the {@code Delivery} javadoc): one answer for all adapters. */
+    @Nested
+    @DisplayName("a delivery")
+    class DeliveryCalls {
+
+        @Test
+        @DisplayName("refuses extend(zero) and a negative extension, keeping its lease")
+        void extendZero() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            queue.put(SampleJobs.simple("extend-zero"));
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+            Instant end = delivery.leaseExpiresAt();
+
+            assertThatThrownBy(() -> delivery.extend(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> delivery.extend(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> delivery.release(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(delivery.leaseExpiresAt()).as("lease end").isEqualTo(end);
+            assertThat(queue.take(Duration.ZERO)).as("a take while the job is still leased").isEmpty();
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("that ended ignores further ending calls, and refuses extend with LeaseLostException")
+        void callsAfterEnd() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            Job job = SampleJobs.simple("after-end");
+            queue.put(job);
+            Delivery delivery = takeOne(queue, prompt(), "the job");
+            delivery.ack();
+
+            assertThatCode(() -> {
+                delivery.ack();
+                delivery.release(Duration.ZERO);
+                delivery.deadLetter("contract test: after the end");
+            }).as("ending calls after the end").doesNotThrowAnyException();
+            assertThatThrownBy(() -> delivery.extend(Duration.ofSeconds(30))).isInstanceOf(LeaseLostException.class);
+
+            assertThat(takeWithin(queue, SHORT_LEASE.plus(Duration.ofSeconds(1)).plus(timingSlack())))
+                    .as("the acked job, after a release of its ended delivery")
+                    .isEmpty();
+            List<String> dead = deadLettersOrNull(queue);
+            if (dead != null) {
+                String id = String.valueOf(job.id());
+                assertThat(dead).as("dead letters").noneSatisfy(text -> assertThat(text).contains(id));
+            }
+        }
+
+        @Test
+        @DisplayName("whose lease was lost ends without touching the new lease: ack, release and deadLetter return, extend throws")
+        void callsAfterLostLease() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            List<Job> jobs = List.of(SampleJobs.simple("lost-ack"), SampleJobs.simple("lost-release"),
+                    SampleJobs.simple("lost-dead"));
+            for (Job job : jobs) {
+                queue.put(job);
+            }
+            Map<JobId, Delivery> stale = new ConcurrentHashMap<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                Delivery delivery = takeOne(queue, prompt(), "job " + i);
+                stale.put(delivery.job().id(), delivery);
+            }
+            Map<JobId, Delivery> current = new ConcurrentHashMap<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                Delivery delivery = takeOne(queue, SHORT_LEASE.plus(DUE_LATENESS).plus(timingSlack()),
+                        "job " + i + " again after its lease ran out");
+                current.put(delivery.job().id(), delivery);
+            }
+            assertThat(current.keySet()).as("jobs delivered again").isEqualTo(stale.keySet());
+
+            for (Delivery lost : stale.values()) {
+                assertThatThrownBy(() -> lost.extend(Duration.ofSeconds(30)))
+                        .as("extend of a lost lease").isInstanceOf(LeaseLostException.class);
+            }
+            assertThatCode(() -> {
+                deliveryOf(stale, jobs.get(0)).ack();
+                deliveryOf(stale, jobs.get(1)).release(Duration.ZERO);
+                deliveryOf(stale, jobs.get(2)).deadLetter("contract test: stale");
+            }).as("ending calls on lost leases").doesNotThrowAnyException();
+
+            assertThat(queue.take(Duration.ZERO)).as("a job the stale release would have freed").isEmpty();
+            for (Delivery holder : current.values()) {
+                assertThatCode(() -> holder.extend(Duration.ofSeconds(30)))
+                        .as("the new lease of %s, after stale calls", holder.job().id())
+                        .doesNotThrowAnyException();
+                holder.ack();
+            }
+        }
+
+        private Delivery deliveryOf(Map<JobId, Delivery> deliveries, Job job) {
+            return Objects.requireNonNull(deliveries.get(job.id()), () -> "no delivery of " + job.id());
         }
     }
 
@@ -690,11 +795,7 @@ public abstract class JobQueueContract {
         }
 
         private @Nullable List<String> deadLettersIfSupported(JobQueue queue) throws Exception {
-            try {
-                return deadLetters(queue);
-            } catch (UnsupportedOperationException notSupported) {
-                return null;
-            }
+            return deadLettersOrNull(queue);
         }
     }
 

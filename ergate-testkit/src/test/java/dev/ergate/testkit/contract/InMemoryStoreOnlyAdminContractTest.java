@@ -1,9 +1,7 @@
 package dev.ergate.testkit.contract;
 
-import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
 import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
@@ -31,32 +29,8 @@ class InMemoryStoreOnlyAdminContractTest extends JobAdminContract {
             }
         };
         InMemoryJobAdmin admin = InMemoryJobAdmin.forStore(store, notInMemory);
-        return new Backend() {
-            @Override
-            public JobAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public JobStore store() {
-                return store;
-            }
-
-            @Override
-            public JobQueue queue() {
-                return notInMemory;
-            }
-
-            @Override
-            public void putRaw(String text) {
-                queue.putRaw(text.getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void close() {
-                queue.close();
-            }
-        };
+        return Backend.of(admin, store, notInMemory,
+                text -> queue.putRaw(text.getBytes(StandardCharsets.UTF_8)), queue::close);
     }
 
     @Override

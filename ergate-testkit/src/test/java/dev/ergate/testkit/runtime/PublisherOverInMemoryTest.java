@@ -32,7 +32,7 @@ class PublisherOverInMemoryTest {
         ManualClock clock = ManualClock.create();
         InMemoryJobStore store = InMemoryJobStore.builder().clock(clock).build();
         InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).build();
-        ErgatePublisher publisher = new ErgatePublisher(store, queue, PublisherOptions.builder().clock(clock).build());
+        ErgatePublisher publisher = ErgatePublisher.builder(store, queue).options(PublisherOptions.builder().clock(clock).build()).build();
         store.update(Job.builder().id("now").workflowName("w").status(JobStatus.SCHEDULED).build());
         store.update(Job.builder().id("later").workflowName("w").status(JobStatus.SCHEDULED)
                 .requestedStartTime(clock.instant().plus(Duration.ofHours(1))).build());
@@ -67,8 +67,7 @@ class PublisherOverInMemoryTest {
         ErgateOptions options = ErgateOptions.builder().concurrency(4).afterStepStatus(JobStatus.PENDING)
                 .pollTimeout(Duration.ofMillis(200)).handleSignals(false).build();
         try (Ergate worker = Ergate.builder(queue, store).options(options).build().registerWorkflow(workflow);
-                ErgatePublisher publisher = new ErgatePublisher(store, queue,
-                        PublisherOptions.builder().pollInterval(Duration.ofMillis(20)).build())) {
+                ErgatePublisher publisher = ErgatePublisher.builder(store, queue).options(PublisherOptions.builder().pollInterval(Duration.ofMillis(20)).build()).build()) {
             for (int i = 0; i < jobs; i++) {
                 store.update(Job.builder().id(JobId.of(i)).workflowName("pending").status(JobStatus.PENDING)
                         .initialInputValue(IntNode.valueOf(i)).build());

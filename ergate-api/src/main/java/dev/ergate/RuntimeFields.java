@@ -1,0 +1,24 @@
+package dev.ergate;
+
+/**
+ * Names of the extra job fields the Java runtime writes (beside the {@link JobCodec}'s known
+ * fields). Python Ergate 2025 writes {@value #CURRENT_STEP} too; it ignores the others, and every
+ * adapter carries them unchanged.
+ */
+public final class RuntimeFields {
+
+    /** The index of the step to run next, as Python Ergate 2025 names it. */
+    public static final String CURRENT_STEP = "current_step";
+
+    /** The attempt number of the step to run next, from 1 (absent means 1); set by a retry. */
+    public static final String ATTEMPT = "ergate_attempt";
+
+    /**
+     * When the runtime put the job on the queue for its next step, in epoch milliseconds; the
+     * start of the step's queue wait ({@code StepResult.queueWait()}).
+     */
+    public static final String QUEUED_AT = "ergate_queued_at";
+
+    private RuntimeFields() {
+    }
+}

@@ -1,0 +1,442 @@
+package dev.ergate.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.JobFormatException;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.spi.CursorPage;
+import dev.ergate.spi.DeadLetter;
+import dev.ergate.spi.DeadLetterFilter;
+import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobAdmin;
+import dev.ergate.spi.JobCounts;
+import dev.ergate.spi.JobFilter;
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobRepairs;
+import dev.ergate.spi.RequeueResult;
+import dev.ergate.spi.RetryOutcome;
+import dev.ergate.spi.StoredJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The {@link JobAdmin} of a Redis namespace: its job store and one queue's dead letters, made by
+ * {@link RedisBackend#admin()} (or, for a store paired with another backend's queue, without the
+ * dead-letter operations: {@link RedisBackend#admin(RedisJobStore, JobQueue)}). Every operation but {@link #history} (Redis keeps a job's last
+ * state only). What each costs is in the module README. Retry and requeue write the store and
+ * the queue in one script.
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisJobAdmin implements JobAdmin {
+
+    /** Entries one listing or purge script looks at, at most, per call. */
+    static final int SCAN_BATCH = 500;
+    private static final String CURSOR_PREFIX = "redis-admin:";
+    private static final List<JobStatus> FINAL = List.of(
+            JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.ABORTED, JobStatus.CANCELLED);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final RedisBackend backend;
+    private final RedisJobStore store;
+    /** The queue retried jobs go to and whose dead letters are managed, when it is this backend's. */
+    private final @Nullable RedisJobQueue queue;
+    /** The queue retried jobs go to when it is another backend's (an SQS queue), else null. */
+    private final @Nullable JobQueue foreignQueue;
+    private final RedisKeys keys;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final RedisFailures failures;
+
+    /** @param retryQueue a {@link RedisJobQueue} of this backend, or another backend's queue */
+    RedisJobAdmin(RedisBackend backend, RedisJobStore store, JobQueue retryQueue) {
+        this.backend = backend;
+        this.store = store;
+        this.queue = retryQueue instanceof RedisJobQueue redis && redis.backend() == backend ? redis : null;
+        this.foreignQueue = queue == null ? retryQueue : null;
+        // without a queue of its own the queue keys are unused (the retry script is told not to enqueue)
+        this.keys = new RedisKeys(backend.options().namespace(),
+                queue == null ? RedisQueueOptions.defaults().name() : queue.options().name());
+        this.codec = backend.options().codec();
+        this.clock = backend.options().clock();
+        this.failures = backend.failures();
+    }
+
+    @Override
+    public Set<Operation> operations() {
+        if (queue == null) {
+            return EnumSet.complementOf(EnumSet.of(Operation.JOB_HISTORY, Operation.LIST_DEAD_LETTERS,
+                    Operation.REQUEUE_DEAD_LETTERS, Operation.PURGE_DEAD_LETTERS));
+        }
+        return EnumSet.complementOf(EnumSet.of(Operation.JOB_HISTORY));
+    }
+
+    /** Finds the namespace's workflows (SCAN of its workflow index keys), then counts per status. */
+    @Override
+    public JobCounts countJobs() {
+        List<String> workflows = workflows();
+        JobCounts.Builder counts = JobCounts.builder();
+        for (int from = 0; from < workflows.size(); from += 100) {
+            List<String> args = new ArrayList<>();
+            args.add(keys.indexPrefix());
+            args.addAll(workflows.subList(from, Math.min(workflows.size(), from + 100)));
+            List<?> reply = (List<?>) failures.call("count jobs",
+                    () -> Scripts.ADMIN_COUNTS.run(client(), List.of(), args));
+            String workflow = null;
+            for (int i = 0; i < Objects.requireNonNull(reply).size(); i++) {
+                String item = text(reply.get(i));
+                if (workflow == null) {
+                    workflow = item;
+                } else if (item.isEmpty()) {
+                    workflow = null;
+                } else {
+                    counts.add(workflow, JobStatus.valueOf(item), ((Number) reply.get(++i)).longValue());
+                }
+            }
+        }
+        return counts.build();
+    }
+
+    private List<String> workflows() {
+        String prefix = keys.workflowIndex("");
+        ScanParams params = new ScanParams().match(globEscape(prefix) + "*").count(1000);
+        Set<String> names = new TreeSet<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            String at = cursor;
+            ScanResult<String> page = failures.call("find workflows (SCAN)", () -> client().scan(at, params));
+            for (String key : page.getResult()) {
+                names.add(key.substring(prefix.length()));
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return new ArrayList<>(names);
+    }
+
+    private static String globEscape(String text) {
+        return text.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+    }
+
+    /**
+     * Walks the status or workflow index (or all jobs) by sequence; the id prefix and update-time
+     * filters are checked per job, so a page may take several script calls.
+     */
+    @Override
+    public CursorPage<StoredJob> listJobs(JobFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        long after = parseCursor(filter.cursor());
+        List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+        scriptKeys.addAll(store.indexes(filter.status(), filter.workflowName()));
+        List<StoredJob> page = new ArrayList<>();
+        long lastOnPage = after;
+        while (true) {
+            long from = after;
+            long now = clock.millis();
+            List<?> rows = (List<?>) Objects.requireNonNull(failures.call("list jobs", () ->
+                    Scripts.ADMIN_LIST_JOBS.run(client(), scriptKeys, List.of(from, SCAN_BATCH, now, keys.indexPrefix(),
+                            keys.jobPrefix(), filter.status() == null ? "" : filter.status().name(),
+                            filter.workflowName() == null ? "" : filter.workflowName()))));
+            boolean more = Long.valueOf(1).equals(rows.get(0));
+            String last = text(rows.get(1));
+            for (int i = 2; i + 3 < rows.size(); i += 4) {
+                StoredJob stored = stored(text(rows.get(i)), text(rows.get(i + 1)), text(rows.get(i + 2)));
+                if (!filter.matches(stored)) {
+                    continue;
+                }
+                if (page.size() == filter.pageSize()) {
+                    return new CursorPage<>(page, cursor(lastOnPage));
+                }
+                page.add(stored);
+                lastOnPage = Long.parseLong(text(rows.get(i + 3)));
+            }
+            if (!more || last.isEmpty()) {
+                return new CursorPage<>(page, null);
+            }
+            after = Long.parseLong(last);
+        }
+    }
+
+    @Override
+    public Optional<StoredJob> findJob(JobId id) {
+        Objects.requireNonNull(id, "id");
+        String key = keys.job(RedisKeys.member(id));
+        List<String> fields = failures.call("find job " + id,
+                () -> client().hmget(key, "json", "status", "expires", "updated"));
+        String json = fields.get(0);
+        String expires = fields.get(2);
+        if (json == null || (expires != null && Double.parseDouble(expires) <= clock.millis())) {
+            return Optional.empty();
+        }
+        return Optional.of(stored(json, fields.get(1), fields.get(3)));
+    }
+
+    private StoredJob stored(String json, @Nullable String status, @Nullable String updated) {
+        Job job;
+        try {
+            job = codec.decode(json);
+        } catch (JobFormatException e) {
+            throw new ErgateBackendException(this + ": a stored job is not a valid job any more: " + e.getMessage(),
+                    e, false);
+        }
+        if (status != null && !status.equals(job.status().name())) {
+            job = job.toBuilder().status(JobStatus.byName(status).orElse(job.status())).build();
+        }
+        Instant at = updated == null || updated.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(updated));
+        return new StoredJob(job, at);
+    }
+
+    @Override
+    public boolean cancelJob(JobId id) {
+        return store.requestCancel(id);
+    }
+
+    @Override
+    public RetryOutcome retryJob(JobId id) {
+        Objects.requireNonNull(id, "id");
+        Optional<Job> found = store.find(id);
+        if (found.isEmpty()) {
+            return RetryOutcome.NOT_FOUND;
+        }
+        Job ended = found.get();
+        if (!JobRepairs.isRetryable(ended.status())) {
+            return RetryOutcome.NOT_RETRYABLE;
+        }
+        Job retried = JobRepairs.retried(ended);
+        String member = RedisKeys.member(id);
+        List<Object> scriptKeys = new ArrayList<>(keys.queueKeys());
+        scriptKeys.addAll(keys.storeKeys(member));
+        Object reply = failures.call("retry job " + id, () -> Scripts.ADMIN_RETRY.run(client(), scriptKeys,
+                List.of(member, ended.status().name(), codec.encode(retried), retried.workflowName(), clock.millis(),
+                        keys.indexPrefix(), keys.jobPrefix(), foreignQueue == null ? "1" : "0")));
+        long done = ((Number) Objects.requireNonNull(reply)).longValue();
+        if (done != 1) {
+            return done == 0 ? RetryOutcome.NOT_RETRYABLE : RetryOutcome.NOT_FOUND;
+        }
+        if (foreignQueue != null) {
+            try {
+                foreignQueue.put(retried);
+            } catch (RuntimeException e) {
+                store.update(ended); // not queued: leave it as it was
+                throw e;
+            }
+        }
+        return RetryOutcome.RETRIED;
+    }
+
+    @Override
+    public boolean deleteJob(JobId id) {
+        Objects.requireNonNull(id, "id");
+        String member = RedisKeys.member(id);
+        Object reply = failures.call("delete job " + id, () -> Scripts.ADMIN_DELETE.run(client(),
+                keys.storeKeys(member), List.of(member, keys.indexPrefix(), keys.jobPrefix())));
+        return Long.valueOf(1).equals(reply);
+    }
+
+    /** Walks the four final status indexes, {@value #SCAN_BATCH} jobs per script call. */
+    @Override
+    public long purgeJobs(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        long deleted = 0;
+        for (JobStatus status : FINAL) {
+            List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+            scriptKeys.add(keys.statusIndex(status.name()));
+            String after = "0";
+            while (true) {
+                String from = after;
+                List<?> reply = (List<?>) Objects.requireNonNull(failures.call("purge " + status + " jobs", () ->
+                        Scripts.ADMIN_PURGE_JOBS.run(client(), scriptKeys, List.of(from, SCAN_BATCH,
+                                cutoff.toEpochMilli(), keys.indexPrefix(), keys.jobPrefix()))));
+                deleted += ((Number) reply.get(0)).longValue();
+                if (!Long.valueOf(1).equals(reply.get(1))) {
+                    break;
+                }
+                after = text(reply.get(2));
+            }
+        }
+        return deleted;
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    /** A dead-letter list entry: its exact bytes, what they say, and the message's bytes. */
+    private record Entry(byte[] raw, DeadLetter letter, byte[] body, long order) {
+    }
+
+    private RedisJobQueue deadLetterQueue(Operation operation) {
+        if (queue == null) {
+            throw unsupported(operation);
+        }
+        return queue;
+    }
+
+    /** Reads the whole dead-letter list (LRANGE 0 -1), in message order. */
+    private List<Entry> entries(Operation operation) {
+        RedisJobQueue queue = deadLetterQueue(operation);
+        byte[] key = keys.dead().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> raw = failures.call("read dead letters", () -> client().lrange(key, 0, -1));
+        List<Entry> entries = new ArrayList<>(raw.size());
+        for (byte[] record : raw) {
+            DeadLetter letter = DeadLetterRecords.read(record, queue.options().name());
+            entries.add(new Entry(record, letter, body(record, letter), order(letter.id())));
+        }
+        entries.sort(Comparator.comparingLong(Entry::order));
+        return entries;
+    }
+
+    private static byte[] body(byte[] record, DeadLetter letter) {
+        try {
+            JsonNode tree = JSON.readTree(record);
+            if (tree != null && tree.hasNonNull("text_base64")) {
+                return Base64.getDecoder().decode(tree.get("text_base64").asText());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not one of ours: its text is the body
+        }
+        return letter.body().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long order(String messageId) {
+        try {
+            return Long.parseLong(messageId.startsWith("#") ? messageId.substring(1) : messageId);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Reads the whole dead-letter list per page: O(dead letters). */
+    @Override
+    public CursorPage<DeadLetter> listDeadLetters(DeadLetterFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        long after = filter.cursor() == null ? Long.MIN_VALUE : parseCursor(filter.cursor());
+        List<DeadLetter> page = new ArrayList<>();
+        long lastOnPage = after;
+        for (Entry entry : entries(Operation.LIST_DEAD_LETTERS)) {
+            if (entry.order() <= after || !filter.matches(entry.letter())) {
+                continue;
+            }
+            if (page.size() == filter.pageSize()) {
+                return new CursorPage<>(page, cursor(lastOnPage));
+            }
+            page.add(entry.letter());
+            lastOnPage = entry.order();
+        }
+        return new CursorPage<>(page, null);
+    }
+
+    @Override
+    public RequeueResult requeueDeadLetter(String id) {
+        Objects.requireNonNull(id, "id");
+        return requeue(entries(Operation.REQUEUE_DEAD_LETTERS).stream()
+                .filter(e -> e.letter().id().equals(id)).toList());
+    }
+
+    @Override
+    public RequeueResult requeueDeadLetters(DeadLetterFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return requeue(entries(Operation.REQUEUE_DEAD_LETTERS).stream()
+                .filter(e -> filter.matches(e.letter())).toList());
+    }
+
+    private RequeueResult requeue(List<Entry> entries) {
+        List<String> requeued = new ArrayList<>();
+        List<RequeueResult.Kept> kept = new ArrayList<>();
+        for (Entry entry : entries) {
+            Job job;
+            try {
+                job = codec.decode(entry.body());
+            } catch (JobFormatException e) {
+                kept.add(new RequeueResult.Kept(entry.letter().id(), "still not a job: " + e.getMessage()));
+                continue;
+            }
+            JobId jobId = job.id();
+            String member = jobId == null ? "" : RedisKeys.member(jobId);
+            List<Object> scriptKeys = new ArrayList<>(keys.queueKeys());
+            scriptKeys.addAll(keys.storeKeys(member));
+            Job queued = job.toBuilder().status(JobStatus.QUEUED).build();
+            Object reply = failures.call("requeue dead letter " + entry.letter().id(), () -> Scripts.ADMIN_REQUEUE.run(
+                    client(), scriptKeys, List.of(entry.raw(), entry.body(), clock.millis(), member,
+                            codec.encode(queued), queued.workflowName(), keys.indexPrefix(), keys.jobPrefix())));
+            if (Long.valueOf(1).equals(reply)) {
+                requeued.add(entry.letter().id());
+            }
+        }
+        return new RequeueResult(requeued, kept);
+    }
+
+    /** Reads the whole list, then removes each old record by value (LREM). */
+    @Override
+    public long purgeDeadLetters(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        byte[] key = keys.dead().getBytes(StandardCharsets.UTF_8);
+        long deleted = 0;
+        for (Entry entry : entries(Operation.PURGE_DEAD_LETTERS)) {
+            if (entry.letter().at().isBefore(cutoff)) {
+                deleted += failures.call("purge dead letters", () -> client().lrem(key, 1, entry.raw()));
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public boolean tryRetentionLease(String owner, Duration duration) {
+        Objects.requireNonNull(owner, "owner");
+        long millis = Math.max(1, duration.toMillis());
+        Object reply = failures.call("take the retention lease", () -> Scripts.ADMIN_LEASE.run(client(),
+                List.of(keys.hashTag() + ":admin:retention"), List.of(owner, millis)));
+        return Long.valueOf(1).equals(reply);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private UnifiedJedis client() {
+        return backend.client();
+    }
+
+    private static String cursor(long position) {
+        return CURSOR_PREFIX + position;
+    }
+
+    private static long parseCursor(@Nullable String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        if (cursor.startsWith(CURSOR_PREFIX)) {
+            try {
+                return Long.parseLong(cursor.substring(CURSOR_PREFIX.length()));
+            } catch (NumberFormatException e) {
+                // falls through
+            }
+        }
+        throw new IllegalArgumentException("cursor '" + cursor + "' was not handed out by a RedisJobAdmin");
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisJobAdmin[" + keys.hashTag() + ", queue " + (queue == null ? String.valueOf(foreignQueue)
+                : "'" + queue.options().name() + "'") + " on " + backend.endpoint() + "]";
+    }
+}
