@@ -1,8 +1,8 @@
 package dev.ergate.bench;
 
-import dev.ergate.sqs.SqsClientOptions;
+import dev.ergate.sqs.SqsOptions;
 import dev.ergate.sqs.SqsJobQueue;
-import dev.ergate.sqs.SqsQueueConfig;
+import dev.ergate.sqs.SqsQueueOptions;
 import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +38,12 @@ final class SqsBench implements BenchBackend {
         SqsJobQueue queue = SqsJobQueue.builder()
                 .queueName(name)
                 .createIfMissing(true)
-                .clientOptions(SqsClientOptions.builder()
+                .options(SqsOptions.builder()
                         .endpoint(endpoint)
                         .region("us-east-1")
                         .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                         .build())
-                .config(SqsQueueConfig.builder().leaseTime(leaseTime).build())
+                .queueOptions(SqsQueueOptions.builder().leaseTime(leaseTime).build())
                 .build();
         LatestStateStore store = new LatestStateStore();
         String queueUrl = queue.queueUrl();

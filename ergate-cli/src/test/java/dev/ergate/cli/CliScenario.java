@@ -152,6 +152,13 @@ abstract class CliScenario {
         List<String> ids = new ArrayList<>();
         listed.json().get("jobs").forEach(j -> ids.add(j.at("/job/id").asText()));
         assertThat(ids).contains(id);
+
+        Run byPrefix = ergate("jobs", "list", "--id", id.substring(0, 8), "--json");
+        assertThat(byPrefix.json().get("jobs")).extracting(j -> j.at("/job/id").asText()).contains(id);
+        Run recent = ergate("jobs", "list", "--updated-within", "1h", "--json", "--all");
+        assertThat(recent.json().get("jobs")).extracting(j -> j.at("/job/id").asText()).contains(id);
+        Run stuck = ergate("jobs", "list", "--not-updated-within", "1h", "--json", "--all");
+        assertThat(stuck.json().get("jobs")).extracting(j -> j.at("/job/id").asText()).doesNotContain(id);
     }
 
     @Test

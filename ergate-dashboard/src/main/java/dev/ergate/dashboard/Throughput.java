@@ -67,7 +67,8 @@ final class Throughput {
         long[] counts = new long[(int) ((end - first) / slotMs)];
         long @Nullable [] previous = null;
         for (long[] sample : samples) {
-            if (previous != null && sample[1] > previous[1] && sample[0] >= first) {
+            // a delta from before the window (the page was closed) is not piled into one bar
+            if (previous != null && sample[1] > previous[1] && previous[0] >= first) {
                 counts[(int) ((sample[0] - first) / slotMs)] += sample[1] - previous[1];
             }
             previous = sample;

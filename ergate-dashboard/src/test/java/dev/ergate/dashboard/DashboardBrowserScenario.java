@@ -170,6 +170,12 @@ abstract class DashboardBrowserScenario {
     @Test
     void aFailedJobRetriedFromItsPageCompletes() {
         browser.get(url("/jobs?status=FAILED"));
+        browser.find("#jobs tr[data-id='" + failed.value() + "']");
+        browser.find("#filter-status").sendKeys("any status");
+        browser.find("#filter-id").sendKeys("failing-");
+        browser.find("#apply-filters").click();
+        browser.until(d -> d.getCurrentUrl().contains("id=failing-") && !d.getCurrentUrl().contains("status="));
+        browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-id]")).size() == 1);
         browser.find("#jobs tr[data-id='" + failed.value() + "'] a.job-link").click();
         browser.until(d -> d.getCurrentUrl().contains("/job?id="));
         assertThat(browser.find("#job-status").getText()).isEqualTo("FAILED");

@@ -1,11 +1,14 @@
 package dev.ergate.dashboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
+import org.junit.jupiter.api.Test;
 
 /** The browser scenario on the in-memory backend (the one the testkit gives unit tests). */
 class MemoryDashboardBrowserTest extends DashboardBrowserScenario {
@@ -41,5 +44,19 @@ class MemoryDashboardBrowserTest extends DashboardBrowserScenario {
     @Override
     String name() {
         return "memory";
+    }
+
+    @Test
+    void aReadOnlyDashboardShowsNoButtons() {
+        try (ErgateDashboard readOnly = ErgateDashboard.start(backend.admin(), backend.queueStats(),
+                DashboardOptions.builder().port(0).readOnly(true).build())) {
+            browser.get(readOnly.uri().resolve("/job?id=" + xss.value()).toString());
+            assertThat(browser.find("#job-fields").isDisplayed()).isTrue();
+            assertThat(browser.all("#job-actions button")).isEmpty();
+            assertThat(browser.find("#mode").getText()).isEqualTo("read-only");
+            browser.get(readOnly.uri().resolve("/dead-letters").toString());
+            assertThat(browser.all("#dead-letter-actions button")).isEmpty();
+            browser.screenshot("memory-read-only");
+        }
     }
 }

@@ -3,9 +3,9 @@ package dev.ergate.fault;
 import dev.ergate.redis.RedisBackend;
 import dev.ergate.redis.RedisJobStore;
 import dev.ergate.redis.RedisOptions;
-import dev.ergate.sqs.SqsClientOptions;
+import dev.ergate.sqs.SqsOptions;
 import dev.ergate.sqs.SqsJobQueue;
-import dev.ergate.sqs.SqsQueueConfig;
+import dev.ergate.sqs.SqsQueueOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,7 +49,7 @@ final class SqsFaultBackend implements FaultBackend {
         this.queueUrl = client.createQueue(r -> r.queueName(spec.space())).queueUrl();
         this.deadLetterUrl = client.createQueue(r -> r.queueName(spec.space() + "-dlq")).queueUrl();
         this.queue = SqsJobQueue.builder().client(client).queueUrl(queueUrl)
-                .config(SqsQueueConfig.builder().leaseTime(wholeSeconds(leaseTime)).deadLetterQueueUrl(deadLetterUrl)
+                .queueOptions(SqsQueueOptions.builder().leaseTime(wholeSeconds(leaseTime)).deadLetterQueueUrl(deadLetterUrl)
                         .build())
                 .build();
         this.redis = RedisBackend.connect(RedisOptions.builder().uri(spec.storeAddress()).namespace(spec.space())
@@ -60,7 +60,7 @@ final class SqsFaultBackend implements FaultBackend {
 
     /** @return a client for the test server (fixed test credentials, short connect timeout) */
     static SqsClient client(URI endpoint) {
-        return SqsClientOptions.builder().endpoint(endpoint).region("us-east-1")
+        return SqsOptions.builder().endpoint(endpoint).region("us-east-1")
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .connectTimeout(Duration.ofSeconds(2)).build().createClient();
     }
@@ -93,9 +93,9 @@ final class SqsFaultBackend implements FaultBackend {
             return "refused by SQS: " + e.getMessage();
         } catch (SdkClientException e) {
             // SQS refuses a message over its size limit; ElasticMQ does so by closing the connection mid-body
-            if (message.length > SqsQueueConfig.SQS_MAX_MESSAGE_BYTES) {
+            if (message.length > SqsQueueOptions.SQS_MAX_MESSAGE_BYTES) {
                 return "refused by the SQS server (" + message.length + " bytes, over SQS's "
-                        + SqsQueueConfig.SQS_MAX_MESSAGE_BYTES + "-byte limit): " + e.getMessage();
+                        + SqsQueueOptions.SQS_MAX_MESSAGE_BYTES + "-byte limit): " + e.getMessage();
             }
             throw e;
         }

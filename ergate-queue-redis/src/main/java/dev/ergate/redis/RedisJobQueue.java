@@ -100,7 +100,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     }
 
     /**
-     * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxMessageBytes()}
+     * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxJobBytes()}
      * @throws ErgateBackendException if Redis fails, or the queue is closed
      */
     @Override
@@ -345,10 +345,10 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
 
     /**
      * @return {@code body}, the encoded {@code job}
-     * @throws JobTooLargeException if it is over {@link RedisQueueOptions#maxMessageBytes()}
+     * @throws JobTooLargeException if it is over {@link RedisQueueOptions#maxJobBytes()}
      */
     byte[] checkSize(Job job, byte[] body) {
-        return JobSizes.check(job, body, options.maxMessageBytes());
+        return JobSizes.check(job, body, options.maxJobBytes());
     }
 
     /** @return the due time to store: the job's {@code requested_start_time}, 0 for none */

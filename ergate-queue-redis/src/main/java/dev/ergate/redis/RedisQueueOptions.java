@@ -20,14 +20,14 @@ public final class RedisQueueOptions {
     private final String name;
     private final Duration leaseTime;
     private final int maxDeliveries;
-    private final long maxMessageBytes;
+    private final long maxJobBytes;
     private final boolean claimOnFinish;
 
     private RedisQueueOptions(Builder b) {
         this.name = b.name;
         this.leaseTime = b.leaseTime;
         this.maxDeliveries = b.maxDeliveries;
-        this.maxMessageBytes = b.maxMessageBytes;
+        this.maxJobBytes = b.maxJobBytes;
         this.claimOnFinish = b.claimOnFinish;
     }
 
@@ -70,8 +70,8 @@ public final class RedisQueueOptions {
     }
 
     /** @return the largest encoded job {@code put} accepts, in bytes */
-    public long maxMessageBytes() {
-        return maxMessageBytes;
+    public long maxJobBytes() {
+        return maxJobBytes;
     }
 
     /**
@@ -91,7 +91,7 @@ public final class RedisQueueOptions {
     @Override
     public String toString() {
         return "RedisQueueOptions[name=" + name + ", leaseTime=" + leaseTime + ", maxDeliveries=" + maxDeliveries
-                + ", maxMessageBytes=" + maxMessageBytes + ", claimOnFinish=" + claimOnFinish + "]";
+                + ", maxJobBytes=" + maxJobBytes + ", claimOnFinish=" + claimOnFinish + "]";
     }
 
     /** Builds {@link RedisQueueOptions}; {@link #build()} checks them. Not thread-safe. */
@@ -99,7 +99,7 @@ public final class RedisQueueOptions {
         private String name = "jobs";
         private Duration leaseTime = Duration.ofSeconds(30);
         private int maxDeliveries = 0;
-        private long maxMessageBytes = 16L * 1024 * 1024;
+        private long maxJobBytes = 16L * 1024 * 1024;
         private boolean claimOnFinish = true;
 
         private Builder() {
@@ -109,7 +109,7 @@ public final class RedisQueueOptions {
             this.name = o.name;
             this.leaseTime = o.leaseTime;
             this.maxDeliveries = o.maxDeliveries;
-            this.maxMessageBytes = o.maxMessageBytes;
+            this.maxJobBytes = o.maxJobBytes;
             this.claimOnFinish = o.claimOnFinish;
         }
 
@@ -131,9 +131,9 @@ public final class RedisQueueOptions {
             return this;
         }
 
-        /** @param maxMessageBytes at least 1 and at most 512 MiB (Redis's own limit) */
-        public Builder maxMessageBytes(long maxMessageBytes) {
-            this.maxMessageBytes = maxMessageBytes;
+        /** @param maxJobBytes at least 1 and at most 512 MiB (Redis's own limit) */
+        public Builder maxJobBytes(long maxJobBytes) {
+            this.maxJobBytes = maxJobBytes;
             return this;
         }
 
@@ -159,9 +159,9 @@ public final class RedisQueueOptions {
                 throw new IllegalArgumentException("maxDeliveries must be at least 1, or 0 for no limit, got "
                         + maxDeliveries);
             }
-            if (maxMessageBytes < 1 || maxMessageBytes > REDIS_MAX_BYTES) {
-                throw new IllegalArgumentException("maxMessageBytes must be within 1.." + REDIS_MAX_BYTES + ", got "
-                        + maxMessageBytes);
+            if (maxJobBytes < 1 || maxJobBytes > REDIS_MAX_BYTES) {
+                throw new IllegalArgumentException("maxJobBytes must be within 1.." + REDIS_MAX_BYTES + ", got "
+                        + maxJobBytes);
             }
             return new RedisQueueOptions(this);
         }

@@ -39,7 +39,7 @@ class RedisJobQueueContractTest extends JobQueueContract {
         return backend.queue(RedisQueueOptions.builder()
                 .name("contract-" + QUEUES.incrementAndGet())
                 .leaseTime(leaseTime)
-                .maxMessageBytes(MAX_BYTES)
+                .maxJobBytes(MAX_BYTES)
                 .build());
     }
 
@@ -57,7 +57,7 @@ class RedisJobQueueContractTest extends JobQueueContract {
     }
 
     @Override
-    protected OptionalLong maxMessageBytes() {
+    protected OptionalLong maxJobBytes() {
         return OptionalLong.of(MAX_BYTES);
     }
 

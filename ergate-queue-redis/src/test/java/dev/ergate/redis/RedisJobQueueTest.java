@@ -318,9 +318,9 @@ class RedisJobQueueTest {
     }
 
     @Test
-    @DisplayName("a job over maxMessageBytes is refused before anything is written")
+    @DisplayName("a job over maxJobBytes is refused before anything is written")
     void tooLarge() {
-        RedisJobQueue queue = fixture.backend().queue(RedisQueueOptions.builder().maxMessageBytes(100).build());
+        RedisJobQueue queue = fixture.backend().queue(RedisQueueOptions.builder().maxJobBytes(100).build());
         Job big = job("big").toBuilder().lastReturnValue(TextNode.valueOf("x".repeat(200))).build();
         assertThatThrownBy(() -> queue.put(big))
                 .isInstanceOf(JobTooLargeException.class)

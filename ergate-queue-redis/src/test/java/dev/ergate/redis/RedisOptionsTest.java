@@ -51,8 +51,8 @@ class RedisOptionsTest {
                 .hasMessageContaining("leaseTime");
         assertThatThrownBy(() -> RedisQueueOptions.builder().maxDeliveries(-1).build())
                 .hasMessageContaining("maxDeliveries");
-        assertThatThrownBy(() -> RedisQueueOptions.builder().maxMessageBytes(0).build())
-                .hasMessageContaining("maxMessageBytes");
+        assertThatThrownBy(() -> RedisQueueOptions.builder().maxJobBytes(0).build())
+                .hasMessageContaining("maxJobBytes");
         assertThatThrownBy(() -> RedisStoreOptions.builder().retention(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("retention");
         assertThat(RedisOptions.fromUri("redis://:pw@h:1/2").toString()).doesNotContain("pw@");

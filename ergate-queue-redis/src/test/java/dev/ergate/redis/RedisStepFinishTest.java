@@ -110,7 +110,7 @@ class RedisStepFinishTest {
     @DisplayName("a next step that is too large is refused before anything changes")
     void tooLargeNext() throws Exception {
         RedisBackend backend = fixture.backend();
-        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().maxMessageBytes(400).build());
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().maxJobBytes(400).build());
         RedisJobStore store = backend.store();
         queue.put(first());
         Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();

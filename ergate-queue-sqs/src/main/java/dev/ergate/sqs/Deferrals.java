@@ -48,7 +48,7 @@ final class Deferrals {
 
     /** @return whole seconds a message received at {@code receivedAt} may still stay invisible */
     static long ceilingLeft(Instant receivedAt, Instant now) {
-        Instant ceiling = receivedAt.plus(SqsQueueConfig.SQS_MAX_VISIBILITY).minus(CEILING_MARGIN);
+        Instant ceiling = receivedAt.plus(SqsQueueOptions.SQS_MAX_VISIBILITY).minus(CEILING_MARGIN);
         long millis = Duration.between(now, ceiling).toMillis();
         return millis <= 0 ? 0 : millis / 1000;
     }

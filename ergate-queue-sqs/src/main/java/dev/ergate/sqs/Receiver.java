@@ -73,7 +73,7 @@ final class Receiver {
 
     private final SqsOperations ops;
     private final InboundSorter sorter;
-    private final SqsQueueConfig config;
+    private final SqsQueueOptions config;
     private final Clock clock;
     private final int leaseSeconds;
     private final long holdNanos;
@@ -87,7 +87,7 @@ final class Receiver {
     private int receivesInFlight;
     private boolean closed;
 
-    Receiver(SqsOperations ops, InboundSorter sorter, SqsQueueConfig config) {
+    Receiver(SqsOperations ops, InboundSorter sorter, SqsQueueOptions config) {
         this.ops = ops;
         this.sorter = sorter;
         this.config = config;

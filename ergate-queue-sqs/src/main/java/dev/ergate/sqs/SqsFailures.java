@@ -20,9 +20,13 @@ final class SqsFailures {
     private SqsFailures() {
     }
 
-    static ErgateBackendException failure(String what, String queueUrl, SdkException e) {
-        return new ErgateBackendException("SQS " + what + " on " + queueUrl + " failed: " + e.getMessage(), e,
-                isTransient(e));
+    /**
+     * @param operation what failed, naming the queue, e.g. {@code "SendMessage on https://..."}
+     * @param e the client's exception
+     * @return the exception to throw
+     */
+    static ErgateBackendException translate(String operation, SdkException e) {
+        return new ErgateBackendException("SQS " + operation + " failed: " + e.getMessage(), e, isTransient(e));
     }
 
     static boolean isTransient(SdkException e) {

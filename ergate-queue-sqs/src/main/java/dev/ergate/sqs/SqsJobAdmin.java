@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * The {@link JobAdmin} of an {@link SqsJobQueue}: the job operations are those of the store the
  * queue pairs with (its own admin, whose retries go to this queue), and the dead-letter operations
- * work on the queue's {@linkplain SqsQueueConfig#deadLetterQueueUrl() dead-letter queue}. SQS
+ * work on the queue's {@linkplain SqsQueueOptions#deadLetterQueueUrl() dead-letter queue}. SQS
  * can't show a message without receiving it, so listing dead letters is not offered; requeue and
  * purge receive each dead letter once (which counts as a receive) and give back what they keep.
  *
@@ -66,7 +66,7 @@ public final class SqsJobAdmin implements JobAdmin {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.store = Objects.requireNonNull(store, "store");
-        this.deadLetterQueueUrl = queue.config().deadLetterQueueUrl();
+        this.deadLetterQueueUrl = queue.queueOptions().deadLetterQueueUrl();
     }
 
     /**
@@ -256,13 +256,13 @@ public final class SqsJobAdmin implements JobAdmin {
 
     private static List<Message> receive(SqsClient client, String dlq) {
         try {
-            return client.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(SqsQueueConfig.SQS_MAX_BATCH)
+            return client.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(SqsQueueOptions.SQS_MAX_BATCH)
                     .waitTimeSeconds(1).visibilityTimeout(WALK_VISIBILITY_SECONDS)
                     .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
                             MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
                     .messageAttributeNames("All")).messages();
         } catch (SdkException e) {
-            throw SqsFailures.failure("ReceiveMessage", dlq, e);
+            throw SqsFailures.translate("ReceiveMessage on " + dlq, e);
         }
     }
 
@@ -270,14 +270,14 @@ public final class SqsJobAdmin implements JobAdmin {
         try {
             client.deleteMessage(r -> r.queueUrl(dlq).receiptHandle(message.receiptHandle()));
         } catch (SdkException e) {
-            throw SqsFailures.failure("DeleteMessage", dlq, e);
+            throw SqsFailures.translate("DeleteMessage on " + dlq, e);
         }
     }
 
     private static void release(SqsClient client, String dlq, List<String> handles) {
-        for (int from = 0; from < handles.size(); from += SqsQueueConfig.SQS_MAX_BATCH) {
+        for (int from = 0; from < handles.size(); from += SqsQueueOptions.SQS_MAX_BATCH) {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            List<String> chunk = handles.subList(from, Math.min(handles.size(), from + SqsQueueConfig.SQS_MAX_BATCH));
+            List<String> chunk = handles.subList(from, Math.min(handles.size(), from + SqsQueueOptions.SQS_MAX_BATCH));
             for (int i = 0; i < chunk.size(); i++) {
                 entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
                         .receiptHandle(chunk.get(i)).visibilityTimeout(0).build());
@@ -285,7 +285,7 @@ public final class SqsJobAdmin implements JobAdmin {
             try {
                 client.changeMessageVisibilityBatch(r -> r.queueUrl(dlq).entries(entries));
             } catch (SdkException e) {
-                throw SqsFailures.failure("ChangeMessageVisibilityBatch", dlq, e);
+                throw SqsFailures.translate("ChangeMessageVisibilityBatch on " + dlq, e);
             }
         }
     }

@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * <ul>
  *   <li>{@link #take} long-polls (at most 20 s per call, never past the caller's bound), asking
  *       for as many messages as there are takers waiting (up to 10); messages received but not
- *       handed out are made visible again within {@link SqsQueueConfig#maxPrefetchHold()}.
- *       The lease is the message's visibility timeout, {@link SqsQueueConfig#leaseTime()}.</li>
+ *       handed out are made visible again within {@link SqsQueueOptions#maxPrefetchHold()}.
+ *       The lease is the message's visibility timeout, {@link SqsQueueOptions#leaseTime()}.</li>
  *   <li>{@link Delivery#ack()} deletes the message (concurrent acks go out as one
  *       DeleteMessageBatch); {@code release} and {@code extend} change its visibility. SQS keeps
  *       a message invisible at most 12 hours after it was received: {@code extend} stops there
@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  *   <li>{@link #put} refuses a job whose JSON is over {@link #maxJobBytes()} with {@link
  *       JobTooLargeException} before sending anything.</li>
  *   <li>An undecodable message is never handed out: it is moved to {@link
- *       SqsQueueConfig#deadLetterQueueUrl()}, or with none left for the queue's redrive policy,
+ *       SqsQueueOptions#deadLetterQueueUrl()}, or with none left for the queue's redrive policy,
  *       or with neither logged and deleted.</li>
  * </ul>
  *
@@ -70,7 +70,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
 
     private final SqsOperations ops;
     private final @Nullable SqsClient ownedClient;
-    private final SqsQueueConfig config;
+    private final SqsQueueOptions config;
     private final JobCodec codec;
     private final Clock clock;
     private final boolean fifo;
@@ -81,7 +81,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqsJobQueue(SqsClient client, @Nullable SqsClient ownedClient, String queueUrl,
-            @Nullable String redrivePolicy, SqsQueueConfig config, JobCodec codec) {
+            @Nullable String redrivePolicy, SqsQueueOptions config, JobCodec codec) {
         this.ops = new SqsOperations(client, queueUrl);
         this.ownedClient = ownedClient;
         this.config = config;
@@ -123,7 +123,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
      * http://127.0.0.1:9324/000000000000/jobs}) or {@code sqs://QUEUE-NAME}, each optionally
      * followed by {@code ?} and {@code &}-separated settings: {@code endpoint=URL}, {@code
      * region=NAME}, {@code credentials=default|anonymous}, {@code create=true} (create the
-     * queue when missing), {@code leaseSeconds=N}, {@code maxMessageBytes=N}, {@code dlq=URL}.
+     * queue when missing), {@code leaseSeconds=N}, {@code maxJobBytes=N}, {@code dlq=URL}.
      * The string never holds credentials: they come from the default chain.
      *
      * @param uri the description
@@ -150,17 +150,16 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
     }
 
     /** @return the configuration */
-    public SqsQueueConfig config() {
+    public SqsQueueOptions queueOptions() {
         return config;
     }
 
     /**
-     * @return the largest job, as JSON bytes, that {@link #put} accepts: the configured message
-     *     limit less {@value MessageAttributes#RESERVED_BYTES} bytes kept for Ergate's own
-     *     message attributes
+     * @return the largest job, as JSON bytes, that {@link #put} accepts ({@link
+     *     SqsQueueOptions#maxJobBytes()})
      */
     public long maxJobBytes() {
-        return config.maxMessageBytes() - MessageAttributes.RESERVED_BYTES;
+        return config.maxJobBytes();
     }
 
     @Override
@@ -243,7 +242,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         try {
             return ops.client().getQueueAttributes(r -> r.queueUrl(url).attributeNames(names)).attributes();
         } catch (SdkException e) {
-            throw SqsFailures.failure("GetQueueAttributes", url, e);
+            throw SqsFailures.translate("GetQueueAttributes on " + url, e);
         }
     }
 
@@ -312,30 +311,30 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
 
     /**
      * Builds an {@link SqsJobQueue}: where the queue is (URL or name), which client to use, and
-     * the {@link SqsQueueConfig}. {@link #build()} checks that the queue exists (creating it when
+     * the {@link SqsQueueOptions}. {@link #build()} checks that the queue exists (creating it when
      * asked) and reads its redrive policy. Not thread-safe.
      */
     public static final class Builder {
         private @Nullable SqsClient client;
-        private SqsClientOptions clientOptions = SqsClientOptions.defaults();
+        private SqsOptions options = SqsOptions.defaults();
         private @Nullable String queueUrl;
         private @Nullable String queueName;
         private boolean createIfMissing;
-        private SqsQueueConfig config = SqsQueueConfig.defaults();
+        private SqsQueueOptions config = SqsQueueOptions.defaults();
         private JobCodec codec = JobCodec.standard();
 
         private Builder() {
         }
 
-        /** @param client your own client; the queue never closes it. Overrides {@link #clientOptions}. */
+        /** @param client your own client; the queue never closes it. Overrides {@link #options}. */
         public Builder client(@Nullable SqsClient client) {
             this.client = client;
             return this;
         }
 
-        /** @param clientOptions how to build a client when none is given; the queue closes that client */
-        public Builder clientOptions(SqsClientOptions clientOptions) {
-            this.clientOptions = Objects.requireNonNull(clientOptions, "clientOptions");
+        /** @param options how to build a client when none is given; the queue closes that client */
+        public Builder options(SqsOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
             return this;
         }
 
@@ -358,7 +357,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         }
 
         /** @param config lease time, size limit, batching, dead-letter queue, clock */
-        public Builder config(SqsQueueConfig config) {
+        public Builder queueOptions(SqsQueueOptions config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
@@ -370,8 +369,13 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         }
 
         /** @return the client options a client would be built from */
-        SqsClientOptions clientOptions() {
-            return clientOptions;
+        SqsOptions options() {
+            return options;
+        }
+
+        /** {@return the queue's URL or name, for messages} */
+        String describe() {
+            return queueUrl != null ? queueUrl : String.valueOf(queueName);
         }
 
         /**
@@ -384,7 +388,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 throw new IllegalArgumentException("give exactly one of queueUrl and queueName, got url=" + queueUrl
                         + ", name=" + queueName);
             }
-            SqsClient use = client != null ? client : clientOptions.createClient();
+            SqsClient use = client != null ? client : options.createClient();
             SqsClient owned = client == null ? use : null;
             try {
                 String url = queueUrl != null ? queueUrl : resolve(use, queueName);
@@ -407,7 +411,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                             + " createIfMissing)", e, false);
                 }
             } catch (SdkException e) {
-                throw SqsFailures.failure("GetQueueUrl for '" + name + "'", "SQS", e);
+                throw SqsFailures.translate("GetQueueUrl for '" + name + "'", e);
             }
             try {
                 String url = sqs.createQueue(r -> {
@@ -419,7 +423,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 LOG.info("created SQS queue {}", url);
                 return url;
             } catch (SdkException e) {
-                throw SqsFailures.failure("CreateQueue for '" + name + "'", "SQS", e);
+                throw SqsFailures.translate("CreateQueue for '" + name + "'", e);
             }
         }
 
@@ -432,7 +436,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             } catch (QueueDoesNotExistException e) {
                 throw new ErgateBackendException("SQS queue " + url + " does not exist", e, false);
             } catch (SdkException e) {
-                throw SqsFailures.failure("GetQueueAttributes", url, e);
+                throw SqsFailures.translate("GetQueueAttributes on " + url, e);
             }
         }
     }

@@ -33,7 +33,7 @@ final class SqsOperations {
     SqsOperations(SqsClient client, String queueUrl) {
         this.client = client;
         this.queueUrl = queueUrl;
-        this.deletes = new Batcher<>(SqsQueueConfig.SQS_MAX_BATCH, this::deleteBatch);
+        this.deletes = new Batcher<>(SqsQueueOptions.SQS_MAX_BATCH, this::deleteBatch);
     }
 
     String queueUrl() {
@@ -64,7 +64,7 @@ final class SqsOperations {
         try {
             return client.sendMessage(request.build()).messageId();
         } catch (SdkException e) {
-            throw SqsFailures.failure("SendMessage", targetUrl, e);
+            throw SqsFailures.translate("SendMessage on " + targetUrl, e);
         }
     }
 
@@ -83,7 +83,7 @@ final class SqsOperations {
                     .messageAttributeNames("All"))
                     .messages();
         } catch (SdkException e) {
-            throw SqsFailures.failure("ReceiveMessage", queueUrl, e);
+            throw SqsFailures.translate("ReceiveMessage on " + queueUrl, e);
         }
     }
 
@@ -99,9 +99,9 @@ final class SqsOperations {
      */
     List<@Nullable RuntimeException> releaseNow(List<String> receiptHandles) {
         List<@Nullable RuntimeException> failures = new ArrayList<>(receiptHandles.size());
-        for (int from = 0; from < receiptHandles.size(); from += SqsQueueConfig.SQS_MAX_BATCH) {
+        for (int from = 0; from < receiptHandles.size(); from += SqsQueueOptions.SQS_MAX_BATCH) {
             List<String> chunk = receiptHandles.subList(from,
-                    Math.min(receiptHandles.size(), from + SqsQueueConfig.SQS_MAX_BATCH));
+                    Math.min(receiptHandles.size(), from + SqsQueueOptions.SQS_MAX_BATCH));
             try {
                 failures.addAll(releaseBatch(chunk));
             } catch (RuntimeException e) {
@@ -128,7 +128,7 @@ final class SqsOperations {
                         + " refused the receipt handle: the lease ran out or the message is gone ("
                         + e.getMessage() + ")", e);
             }
-            throw SqsFailures.failure("ChangeMessageVisibility", queueUrl, e);
+            throw SqsFailures.translate("ChangeMessageVisibility on " + queueUrl, e);
         }
     }
 
@@ -142,7 +142,7 @@ final class SqsOperations {
         try {
             response = client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
         } catch (SdkException e) {
-            throw SqsFailures.failure("DeleteMessageBatch", queueUrl, e);
+            throw SqsFailures.translate("DeleteMessageBatch on " + queueUrl, e);
         }
         return perEntry(handles.size(), response.failed(), "DeleteMessage");
     }
@@ -157,7 +157,7 @@ final class SqsOperations {
         try {
             response = client.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries));
         } catch (SdkException e) {
-            throw SqsFailures.failure("ChangeMessageVisibilityBatch", queueUrl, e);
+            throw SqsFailures.translate("ChangeMessageVisibilityBatch on " + queueUrl, e);
         }
         return perEntry(handles.size(), response.failed(), "ChangeMessageVisibility");
     }

@@ -30,7 +30,7 @@ final class SqsUris {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Map<String, String> params = query(uri);
         SqsJobQueue.Builder builder = SqsJobQueue.builder();
-        SqsClientOptions.Builder client = SqsClientOptions.builder();
+        SqsOptions.Builder client = SqsOptions.builder();
         String endpoint = params.remove("endpoint");
         String region = params.remove("region");
         switch (scheme) {
@@ -69,8 +69,8 @@ final class SqsUris {
                         "credentials must be 'default' or 'anonymous', got '" + credentials + "'");
             }
         }
-        builder.clientOptions(client.build());
-        SqsQueueConfig.Builder config = SqsQueueConfig.builder();
+        builder.options(client.build());
+        SqsQueueOptions.Builder config = SqsQueueOptions.builder();
         String create = params.remove("create");
         if (create != null) {
             builder.createIfMissing(bool("create", create));
@@ -79,9 +79,9 @@ final class SqsUris {
         if (lease != null) {
             config.leaseTime(Duration.ofSeconds(number("leaseSeconds", lease)));
         }
-        String maxBytes = params.remove("maxMessageBytes");
+        String maxBytes = params.remove("maxJobBytes");
         if (maxBytes != null) {
-            config.maxMessageBytes(number("maxMessageBytes", maxBytes));
+            config.maxJobBytes(number("maxJobBytes", maxBytes));
         }
         String dlq = params.remove("dlq");
         if (dlq != null) {
@@ -89,9 +89,9 @@ final class SqsUris {
         }
         if (!params.isEmpty()) {
             throw new IllegalArgumentException("unknown SQS queue settings " + params.keySet() + " in '" + text
-                    + "'; known: endpoint, region, credentials, create, leaseSeconds, maxMessageBytes, dlq");
+                    + "'; known: endpoint, region, credentials, create, leaseSeconds, maxJobBytes, dlq");
         }
-        return builder.config(config.build());
+        return builder.queueOptions(config.build());
     }
 
     private static Map<String, String> query(URI uri) {

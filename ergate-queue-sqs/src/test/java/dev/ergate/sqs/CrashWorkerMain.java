@@ -32,10 +32,10 @@ public final class CrashWorkerMain {
         Path runLog = Path.of(args[3]);
         long stepMillis = Long.parseLong(args[4]);
         SqsJobQueue queue = SqsJobQueue.builder()
-                .clientOptions(SqsClientOptions.builder().endpoint(endpoint).region("us-east-1")
+                .options(SqsOptions.builder().endpoint(endpoint).region("us-east-1")
                         .credentials(SqsTestBackend.credentials()).build())
                 .queueUrl(queueUrl)
-                .config(SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(2)).build())
+                .queueOptions(SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(2)).build())
                 .build();
         Workflow workflow = Workflow.builder("crash")
                 .step("one", Integer.class, recorded(runLog, "one", stepMillis, n -> n + 1))

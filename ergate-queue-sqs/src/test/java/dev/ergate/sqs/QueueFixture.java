@@ -10,14 +10,14 @@ final class QueueFixture implements AutoCloseable {
 
     private final List<SqsJobQueue> opened = new ArrayList<>();
 
-    SqsJobQueue open(String url, SqsQueueConfig config) {
-        SqsJobQueue queue = SqsJobQueue.builder().client(SqsTestBackend.client()).queueUrl(url).config(config).build();
+    SqsJobQueue open(String url, SqsQueueOptions config) {
+        SqsJobQueue queue = SqsJobQueue.builder().client(SqsTestBackend.client()).queueUrl(url).queueOptions(config).build();
         opened.add(queue);
         return queue;
     }
 
     SqsJobQueue open(String url, int leaseSeconds) {
-        return open(url, SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(leaseSeconds)).build());
+        return open(url, SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(leaseSeconds)).build());
     }
 
     static int visible(String url) {

@@ -17,42 +17,42 @@ class SqsConfigTest {
     @Test
     @DisplayName("defaults follow SQS's limits")
     void defaults() {
-        SqsQueueConfig config = SqsQueueConfig.defaults();
+        SqsQueueOptions config = SqsQueueOptions.defaults();
         assertThat(config.leaseTime()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.maxMessageBytes()).isEqualTo(1_048_576);
+        assertThat(config.maxJobBytes()).isEqualTo(1_048_576 - 64);
         assertThat(config.receiveBatchSize()).isEqualTo(10);
         assertThat(config.maxLongPoll()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.maxPrefetchHold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.deadLetterQueueUrl()).isNull();
-        assertThat(SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(2)).build().maxPrefetchHold())
+        assertThat(SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(2)).build().maxPrefetchHold())
                 .isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
     @DisplayName("values outside SQS's limits are refused, naming the setting")
     void validation() {
-        assertThatThrownBy(() -> SqsQueueConfig.builder().leaseTime(Duration.ofMillis(1500)).build())
+        assertThatThrownBy(() -> SqsQueueOptions.builder().leaseTime(Duration.ofMillis(1500)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseTime");
-        assertThatThrownBy(() -> SqsQueueConfig.builder().leaseTime(Duration.ofHours(13)).build())
+        assertThatThrownBy(() -> SqsQueueOptions.builder().leaseTime(Duration.ofHours(13)).build())
                 .hasMessageContaining("leaseTime");
-        assertThatThrownBy(() -> SqsQueueConfig.builder().maxMessageBytes(2_000_000).build())
-                .hasMessageContaining("maxMessageBytes");
-        assertThatThrownBy(() -> SqsQueueConfig.builder().receiveBatchSize(11).build())
+        assertThatThrownBy(() -> SqsQueueOptions.builder().maxJobBytes(2_000_000).build())
+                .hasMessageContaining("maxJobBytes");
+        assertThatThrownBy(() -> SqsQueueOptions.builder().receiveBatchSize(11).build())
                 .hasMessageContaining("receiveBatchSize");
-        assertThatThrownBy(() -> SqsQueueConfig.builder().maxLongPoll(Duration.ofSeconds(21)).build())
+        assertThatThrownBy(() -> SqsQueueOptions.builder().maxLongPoll(Duration.ofSeconds(21)).build())
                 .hasMessageContaining("maxLongPoll");
-        assertThatThrownBy(() -> SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(4))
+        assertThatThrownBy(() -> SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(4))
                 .maxPrefetchHold(Duration.ofSeconds(3)).build()).hasMessageContaining("maxPrefetchHold");
-        assertThatThrownBy(() -> SqsClientOptions.builder().socketTimeout(Duration.ofSeconds(20)).build())
+        assertThatThrownBy(() -> SqsOptions.builder().socketTimeout(Duration.ofSeconds(20)).build())
                 .hasMessageContaining("socketTimeout");
-        assertThatThrownBy(() -> SqsClientOptions.builder().endpoint("localhost:9324").build())
+        assertThatThrownBy(() -> SqsOptions.builder().endpoint("localhost:9324").build())
                 .hasMessageContaining("endpoint");
     }
 
     @Test
     @DisplayName("client options never show credentials")
     void noCredentialsInText() {
-        SqsClientOptions options = SqsClientOptions.builder().region("eu-west-1")
+        SqsOptions options = SqsOptions.builder().region("eu-west-1")
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "s3cr3t")))
                 .build();
         assertThat(options.toString()).doesNotContain("AKIAEXAMPLE").doesNotContain("s3cr3t")
@@ -63,21 +63,21 @@ class SqsConfigTest {
     @DisplayName("an AWS queue URL gives the region; another URL gives the endpoint")
     void queueUrls() {
         SqsJobQueue.Builder aws = SqsJobQueue.fromUri("https://sqs.eu-west-1.amazonaws.com/123456789012/jobs");
-        assertThat(aws.clientOptions().region()).isEqualTo("eu-west-1");
-        assertThat(aws.clientOptions().endpoint()).isNull();
+        assertThat(aws.options().region()).isEqualTo("eu-west-1");
+        assertThat(aws.options().endpoint()).isNull();
 
         SqsJobQueue.Builder local = SqsJobQueue.fromUri(
                 "http://127.0.0.1:9324/000000000000/jobs.fifo?credentials=anonymous&leaseSeconds=5");
-        assertThat(local.clientOptions().endpoint()).isEqualTo(URI.create("http://127.0.0.1:9324"));
-        assertThat(local.clientOptions().credentials()).isNotNull();
+        assertThat(local.options().endpoint()).isEqualTo(URI.create("http://127.0.0.1:9324"));
+        assertThat(local.options().credentials()).isNotNull();
     }
 
     @Test
     @DisplayName("sqs://NAME takes its settings from the query, and refuses unknown ones by name")
     void sqsScheme() {
         SqsJobQueue.Builder named = SqsJobQueue.fromUri(
-                "sqs://demo?endpoint=http://localhost:9324&region=us-east-1&create=true&maxMessageBytes=262144");
-        assertThat(named.clientOptions().endpoint()).isEqualTo(URI.create("http://localhost:9324"));
+                "sqs://demo?endpoint=http://localhost:9324&region=us-east-1&create=true&maxJobBytes=262080");
+        assertThat(named.options().endpoint()).isEqualTo(URI.create("http://localhost:9324"));
         assertThatThrownBy(() -> SqsJobQueue.fromUri("sqs://demo?lease=5"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[lease]");
         assertThatThrownBy(() -> SqsJobQueue.fromUri("redis://x")).hasMessageContaining("sqs://NAME");

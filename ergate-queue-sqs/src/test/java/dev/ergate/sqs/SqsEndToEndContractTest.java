@@ -21,7 +21,7 @@ class SqsEndToEndContractTest extends EndToEndContract {
         return SqsJobQueue.builder()
                 .client(SqsTestBackend.client())
                 .queueUrl(url)
-                .config(SqsJobQueueContractTest.LIMITS.toBuilder().leaseTime(leaseTime).build())
+                .queueOptions(SqsJobQueueContractTest.LIMITS.toBuilder().leaseTime(leaseTime).build())
                 .build();
     }
 

@@ -17,7 +17,7 @@ class SqsJobAdminContractTest extends JobAdminContract {
         QueueFixture queues = new QueueFixture();
         String url = SqsTestBackend.newQueue("admin");
         String dlq = SqsTestBackend.newQueue("admin-dlq");
-        SqsJobQueue queue = queues.open(url, SqsQueueConfig.builder().deadLetterQueueUrl(dlq).build());
+        SqsJobQueue queue = queues.open(url, SqsQueueOptions.builder().deadLetterQueueUrl(dlq).build());
         InMemoryJobStore store = InMemoryJobStore.create();
         SqsJobAdmin admin = SqsJobAdmin.of(queue, InMemoryJobAdmin.forStore(store, queue), store);
         return Backend.of(admin, store, queue,

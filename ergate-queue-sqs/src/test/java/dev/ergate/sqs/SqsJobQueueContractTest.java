@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class SqsJobQueueContractTest extends JobQueueContract {
 
     /** ElasticMQ keeps SQS's old 256 KiB limit, so the queues are configured for it. */
-    static final SqsQueueConfig LIMITS = SqsQueueConfig.builder()
-            .maxMessageBytes(SqsQueueConfig.SQS_LEGACY_MAX_MESSAGE_BYTES).build();
+    static final SqsQueueOptions LIMITS = SqsQueueOptions.builder()
+            .maxJobBytes(SqsQueueOptions.SQS_LEGACY_MAX_JOB_BYTES).build();
 
     private final Map<JobQueue, String> deadLetterQueues = new LinkedHashMap<>();
 
@@ -33,7 +33,7 @@ class SqsJobQueueContractTest extends JobQueueContract {
         SqsJobQueue queue = SqsJobQueue.builder()
                 .client(SqsTestBackend.client())
                 .queueUrl(url)
-                .config(LIMITS.toBuilder().leaseTime(leaseTime).deadLetterQueueUrl(dlq).build())
+                .queueOptions(LIMITS.toBuilder().leaseTime(leaseTime).deadLetterQueueUrl(dlq).build())
                 .build();
         deadLetterQueues.put(queue, dlq);
         return queue;
@@ -67,7 +67,7 @@ class SqsJobQueueContractTest extends JobQueueContract {
     }
 
     @Override
-    protected OptionalLong maxMessageBytes() {
-        return OptionalLong.of(LIMITS.maxMessageBytes() - MessageAttributes.RESERVED_BYTES);
+    protected OptionalLong maxJobBytes() {
+        return OptionalLong.of(LIMITS.maxJobBytes());
     }
 }

@@ -40,14 +40,14 @@ class SqsJobQueueTest {
         opened.forEach(SqsJobQueue::close);
     }
 
-    private SqsJobQueue open(String url, SqsQueueConfig config) {
-        SqsJobQueue queue = SqsJobQueue.builder().client(SqsTestBackend.client()).queueUrl(url).config(config).build();
+    private SqsJobQueue open(String url, SqsQueueOptions config) {
+        SqsJobQueue queue = SqsJobQueue.builder().client(SqsTestBackend.client()).queueUrl(url).queueOptions(config).build();
         opened.add(queue);
         return queue;
     }
 
     private SqsJobQueue open(String url, int leaseSeconds) {
-        return open(url, SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(leaseSeconds)).build());
+        return open(url, SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(leaseSeconds)).build());
     }
 
     private static int messagesLeft(String url) {
@@ -106,7 +106,7 @@ class SqsJobQueueTest {
         try (SqsJobQueue queue = SqsJobQueue.fromUri("sqs://" + name + "?endpoint=" + SqsTestBackend.endpoint()
                 + "&region=us-east-1&credentials=anonymous&create=true&leaseSeconds=7").build()) {
             assertThat(queue.queueUrl()).endsWith("/" + name);
-            assertThat(queue.config().leaseTime()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(queue.queueOptions().leaseTime()).isEqualTo(Duration.ofSeconds(7));
             queue.put(Jobs.job("uri-1"));
             Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
             assertThat(delivery.job().id()).isEqualTo(JobId.of("uri-1"));
@@ -261,7 +261,7 @@ class SqsJobQueueTest {
     @DisplayName("received messages no taker picked up are made visible again within the prefetch hold")
     void prefetchedMessagesAreReleased() throws Exception {
         String url = SqsTestBackend.newQueue("prefetch");
-        SqsJobQueue queue = open(url, SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(60))
+        SqsJobQueue queue = open(url, SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(60))
                 .maxPrefetchHold(Duration.ofMillis(500)).build());
         for (int i = 0; i < 3; i++) {
             queue.put(Jobs.job("p-" + i));

@@ -35,8 +35,8 @@ class SqsLimitsTest {
     }
 
     private SqsJobQueue legacyLimitQueue(String url) {
-        return queues.open(url, SqsQueueConfig.builder()
-                .maxMessageBytes(SqsQueueConfig.SQS_LEGACY_MAX_MESSAGE_BYTES).build());
+        return queues.open(url, SqsQueueOptions.builder()
+                .maxJobBytes(SqsQueueOptions.SQS_LEGACY_MAX_JOB_BYTES).build());
     }
 
     @Test
@@ -70,7 +70,7 @@ class SqsLimitsTest {
     void serverLimitLowerThanConfigured() throws Exception {
         String url = SqsTestBackend.newQueue("size-server");
         SqsJobQueue queue = queues.open(url, 30);
-        assertThat(queue.maxJobBytes()).isEqualTo(SqsQueueConfig.SQS_MAX_MESSAGE_BYTES - 64);
+        assertThat(queue.maxJobBytes()).isEqualTo(SqsQueueOptions.SQS_MAX_MESSAGE_BYTES - 64);
         Job job = jobOfSize("big-server", 300_000);
         assertThatThrownBy(() -> queue.put(job)).isInstanceOf(ErgateBackendException.class)
                 .hasMessageContaining("big-server")

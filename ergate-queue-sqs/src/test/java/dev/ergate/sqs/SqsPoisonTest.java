@@ -39,7 +39,7 @@ class SqsPoisonTest {
     void toDeadLetterQueue() throws Exception {
         String url = SqsTestBackend.newQueue("poison");
         String dlq = SqsTestBackend.newQueue("poison-dlq");
-        SqsJobQueue queue = queues.open(url, SqsQueueConfig.builder().deadLetterQueueUrl(dlq).build());
+        SqsJobQueue queue = queues.open(url, SqsQueueOptions.builder().deadLetterQueueUrl(dlq).build());
         sendRaw(url, "this is not json");
         sendRaw(url, "{\"id\": \"x\", \"status\": \"QUEUED\"}");
         queue.put(Jobs.job("good-1"));
@@ -99,7 +99,7 @@ class SqsPoisonTest {
     void deadLetterCall() throws Exception {
         String url = SqsTestBackend.newQueue("dl");
         String dlq = SqsTestBackend.newQueue("dl-dlq");
-        SqsJobQueue queue = queues.open(url, SqsQueueConfig.builder().deadLetterQueueUrl(dlq).build());
+        SqsJobQueue queue = queues.open(url, SqsQueueOptions.builder().deadLetterQueueUrl(dlq).build());
         queue.put(Jobs.rich("dl-1"));
         Delivery delivery = queue.take(Duration.ofSeconds(5)).orElseThrow();
         delivery.deadLetter("killed 5 workers");
@@ -116,7 +116,7 @@ class SqsPoisonTest {
     void fifoDeadLetters() throws Exception {
         String url = SqsTestBackend.newFifoQueue("fifo-poison");
         String dlq = SqsTestBackend.newFifoQueue("fifo-poison-dlq");
-        SqsJobQueue queue = queues.open(url, SqsQueueConfig.builder().deadLetterQueueUrl(dlq).build());
+        SqsJobQueue queue = queues.open(url, SqsQueueOptions.builder().deadLetterQueueUrl(dlq).build());
         SqsTestBackend.client().sendMessage(r -> r.queueUrl(url).messageBody("nope")
                 .messageGroupId("g").messageDeduplicationId("d1"));
         assertThat(queue.take(Duration.ofSeconds(2))).isEmpty();

@@ -32,8 +32,8 @@ class SqsStartTimeTest {
         return Jobs.job(id).toBuilder().requestedStartTime(Instant.now().plus(in)).build();
     }
 
-    private static SqsQueueConfig withClock(TestClock clock) {
-        return SqsQueueConfig.builder().leaseTime(Duration.ofSeconds(30)).clock(clock).build();
+    private static SqsQueueOptions withClock(TestClock clock) {
+        return SqsQueueOptions.builder().leaseTime(Duration.ofSeconds(30)).clock(clock).build();
     }
 
     private void assertHandedOutOnTime(SqsJobQueue queue, Job job) throws InterruptedException {

@@ -47,8 +47,8 @@ final class SqsTestBackend {
     }
 
     /** @return client options for a queue that builds its own client against the test server */
-    static SqsClientOptions clientOptions() {
-        return SqsClientOptions.builder().endpoint(endpoint()).region(region()).credentials(credentials()).build();
+    static SqsOptions clientOptions() {
+        return SqsOptions.builder().endpoint(endpoint()).region(region()).credentials(credentials()).build();
     }
 
     static StaticCredentialsProvider credentials() {
@@ -118,7 +118,7 @@ final class SqsTestBackend {
 
     private static Holder start() {
         URI endpoint = URI.create(TestBackends.sqs().url());
-        SqsClient client = SqsClientOptions.builder()
+        SqsClient client = SqsOptions.builder()
                 .endpoint(endpoint)
                 .region(region())
                 .credentials(credentials())

@@ -27,32 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker app: takes jobs from a {@link JobQueue}, runs one step of each with a {@link
- * JobRunner}, records every state in a {@link StateStore}, and puts each job back for its next
- * step. {@link ErgateOptions#concurrency()} worker threads each take and run one step at a time.
- *
- * <p>Per delivery: a final job is acknowledged and skipped; a job whose message came more than
- * {@link ErgateOptions#maxDeliveries()} times is FAILED and dead-lettered; a job marked CANCELLING
- * (in the message, or in the store when it is a {@link JobStore}) becomes CANCELLED. Otherwise the
- * RUNNING state is written, the step runs while its lease is extended at half its length, and the
- * new state, the next put and the ack are done with the queue's {@link
- * JobQueue#atomicStepFinish atomic finish} when it offers one, else in the order update, put, ack.
- *
- * <p><b>Delivery guarantee: at-least-once.</b> A crash (or lost lease) anywhere before the ack
- * makes the queue deliver the job again, and its step runs again; steps should be idempotent.
- *
- * <p><b>Backend failures</b> never kill a worker thread: transient ones are retried with
- * exponential backoff and jitter; when a call is given up on, the delivery goes back to the queue
- * after a backoff delay.
- *
- * <p><b>Stopping:</b> {@link #close()} (or SIGTERM/SIGINT during {@link #run()}) stops taking jobs,
- * lets running steps finish within {@link ErgateOptions#drainTimeout()} and writes their state; a
- * step still running then is cut off and its delivery released back to the queue, not lost; the
- * stop waits at most one more second for it to unwind from its interrupt (a step that ignores
- * interrupts is left running, its result dropped). The queue and store are the caller's: they are
- * not closed.
- *
- * <p>Thread-safe.
+ * The worker: {@link ErgateOptions#concurrency()} threads each take a job from a {@link JobQueue},
+ * record its start in a {@link StateStore}, run one step with a {@link JobRunner}, and settle the
+ * delivery (state, next put, ack). At-least-once: a crash before the ack runs the step again.
+ * {@link #close()} or SIGTERM drains running steps. See DESIGN.md, "A step, end to end". Thread-safe.
  */
 public final class Ergate implements AutoCloseable {
 
@@ -74,6 +52,8 @@ public final class Ergate implements AutoCloseable {
     private final BackendCalls backend;
     /** Every listener, as one. */
     private final ErgateListener events;
+    /** Whether the job's MDC keys are set (on by default). */
+    private final boolean mdc;
     private final Object lock = new Object();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -99,7 +79,8 @@ public final class Ergate implements AutoCloseable {
         b.listeners.forEach(runnerBuilder::listener);
         b.interceptors.forEach(runnerBuilder::interceptor);
         b.hooks.forEach(hook -> hook.addTo(runnerBuilder));
-        this.runner = runnerBuilder.callerSetsMdc().build();
+        this.runner = runnerBuilder.callerSetsMdc().mdc(b.mdc).build();
+        this.mdc = b.mdc;
         this.events = runner.listeners();
         this.backend = new BackendCalls(options, events);
     }
@@ -189,7 +170,7 @@ public final class Ergate implements AutoCloseable {
                 }
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
-            LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper", events);
+            LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper", events, mdc);
             leaseKeeper = keeper;
             for (int i = 0; i < options.concurrency(); i++) {
                 InFlight flight = new InFlight(keeper.slot(i));
@@ -390,12 +371,7 @@ public final class Ergate implements AutoCloseable {
                 releaseOnShutdown(delivery, "the worker is stopping");
                 break;
             }
-            try {
-                handle(delivery, flight);
-            } catch (RuntimeException | Error e) {
-                LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
-                releaseQuietly(delivery, backend.backoff(1), "unexpected failure");
-            }
+            handle(delivery, flight);
         }
     }
 
@@ -418,7 +394,7 @@ public final class Ergate implements AutoCloseable {
             PreparedStep step = runner.prepare(job);
             boolean poisoned = !step.skipped() && delivery.deliveryCount() > options.maxDeliveries();
             StepResult result = poisoned ? runner.fail(job, poisonReason(delivery))
-                    : step.runs() ? startAndRun(step, delivery, flight) : step.outcome();
+                    : startAndRun(step, delivery, flight);
             if (!flight.claimFinish(delivery)) {
                 LOG.warn("Job {} was cut off by the drain timeout; its delivery was released, its result dropped",
                         job.id());
@@ -426,7 +402,7 @@ public final class Ergate implements AutoCloseable {
             }
             StepResult recorded = poisoned ? deadLetter(delivery, result) : settle(delivery, result);
             runner.notifyFinished(recorded);
-        } catch (BackendCalls.GaveUp e) {
+        } catch (RuntimeException | Error e) {
             giveBack(delivery, flight, e);
         } finally {
             flight.end(delivery);
@@ -434,12 +410,15 @@ public final class Ergate implements AutoCloseable {
     }
 
     /**
-     * Records the RUNNING state and, when the store lets the step start, runs it while its lease
-     * is kept. With a readable store and cancellation checks on, the start is the store's {@link
-     * JobStore#startStep}, which also reports a pending cancel request or a job that already
-     * ended; otherwise a plain update.
+     * The outcome decided without running, or: records the RUNNING state and, when the store lets
+     * the step start, runs it while its lease is kept. With a readable store and cancellation
+     * checks on, the start is the store's {@link JobStore#startStep}, which also reports a pending
+     * cancel request or a job that already ended; otherwise a plain update.
      */
     private StepResult startAndRun(PreparedStep step, Delivery delivery, InFlight flight) {
+        if (!step.runs()) {
+            return step.outcome();
+        }
         Job running = step.running();
         flight.mdc.step(running, step.stepName(), step.attempt());
         long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
@@ -527,11 +506,19 @@ public final class Ergate implements AutoCloseable {
         return result.failedAfterRunning(failed, tooLarge);
     }
 
-    /** A backend call was given up on: the delivery goes back to the queue after a backoff. */
-    private void giveBack(Delivery delivery, InFlight flight, BackendCalls.GaveUp e) {
-        LOG.error("Giving job {} back to the queue: {}", delivery.job().id(), e.getMessage(), e.getCause());
+    /**
+     * A backend call was given up on, or something unexpected failed: the delivery goes back to
+     * the queue after a backoff, and the worker thread goes on.
+     */
+    private void giveBack(Delivery delivery, InFlight flight, Throwable e) {
+        boolean gaveUp = e instanceof BackendCalls.GaveUp;
+        if (gaveUp) {
+            LOG.error("Giving job {} back to the queue: {}", delivery.job().id(), e.getMessage(), e.getCause());
+        } else {
+            LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
+        }
         if (flight.claimFinish(delivery)) {
-            releaseQuietly(delivery, backend.backoff(2), "backend failure");
+            releaseQuietly(delivery, backend.backoff(gaveUp ? 2 : 1), gaveUp ? "backend failure" : "unexpected failure");
         }
     }
 
@@ -559,7 +546,7 @@ public final class Ergate implements AutoCloseable {
         /** This worker thread's lease slot. */
         final LeaseKeeper.Slot lease;
         /** This worker thread's MDC keys, set from {@link #begin} to {@link #end}. */
-        final StepMdc mdc = new StepMdc();
+        final StepMdc mdc = new StepMdc(Ergate.this.mdc);
         /** The worker thread; set before it starts. */
         private @Nullable Thread thread;
 
@@ -590,7 +577,7 @@ public final class Ergate implements AutoCloseable {
         void cutOff() {
             Delivery delivery = current.get();
             if (delivery != null && current.compareAndSet(delivery, null)) {
-                StepMdc closing = new StepMdc();
+                StepMdc closing = new StepMdc(Ergate.this.mdc);
                 closing.enter(delivery.job());
                 try {
                     LOG.warn("Step of job {} did not finish within the drain timeout; releasing it back to the queue",
@@ -617,6 +604,7 @@ public final class Ergate implements AutoCloseable {
         private final List<ErgateListener> listeners = new ArrayList<>();
         private final List<HookRegistration<?>> hooks = new ArrayList<>();
         private final List<StepInterceptor> interceptors = new ArrayList<>();
+        private boolean mdc = true;
         private @Nullable Lifespan lifespan;
         private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
 
@@ -670,6 +658,17 @@ public final class Ergate implements AutoCloseable {
          */
         public Builder interceptor(StepInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * @param on whether to put the job's MDC keys ({@code ergate.job_id}, {@code
+         *     ergate.workflow}, {@code ergate.step}, {@code ergate.attempt}) around each delivery and
+         *     step; on by default
+         * @return this builder
+         */
+        public Builder mdc(boolean on) {
+            this.mdc = on;
             return this;
         }
 

@@ -64,6 +64,8 @@ public final class JobRunner implements AutoCloseable {
     private final StepInterceptor[] interceptors;
     /** The {@link Ergate} worker sets the MDC keys itself, around the whole delivery. */
     private final boolean callerSetsMdc;
+    /** False when MDC keys are off altogether (timeout threads included). */
+    private final boolean mdc;
     private final Object timeoutLock = new Object();
     private @Nullable ExecutorService timeoutExecutor;
 
@@ -77,6 +79,7 @@ public final class JobRunner implements AutoCloseable {
         this.random = b.random;
         this.interceptors = b.interceptors.toArray(new StepInterceptor[0]);
         this.callerSetsMdc = b.callerSetsMdc;
+        this.mdc = b.mdc;
     }
 
     /** @return a builder with the defaults: system UTC clock, QUEUED after a step, no listeners */
@@ -262,7 +265,7 @@ public final class JobRunner implements AutoCloseable {
      * @throws IllegalStateException if no step is to run
      */
     public StepResult execute(PreparedStep step) {
-        if (callerSetsMdc) {
+        if (callerSetsMdc || !mdc) {
             return run(step);
         }
         StepMdc mdc = new StepMdc();
@@ -440,12 +443,12 @@ public final class JobRunner implements AutoCloseable {
 
     /** A timeout thread has no MDC of its own: the job's keys are set around the step there too. */
     private @Nullable Object callOnTimeoutThread(StepDefinition step, StepScope scope) throws Exception {
-        StepMdc mdc = new StepMdc();
-        mdc.enter(scope.job(), step.name, scope.attempt());
+        StepMdc keys = new StepMdc(mdc);
+        keys.enter(scope.job(), step.name, scope.attempt());
         try {
             return callAndClose(step, scope);
         } finally {
-            mdc.exit();
+            keys.exit();
         }
     }
 
@@ -677,6 +680,7 @@ public final class JobRunner implements AutoCloseable {
         private final List<StepInterceptor> interceptors = new ArrayList<>();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private boolean callerSetsMdc;
+        private boolean mdc = true;
 
         private Builder() {
         }
@@ -694,6 +698,12 @@ public final class JobRunner implements AutoCloseable {
         /** The caller sets the MDC keys around the whole delivery (the worker does), so {@link #execute} does not. */
         Builder callerSetsMdc() {
             this.callerSetsMdc = true;
+            return this;
+        }
+
+        /** @param on false to set no MDC keys at all @return this builder */
+        Builder mdc(boolean on) {
+            this.mdc = on;
             return this;
         }
 

@@ -38,7 +38,7 @@ final class LeaseKeeper implements AutoCloseable {
     private final Thread thread;
     private final ErgateListener events;
     /** The keeper thread's MDC, set around what it logs about a job. */
-    private final StepMdc mdc = new StepMdc();
+    private final StepMdc mdc;
     /** When the keeper thread will next look at the slots ({@link System#nanoTime()}). */
     private volatile long wakeAt;
     private volatile boolean closed;
@@ -49,9 +49,11 @@ final class LeaseKeeper implements AutoCloseable {
      * @param workers how many worker threads (one slot each)
      * @param threadName the keeper thread's name
      * @param events told when extending a running step's lease fails ({@code leaseLost})
+     * @param mdc whether to set the job's MDC keys around what it logs about a job
      */
-    LeaseKeeper(int workers, String threadName, ErgateListener events) {
+    LeaseKeeper(int workers, String threadName, ErgateListener events, boolean mdc) {
         this.events = events;
+        this.mdc = new StepMdc(mdc);
         slots = new Slot[workers];
         for (int i = 0; i < workers; i++) {
             slots[i] = new Slot();

@@ -20,13 +20,26 @@ final class StepMdc {
     /** Attempt numbers as text, so the common ones cost no allocation. */
     private static final String[] ATTEMPTS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
 
+    /** False when the worker was built with MDC off: every method does nothing. */
+    private final boolean on;
     private @Nullable String previousJobId;
     private @Nullable String previousWorkflow;
     private @Nullable String previousStep;
     private @Nullable String previousAttempt;
 
+    StepMdc() {
+        this(true);
+    }
+
+    StepMdc(boolean on) {
+        this.on = on;
+    }
+
     /** Sets the job's id and workflow (its step and attempt are not known yet), saving what was there. */
     void enter(Job job) {
+        if (!on) {
+            return;
+        }
         previousJobId = MDC.get(JOB_ID);
         previousWorkflow = MDC.get(WORKFLOW);
         previousStep = MDC.get(STEP);
@@ -38,6 +51,9 @@ final class StepMdc {
 
     /** Sets the step about to run (and the job's id, which may have just been assigned). */
     void step(Job running, String step, int attempt) {
+        if (!on) {
+            return;
+        }
         JobId id = running.id();
         set(JOB_ID, id == null ? null : id.value());
         MDC.put(STEP, step);
@@ -52,6 +68,9 @@ final class StepMdc {
 
     /** Restores the values saved by {@link #enter}. */
     void exit() {
+        if (!on) {
+            return;
+        }
         set(JOB_ID, previousJobId);
         set(WORKFLOW, previousWorkflow);
         set(STEP, previousStep);

@@ -312,6 +312,20 @@ class HooksTest {
     }
 
     @Test
+    void withMdcOffNoKeyIsSet() {
+        CapturedLogs.start();
+        app = worker(fast().concurrency(1).build()).mdc(false).build()
+                .registerWorkflow(Workflow.builder("quiet").step("a", JsonNode.class, (in, ctx) -> {
+                    LoggerFactory.getLogger("user.code").info("user line without keys");
+                    return 1;
+                }, StepOptions.builder().timeout(Duration.ofSeconds(30)).build()).build());
+        queue.put(Job.builder().workflowName("quiet").id("q").build());
+        app.start();
+        await().atMost(DEADLINE).until(() -> store.count(JobStatus.COMPLETED) == 1);
+        assertThat(lineContaining("user line without keys").mdc()).doesNotContainKeys("ergate.job_id", "ergate.step");
+    }
+
+    @Test
     void aStepRunInTheCallersThreadRestoresTheCallersMdc() {
         JobRunner runner = JobRunner.builder().build();
         List<String> seen = new CopyOnWriteArrayList<>();

@@ -19,7 +19,7 @@ class LeaseKeeperTest {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    private final LeaseKeeper keeper = new LeaseKeeper(2, "test-lease-keeper", new ErgateListener() { });
+    private final LeaseKeeper keeper = new LeaseKeeper(2, "test-lease-keeper", new ErgateListener() { }, true);
 
     @AfterEach
     void close() {

@@ -143,7 +143,7 @@ public final class JdbcBackend implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new ErgateBackendException("PostgreSQL: " + e.getMessage(), e, false);
         } catch (SQLException | RuntimeException e) {
-            throw Failures.wrap("migration of the Ergate tables " + tables, e);
+            throw JdbcFailures.translate("migration of the Ergate tables " + tables, e);
         }
     }
 

@@ -407,7 +407,7 @@ public final class JdbcJobAdmin implements JobAdmin {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            throw Failures.wrap(what, e);
+            throw JdbcFailures.translate(what, e);
         }
     }
 

@@ -172,7 +172,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 notifyTakers(handle);
             });
         } catch (RuntimeException e) {
-            throw Failures.wrap("put of job " + job.id() + " on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("put of job " + job.id() + " on queue '" + queueName + "'", e);
         }
     }
 
@@ -308,7 +308,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw Failures.wrap("take from queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("take from queue '" + queueName + "'", e);
         }
         if (rows.isEmpty()) {
             return new Claim(List.of(), 0);
@@ -339,7 +339,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     .map((rs, ctx) -> JobRows.instant(rs, "min"))
                     .one());
         } catch (RuntimeException e) {
-            throw Failures.wrap("look-up of the next ready time on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("look-up of the next ready time on queue '" + queueName + "'", e);
         }
     }
 
@@ -353,7 +353,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     .bind("token", delivery.token())
                     .execute());
         } catch (RuntimeException e) {
-            throw Failures.wrap("ack of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("ack of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
         if (rows == 0) {
             LOG.warn("Ack of job {} (message {}) on queue '{}' found no lease: it ran out and another worker "
@@ -379,7 +379,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 return rows > 0;
             });
         } catch (RuntimeException e) {
-            throw Failures.wrap("release of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("release of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
     }
 
@@ -393,7 +393,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     .bind("token", delivery.token())
                     .execute());
         } catch (RuntimeException e) {
-            throw Failures.wrap("lease extension of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("lease extension of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
         return rows == 0 ? null : until;
     }
@@ -412,7 +412,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     .bind("now", JobRows.time(options.clock().instant()))
                     .execute()) > 0;
         } catch (RuntimeException e) {
-            throw Failures.wrap("dead-lettering of message " + messageId + " on queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("dead-lettering of message " + messageId + " on queue '" + queueName + "'", e);
         }
     }
 
@@ -491,7 +491,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         try (Connection connection = backend.dataSource().getConnection()) {
             acked = statement.run(connection, queueName, options.clock().instant(), finishes);
         } catch (SQLException | RuntimeException e) {
-            if (finishes.size() > 1 && !Failures.isTransient(e, Failures.sqlCause(e))) {
+            if (finishes.size() > 1 && !JdbcFailures.isTransient(e)) {
                 LOG.debug("A batch of {} finishes failed ({}); running them one by one", finishes.size(), e.toString());
                 for (StepFinish finish : finishes) {
                     outcomes.add(runFinishes(statement, List.of(finish)).get(0));
@@ -499,7 +499,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 return outcomes;
             }
             for (StepFinish finish : finishes) {
-                outcomes.add(Failures.wrap("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
+                outcomes.add(JdbcFailures.translate("atomic finish of job " + finish.jobId() + " on queue '" + queueName + "'", e));
             }
             return outcomes;
         }
@@ -554,7 +554,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                             rs.getString("job_id")))
                     .list());
         } catch (RuntimeException e) {
-            throw Failures.wrap("listing of dead letters of queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("listing of dead letters of queue '" + queueName + "'", e);
         }
     }
 
@@ -575,7 +575,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                             rs.getLong("in_flight"), rs.getLong("dead"), false))
                     .one());
         } catch (RuntimeException e) {
-            throw Failures.wrap("count of queue '" + queueName + "'", e);
+            throw JdbcFailures.translate("count of queue '" + queueName + "'", e);
         }
     }
 

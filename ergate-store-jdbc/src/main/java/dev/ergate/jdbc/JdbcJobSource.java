@@ -89,7 +89,7 @@ public final class JdbcJobSource implements JobSource {
                             Objects.requireNonNull(JobRows.instant(rs, "due_at")), rs.getLong("seq")))
                     .list());
         } catch (RuntimeException e) {
-            throw Failures.wrap("claim of due jobs", e);
+            throw JdbcFailures.translate("claim of due jobs", e);
         }
         List<Due> sorted = new ArrayList<>(due);
         sorted.sort(Comparator.comparing(Due::dueAt).thenComparingLong(Due::seq));
@@ -118,7 +118,7 @@ public final class JdbcJobSource implements JobSource {
                     .bind("now", JobRows.time(options.clock().instant()))
                     .execute());
         } catch (RuntimeException e) {
-            throw Failures.wrap("record of published job " + queued.id(), e);
+            throw JdbcFailures.translate("record of published job " + queued.id(), e);
         }
         if (rows == 0) {
             LOG.debug("Published job {} was no longer claimed by {}; its stored state is newer", queued.id(), owner);
@@ -138,7 +138,7 @@ public final class JdbcJobSource implements JobSource {
                     .bind("owner", owner)
                     .execute());
         } catch (RuntimeException e) {
-            throw Failures.wrap("release of the claim on job " + job.id(), e);
+            throw JdbcFailures.translate("release of the claim on job " + job.id(), e);
         }
     }
 

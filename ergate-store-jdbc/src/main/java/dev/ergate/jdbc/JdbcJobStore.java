@@ -152,7 +152,7 @@ public final class JdbcJobStore implements JobStore {
         try {
             jdbi.useHandle(handle -> upsert(handle, job));
         } catch (RuntimeException e) {
-            throw Failures.wrap("update of job " + job.id(), e);
+            throw JdbcFailures.translate("update of job " + job.id(), e);
         }
     }
 
@@ -187,7 +187,7 @@ public final class JdbcJobStore implements JobStore {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw Failures.wrap("start of a step of job " + running.id(), e);
+            throw JdbcFailures.translate("start of a step of job " + running.id(), e);
         }
         throw new ErgateBackendException("PostgreSQL: start of a step of job " + running.id() + " failed: the job's "
                 + "row changed under " + START_STEP_ATTEMPTS + " attempts in a row", null, true);
@@ -215,7 +215,7 @@ public final class JdbcJobStore implements JobStore {
                     .map((rs, ctx) -> JobRows.map(rs))
                     .findOne());
         } catch (RuntimeException e) {
-            throw Failures.wrap("find of job " + id, e);
+            throw JdbcFailures.translate("find of job " + id, e);
         }
     }
 
@@ -258,7 +258,7 @@ public final class JdbcJobStore implements JobStore {
             String next = more ? encodeCursor(page.get(page.size() - 1).seq()) : null;
             return new JobPage(jobs, next);
         } catch (RuntimeException e) {
-            throw Failures.wrap("list of jobs (" + query.status() + ", " + query.workflowName() + ")", e);
+            throw JdbcFailures.translate("list of jobs (" + query.status() + ", " + query.workflowName() + ")", e);
         }
     }
 
@@ -275,7 +275,7 @@ public final class JdbcJobStore implements JobStore {
                     .one());
             return count > 0;
         } catch (RuntimeException e) {
-            throw Failures.wrap("cancel request of job " + id, e);
+            throw JdbcFailures.translate("cancel request of job " + id, e);
         }
     }
 
@@ -301,7 +301,7 @@ public final class JdbcJobStore implements JobStore {
                             Objects.requireNonNull(JobRows.instant(rs, "recorded_at"))))
                     .list());
         } catch (RuntimeException e) {
-            throw Failures.wrap("history of job " + id, e);
+            throw JdbcFailures.translate("history of job " + id, e);
         }
     }
 
@@ -330,7 +330,7 @@ public final class JdbcJobStore implements JobStore {
                 }
             }
         } catch (RuntimeException e) {
-            throw Failures.wrap("retention cleanup of jobs final before " + cutoff, e);
+            throw JdbcFailures.translate("retention cleanup of jobs final before " + cutoff, e);
         }
     }
 

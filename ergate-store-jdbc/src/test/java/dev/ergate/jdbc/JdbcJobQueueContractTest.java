@@ -49,7 +49,7 @@ class JdbcJobQueueContractTest extends JobQueueContract {
     }
 
     @Override
-    protected OptionalLong maxMessageBytes() {
+    protected OptionalLong maxJobBytes() {
         return OptionalLong.of(MAX_JOB_BYTES);
     }
 

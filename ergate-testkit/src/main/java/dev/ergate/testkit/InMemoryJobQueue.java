@@ -77,7 +77,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     private final Clock clock;
     private final Duration leaseTime;
-    private final OptionalLong maxMessageBytes;
+    private final OptionalLong maxJobBytes;
     private final JobCodec codec;
     private final boolean jsonRoundTrip;
     private final @Nullable Runnable clockSubscription;
@@ -96,7 +96,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     private InMemoryJobQueue(Builder builder) {
         this.clock = builder.clock;
         this.leaseTime = builder.leaseTime;
-        this.maxMessageBytes = builder.maxMessageBytes;
+        this.maxJobBytes = builder.maxJobBytes;
         this.codec = builder.codec;
         this.jsonRoundTrip = builder.jsonRoundTrip;
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
@@ -118,12 +118,12 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     }
 
     /** @return the largest encoded job {@link #put} accepts, or empty for no limit */
-    public OptionalLong maxMessageBytes() {
-        return maxMessageBytes;
+    public OptionalLong maxJobBytes() {
+        return maxJobBytes;
     }
 
     /**
-     * @throws JobTooLargeException if the encoded job is over {@link #maxMessageBytes()}
+     * @throws JobTooLargeException if the encoded job is over {@link #maxJobBytes()}
      * @throws ErgateBackendException if the queue is closed
      */
     @Override
@@ -132,8 +132,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         byte[] body = null;
         if (jsonRoundTrip) {
             body = codec.encode(job);
-            if (maxMessageBytes.isPresent()) {
-                JobSizes.check(job, body, maxMessageBytes.getAsLong());
+            if (maxJobBytes.isPresent()) {
+                JobSizes.check(job, body, maxJobBytes.getAsLong());
             }
         }
         Instant notBefore = job.requestedStartTime();
@@ -631,7 +631,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private Duration leaseTime = Duration.ofSeconds(30);
-        private OptionalLong maxMessageBytes = OptionalLong.empty();
+        private OptionalLong maxJobBytes = OptionalLong.empty();
         private JobCodec codec = JobCodec.standard();
         private boolean jsonRoundTrip = true;
 
@@ -643,7 +643,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
          *     real backend does, catching jobs that can't travel as JSON; false to hand {@link Job}
          *     objects through (each take gets {@link Job#deepCopy()} of the put job), for speed
          *     when that check is not wanted. Without JSON there is no message size, so it can't be
-         *     combined with {@link #maxMessageBytes(long)}
+         *     combined with {@link #maxJobBytes(long)}
          */
         public Builder jsonRoundTrip(boolean jsonRoundTrip) {
             this.jsonRoundTrip = jsonRoundTrip;
@@ -663,11 +663,11 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
 
         /**
-         * @param maxMessageBytes the largest encoded job {@code put} accepts, like a real
+         * @param maxJobBytes the largest encoded job {@code put} accepts, like a real
          *     backend's limit (SQS: 256 KiB); positive
          */
-        public Builder maxMessageBytes(long maxMessageBytes) {
-            this.maxMessageBytes = OptionalLong.of(maxMessageBytes);
+        public Builder maxJobBytes(long maxJobBytes) {
+            this.maxJobBytes = OptionalLong.of(maxJobBytes);
             return this;
         }
 
@@ -683,16 +683,16 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
          *     is not positive, or a size limit is set without the JSON round trip
          */
         public InMemoryJobQueue build() {
-            if (!jsonRoundTrip && maxMessageBytes.isPresent()) {
-                throw new IllegalArgumentException("maxMessageBytes needs jsonRoundTrip(true): without JSON a job has no"
+            if (!jsonRoundTrip && maxJobBytes.isPresent()) {
+                throw new IllegalArgumentException("maxJobBytes needs jsonRoundTrip(true): without JSON a job has no"
                         + " message size to limit");
             }
             if (leaseTime.isZero() || leaseTime.isNegative()) {
                 throw new IllegalArgumentException("leaseTime must be positive, got " + leaseTime);
             }
-            if (maxMessageBytes.isPresent() && maxMessageBytes.getAsLong() <= 0) {
+            if (maxJobBytes.isPresent() && maxJobBytes.getAsLong() <= 0) {
                 throw new IllegalArgumentException(
-                        "maxMessageBytes must be positive, got " + maxMessageBytes.getAsLong());
+                        "maxJobBytes must be positive, got " + maxJobBytes.getAsLong());
             }
             return new InMemoryJobQueue(this);
         }

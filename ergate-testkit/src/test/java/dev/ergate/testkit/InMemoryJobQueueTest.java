@@ -205,7 +205,7 @@ class InMemoryJobQueueTest {
     @Test
     @DisplayName("refuses a job over its size limit, naming sizes, before storing anything")
     void tooLarge() {
-        InMemoryJobQueue small = InMemoryJobQueue.builder().clock(clock).maxMessageBytes(100).build();
+        InMemoryJobQueue small = InMemoryJobQueue.builder().clock(clock).maxJobBytes(100).build();
         Job big = job("big").toBuilder().initialInputValue(TextNode.valueOf("x".repeat(200))).build();
 
         assertThatThrownBy(() -> small.put(big))
@@ -251,8 +251,8 @@ class InMemoryJobQueueTest {
     void builderValidates() {
         assertThatThrownBy(() -> InMemoryJobQueue.builder().leaseTime(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseTime");
-        assertThatThrownBy(() -> InMemoryJobQueue.builder().maxMessageBytes(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessageBytes");
+        assertThatThrownBy(() -> InMemoryJobQueue.builder().maxJobBytes(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxJobBytes");
         assertThatThrownBy(() -> queue.take(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWait");
     }

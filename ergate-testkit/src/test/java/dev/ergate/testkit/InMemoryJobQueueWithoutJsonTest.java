@@ -120,8 +120,8 @@ class InMemoryJobQueueWithoutJsonTest {
     @Test
     @DisplayName("a size limit without the JSON round trip is refused: there is no message size to limit")
     void noSizeLimitWithoutJson() {
-        assertThatThrownBy(() -> InMemoryJobQueue.builder().jsonRoundTrip(false).maxMessageBytes(1000).build())
+        assertThatThrownBy(() -> InMemoryJobQueue.builder().jsonRoundTrip(false).maxJobBytes(1000).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxMessageBytes").hasMessageContaining("jsonRoundTrip");
+                .hasMessageContaining("maxJobBytes").hasMessageContaining("jsonRoundTrip");
     }
 }

@@ -179,7 +179,7 @@ class BackendAutoConfigurationTest {
                 "ergate.sqs.uri=" + sqsQueueUri()).run(context -> {
             assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(InMemoryJobStore.class);
             assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.sqs.SqsJobAdmin.class);
-            assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(30);
+            assertThat(context.getBean(SqsJobQueue.class).queueOptions().leaseTime()).hasSeconds(30);
             runsAJob(context.getBean(ErgateClient.class));
         });
     }
@@ -195,7 +195,7 @@ class BackendAutoConfigurationTest {
                 assertThat(context).hasSingleBean(SqsJobQueue.class).hasSingleBean(RedisJobStore.class)
                         .doesNotHaveBean(RedisJobQueue.class);
                 assertThat(context.getBean(JobAdmin.class)).isInstanceOf(dev.ergate.sqs.SqsJobAdmin.class);
-                assertThat(context.getBean(SqsJobQueue.class).config().leaseTime()).hasSeconds(20);
+                assertThat(context.getBean(SqsJobQueue.class).queueOptions().leaseTime()).hasSeconds(20);
                 runsAJob(context.getBean(ErgateClient.class));
             });
         } finally {

@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Optional hooks switch on the tests of optional behaviour; a test whose hook is not
  * overridden is skipped, not passed: {@link #putRaw} (undecodable messages), {@link
- * #deadLetters} (what the dead-letter place holds), {@link #maxMessageBytes()} (the size limit).
+ * #deadLetters} (what the dead-letter place holds), {@link #maxJobBytes()} (the size limit).
  *
  * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
@@ -127,7 +127,7 @@ public abstract class JobQueueContract {
      *     {@code put} accepts; empty (the default) when it has no limit, which skips the
      *     oversize test and puts a 1 MiB value instead
      */
-    protected OptionalLong maxMessageBytes() {
+    protected OptionalLong maxJobBytes() {
         return OptionalLong.empty();
     }
 
@@ -292,7 +292,7 @@ public abstract class JobQueueContract {
         @DisplayName("carries a value near the backend's size limit (1 MiB when it has none)")
         void largeValue() throws Exception {
             JobQueue queue = queue(LONG_LEASE);
-            long limit = maxMessageBytes().orElse(-1);
+            long limit = maxJobBytes().orElse(-1);
             int payload;
             if (limit > 0) {
                 int base = CODEC.encode(SampleJobs.withPayload("large", 0)).length;
@@ -313,8 +313,8 @@ public abstract class JobQueueContract {
         @Test
         @DisplayName("refuses a job over the size limit with JobTooLargeException, writing nothing")
         void oversize() throws Exception {
-            OptionalLong limit = maxMessageBytes();
-            assumeTrue(limit.isPresent(), "the queue declares no size limit (maxMessageBytes())");
+            OptionalLong limit = maxJobBytes();
+            assumeTrue(limit.isPresent(), "the queue declares no size limit (maxJobBytes())");
             JobQueue queue = queue(LONG_LEASE);
             int base = CODEC.encode(SampleJobs.withPayload("oversize", 0)).length;
             Job job = SampleJobs.withPayload("oversize", (int) (limit.getAsLong() + 1024 - base));

@@ -14,7 +14,7 @@ class InMemoryJobQueueContractTest extends JobQueueContract {
 
     @Override
     protected JobQueue newQueue(Duration leaseTime) {
-        return InMemoryJobQueue.builder().leaseTime(leaseTime).maxMessageBytes(LIMIT).build();
+        return InMemoryJobQueue.builder().leaseTime(leaseTime).maxJobBytes(LIMIT).build();
     }
 
     @Override
@@ -29,7 +29,7 @@ class InMemoryJobQueueContractTest extends JobQueueContract {
     }
 
     @Override
-    protected OptionalLong maxMessageBytes() {
+    protected OptionalLong maxJobBytes() {
         return OptionalLong.of(LIMIT);
     }
 }

@@ -55,7 +55,7 @@ class ErgateClientTest {
     @Test
     @DisplayName("marks the recorded state FAILED when the queue refuses the job, and rethrows")
     void refusedPut() {
-        InMemoryJobQueue tiny = InMemoryJobQueue.builder().maxMessageBytes(50).build();
+        InMemoryJobQueue tiny = InMemoryJobQueue.builder().maxJobBytes(50).build();
         ErgateClient small = ErgateClient.builder(tiny).store(store).build();
         Job big = Job.builder().id("big").workflowName("orders").build();
 

@@ -13,12 +13,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  */
-public final class SqsQueueConfig {
+public final class SqsQueueOptions {
 
     /** SQS's largest message: 1 MiB (body plus message attributes). */
     public static final long SQS_MAX_MESSAGE_BYTES = 1_048_576;
     /** The message size limit of accounts and emulators still on the old limit: 256 KiB. */
     public static final long SQS_LEGACY_MAX_MESSAGE_BYTES = 262_144;
+    /** The largest job {@code put} can send to a queue with SQS's largest messages: 1 MiB less 64 bytes. */
+    public static final long SQS_MAX_JOB_BYTES = SQS_MAX_MESSAGE_BYTES - MessageAttributes.RESERVED_BYTES;
+    /** The largest job {@code put} can send to a queue on the old 256 KiB limit: 256 KiB less 64 bytes. */
+    public static final long SQS_LEGACY_MAX_JOB_BYTES = SQS_LEGACY_MAX_MESSAGE_BYTES - MessageAttributes.RESERVED_BYTES;
     /** SQS's longest visibility timeout, counted from the receive: 12 hours. */
     public static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
     /** SQS's longest long poll: 20 seconds. */
@@ -26,19 +30,19 @@ public final class SqsQueueConfig {
     /** SQS's largest receive and delete batch: 10 messages. */
     public static final int SQS_MAX_BATCH = 10;
 
-    private static final SqsQueueConfig DEFAULTS = builder().build();
+    private static final SqsQueueOptions DEFAULTS = builder().build();
 
     private final Duration leaseTime;
-    private final long maxMessageBytes;
+    private final long maxJobBytes;
     private final int receiveBatchSize;
     private final Duration maxLongPoll;
     private final Duration maxPrefetchHold;
     private final @Nullable String deadLetterQueueUrl;
     private final Clock clock;
 
-    private SqsQueueConfig(Builder b) {
+    private SqsQueueOptions(Builder b) {
         this.leaseTime = b.leaseTime;
-        this.maxMessageBytes = b.maxMessageBytes;
+        this.maxJobBytes = b.maxJobBytes;
         this.receiveBatchSize = b.receiveBatchSize;
         this.maxLongPoll = b.maxLongPoll;
         this.maxPrefetchHold = b.maxPrefetchHold == null ? defaultHold(b.leaseTime) : b.maxPrefetchHold;
@@ -55,7 +59,7 @@ public final class SqsQueueConfig {
      * @return 30 s lease, 1 MiB messages, batches of 10, 20 s long polls, prefetched messages
      *     held at most 1 s, no dead-letter queue of its own, the system UTC clock
      */
-    public static SqsQueueConfig defaults() {
+    public static SqsQueueOptions defaults() {
         return DEFAULTS;
     }
 
@@ -78,8 +82,8 @@ public final class SqsQueueConfig {
     }
 
     /** @return the largest message, in bytes, body plus message attributes */
-    public long maxMessageBytes() {
-        return maxMessageBytes;
+    public long maxJobBytes() {
+        return maxJobBytes;
     }
 
     /** @return the most messages one receive asks for (1 to 10) */
@@ -116,15 +120,15 @@ public final class SqsQueueConfig {
 
     @Override
     public String toString() {
-        return "SqsQueueConfig[leaseTime=" + leaseTime + ", maxMessageBytes=" + maxMessageBytes
+        return "SqsQueueOptions[leaseTime=" + leaseTime + ", maxJobBytes=" + maxJobBytes
                 + ", receiveBatchSize=" + receiveBatchSize + ", maxLongPoll=" + maxLongPoll
                 + ", maxPrefetchHold=" + maxPrefetchHold + ", deadLetterQueueUrl=" + deadLetterQueueUrl + "]";
     }
 
-    /** Builds an {@link SqsQueueConfig}; {@link #build()} validates. Not thread-safe. */
+    /** Builds an {@link SqsQueueOptions}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private Duration leaseTime = Duration.ofSeconds(30);
-        private long maxMessageBytes = SQS_MAX_MESSAGE_BYTES;
+        private long maxJobBytes = SQS_MAX_JOB_BYTES;
         private int receiveBatchSize = SQS_MAX_BATCH;
         private Duration maxLongPoll = SQS_MAX_LONG_POLL;
         private @Nullable Duration maxPrefetchHold;
@@ -134,9 +138,9 @@ public final class SqsQueueConfig {
         private Builder() {
         }
 
-        private Builder(SqsQueueConfig c) {
+        private Builder(SqsQueueOptions c) {
             this.leaseTime = c.leaseTime;
-            this.maxMessageBytes = c.maxMessageBytes;
+            this.maxJobBytes = c.maxJobBytes;
             this.receiveBatchSize = c.receiveBatchSize;
             this.maxLongPoll = c.maxLongPoll;
             this.maxPrefetchHold = c.maxPrefetchHold;
@@ -151,11 +155,13 @@ public final class SqsQueueConfig {
         }
 
         /**
-         * @param maxMessageBytes the queue's message size limit: 1024 to 1 MiB; use {@value
-         *     #SQS_LEGACY_MAX_MESSAGE_BYTES} for queues still on the old 256 KiB limit
+         * @param maxJobBytes the largest job, as JSON bytes, that {@code put} accepts: the queue's
+         *     message size limit less 64 bytes kept for Ergate's message attributes, so at most
+         *     {@value #SQS_MAX_JOB_BYTES} (the default); use {@value #SQS_LEGACY_MAX_JOB_BYTES} for
+         *     queues still on the old 256 KiB limit
          */
-        public Builder maxMessageBytes(long maxMessageBytes) {
-            this.maxMessageBytes = maxMessageBytes;
+        public Builder maxJobBytes(long maxJobBytes) {
+            this.maxJobBytes = maxJobBytes;
             return this;
         }
 
@@ -200,15 +206,15 @@ public final class SqsQueueConfig {
          * @return the configuration
          * @throws IllegalArgumentException naming the setting, if a value is outside SQS's limits
          */
-        public SqsQueueConfig build() {
+        public SqsQueueOptions build() {
             if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0 || leaseTime.compareTo(SQS_MAX_VISIBILITY) > 0
                     || leaseTime.getNano() != 0) {
                 throw new IllegalArgumentException(
                         "leaseTime must be whole seconds between 1 s and 12 h (SQS visibility timeout), got " + leaseTime);
             }
-            if (maxMessageBytes < 1024 || maxMessageBytes > SQS_MAX_MESSAGE_BYTES) {
-                throw new IllegalArgumentException("maxMessageBytes must be within 1024.." + SQS_MAX_MESSAGE_BYTES
-                        + " (SQS's limit), got " + maxMessageBytes);
+            if (maxJobBytes < 1024 || maxJobBytes > SQS_MAX_JOB_BYTES) {
+                throw new IllegalArgumentException("maxJobBytes must be within 1024.." + SQS_MAX_JOB_BYTES
+                        + " (SQS's 1 MiB message limit less 64 bytes for Ergate's attributes), got " + maxJobBytes);
             }
             if (receiveBatchSize < 1 || receiveBatchSize > SQS_MAX_BATCH) {
                 throw new IllegalArgumentException(
@@ -226,7 +232,7 @@ public final class SqsQueueConfig {
             if (deadLetterQueueUrl != null && deadLetterQueueUrl.isBlank()) {
                 throw new IllegalArgumentException("deadLetterQueueUrl must not be blank; use null for none");
             }
-            return new SqsQueueConfig(this);
+            return new SqsQueueOptions(this);
         }
     }
 }

@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  *
  * <p>Immutable and thread-safe.
  */
-public final class SqsClientOptions {
+public final class SqsOptions {
 
-    private static final SqsClientOptions DEFAULTS = builder().build();
+    private static final SqsOptions DEFAULTS = builder().build();
     private static final Region LOCAL_FALLBACK_REGION = Region.US_EAST_1;
 
     private final @Nullable String region;
@@ -39,7 +39,7 @@ public final class SqsClientOptions {
     private final Duration socketTimeout;
     private final Duration apiCallTimeout;
 
-    private SqsClientOptions(Builder b) {
+    private SqsOptions(Builder b) {
         this.region = b.region;
         this.endpoint = b.endpoint;
         this.credentials = b.credentials;
@@ -49,7 +49,7 @@ public final class SqsClientOptions {
     }
 
     /** @return the default region and credential chains, AWS's endpoint, 5 s connect timeout */
-    public static SqsClientOptions defaults() {
+    public static SqsOptions defaults() {
         return DEFAULTS;
     }
 
@@ -107,20 +107,20 @@ public final class SqsClientOptions {
             if (endpoint != null) {
                 return LOCAL_FALLBACK_REGION;
             }
-            throw new IllegalStateException("no AWS region configured for SQS: set SqsClientOptions.region(...),"
+            throw new IllegalStateException("no AWS region configured for SQS: set SqsOptions.region(...),"
                     + " AWS_REGION, or a profile region", e);
         }
     }
 
     @Override
     public String toString() {
-        return "SqsClientOptions[region=" + region + ", endpoint=" + endpoint + ", credentials="
+        return "SqsOptions[region=" + region + ", endpoint=" + endpoint + ", credentials="
                 + (credentials == null ? "default chain" : credentials.getClass().getSimpleName())
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
                 + ", apiCallTimeout=" + apiCallTimeout + "]";
     }
 
-    /** Builds {@link SqsClientOptions}; {@link #build()} validates. Not thread-safe. */
+    /** Builds {@link SqsOptions}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private @Nullable String region;
         private @Nullable URI endpoint;
@@ -177,7 +177,7 @@ public final class SqsClientOptions {
          * @return the options
          * @throws IllegalArgumentException naming the setting, if a value can't work
          */
-        public SqsClientOptions build() {
+        public SqsOptions build() {
             if (region != null && region.isBlank()) {
                 throw new IllegalArgumentException("region must not be blank; use null for the default chain");
             }
@@ -188,7 +188,7 @@ public final class SqsClientOptions {
             if (connectTimeout.isZero() || connectTimeout.isNegative()) {
                 throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
             }
-            if (socketTimeout.compareTo(SqsQueueConfig.SQS_MAX_LONG_POLL) <= 0) {
+            if (socketTimeout.compareTo(SqsQueueOptions.SQS_MAX_LONG_POLL) <= 0) {
                 throw new IllegalArgumentException("socketTimeout must be longer than SQS's 20 s long poll, got "
                         + socketTimeout);
             }
@@ -196,7 +196,7 @@ public final class SqsClientOptions {
                 throw new IllegalArgumentException("apiCallTimeout (" + apiCallTimeout
                         + ") must be longer than socketTimeout (" + socketTimeout + ")");
             }
-            return new SqsClientOptions(this);
+            return new SqsOptions(this);
         }
     }
 }

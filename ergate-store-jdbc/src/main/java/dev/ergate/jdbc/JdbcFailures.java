@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * Turns what JDBC and Jdbi throw into {@link ErgateBackendException}, deciding from the SQL state
  * whether trying again may work. Stateless and thread-safe.
  */
-final class Failures {
+final class JdbcFailures {
 
-    private Failures() {
+    private JdbcFailures() {
     }
 
     /**
@@ -22,7 +22,7 @@ final class Failures {
      * @param failure what JDBC or Jdbi threw
      * @return the exception to throw; Ergate's own exceptions come back unchanged
      */
-    static RuntimeException wrap(String operation, Exception failure) {
+    static RuntimeException translate(String operation, Exception failure) {
         if (failure instanceof ErgateException || failure instanceof IllegalArgumentException
                 || failure instanceof IllegalStateException) {
             return (RuntimeException) failure;
@@ -47,7 +47,12 @@ final class Failures {
         return null;
     }
 
-    static boolean isTransient(Throwable failure, @Nullable SQLException sql) {
+    /** {@return whether trying again may work after {@code failure}, from its SQL state} */
+    static boolean isTransient(Throwable failure) {
+        return isTransient(failure, sqlCause(failure));
+    }
+
+    private static boolean isTransient(Throwable failure, @Nullable SQLException sql) {
         if (failure instanceof ConnectionException) {
             return true; // could not get a connection from the DataSource
         }
