@@ -1,11 +1,13 @@
 package dev.ergate.examples;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +34,8 @@ final class MetricsSummary {
         Map<String, long[]> byStep = new TreeMap<>();
         Map<String, double[]> timeByStep = new TreeMap<>();
         for (Timer timer : Search.in(registry).name("ergate.step.duration").timers()) {
-            String step = timer.getId().getTag("step");
-            String outcome = timer.getId().getTag("outcome");
+            String step = tag(timer, "step");
+            String outcome = tag(timer, "outcome");
             long[] counts = byStep.computeIfAbsent(step, s -> new long[OUTCOMES.length + 1]);
             counts[OUTCOMES.length] += timer.count();
             for (int i = 0; i < OUTCOMES.length; i++) {
@@ -57,7 +59,7 @@ final class MetricsSummary {
 
         out.append("  jobs:");
         for (Counter counter : Search.in(registry).name("ergate.jobs.finished").counters()) {
-            out.append(String.format(Locale.ROOT, " %s %.0f", counter.getId().getTag("outcome"), counter.count()));
+            out.append(String.format(Locale.ROOT, " %s %.0f", tag(counter, "outcome"), counter.count()));
         }
         out.append(timing(registry, "ergate.job.duration", "; end to end"));
         out.append(timing(registry, "ergate.step.queue.wait", "; queue wait")).append('\n');
@@ -78,6 +80,10 @@ final class MetricsSummary {
             max = Math.max(max, timer.max(TimeUnit.MILLISECONDS));
         }
         return count == 0 ? "" : String.format(Locale.ROOT, "%s mean %.1f ms, max %.1f ms", label, total / count, max);
+    }
+
+    private static String tag(Meter meter, String key) {
+        return Objects.requireNonNullElse(meter.getId().getTag(key), "?");
     }
 
     private static double total(MeterRegistry registry, String name) {

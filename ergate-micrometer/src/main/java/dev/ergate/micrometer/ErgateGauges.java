@@ -76,7 +76,13 @@ public final class ErgateGauges implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        // ergate.worker.threads and ergate.worker.threads.busy: once Ergate reports them (runtime work)
+        Ergate w = worker;
+        if (w != null) {
+            Gauge.builder("ergate.worker.threads", w, Ergate::concurrency)
+                    .description("Worker threads, each running one step at a time").tags(tags).register(registry);
+            Gauge.builder("ergate.worker.threads.busy", w, Ergate::busyThreads)
+                    .description("Worker threads running a step now").tags(tags).register(registry);
+        }
         for (NamedQueue queue : queues) {
             QueueCountsReader reader = new QueueCountsReader(queue.stats(), registry.config().clock());
             gauge(registry, queue.name(), "ready", reader, QueueCounts::ready);

@@ -3,6 +3,7 @@ package dev.ergate.micrometer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import dev.ergate.Job;
+import dev.ergate.RuntimeFields;
 import dev.ergate.runtime.ErgateListener;
 import dev.ergate.runtime.StepResult;
 import dev.ergate.runtime.SubmitHook;
@@ -84,7 +85,8 @@ public final class ErgateMetrics implements ErgateListener, SubmitHook {
         String outcome = outcome(result.outcome());
         String workflow = workflows.of(job.workflowName());
         Job running = result.running().orElse(null);
-        String stepName = running == null || running.stepName() == null ? NONE : steps.of(running.stepName());
+        String ranStep = running == null ? null : running.stepName();
+        String stepName = ranStep == null ? NONE : steps.of(ranStep);
         Tags stepTags = commonTags.and("workflow", workflow, "step", stepName, "outcome", outcome);
         Counter.builder("ergate.steps").description("Step results, by how they ended")
                 .tags(stepTags).register(registry).increment();
@@ -92,7 +94,7 @@ public final class ErgateMetrics implements ErgateListener, SubmitHook {
             Timer.builder("ergate.step.duration").description("How long step code ran")
                     .tags(stepTags).register(registry).record(result.duration());
             Duration wait = result.queueWait();
-            if (!wait.isZero()) {
+            if (running.extraField(RuntimeFields.QUEUED_AT) != null) { // known, even when 0 ms
                 Timer.builder("ergate.step.queue.wait")
                         .description("How long a job waited between being queued for a step and the step's start")
                         .tags(commonTags.and("workflow", workflow, "step", stepName))

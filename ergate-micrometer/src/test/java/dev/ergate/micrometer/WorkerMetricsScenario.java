@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.search.RequiredSearch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A batch run by a real worker, whose outcomes are known in advance, so the meters can be checked
@@ -84,6 +85,10 @@ final class WorkerMetricsScenario {
                         (long) registry.get("ergate.steps").tags(timer.getId().getTags()).counter().count()));
         assertThat(registry.get("ergate.step.duration").timers().stream().mapToLong(t -> t.count()).sum())
                 .isEqualTo(9 + 3 + 3 + 9 + 8 + 1);
+        assertThat(registry.get("ergate.step.duration").timers().stream().mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum())
+                .as("time spent in step code").isPositive();
+        assertThat(registry.get("ergate.step.queue.wait").timers().stream().mapToLong(t -> t.count()).sum())
+                .as("queue waits: one per step run").isEqualTo(9 + 3 + 3 + 9 + 8 + 1);
         assertThat(jobs(registry, "completed")).isEqualTo(8);
         assertThat(jobs(registry, "aborted")).isEqualTo(3);
         assertThat(jobs(registry, "failed")).isEqualTo(1);
