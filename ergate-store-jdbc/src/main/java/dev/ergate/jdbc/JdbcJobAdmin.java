@@ -99,12 +99,14 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public JobCounts countJobs() {
         String sql = tables.render("select workflow_name, status, count(*) as n from {jobs} group by workflow_name, status");
+        record Count(String workflow, JobStatus status, long n) {
+        }
+        List<Count> rows = call("count of jobs", () -> jdbi.withHandle(handle -> handle.createQuery(sql)
+                .map((rs, ctx) -> new Count(rs.getString("workflow_name"), JobStatus.valueOf(rs.getString("status")),
+                        rs.getLong("n")))
+                .list()));
         JobCounts.Builder counts = JobCounts.builder();
-        call("count of jobs", () -> jdbi.withHandle(handle -> {
-            handle.createQuery(sql).map((rs, ctx) -> counts.add(rs.getString("workflow_name"),
-                    JobStatus.valueOf(rs.getString("status")), rs.getLong("n"))).list();
-            return null;
-        }));
+        rows.forEach(row -> counts.add(row.workflow(), row.status(), row.n()));
         return counts.build();
     }
 
