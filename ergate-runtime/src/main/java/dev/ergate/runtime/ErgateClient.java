@@ -10,11 +10,13 @@ import dev.ergate.RuntimeFields;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * ErgateClient client = ErgateClient.builder(queue).store(store).build();
- * JobId id = client.submit("orders", new Order(42, 3));
- * client.find(id).ifPresent(job -> log.info("{} is {}", id, job.status()));
+ * JobId id = client.submit("orders").input(new Order(42, 3)).delay(Duration.ofMinutes(5)).submit();
+ * client.await(id, Duration.ofMinutes(10)).thenAccept(job -> log.info("{} is {}", id, job.status()));
  * }</pre>
  *
  * <p>Each submitted job gets an id (a random UUID unless the job carries one). With a store, the
@@ -41,12 +43,14 @@ public final class ErgateClient {
     private final @Nullable StateStore store;
     private final ObjectMapper mapper;
     private final List<SubmitHook> submitHooks;
+    private final @Nullable JobAwaiter awaiter;
 
     private ErgateClient(Builder builder) {
         this.queue = builder.queue;
         this.store = builder.store;
         this.submitHooks = List.copyOf(builder.submitHooks);
         this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
+        this.awaiter = store instanceof JobStore jobStore ? new JobAwaiter(jobStore) : null;
     }
 
     /**
@@ -58,18 +62,35 @@ public final class ErgateClient {
     }
 
     /**
-     * Submits a job that starts at once.
+     * Starts describing a job; nothing is queued until {@link Submission#submit()}:
+     * {@code client.submit("orders").input(order).userContext(user).delay(Duration.ofMinutes(5)).submit()}.
+     *
+     * @param workflowName the workflow to run
+     * @return the job's description, to complete and submit
+     * @throws IllegalArgumentException if {@code workflowName} is null or blank
+     */
+    public Submission submit(String workflowName) {
+        if (workflowName == null || workflowName.isBlank()) {
+            throw new IllegalArgumentException("a job needs a workflow name, got "
+                    + (workflowName == null ? "null" : "'" + workflowName + "'"));
+        }
+        return new Submission(this, workflowName);
+    }
+
+    /**
+     * Submits a job that starts at once; short for {@code submit(workflowName).input(input).submit()}.
      *
      * @param workflowName the workflow to run
      * @param input the first step's input (converted to JSON), or {@code null}
      * @return the job's id
      */
     public JobId submit(String workflowName, @Nullable Object input) {
-        return submit(Job.builder().workflowName(workflowName).initialInputValue(toJson(input)).build());
+        return submit(workflowName).input(input).submit();
     }
 
     /**
-     * Submits a job with a user context, to start no sooner than {@code startAt}.
+     * Submits a job with a user context, to start no sooner than {@code startAt}; the fluent
+     * {@link #submit(String)} says the same with names.
      *
      * @param workflowName the workflow to run
      * @param input the first step's input (converted to JSON), or {@code null}
@@ -79,12 +100,8 @@ public final class ErgateClient {
      */
     public JobId submit(String workflowName, @Nullable Object input, @Nullable Object userContext,
             @Nullable Instant startAt) {
-        return submit(Job.builder()
-                .workflowName(workflowName)
-                .initialInputValue(toJson(input))
-                .userContext(toJson(userContext))
-                .requestedStartTime(startAt)
-                .build());
+        Submission submission = submit(workflowName).input(input).userContext(userContext);
+        return (startAt == null ? submission : submission.startAt(startAt)).submit();
     }
 
     /**
@@ -145,6 +162,30 @@ public final class ErgateClient {
         return jobStore("cancel").requestCancel(id);
     }
 
+    /**
+     * Waits, without blocking a thread, for a job to reach a final status (COMPLETED, FAILED,
+     * ABORTED or CANCELLED). All waiting futures share one polling thread; a store that is a
+     * {@link dev.ergate.spi.FinalStateNotifier} completes them as soon as the job ends. The
+     * future completes on that shared thread: use the {@code ...Async} stages for slow work.
+     *
+     * @param id the job
+     * @param timeout how long to wait; zero looks once
+     * @return completed with the job's final state, or failed with a {@link
+     *     java.util.concurrent.TimeoutException} naming the last status seen
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if the client has no {@link JobStore}
+     */
+    public CompletableFuture<Job> await(JobId id, Duration timeout) {
+        return awaiter("await").await(id, timeout);
+    }
+
+    JobAwaiter awaiter(String operation) {
+        if (awaiter == null) {
+            jobStore(operation);    // throws, naming what the client has instead
+        }
+        return Objects.requireNonNull(awaiter);
+    }
+
     private JobStore jobStore(String operation) {
         if (store instanceof JobStore jobStore) {
             return jobStore;
@@ -153,7 +194,7 @@ public final class ErgateClient {
                 + (store == null ? "no store" : "a StateStore that can't be read: " + store.getClass().getName()));
     }
 
-    private JsonNode toJson(@Nullable Object value) {
+    JsonNode toJson(@Nullable Object value) {
         return value instanceof JsonNode node ? node : mapper.valueToTree(value);
     }
 

@@ -112,4 +112,42 @@ class ReadmeExampleTest {
             }
         }
     }
+
+    @Test
+    void submittingAndAwaiting() {
+        TestQueue queue = new TestQueue();
+        TestStore store = new TestStore();
+        Ergate app = Ergate.builder(queue, store)
+                .options(ErgateOptions.builder().concurrency(2).handleSignals(false)
+                        .pollTimeout(Duration.ofMillis(50)).build())
+                .dependencies(Dependencies.builder().singleton(PriceList.class, new PriceList()).build())
+                .build();
+        app.registerWorkflow(byBuilder());
+        app.start();
+        try {
+            // --- README: submitting and awaiting jobs
+            ErgateClient client = ErgateClient.builder(queue).store(store).build();
+            JobId later = client.submit("checkout")
+                    .input(new Order("apple", 2))                  // any value, converted to JSON
+                    .userContext(new Customer("Ann", true))
+                    .delay(Duration.ofMinutes(5))                  // or .startAt(instant), not both
+                    .submit();                                     // nothing is queued before this
+            Job done = client.submit("checkout")
+                    .input(new Order("pear", 1))
+                    .userContext(new Customer("Bob", false))
+                    .submitAndAwait(Duration.ofSeconds(30))        // CompletableFuture<Job>
+                    .join();
+            client.await(later, Duration.ofMinutes(10))
+                    .thenAccept(job -> System.out.println(job.id() + " ended " + job.status()));
+            // --- end of README
+
+            assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(done.lastReturnValue().textValue()).isEqualTo("Bob pays 400");
+            assertThat(store.find(later).orElseThrow().requestedStartTime()).isAfter(java.time.Instant.now());
+            org.assertj.core.api.Assertions.assertThatThrownBy(client.await(later, Duration.ofMillis(200))::join)
+                    .cause().isInstanceOf(java.util.concurrent.TimeoutException.class);
+        } finally {
+            app.close();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.CursorPage;
+import dev.ergate.spi.FinalStateNotifier;
 import dev.ergate.spi.JobEvent;
 import dev.ergate.spi.JobFilter;
 import dev.ergate.spi.JobPage;
@@ -23,7 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: every method may be called from any thread; each is atomic.
  */
-public final class InMemoryJobStore implements JobStore, JobSource {
+public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNotifier {
 
     private static final Comparator<Entry> DUE_ORDER = Comparator
             .comparing((Entry e) -> dueTime(e.job))
@@ -52,6 +55,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<JobId, Entry> byId = new HashMap<>();
+    private final List<Consumer<Job>> finalStateListeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, Entry> byPosition = new TreeMap<>();
     private final List<Job> updates = new ArrayList<>();
     /** When each of {@link #updates} was recorded, by the store's clock: the admin's history. */
@@ -83,6 +87,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
     @Override
     public void update(Job job) {
         JobId id = idOf(job);
+        Job written;
         lock.lock();
         try {
             Entry entry = byId.get(id);
@@ -96,9 +101,35 @@ public final class InMemoryJobStore implements JobStore, JobSource {
                 entry.job = job;
             }
             record(entry);
+            written = entry.job;
         } finally {
             lock.unlock();
         }
+        notifyIfFinal(written);
+    }
+
+    /** Tells {@link #onFinalState} listeners, outside the lock so a listener never holds up a writer. */
+    private void notifyIfFinal(Job written) {
+        if (!written.status().isFinal()) {
+            return;
+        }
+        for (Consumer<Job> listener : finalStateListeners) {
+            try {
+                listener.accept(written);
+            } catch (RuntimeException ignored) {
+                // the SPI says a listener must not throw; one that does must not fail the write
+            }
+        }
+    }
+
+    /** In process: listeners are called on the thread that wrote the final state. */
+    @Override
+    public Subscription onFinalState(Consumer<Job> listener) {
+        Objects.requireNonNull(listener, "listener");
+        // a wrapper of our own, so removing it never removes another subscription of the same listener
+        Consumer<Job> subscribed = listener::accept;
+        finalStateListeners.add(subscribed);
+        return () -> finalStateListeners.remove(subscribed);
     }
 
     /** Appends the entry's new state to the history and stamps its update time; under the lock. */
@@ -428,6 +459,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
      * @return the stored job before, or empty when unknown; {@code next} was written if its status was expected
      */
     Optional<Job> replaceIf(JobId id, java.util.Set<JobStatus> expected, Job next) {
+        Optional<Job> result;
         lock.lock();
         try {
             Entry entry = byId.get(id);
@@ -435,14 +467,17 @@ public final class InMemoryJobStore implements JobStore, JobSource {
                 return Optional.empty();
             }
             Job before = entry.job;
-            if (expected.contains(before.status())) {
-                entry.job = next;
-                record(entry);
+            if (!expected.contains(before.status())) {
+                return Optional.of(before);
             }
-            return Optional.of(before);
+            entry.job = next;
+            record(entry);
+            result = Optional.of(before);
         } finally {
             lock.unlock();
         }
+        notifyIfFinal(next);
+        return result;
     }
 
     /**
