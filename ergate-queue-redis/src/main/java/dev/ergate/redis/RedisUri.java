@@ -81,7 +81,7 @@ record RedisUri(boolean tls, String host, int port, @Nullable String user, @Null
         return new IllegalArgumentException("bad Redis URI '" + hidePassword(text) + "': " + why);
     }
 
-    /** @return the URI text with any password replaced by {@code ***} */
+    /** {@return the URI text with any password replaced by {@code ***}} */
     static String hidePassword(String text) {
         int scheme = text.indexOf("://");
         int at = text.lastIndexOf('@');
@@ -94,7 +94,7 @@ record RedisUri(boolean tls, String host, int port, @Nullable String user, @Null
         return text.substring(0, scheme + 3) + shown + text.substring(at);
     }
 
-    /** @return the URI without its password */
+    /** {@return the URI without its password} */
     @Override
     public String toString() {
         String credentials = password == null ? (user == null ? "" : user + "@")
