@@ -231,7 +231,7 @@ public final class ErgateClient {
             return this;
         }
 
-        /** @return the client */
+        /** {@return the client} */
         public ErgateClient build() {
             return new ErgateClient(this);
         }
