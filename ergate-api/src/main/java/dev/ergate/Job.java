@@ -44,7 +44,7 @@ public final class Job {
 
     private Job(Builder b) {
         this.id = b.id;
-        this.workflowName = b.workflowName;
+        this.workflowName = Objects.requireNonNull(b.workflowName, "checked by build()");
         this.stepName = b.stepName;
         this.status = b.status;
         this.stepsCompleted = b.stepsCompleted;
@@ -198,7 +198,7 @@ public final class Job {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         if (this == other) {
             return true;
         }

@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes a {@link Job} as Python Ergate's JSON.
@@ -181,7 +182,7 @@ public final class JobCodec {
         gen.writeNumber(code);
     }
 
-    private static void writeNullableString(JsonGenerator gen, String value) throws IOException {
+    private static void writeNullableString(JsonGenerator gen, @Nullable String value) throws IOException {
         if (value == null) {
             gen.writeNull();
         } else {
@@ -241,7 +242,7 @@ public final class JobCodec {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new JobFormatException(null, e.getMessage(), e);
+            throw new JobFormatException(null, String.valueOf(e.getMessage()), e);
         }
     }
 
@@ -279,7 +280,7 @@ public final class JobCodec {
         }
     }
 
-    private static JobId readId(JsonNode value) {
+    private static @Nullable JobId readId(JsonNode value) {
         if (value.isNull()) {
             return null;
         }
@@ -292,7 +293,7 @@ public final class JobCodec {
         throw bad(JobField.ID, "must be a non-empty string, an integer or null", value);
     }
 
-    private static String readNullableString(JobField field, JsonNode value) {
+    private static @Nullable String readNullableString(JobField field, JsonNode value) {
         if (value.isNull()) {
             return null;
         }
@@ -355,7 +356,7 @@ public final class JobCodec {
         return percent;
     }
 
-    private static Instant readTime(JsonNode value) {
+    private static @Nullable Instant readTime(JsonNode value) {
         if (value.isNull()) {
             return null;
         }
@@ -397,7 +398,7 @@ public final class JobCodec {
                 : text.substring(0, SHOWN_VALUE_CHARS) + "... (" + text.length() + " chars)";
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         if (message == null) {
             return "unreadable";
         }

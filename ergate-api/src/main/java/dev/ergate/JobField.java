@@ -2,6 +2,7 @@ package dev.ergate;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The JSON fields of a job that Ergate knows, in the order they are written. */
 enum JobField {
@@ -38,7 +39,7 @@ enum JobField {
     }
 
     /** @return the known field of that JSON name, or null; one hash lookup (the builder asks on every extra field set) */
-    static JobField byJsonName(String name) {
+    static @Nullable JobField byJsonName(String name) {
         return BY_JSON_NAME.get(name);
     }
 }

@@ -3,6 +3,7 @@ package dev.ergate;
 import java.math.BigInteger;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job's identity. Python Ergate accepts a string or an integer, so a {@code JobId} remembers
@@ -66,7 +67,7 @@ public final class JobId {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof JobId that && numeric == that.numeric && text.equals(that.text);
     }
 

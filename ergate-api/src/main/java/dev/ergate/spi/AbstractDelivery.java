@@ -143,7 +143,7 @@ public abstract class AbstractDelivery implements Delivery {
      */
     private void end(BooleanSupplier endLease) {
         try {
-            endLease.getAsBoolean();
+            var unused = endLease.getAsBoolean(); // held or lost, the delivery ends here
         } catch (LeaseLostException lost) {
             // nothing to end: another taker's lease is not touched
         }

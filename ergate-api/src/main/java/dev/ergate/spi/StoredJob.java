@@ -1,6 +1,7 @@
 package dev.ergate.spi;
 
 import dev.ergate.Job;
+import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param updatedAt when that state was written, by the backend's clock, or {@code null} when the
  *     store does not record it
  */
-public record StoredJob(Job job, java.time.@Nullable Instant updatedAt) {
+public record StoredJob(Job job, @Nullable Instant updatedAt) {
 
     /** Checks that the job is present. */
     public StoredJob {

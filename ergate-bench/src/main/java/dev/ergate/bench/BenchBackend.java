@@ -3,12 +3,8 @@ package dev.ergate.bench;
 import java.time.Duration;
 
 /**
- * One backend as the harness uses it: it opens a fresh, empty queue and store for each phase
- * and runs the raw baseline with the backend's plain client.
- *
- * <p>Implementations need not be thread-safe: the harness calls them from one thread; what
- * {@link #open} returns is used by
- * many worker threads, as the adapters allow.
+ * One backend as the harness uses it: a fresh, empty queue and store per phase, and the raw
+ * baseline. Called from one thread; what {@link #open} returns is used by many worker threads.
  */
 public interface BenchBackend extends AutoCloseable {
 

@@ -3,6 +3,9 @@ package dev.ergate.bench;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The runnable jar's entry point: {@code java -jar ergate-bench.jar [options]} runs the {@link
@@ -42,13 +45,11 @@ public final class BenchMain {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         try {
             HarnessReport report = execute(args, out, err, env);
-            return report.allCompleted() ? 0 : 1;
-        } catch (UsageException e) {
-            if (!e.isHelp()) {
-                err.println("ergate-bench: " + e.getMessage());
-            }
-            err.println(HarnessOptions.usage());
-            return e.isHelp() ? 0 : 2;
+            return report == null || report.allCompleted() ? 0 : 1;
+        } catch (ParameterException e) {
+            err.println("ergate-bench: " + e.getMessage());
+            err.print(e.getCommandLine().getUsageMessage());
+            return 2;
         } catch (Exception e) {
             err.println("ergate-bench: the run failed: " + e);
             e.printStackTrace(err);
@@ -57,19 +58,25 @@ public final class BenchMain {
     }
 
     /**
-     * Parses the command line, runs the harness and prints its table to {@code out}.
+     * Parses the command line, runs the harness and prints its table to {@code out}; prints the
+     * help to {@code err} instead when asked for.
      *
      * @param args the command line
      * @param out where the table goes
      * @param err where progress goes
      * @param env the environment (backend locations)
-     * @return the report
-     * @throws UsageException if the command line is wrong
+     * @return the report, or null after printing the help
+     * @throws ParameterException if the command line is wrong
      * @throws Exception if the run fails
      */
-    public static HarnessReport execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env)
-            throws Exception {
-        HarnessOptions options = HarnessOptions.parse(args, env);
+    public static @Nullable HarnessReport execute(String[] args, PrintStream out, PrintStream err,
+            Map<String, String> env) throws Exception {
+        CommandLine commandLine = BenchCommand.commandLine();
+        HarnessOptions options = BenchCommand.parse(commandLine, args, env);
+        if (options == null) {
+            err.print(commandLine.getUsageMessage());
+            return null;
+        }
         HarnessReport report = new Harness(options, err).run();
         out.print(report.render());
         out.flush();

@@ -15,25 +15,13 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.AbstractHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The end-to-end harness. One run, on one backend:
- * <ol>
- *   <li><b>warm-up</b> (not reported): a few jobs, so the JIT has compiled the step path;</li>
- *   <li><b>throughput</b>: every job pre-loaded on the queue, then a real {@link Ergate} worker
- *       with {@code workers} threads runs them all to the end: steps/s and jobs/s, bytes allocated
- *       per step (all threads), and the heap in use afterwards (after a GC, the worker still up);</li>
- *   <li><b>latency</b>: jobs streamed with only {@code in-flight} of them at once, so nothing
- *       queues behind a backlog: step-to-step latency p50/p99 (see {@link RunTracker});</li>
- *   <li><b>raw baseline</b>: the backend's fewest operations per step with its plain client, on
- *       as many threads and connections, as many steps as the throughput phase; Ergate's rate is
- *       reported as a fraction of it.</li>
- * </ol>
- * Every job must end COMPLETED with every step counted and its payload carried through; the
- * report counts those that did not.
- *
- * <p>Not thread-safe: one run at a time per instance.
+ * The end-to-end harness: one run on one backend, phase by phase (warm-up, throughput, latency,
+ * raw baseline), checking that every job ended COMPLETED with its payload; the phases are
+ * described in the module README. Not thread-safe: one run at a time per instance.
  */
 public final class Harness {
 
@@ -132,10 +120,10 @@ public final class Harness {
                 long allocatedPerStep = allocatedBefore < 0 || allocatedAfter < 0
                         ? -1 : (allocatedAfter - allocatedBefore) / ((long) jobs * options.steps());
                 long heap = measureHeap ? Machine.heapUsedAfterGc() : -1;
-                LatencyHistogram latency = tracker.latency();
+                AbstractHistogram latency = tracker.latency();
                 return new PhaseResult(name, jobs, Math.min(inFlight, jobs), options.steps(), nanos,
                         tracker.completed(), tracker.wrong(), tracker.firstProblem(), tracker.stepsStarted(),
-                        latency.count(), latency.percentileNanos(50), latency.percentileNanos(99),
+                        latency.getTotalCount(), latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
                         tracker.timedFromFinishStart(), heap, allocatedPerStep);
             } finally {
                 if (producer != null) {

@@ -1,18 +1,14 @@
 package dev.ergate.bench;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What one harness run does: which backend, how many jobs of how many no-op steps, how many
- * worker threads (and so how many backend connections, for Ergate and the raw baseline alike),
- * how large a payload each job carries, and where the backend is.
- *
- * <p>Immutable and thread-safe. Start from {@link #defaults()}, {@link #builder()} or {@link
- * #parse(String[], Map)} (the command line).
+ * worker threads (and so backend connections, for Ergate and the raw baseline alike), the
+ * payload size, and where the backend is. Immutable; from {@link #builder()} or the command
+ * line ({@link BenchCommand}).
  */
 public final class HarnessOptions {
 
@@ -70,126 +66,6 @@ public final class HarnessOptions {
     /** @return a builder starting from the defaults */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Reads the command line. Every option takes a value, as {@code --jobs 1000} or {@code
-     * --jobs=1000}; backend locations not given fall back to the environment ({@value
-     * #REDIS_URL_ENV}, {@value #POSTGRES_URL_ENV}, {@value #SQS_ENDPOINT_ENV}), then to the local
-     * defaults.
-     *
-     * @param args the arguments, as {@code main} gets them
-     * @param env the environment, normally {@link System#getenv()}
-     * @return the options
-     * @throws UsageException naming the offending argument, or asking for {@link #usage()} on
-     *     {@code --help}
-     */
-    public static HarnessOptions parse(String[] args, Map<String, String> env) {
-        Builder b = builder();
-        String redis = env.get(REDIS_URL_ENV);
-        if (redis != null && !redis.isBlank()) {
-            b.redisUrl(redis.trim());
-        }
-        String postgres = env.get(POSTGRES_URL_ENV);
-        if (postgres != null && !postgres.isBlank()) {
-            b.postgresUrl(postgres.trim());
-        }
-        String sqs = env.get(SQS_ENDPOINT_ENV);
-        if (sqs != null && !sqs.isBlank()) {
-            b.sqsEndpoint(sqs.trim());
-        }
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "': options start with --");
-            }
-            String name;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                name = arg.substring(2);
-                if (name.equals("no-baseline")) {
-                    b.baseline(false);
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new UsageException("option --" + name + " needs a value");
-                }
-                value = args[++i];
-            }
-            apply(b, name, value);
-        }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static void apply(Builder b, String name, String value) {
-        switch (name) {
-            case "backend" -> b.backend(BackendKind.byName(value).orElseThrow(() -> new UsageException(
-                    "--backend must be one of " + BackendKind.names() + ", got '" + value + "'")));
-            case "jobs" -> b.jobs(intValue(name, value));
-            case "steps" -> b.steps(intValue(name, value));
-            case "workers" -> b.workers(intValue(name, value));
-            case "payload-bytes" -> b.payloadBytes(intValue(name, value));
-            case "warmup-jobs" -> b.warmupJobs(intValue(name, value));
-            case "latency-jobs" -> b.latencyJobs(intValue(name, value));
-            case "in-flight" -> b.inFlight(intValue(name, value));
-            case "baseline" -> b.baseline(booleanValue(name, value));
-            case "timeout-seconds" -> b.timeout(Duration.ofSeconds(intValue(name, value)));
-            case "lease-seconds" -> b.leaseTime(Duration.ofSeconds(intValue(name, value)));
-            case "redis-url" -> b.redisUrl(value);
-            case "postgres-url" -> b.postgresUrl(value);
-            case "sqs-endpoint" -> b.sqsEndpoint(value);
-            default -> throw new UsageException("unknown option --" + name);
-        }
-    }
-
-    private static int intValue(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " needs a whole number, got '" + value + "'");
-        }
-    }
-
-    private static boolean booleanValue(String name, String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "on", "yes" -> true;
-            case "false", "off", "no" -> false;
-            default -> throw new UsageException("--" + name + " needs true or false, got '" + value + "'");
-        };
-    }
-
-    /** @return the command line's help text */
-    public static String usage() {
-        return String.join("\n",
-                "usage: java -jar ergate-bench.jar [options]",
-                "  --backend memory|memory-objects|redis|postgres|sqs   the backend (default memory;",
-                "                                        memory-objects: the in-memory queue without JSON)",
-                "  --jobs N              jobs in the throughput phase, pre-loaded (default 20000)",
-                "  --steps N             no-op steps per job (default 3)",
-                "  --workers N           worker threads = backend connections, also for the baseline (default 4)",
-                "  --payload-bytes N     size of the text each job carries through every step (default 100)",
-                "  --warmup-jobs N       jobs run first and not reported, to warm the JIT (default jobs/10)",
-                "  --latency-jobs N      jobs in the latency phase, streamed (default jobs/5)",
-                "  --in-flight N         jobs in flight at once in the latency phase (default = workers)",
-                "  --no-baseline         skip the raw baseline",
-                "  --timeout-seconds N   give up on a phase after this long (default 600)",
-                "  --lease-seconds N     the queue's lease time (default 30)",
-                "  --redis-url URL       (or env " + REDIS_URL_ENV + "; default " + DEFAULT_REDIS_URL + ")",
-                "  --postgres-url URL    (or env " + POSTGRES_URL_ENV + "; default " + DEFAULT_POSTGRES_URL + ")",
-                "  --sqs-endpoint URL    (or env " + SQS_ENDPOINT_ENV + "; default: ElasticMQ started in this JVM)",
-                "",
-                "JMH benchmarks of the engine: java -cp ergate-bench.jar org.openjdk.jmh.Main dev.ergate.bench.jmh -prof gc");
     }
 
     /** @return the backend to measure */

@@ -14,12 +14,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Wraps a backend's queue and store so a {@link RunTracker} hears every state written: after a
- * store {@code update} returns, and before and after an atomic finish. Everything else goes straight
- * through; the wrapped queue asks the real queue for its atomic finish with the real store, so a
- * backend that finishes atomically still does.
- *
- * <p>The wrappers are as thread-safe as what they wrap.
+ * Wraps a backend's queue and store so a {@link RunTracker} hears every state written (after an
+ * {@code update}, around an atomic finish); everything else goes straight through, atomic finish
+ * included. As thread-safe as what it wraps.
  */
 public final class Instrumentation {
 

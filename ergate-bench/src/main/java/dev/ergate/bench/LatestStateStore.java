@@ -14,13 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The memory backend's store: only the latest state of each job, in concurrent maps, so a
- * long benchmark measures the engine and not an ever-growing history (the testkit's {@code
- * InMemoryJobStore} keeps every update, which is what tests want). Follows the {@link JobStore}
- * contract: a stored CANCELLING is kept when the incoming state is not final; {@link #list} pages
- * in first-write order with the position as cursor.
- *
- * <p>Thread-safe and lock-free on the step path (one map update per write).
+ * The memory backend's store: only the latest state of each job, so a long benchmark measures
+ * the engine and not a growing history. Follows the {@link JobStore} contract; {@link #list}
+ * pages in first-write order. Thread-safe, lock-free on the step path.
  */
 public final class LatestStateStore implements JobStore {
 

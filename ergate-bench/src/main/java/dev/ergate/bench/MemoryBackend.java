@@ -8,13 +8,9 @@ import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 
 /**
- * The memory backends: the testkit's {@link InMemoryJobQueue} (leased, one lock) and a {@link
- * LatestStateStore}. {@code memory} keeps the queue's default JSON round trip (every put encodes,
- * every take decodes, as a real backend); {@code memory-objects} turns it off ({@link
- * InMemoryJobQueue.Builder#jsonRoundTrip(boolean)}), handing Job objects through, which leaves
- * the engine's own cost. Its baseline does take, update, put and ack on the same two objects, in
- * the same mode, without the runtime, so the ratio is the engine's own share. Not thread-safe;
- * what it opens is.
+ * The memory backends: the testkit's {@link InMemoryJobQueue} with ({@code memory}) or without
+ * ({@code memory-objects}) its JSON round trip, and a {@link LatestStateStore}; the baseline does
+ * the same calls without the runtime. Not thread-safe; what it opens is.
  */
 final class MemoryBackend implements BenchBackend {
 

@@ -6,13 +6,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Job ids in the order they were first written, at positions 1, 2, 3...: the listing order of
- * {@link LatestStateStore}. An append is an increment and one array write in a chunk of fixed
- * size (a sorted map cost a logarithmic number of cache misses per new job, the largest single
- * cost of a pre-loaded memory run). Holds at most {@value #CAPACITY} ids.
- *
- * <p>Thread-safe: appends from any thread; a reader may see a position whose append is still under
- * way as empty.
+ * Job ids in first-write order, at positions 1, 2, 3...: the listing order of {@link
+ * LatestStateStore}; an append is one increment and one array write. Holds at most {@value
+ * #CAPACITY} ids. Thread-safe; a reader may see a position still being appended as empty.
  */
 final class PositionLog {
 

@@ -1,12 +1,9 @@
 package dev.ergate.bench;
 
 /**
- * The backend's speed without Ergate: the fewest operations one step needs (take the message,
- * write the state, put the next message, acknowledge), done in a tight loop with the backend's
- * plain client, on as many threads (and connections) as the worker has.
- *
- * <p>Implementations need not be thread-safe: used from one thread, they start their own loop
- * threads.
+ * The backend's speed without Ergate: the fewest operations one step needs, in a tight loop with
+ * the backend's plain client, on as many threads as the worker has. Implementations are used from
+ * one thread and start their own loop threads.
  */
 public interface RawBaseline {
 

@@ -11,22 +11,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches one phase of a harness run: times step-to-step latency, counts jobs that ended, and
- * checks each one ended right (COMPLETED, every step counted, the payload carried through).
- *
- * <p><b>Step-to-step latency</b> is the time from a step's state being written to the job's next
- * step starting (its body running), on {@link System#nanoTime()}. With separate calls (update,
- * put, ack) the state is written when the store's {@code update} returns, before the put, so
- * the time is exact. With an atomic finish the commit happens somewhere inside the finish call,
- * and the next step may start on another worker before the call returns; such a step is timed
- * from the start of the finish call instead, an upper bound that includes the commit itself, and
- * counted in {@link #timedFromFinishStart()}. A job's first step has no step before it and is
- * not timed.
- *
- * <p>Thread-safe: every worker thread reports here.
+ * Watches one phase of a harness run: times step-to-step latency (from a step's state being
+ * written to the next step starting; see the module README for atomic finishes), counts jobs that
+ * ended and checks each ended right. Thread-safe: every worker thread reports here.
  */
 public final class RunTracker {
 
@@ -38,7 +30,8 @@ public final class RunTracker {
 
     private final int steps;
     private final JsonNode expectedResult;
-    private final LatencyHistogram latency = new LatencyHistogram();
+    /** Step-to-step latency in nanoseconds, 3 significant digits; recorded from many threads. */
+    private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
     private final ConcurrentHashMap<JobId, Mark> marks = new ConcurrentHashMap<>();
     private final CountDownLatch ended;
     private final AtomicLong completed = new AtomicLong();
@@ -84,11 +77,11 @@ public final class RunTracker {
             }
             return switch (mark.kind()) {
                 case WRITTEN -> {
-                    latency.record(now - mark.nanos());
+                    latency.recordValue(Math.max(0, now - mark.nanos()));
                     yield null;
                 }
                 case PENDING -> {
-                    latency.record(now - mark.nanos());
+                    latency.recordValue(Math.max(0, now - mark.nanos()));
                     fromFinishStart.incrementAndGet();
                     yield new Mark(before, now, MarkKind.CONSUMED);
                 }
@@ -178,8 +171,8 @@ public final class RunTracker {
         return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return the step-to-step latencies recorded so far */
-    public LatencyHistogram latency() {
+    /** @return the step-to-step latencies recorded so far, in nanoseconds */
+    public AbstractHistogram latency() {
         return latency;
     }
 

@@ -60,8 +60,7 @@ class HarnessSmokeTest {
 
     @Test
     void redis() throws Exception {
-        LocalBackends.redis();
-        HarnessReport report = run("--backend", "redis", "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "redis", "--redis-url", LocalBackends.redis().toString(), "--jobs", "150", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "20", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("Redis");
@@ -69,8 +68,7 @@ class HarnessSmokeTest {
 
     @Test
     void postgres() throws Exception {
-        LocalBackends.postgres();
-        HarnessReport report = run("--backend", "postgres", "--jobs", "60", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "postgres", "--postgres-url", LocalBackends.postgres(), "--jobs", "60", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "20", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("PostgreSQL");
@@ -78,8 +76,7 @@ class HarnessSmokeTest {
 
     @Test
     void sqs() throws Exception {
-        LocalBackends.sqs();
-        HarnessReport report = run("--backend", "sqs", "--jobs", "20", "--workers", "2", "--warmup-jobs", "0",
+        HarnessReport report = run("--backend", "sqs", "--sqs-endpoint", LocalBackends.sqs().toString(), "--jobs", "20", "--workers", "2", "--warmup-jobs", "0",
                 "--latency-jobs", "6", "--timeout-seconds", "60");
         assertCompleteAndPositive(report);
         assertThat(report.backend()).startsWith("SQS");
@@ -91,7 +88,7 @@ class HarnessSmokeTest {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         int bad = BenchMain.run(new String[] {"--jobs", "-1"}, new PrintStream(table), errStream, Map.of());
         assertThat(bad).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jobs must be at least 1, got -1").contains("usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jobs must be at least 1, got -1").contains("Usage:");
         int help = BenchMain.run(new String[] {"--help"}, new PrintStream(table), errStream, Map.of());
         assertThat(help).isZero();
     }

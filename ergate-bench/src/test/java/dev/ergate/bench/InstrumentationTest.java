@@ -103,7 +103,7 @@ class InstrumentationTest {
         StateStore wrapped = Instrumentation.store(new LatestStateStore(), tracker);
         wrapped.update(queued);
         tracker.stepStarted(queued.toBuilder().status(JobStatus.RUNNING).build());
-        assertThat(tracker.latency().count()).isEqualTo(1);
+        assertThat(tracker.latency().getTotalCount()).isEqualTo(1);
     }
 
     @Test
@@ -139,7 +139,7 @@ class InstrumentationTest {
         assertThat(askedWith).containsExactly(inner);
         assertThat(finished).containsExactly(queued);
         tracker.stepStarted(queued.toBuilder().status(JobStatus.RUNNING).build());
-        assertThat(tracker.latency().count()).as("the finish was reported as a write").isEqualTo(1);
+        assertThat(tracker.latency().getTotalCount()).as("the finish was reported as a write").isEqualTo(1);
     }
 
     @Test

@@ -26,10 +26,10 @@ class RunTrackerTest {
         RunTracker tracker = new RunTracker(2, payload, 1);
         tracker.stepStarted(state(JobStatus.RUNNING, 0, payload));
         tracker.stateWritten(state(JobStatus.RUNNING, 0, payload));
-        assertThat(tracker.latency().count()).as("a first step has no step before it").isZero();
+        assertThat(tracker.latency().getTotalCount()).as("a first step has no step before it").isZero();
         tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 1, payload));
-        assertThat(tracker.latency().count()).isEqualTo(1);
+        assertThat(tracker.latency().getTotalCount()).isEqualTo(1);
         assertThat(tracker.timedFromFinishStart()).isZero();
         tracker.stateWritten(state(JobStatus.COMPLETED, 2, payload));
         assertThat(tracker.awaitAllEnded(Duration.ZERO)).isTrue();
@@ -45,13 +45,13 @@ class RunTrackerTest {
         tracker.finishStarting(state(JobStatus.QUEUED, 1, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 1, payload));
         assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
-        assertThat(tracker.latency().count()).isEqualTo(1);
+        assertThat(tracker.latency().getTotalCount()).isEqualTo(1);
         tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
         // the next step is timed exactly again from its own write
         tracker.finishStarting(state(JobStatus.QUEUED, 2, payload));
         tracker.stateWritten(state(JobStatus.QUEUED, 2, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 2, payload));
-        assertThat(tracker.latency().count()).isEqualTo(2);
+        assertThat(tracker.latency().getTotalCount()).isEqualTo(2);
         assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
     }
 
@@ -64,7 +64,7 @@ class RunTrackerTest {
         tracker.stateWritten(state(JobStatus.QUEUED, 2, payload));
         tracker.stateWritten(state(JobStatus.QUEUED, 1, payload)); // the first finish returns late
         tracker.stepStarted(state(JobStatus.RUNNING, 2, payload));
-        assertThat(tracker.latency().count()).isEqualTo(2);
+        assertThat(tracker.latency().getTotalCount()).isEqualTo(2);
         assertThat(tracker.timedFromFinishStart()).isEqualTo(1);
     }
 
@@ -73,7 +73,7 @@ class RunTrackerTest {
         RunTracker tracker = new RunTracker(3, payload, 1);
         tracker.stateWritten(state(JobStatus.QUEUED, 1, payload));
         tracker.stepStarted(state(JobStatus.RUNNING, 2, payload));
-        assertThat(tracker.latency().count()).isZero();
+        assertThat(tracker.latency().getTotalCount()).isZero();
     }
 
     @Test

@@ -203,6 +203,24 @@ abstract class DashboardBrowserScenario {
     }
 
     @Test
+    void aWaitingJobIsCancelledThenDeletedFromItsPage() {
+        JobId later = client.submit(Job.builder().id("later-" + run).workflowName("orders")
+                .initialInputValue(IntNode.valueOf(1)).requestedStartTime(java.time.Instant.now().plusSeconds(3600))
+                .build());
+        browser.get(url("/job?id=" + later.value()));
+        browser.find("#action-cancel").click();
+        assertThat(browser.find("#action-cancel").getText()).isEqualTo("Click again to cancel");
+        browser.find("#action-cancel").click();
+        browser.until(d -> d.findElement(By.cssSelector("#job-status")).getText().equals("CANCELLING"));
+        assertThat(status(later)).isEqualTo(JobStatus.CANCELLING);
+
+        browser.find("#action-delete").click();
+        browser.find("#action-delete").click();
+        browser.until(d -> d.getCurrentUrl().endsWith("/jobs"));
+        assertThat(backend.store().find(later)).isEmpty();
+    }
+
+    @Test
     void aScriptInAJobsValuesStaysText() {
         browser.get(url("/job?id=" + xss.value()));
         String shown = browser.find("#job-fields tr[data-field='initial_input_value'] pre").getText();

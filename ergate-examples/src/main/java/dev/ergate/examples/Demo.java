@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The demo: submits a batch of orders to Ergate workers over the chosen backend, shows their
@@ -64,29 +66,30 @@ public final class Demo {
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal,
             Map<String, String> environment) {
+        CommandLine commandLine = DemoCommand.commandLine();
         DemoOptions options;
         try {
-            options = DemoOptions.parse(args);
-        } catch (UsageException e) {
+            options = DemoCommand.parse(commandLine, args);
+        } catch (ParameterException e) {
             err.println("ergate-demo: " + e.getMessage());
-            err.println(DemoOptions.USAGE);
+            err.print(commandLine.getUsageMessage());
             return 2;
         }
-        if (options.help()) {
-            out.println(DemoOptions.USAGE);
+        if (options == null) {
+            out.print(commandLine.getUsageMessage());
             return 0;
         }
-        return new Demo(out, err, terminal).run(options, environment);
+        return new Demo(out, err, terminal).run(options, environment, commandLine.getUsageMessage());
     }
 
-    private int run(DemoOptions options, Map<String, String> environment) {
+    private int run(DemoOptions options, Map<String, String> environment, String usage) {
         DemoBackend backend;
         try {
             backend = DemoBackends.factory(options.backend()).open(options, environment);
         } catch (UsageException | IllegalArgumentException e) {
             // a URL the adapter can't parse is a bad command line, not a backend failure
             err.println("ergate-demo: " + e.getMessage());
-            err.println(DemoOptions.USAGE);
+            err.print(usage);
             return 2;
         } catch (Exception e) {
             err.println("ergate-demo: can't open the " + options.backend() + " backend: " + e.getMessage());

@@ -35,7 +35,7 @@ interface DemoBackend extends AutoCloseable {
          * @param options the command line's options ({@code url} may be null)
          * @param environment the process environment, for URLs like {@code ERGATE_REDIS_URL}
          * @return the opened backend
-         * @throws UsageException if the backend can't be used as asked (a bad URL, not wired yet)
+         * @throws UsageException if the backend can't be used as asked (a bad URL)
          * @throws Exception if it can't be reached
          */
         DemoBackend open(DemoOptions options, java.util.Map<String, String> environment) throws Exception;

@@ -3,6 +3,7 @@ package dev.ergate.examples;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The switch from {@code --backend NAME} to a {@link DemoBackend.Factory}. To add a backend, write
@@ -45,14 +46,21 @@ final class DemoBackends {
 
     /**
      * @return the backend's address: {@code --url}, else the environment variable, else the
-     *     local default (may be null when the backend has a fallback of its own)
+     *     local default
      */
     static String urlOf(DemoOptions options, Map<String, String> environment, String variable, String localDefault) {
-        if (options.url() != null) {
-            return options.url();
+        String configured = configuredUrl(options, environment, variable);
+        return configured != null ? configured : localDefault;
+    }
+
+    /** @return {@code --url}, else the environment variable, else null */
+    static @Nullable String configuredUrl(DemoOptions options, Map<String, String> environment, String variable) {
+        String url = options.url();
+        if (url != null) {
+            return url;
         }
         String fromEnvironment = environment.get(variable);
-        return fromEnvironment == null || fromEnvironment.isBlank() ? localDefault : fromEnvironment.trim();
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.trim();
     }
 
     /** @return a short random id, so each run's queue is its own */

@@ -52,7 +52,7 @@ final class MetricsSummary {
             for (int i = 0; i < OUTCOMES.length; i++) {
                 out.append(String.format(Locale.ROOT, " %9d", counts[i]));
             }
-            double[] time = timeByStep.get(step);
+            double[] time = timeByStep.getOrDefault(step, new double[2]);
             out.append(String.format(Locale.ROOT, " %9.1f %9.1f%n", time[0] / Math.max(1, counts[OUTCOMES.length]),
                     time[1]));
         });

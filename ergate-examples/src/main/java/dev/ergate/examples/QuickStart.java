@@ -37,6 +37,7 @@ public final class QuickStart {
      * @return the job's final state
      * @throws InterruptedException if interrupted while waiting for the job
      */
+    @SuppressWarnings("NullAway") // kept as short as the README shows it: a null order or user fails the step
     public static Job run() throws InterruptedException {
         Workflow orders = Workflow.builder("orders")
                 .step("validate", Order.class, (order, ctx) -> {

@@ -33,7 +33,7 @@ final class SqsDemoBackend implements DemoBackend {
     }
 
     static DemoBackend open(DemoOptions options, Map<String, String> environment) {
-        String configured = DemoBackends.urlOf(options, environment, ENDPOINT_ENV, null);
+        String configured = DemoBackends.configuredUrl(options, environment, ENDPOINT_ENV);
         if (configured != null) {
             return new SqsDemoBackend(SqsJobQueue.fromUri(configured).build(), null);
         }

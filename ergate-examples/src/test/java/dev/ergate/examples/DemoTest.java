@@ -89,7 +89,8 @@ class DemoTest {
             Result result = run(false, "--help");
 
             assertThat(result.exitCode()).isZero();
-            assertThat(result.out()).contains("Usage: java -jar ergate-demo.jar").contains("--backend NAME");
+            assertThat(result.out()).contains("Usage: java -jar ergate-demo.jar").contains("--backend=NAME")
+                    .contains("--metrics");
         }
     }
 
@@ -100,12 +101,12 @@ class DemoTest {
         @ParameterizedTest(name = "{0} -> exit 2 naming \"{1}\"")
         @CsvSource(delimiter = '|', value = {
             "--jobs 0|--jobs must be within 1..1000000, got 0",
-            "--jobs many|--jobs needs a whole number, got 'many'",
-            "--concurrency|--concurrency needs a value",
+            "--jobs many|'many' is not an int",
+            "--concurrency|Missing required parameter for option '--concurrency'",
             "--concurrency 999|--concurrency must be within 1..256",
-            "--frobnicate|unknown option '--frobnicate'",
+            "--frobnicate|Unknown option: '--frobnicate'",
             "--backend mongo|unknown backend 'mongo'",
-            "--help=yes|--help takes no value",
+            "--help=yes|--help",
             "--backend redis --url http://127.0.0.1:6379|http://127.0.0.1:6379",
             "--url redis://x|the memory backend takes no --url"
         })

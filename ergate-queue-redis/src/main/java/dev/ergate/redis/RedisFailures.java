@@ -3,6 +3,7 @@ package dev.ergate.redis;
 import dev.ergate.spi.ErgateBackendException;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -54,7 +55,7 @@ final class RedisFailures {
      * @return its result
      * @throws ErgateBackendException if it fails
      */
-    <T> T call(String operation, Object subject, Supplier<T> call) {
+    <T> T call(String operation, @Nullable Object subject, Supplier<T> call) {
         try {
             return call.get();
         } catch (JedisException e) {

@@ -1,5 +1,6 @@
 package dev.ergate.redis;
 
+import dev.ergate.testbackends.TestBackends;
 import dev.ergate.testkit.Backends;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,9 +12,9 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Finds the Redis the tests run against, in this order: the URI in {@value #ENV}, then a Redis
- * on 127.0.0.1:6379. (Testcontainers is not used: point {@value #ENV} at any Redis instead.)
- * When none answers, the test is skipped, or fails under {@code ERGATE_REQUIRE_BACKENDS=true}.
+ * The Redis the tests run against, found by {@link TestBackends#redis()} ({@code
+ * ERGATE_REDIS_URL}, 127.0.0.1:6379, Testcontainers; else the test is skipped, or fails under
+ * {@code ERGATE_REQUIRE_BACKENDS=true}).
  *
  * <p>Each {@link #backend()} gets a namespace of its own, so tests never see each other's keys;
  * {@link #close()} deletes every key of those namespaces and closes the backends. Not
@@ -21,11 +22,10 @@ import redis.clients.jedis.resps.ScanResult;
  */
 final class RedisFixture implements AutoCloseable {
 
-    static final String ENV = "ERGATE_REDIS_URL";
-    /** Set to {@code true} when {@value #ENV} names a node of a Redis Cluster. */
+    /** Set to {@code true} when {@code ERGATE_REDIS_URL} names a node of a Redis Cluster. */
     static final String CLUSTER_ENV = "ERGATE_REDIS_CLUSTER";
-    static final String LOCAL = "redis://127.0.0.1:6379";
-    static final String HOW_TO_PROVIDE = "set " + ENV + "=redis://host:port/db or run Redis on 127.0.0.1:6379";
+    static final String HOW_TO_PROVIDE = "set " + TestBackends.REDIS_ENV + "=redis://host:port/db or run Redis on "
+            + "127.0.0.1:6379";
 
     private final String label;
     private final RedisBackend admin;
@@ -41,19 +41,19 @@ final class RedisFixture implements AutoCloseable {
      * @return the fixture; skips (or fails) the test if no Redis answers
      */
     static RedisFixture open(String label) {
+        String uri = uri();
         try {
-            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri()).cluster(cluster())
+            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri).cluster(cluster())
                     .namespace("ergate-test-admin").poolSize(2).build()));
         } catch (RuntimeException e) {
-            Backends.missing("Redis", HOW_TO_PROVIDE + " (tried " + RedisUri.hidePassword(uri()) + ")", e);
+            Backends.missing("Redis", HOW_TO_PROVIDE + " (tried " + RedisUri.hidePassword(uri) + ")", e);
             throw e; // not reached: missing() always throws
         }
     }
 
     /** @return the URI the tests use */
     static String uri() {
-        String fromEnv = System.getenv(ENV);
-        return fromEnv == null || fromEnv.isBlank() ? LOCAL : fromEnv.trim();
+        return TestBackends.redis().url();
     }
 
     /** @return true when the tests run against a Redis Cluster ({@value #CLUSTER_ENV}) */

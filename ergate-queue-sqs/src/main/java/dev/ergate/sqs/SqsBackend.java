@@ -93,6 +93,17 @@ public final class SqsBackend implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * @param queue a queue of this backend, with its dead-letter queue configured for requeue and purge
+     * @param storeAdmin the admin of the store the queue pairs with, retrying onto {@code queue}
+     *     ({@code pg.admin(queue)}, {@code redis.admin(redis.store(), queue)})
+     * @param store that store
+     * @return the queue's admin (DESIGN.md, "The admin SPI"), see {@link SqsJobAdmin}
+     */
+    public SqsJobAdmin admin(SqsJobQueue queue, dev.ergate.spi.JobAdmin storeAdmin, dev.ergate.spi.JobStore store) {
+        return SqsJobAdmin.of(queue, storeAdmin, store);
+    }
+
     /** {@return the client's options (the defaults for a client of your own)} */
     public SqsOptions options() {
         return options;

@@ -388,8 +388,8 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 throw new IllegalArgumentException("give exactly one of queueUrl and queueName, got url=" + queueUrl
                         + ", name=" + queueName);
             }
-            SqsClient owned = client == null ? options.createClient() : null;
-            SqsClient use = client != null ? client : owned;
+            SqsClient use = client != null ? client : options.createClient();
+            SqsClient owned = client == null ? use : null;
             try {
                 String url = queueUrl != null ? queueUrl : resolve(use, queueName);
                 String redrive = redrivePolicy(use, url);

@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import dev.ergate.testbackends.TestBackends;
 import dev.ergate.testkit.Backends;
 import java.net.URI;
 import java.time.Duration;
@@ -7,33 +8,30 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The SQS server the tests talk to, found once per test JVM: the endpoint in {@value #ENDPOINT_ENV}
- * when set (LocalStack, a real account's endpoint), otherwise ElasticMQ started in-process on a
- * free port. There is no Testcontainers step: ElasticMQ runs anywhere a JDK does. When neither
- * works the calling test is skipped (or fails under {@code ERGATE_REQUIRE_BACKENDS=true}).
+ * The SQS server the tests talk to, found once per test JVM by {@link TestBackends#sqs()}: the
+ * endpoint in {@code ERGATE_SQS_ENDPOINT} (LocalStack, a real account's endpoint), else ElasticMQ
+ * started in this JVM, else an ElasticMQ container; else the test is skipped (or fails under
+ * {@code ERGATE_REQUIRE_BACKENDS=true}).
  *
  * <p>Queues are created with a unique name per call, so tests never see each other's messages.
  */
 final class SqsTestBackend {
 
-    static final String ENDPOINT_ENV = "ERGATE_SQS_ENDPOINT";
     static final String REGION_ENV = "ERGATE_SQS_REGION";
-    static final String HOW_TO = "set " + ENDPOINT_ENV + " to an SQS endpoint (e.g. LocalStack's"
+    static final String HOW_TO = "set " + TestBackends.SQS_ENV + " to an SQS endpoint (e.g. LocalStack's"
             + " http://127.0.0.1:4566), or keep org.elasticmq:elasticmq-rest-sqs_2.13 on the test classpath";
 
     private static final AtomicInteger QUEUES = new AtomicInteger();
     private static volatile Holder holder;
     private static volatile Throwable failure;
 
-    private record Holder(URI endpoint, SqsClient client, SQSRestServer server) {
+    private record Holder(URI endpoint, SqsClient client) {
     }
 
     private SqsTestBackend() {
@@ -98,6 +96,7 @@ final class SqsTestBackend {
     private static Holder holder() {
         Holder h = holder;
         if (h == null && failure == null) {
+            TestBackends.sqs(); // skips the test when there is no SQS at all
             synchronized (SqsTestBackend.class) {
                 h = holder;
                 if (h == null && failure == null) {
@@ -118,18 +117,7 @@ final class SqsTestBackend {
     }
 
     private static Holder start() {
-        String configured = System.getenv(ENDPOINT_ENV);
-        SQSRestServer server = null;
-        URI endpoint;
-        if (configured != null && !configured.isBlank()) {
-            endpoint = URI.create(configured.trim());
-        } else {
-            server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-            int port = server.waitUntilStarted().localAddress().getPort();
-            endpoint = URI.create("http://127.0.0.1:" + port);
-            SQSRestServer started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stopAndWait, "elasticmq-stop"));
-        }
+        URI endpoint = URI.create(TestBackends.sqs().url());
         SqsClient client = SqsOptions.builder()
                 .endpoint(endpoint)
                 .region(region())
@@ -138,6 +126,6 @@ final class SqsTestBackend {
                 .build()
                 .createClient();
         client.listQueues();
-        return new Holder(endpoint, client, server);
+        return new Holder(endpoint, client);
     }
 }

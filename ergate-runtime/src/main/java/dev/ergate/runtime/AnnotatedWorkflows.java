@@ -268,7 +268,7 @@ final class AnnotatedWorkflows {
         }
 
         @Override
-        Object provide(StepScope scope) throws Exception {
+        @Nullable Object provide(StepScope scope) throws Exception {
             return invoker.invoke(scope);
         }
     }

@@ -64,6 +64,8 @@ public final class Ergate implements AutoCloseable {
     private @Nullable LeaseKeeper leaseKeeper;
     private @Nullable AutoCloseable lifespanHandle;
     private @Nullable AtomicStepFinish atomicFinish;
+    /** Applies the retention policy while the worker runs, or null when none was given. */
+    private final @Nullable RetentionRunner retention;
 
     private Ergate(Builder b) {
         this.queue = b.queue;
@@ -83,6 +85,9 @@ public final class Ergate implements AutoCloseable {
         this.mdc = b.mdc;
         this.events = runner.listeners();
         this.backend = new BackendCalls(options, events);
+        this.retention = b.retentionAdmin == null || !b.retentionPolicy.isEnabled() ? null
+                : RetentionRunner.of(b.retentionAdmin, b.retentionPolicy, options.clock(),
+                        "ergate-" + java.util.UUID.randomUUID());
     }
 
     /**
@@ -183,6 +188,9 @@ public final class Ergate implements AutoCloseable {
             events.workerStarted();
             keeper.start();
             workers.forEach(Thread::start);
+            if (retention != null) {
+                retention.start();
+            }
             LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
                     runner.workflows().keySet(), atomicFinish != null);
         }
@@ -260,6 +268,9 @@ public final class Ergate implements AutoCloseable {
         LOG.info("Ergate worker stopping: draining {} running steps (up to {})",
                 inFlight.stream().filter(InFlight::busy).count(), options.drainTimeout());
         stopRequested.countDown();
+        if (retention != null) {
+            retention.close();
+        }
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         joinAll(deadline);
         if (workers.stream().anyMatch(Thread::isAlive)) {
@@ -607,6 +618,8 @@ public final class Ergate implements AutoCloseable {
         private boolean mdc = true;
         private @Nullable Lifespan lifespan;
         private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        private dev.ergate.spi.@Nullable JobAdmin retentionAdmin;
+        private dev.ergate.spi.RetentionPolicy retentionPolicy = dev.ergate.spi.RetentionPolicy.none();
 
         private Builder(JobQueue queue, StateStore store) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -698,6 +711,20 @@ public final class Ergate implements AutoCloseable {
          */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Deletes old final jobs and dead letters while the worker runs, one worker at a time
+         * (a {@link RetentionRunner} under the backend's retention lease). Off by default.
+         *
+         * @param admin the backend's admin ({@code redis.admin()}, {@code pg.admin()}, ...)
+         * @param policy what to delete and how often to look; {@link RetentionPolicy#none()} turns it off
+         * @return this builder
+         */
+        public Builder retention(dev.ergate.spi.JobAdmin admin, dev.ergate.spi.RetentionPolicy policy) {
+            this.retentionAdmin = Objects.requireNonNull(admin, "admin");
+            this.retentionPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -20,7 +20,9 @@ public interface ErgateListener {
     }
 
     /**
-     * A step ended, whatever the outcome (also when it failed, aborted or will be retried).
+     * A delivery ended, whatever the outcome (also when it failed, aborted, will be retried, or
+     * was cancelled without running), after its new state was written and the delivery settled:
+     * the store already holds {@code result.state()}. Not called for a job that was already final.
      *
      * @param result the outcome and the job's new state
      */
@@ -28,8 +30,9 @@ public interface ErgateListener {
     }
 
     /**
-     * A job ended FAILED: a step threw (and its retries are spent), or its workflow or step is
-     * unknown, or it kept killing its workers.
+     * A job ended FAILED (after {@link #stepFinished}, its state written): a step threw and its
+     * retries are spent, its workflow or step is unknown, it kept killing its workers, or it grew
+     * too large to queue.
      *
      * @param failed the job's final state
      * @param error why

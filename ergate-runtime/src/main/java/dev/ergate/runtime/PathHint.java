@@ -68,7 +68,7 @@ public final class PathHint {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof PathHint that && kind == that.kind && Objects.equals(target, that.target);
     }
 

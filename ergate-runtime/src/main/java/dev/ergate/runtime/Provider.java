@@ -2,6 +2,7 @@ package dev.ergate.runtime;
 
 import java.lang.reflect.Type;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** How one dependency is obtained. Thread-safe. */
 abstract class Provider {
@@ -31,7 +32,8 @@ abstract class Provider {
     /** @return a short description for messages */
     abstract String describe();
 
-    abstract Object provide(StepScope scope) throws Exception;
+    /** @return the instance; null only from a faulty provider, which the caller reports */
+    abstract @Nullable Object provide(StepScope scope) throws Exception;
 
     static final class Singleton extends Provider {
         private final Object instance;

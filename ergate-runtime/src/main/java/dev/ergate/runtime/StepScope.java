@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -142,8 +143,8 @@ final class StepScope implements StepContext {
             toClose = new ArrayDeque<>();
         }
         Map<Type, Object> created = this.created;
-        LinkedHashSet<Type> creating = this.creating;
-        Deque<Object> toClose = this.toClose;
+        LinkedHashSet<Type> creating = Objects.requireNonNull(this.creating, "set with created");
+        Deque<Object> toClose = Objects.requireNonNull(this.toClose, "set with created");
         Object existing = created.get(type);
         if (existing != null) {
             return existing;

@@ -3,6 +3,7 @@ package dev.ergate.runtime;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A type token for generic types such as {@code List<Order>}, which a {@code Class} can't name:
@@ -46,7 +47,7 @@ public abstract class TypeRef<T> {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof TypeRef<?> that && type.equals(that.type);
     }
 

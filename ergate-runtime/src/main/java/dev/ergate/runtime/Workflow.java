@@ -194,7 +194,7 @@ public final class Workflow {
                 int after = switch (hint.kind()) {
                     case NEXT -> i + 1 < n ? result[i + 1] : 0;
                     case END -> 0;
-                    case GO_TO -> result[byName.get(hint.target()).index];
+                    case GO_TO -> result[Objects.requireNonNull(byName.get(hint.target()), "checked by validate").index];
                 };
                 best = Math.max(best, after);
             }

@@ -1,14 +1,11 @@
 package dev.ergate.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.TemplateEngine;
@@ -38,10 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class JdbcBackend implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final DataSource dataSource;
-    private final @Nullable HikariDataSource ownedPool;
+    /** The HikariCP pool that {@link #connect} built, closed with the backend. */
+    private final @Nullable DataSource ownedPool;
     private final String description;
     private final JdbcOptions options;
     private final Tables tables;
@@ -51,7 +48,7 @@ public final class JdbcBackend implements AutoCloseable {
     private @Nullable Notifier notifier;
     private volatile boolean closed;
 
-    private JdbcBackend(DataSource dataSource, @Nullable HikariDataSource ownedPool, JdbcOptions options,
+    private JdbcBackend(DataSource dataSource, @Nullable DataSource ownedPool, JdbcOptions options,
             String where) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
@@ -101,20 +98,14 @@ public final class JdbcBackend implements AutoCloseable {
     public static JdbcBackend connect(String url, JdbcOptions options) {
         Objects.requireNonNull(options, "options");
         PostgresUrl parsed = PostgresUrl.parse(url);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(parsed.jdbcUrl());
-        if (parsed.user() != null) {
-            config.setUsername(parsed.user());
+        if (!HikariPools.available()) {
+            throw new IllegalStateException("JdbcBackend.connect(url) pools connections with HikariCP, which is not on "
+                    + "the class path: add com.zaxxer:HikariCP to your dependencies, or pass your own DataSource "
+                    + "to JdbcBackend.create(dataSource, options)");
         }
-        if (parsed.password() != null) {
-            config.setPassword(parsed.password());
-        }
-        config.setMaximumPoolSize(options.poolSize());
-        config.setPoolName("ergate-pg-" + POOLS.incrementAndGet());
-        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
-        HikariDataSource pool;
+        DataSource pool;
         try {
-            pool = new HikariDataSource(config);
+            pool = HikariPools.open(parsed, options.poolSize());
         } catch (RuntimeException e) {
             throw new ErgateBackendException("PostgreSQL: can't connect to " + PostgresUrl.redact(url) + ": "
                     + e.getMessage(), e, true);
@@ -126,7 +117,7 @@ public final class JdbcBackend implements AutoCloseable {
             }
             return backend;
         } catch (RuntimeException e) {
-            pool.close();
+            HikariPools.close(pool);
             throw e;
         }
     }
@@ -271,8 +262,8 @@ public final class JdbcBackend implements AutoCloseable {
 
     private @Nullable Integer maximumPoolSize() {
         try {
-            if (dataSource.isWrapperFor(HikariDataSource.class)) {
-                return dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize();
+            if (HikariPools.available()) {
+                return HikariPools.maximumPoolSize(dataSource);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("Can't tell the pool size of {}", dataSource, e);
@@ -305,7 +296,7 @@ public final class JdbcBackend implements AutoCloseable {
             toClose.close();
         }
         if (ownedPool != null) {
-            ownedPool.close();
+            HikariPools.close(ownedPool);
         }
     }
 

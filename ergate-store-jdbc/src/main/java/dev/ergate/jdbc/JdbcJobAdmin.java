@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link JobAdmin} of a PostgreSQL backend: its jobs table (with the history table when
  * {@link JdbcOptions#recordHistory()} is on) and the dead letters of every queue in its dead-letter
- * table. Made by {@link JdbcBackend#admin()}. A retry onto this backend's queue and every requeue
+ * table (not with another backend's retry queue: that backend's admin has the dead letters).
+ * Made by {@link JdbcBackend#admin()}. A retry onto this backend's queue and every requeue
  * write the job and the queue row in one transaction.
  *
  * <p>Thread-safe.
@@ -44,6 +45,8 @@ public final class JdbcJobAdmin implements JobAdmin {
     private static final String JOB_CURSOR = "ergate-jdbc-jobs:";
     private static final String DEAD_CURSOR = "ergate-jdbc-dead:";
     private static final String RETENTION_LEASE = "retention";
+    private static final Set<Operation> DEAD_LETTER_OPERATIONS = EnumSet.of(Operation.LIST_DEAD_LETTERS,
+            Operation.REQUEUE_DEAD_LETTERS, Operation.PURGE_DEAD_LETTERS);
 
     private final JdbcBackend backend;
     private final JdbcJobStore store;
@@ -86,6 +89,9 @@ public final class JdbcJobAdmin implements JobAdmin {
         if (!options.recordHistory()) {
             operations.remove(Operation.JOB_HISTORY);
         }
+        if (foreignQueue != null) { // the other backend's admin manages its dead letters
+            operations.removeAll(DEAD_LETTER_OPERATIONS);
+        }
         return operations;
     }
 
@@ -93,12 +99,14 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public JobCounts countJobs() {
         String sql = tables.render("select workflow_name, status, count(*) as n from {jobs} group by workflow_name, status");
+        record Count(String workflow, JobStatus status, long n) {
+        }
+        List<Count> rows = call("count of jobs", () -> jdbi.withHandle(handle -> handle.createQuery(sql)
+                .map((rs, ctx) -> new Count(rs.getString("workflow_name"), JobStatus.valueOf(rs.getString("status")),
+                        rs.getLong("n")))
+                .list()));
         JobCounts.Builder counts = JobCounts.builder();
-        call("count of jobs", () -> jdbi.withHandle(handle -> {
-            handle.createQuery(sql).map((rs, ctx) -> counts.add(rs.getString("workflow_name"),
-                    JobStatus.valueOf(rs.getString("status")), rs.getLong("n"))).list();
-            return null;
-        }));
+        rows.forEach(row -> counts.add(row.workflow(), row.status(), row.n()));
         return counts.build();
     }
 
@@ -167,9 +175,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     /** The history table's rows of the job; only when {@link JdbcOptions#recordHistory()} is on. */
     @Override
     public List<JobEvent> history(JobId id) {
-        if (!options.recordHistory()) {
-            throw unsupported(Operation.JOB_HISTORY);
-        }
+        require(Operation.JOB_HISTORY);
         return store.history(id).stream().map(t -> new JobEvent(t.recordedAt(), t.status(), t.stepName(),
                 t.stepsCompleted(), t.percentCompleted())).toList();
     }
@@ -303,6 +309,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public CursorPage<DeadLetter> listDeadLetters(DeadLetterFilter filter) {
         Objects.requireNonNull(filter, "filter");
+        require(Operation.LIST_DEAD_LETTERS);
         long after = decode(DEAD_CURSOR, filter.cursor());
         String sql = tables.render("select " + DEAD_COLUMNS + " from {dead} where id > :after" + where(filter)
                 + " order by id limit :limit");
@@ -317,6 +324,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public RequeueResult requeueDeadLetter(String id) {
         Objects.requireNonNull(id, "id");
+        require(Operation.REQUEUE_DEAD_LETTERS);
         long rowId;
         try {
             rowId = Long.parseLong(id);
@@ -331,6 +339,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public RequeueResult requeueDeadLetters(DeadLetterFilter filter) {
         Objects.requireNonNull(filter, "filter");
+        require(Operation.REQUEUE_DEAD_LETTERS);
         String sql = tables.render("select " + DEAD_COLUMNS + " from {dead} where true" + where(filter) + " order by id");
         return requeue(call("read of dead letters", () -> jdbi.withHandle(handle ->
                 bind(handle.createQuery(sql), filter).map((rs, ctx) -> deadLetter(rs)).list())));
@@ -379,6 +388,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     @Override
     public long purgeDeadLetters(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
+        require(Operation.PURGE_DEAD_LETTERS);
         String sql = tables.render("delete from {dead} where dead_at < :cutoff");
         return call("purge of dead letters", () -> jdbi.withHandle(handle -> handle.createUpdate(sql)
                 .bind("cutoff", JobRows.time(cutoff)).execute()));
@@ -402,6 +412,12 @@ public final class JdbcJobAdmin implements JobAdmin {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private void require(Operation operation) {
+        if (!supports(operation)) {
+            throw unsupported(operation);
+        }
+    }
 
     private static <T> T call(String what, java.util.function.Supplier<T> call) {
         try {

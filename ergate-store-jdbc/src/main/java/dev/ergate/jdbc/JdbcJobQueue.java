@@ -303,7 +303,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
-                            rs.getInt("delivery_count"), JobRows.instant(rs, "was_visible_at")));
+                            rs.getInt("delivery_count"),
+                            Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null")));
                 }
             }
         } catch (SQLException | RuntimeException e) {

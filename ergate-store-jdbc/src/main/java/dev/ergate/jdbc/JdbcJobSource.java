@@ -134,7 +134,7 @@ public final class JdbcJobSource implements JobSource {
         LOG.warn("Publishing job {} of workflow '{}' failed; it will be offered again: {}", job.id(),
                 job.workflowName(), String.valueOf(failure));
         try {
-            jdbi.useHandle(handle -> JobRows.bindId(handle.createUpdate(unclaimSql), job.id())
+            jdbi.useHandle(handle -> JobRows.bindId(handle.createUpdate(unclaimSql), Objects.requireNonNull(job.id(), "a claimed job has an id"))
                     .bind("owner", owner)
                     .execute());
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.ergate.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ergate.testbackends.TestBackends;
 import dev.ergate.testkit.Backends;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,20 +13,15 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the PostgreSQL the tests run against, once per test JVM: {@code ERGATE_POSTGRES_URL}
- * first (a {@code jdbc:postgresql://} or {@code postgres://} URL), then the local server
- * ({@code 127.0.0.1:5432}, database {@code test}, user {@code postgres}). There is no
- * Testcontainers fallback: this build runs where Docker is absent, so a machine without a
- * server sets the variable or starts one. When nothing answers, the calling test is skipped
- * (failed under {@code ERGATE_REQUIRE_BACKENDS=true}) through {@link Backends#missing}.
+ * The PostgreSQL the tests run against, found once per test JVM by {@link
+ * TestBackends#postgres()} ({@code ERGATE_POSTGRES_URL}, 127.0.0.1:5432 database {@code test},
+ * Testcontainers; else the test is skipped, or fails under {@code ERGATE_REQUIRE_BACKENDS=true}).
  *
  * <p>Each test class works in its own schema from {@link #newSchema(String)} and drops it after.
  */
 final class PostgresFixture {
 
-    static final String ENV = "ERGATE_POSTGRES_URL";
-    static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    private static final String HOW = "set " + ENV + " (e.g. jdbc:postgresql://host:5432/db?user=me) or run "
+    private static final String HOW = "set " + TestBackends.POSTGRES_ENV + " (e.g. jdbc:postgresql://host:5432/db?user=me) or run "
             + "PostgreSQL on 127.0.0.1:5432 with a database 'test' that user postgres can use";
 
     private static @Nullable HikariDataSource pool;
@@ -34,10 +30,9 @@ final class PostgresFixture {
     private PostgresFixture() {
     }
 
-    /** @return the URL the tests use: the environment's, else the local server's */
+    /** @return the URL the tests use */
     static String url() {
-        String env = System.getenv(ENV);
-        return env == null || env.isBlank() ? LOCAL_URL : env;
+        return TestBackends.postgres().url();
     }
 
     /**
@@ -46,8 +41,9 @@ final class PostgresFixture {
      */
     static synchronized DataSource dataSource() {
         if (pool == null && failure == null) {
+            String url = url(); // skips the test when there is no PostgreSQL at all
             try {
-                pool = newPool(url(), 40, "ergate-test");
+                pool = newPool(url, 40, "ergate-test");
             } catch (RuntimeException e) {
                 failure = e;
             }

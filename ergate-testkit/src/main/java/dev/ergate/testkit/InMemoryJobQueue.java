@@ -141,8 +141,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         try {
             ensureOpen("put");
             Instant now = clock.instant();
-            boolean delayed = notBefore != null && notBefore.isAfter(now);
-            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, delayed ? notBefore : now), delayed);
+            Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, visibleAt), visibleAt.isAfter(now));
         } finally {
             lock.unlock();
         }
@@ -259,7 +259,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (message.job != null) {
             return message.job.deepCopy();
         }
-        return UndecodableMessages.decodeOrDeadLetter(codec, Objects.requireNonNull(message.body), reason -> {
+        return UndecodableMessages.decodeOrDeadLetter(codec, message.json(), reason -> {
             String text = message.text(codec);
             lock.lock();
             try {
@@ -320,7 +320,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 continue;
             }
             try {
-                jobs.add(codec.decode(message.body));
+                jobs.add(codec.decode(message.json()));
             } catch (JobFormatException e) {
                 // not a job: it will be dead-lettered when taken
             }
@@ -501,6 +501,11 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         /** The current lease, 0 when not leased. */
         long leaseId;
 
+        /** @return the JSON of a message that has no job object */
+        byte[] json() {
+            return Objects.requireNonNull(body, "a message has a body or a job");
+        }
+
         /** Exactly one of {@code body} and {@code job} is given. */
         Message(long id, byte @Nullable [] body, @Nullable Job job, Instant visibleAt) {
             this.id = id;
@@ -515,7 +520,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 return new String(body, StandardCharsets.UTF_8);
             }
             try {
-                return codec.encodeToString(job);
+                return codec.encodeToString(Objects.requireNonNull(job, "a message has a body or a job"));
             } catch (RuntimeException e) {
                 return job + " (can't be written as JSON: " + e.getMessage() + ")";
             }

@@ -481,8 +481,8 @@ public final class InMemoryJobStore implements JobStore, JobSource {
     private static final class Entry {
         final long position;
         Job job;
-        /** When {@link #job} was written, by the store's clock. */
-        @Nullable Instant updatedAt;
+        /** When {@link #job} was written, by the store's clock (set by record() before anyone reads it). */
+        Instant updatedAt = Instant.EPOCH;
         @Nullable Instant claimedAt;
         /** The state handed out by the live claim, to publish over it and nothing newer. */
         @Nullable Job claimed;

@@ -101,12 +101,12 @@ public final class ManualClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        return Objects.requireNonNull(now.get(), "always set");
     }
 
     @Override
     public long millis() {
-        return now.get().toEpochMilli();
+        return instant().toEpochMilli();
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,7 +73,7 @@ public final class WorkflowTester implements AutoCloseable {
                 .random(b.random);
         b.listeners.forEach(runnerBuilder::listener);
         b.interceptors.forEach(runnerBuilder::interceptor);
-        b.hooks.forEach(hook -> hook.apply(runnerBuilder));
+        b.hooks.forEach(hook -> hook.accept(runnerBuilder));
         this.runner = runnerBuilder.build();
         Dependencies overrides = b.dependencies.build();
         Map<String, Workflow> byName = new LinkedHashMap<>();
@@ -205,7 +205,7 @@ public final class WorkflowTester implements AutoCloseable {
         try {
             return mapper.valueToTree(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the " + what + " (" + value.getClass().getName()
+            throw new IllegalArgumentException("the " + what + " (" + (value == null ? "null" : value.getClass().getName())
                     + ") can't be written as JSON: " + e.getMessage(), e);
         }
     }
@@ -242,7 +242,7 @@ public final class WorkflowTester implements AutoCloseable {
         private final List<Type> overridden = new ArrayList<>();
         private final List<ErgateListener> listeners = new ArrayList<>();
         private final List<StepInterceptor> interceptors = new ArrayList<>();
-        private final List<UnaryOperator<JobRunner.Builder>> hooks = new ArrayList<>();
+        private final List<Consumer<JobRunner.Builder>> hooks = new ArrayList<>();
         private ManualClock clock = ManualClock.create();
         private @Nullable ObjectMapper objectMapper;
         private JobStatus afterStepStatus = JobStatus.QUEUED;

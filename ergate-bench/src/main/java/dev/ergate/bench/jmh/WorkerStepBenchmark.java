@@ -34,16 +34,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One step through a running {@link Ergate} worker on the in-memory backend: take, RUNNING write,
- * cancellation lookup, lease keeper, the step, state write, put, ack. {@code queue=testkit} is
- * the testkit's {@code InMemoryJobQueue} (jobs travel as JSON under one lock, as the harness's
- * memory backend); {@code queue=objects} is the same queue without JSON (the harness's
- * memory-objects backend); {@code queue=direct} is a {@link DirectJobQueue} that hands Job objects over
- * without JSON or leases, leaving the engine's own cost. The store is a {@link LatestStateStore}. The worker's own threads do the work; each benchmark
- * operation waits for one step's state to be written, so ops/s is the worker's steps/s and, with
- * {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads.
- * Jobs that complete are put again under the same id, so the load (and the store) stays the same
- * size for the whole run. Not thread-safe (JMH state).
+ * One step through a running {@link Ergate} worker on the in-memory backend, per operation; the
+ * {@code queue} parameter picks the queue (the module README says what each leaves out). Jobs
+ * that complete are put again, so the load stays the same size. Not thread-safe (JMH state).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -64,7 +57,7 @@ public class WorkerStepBenchmark {
      * LinkedBlockingQueue, no leases).
      */
     @Param({"testkit", "objects", "direct"})
-    public String queueKind;
+    public String queueKind = "testkit";
 
     /** Jobs on the queue at once. */
     @Param({"64"})

@@ -271,6 +271,7 @@
     const id = new URLSearchParams(location.search).get('id');
     if (!id) { showError(new Error('no job id in the address (/job?id=...)')); return; }
     let timer = null;
+    let shown = null;
     async function load() {
       let data;
       try {
@@ -283,7 +284,12 @@
         main.replaceChildren(el('h1', { text: 'Job ' + id }), el('p', { id: 'not-found', text: 'No job with this id.' }));
         return;
       }
-      renderJob(data, load);
+      // re-rendered only when the job changed, so a refresh never resets a half-confirmed button
+      const key = JSON.stringify(data);
+      if (key !== shown) {
+        shown = key;
+        renderJob(data, load);
+      }
       clearTimeout(timer);
       if (!data.summary.final) timer = setTimeout(load, session.refreshMs);
     }

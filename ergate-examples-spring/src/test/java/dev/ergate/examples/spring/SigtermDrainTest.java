@@ -35,7 +35,7 @@ class SigtermDrainTest {
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 OrderApplication.class.getName(),
                 "--spring.profiles.active=redis", "--ergate.redis.uri=" + uri, "--ergate.redis.namespace=" + namespace,
-                "--server.port=0", "--sample.step-time=2s", "--ergate.worker.concurrency=2",
+                "--server.port=0", "--ergate.dashboard.port=0", "--sample.step-time=2s", "--ergate.worker.concurrency=2",
                 "--ergate.worker.poll-timeout=200ms", "--spring.main.banner-mode=off")
                 .redirectErrorStream(true)
                 .start();

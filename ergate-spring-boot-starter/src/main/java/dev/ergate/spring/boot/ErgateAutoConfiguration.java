@@ -110,7 +110,7 @@ public class ErgateAutoConfiguration {
                 .build();
     }
 
-    private static JobQueue queue(ErgateProperties properties, ObjectProvider<JobQueue> queues,
+    static JobQueue queue(ErgateProperties properties, ObjectProvider<JobQueue> queues,
             @Nullable ClassLoader classLoader) {
         JobQueue queue = queues.getIfUnique();
         if (queue == null) {
@@ -121,7 +121,7 @@ public class ErgateAutoConfiguration {
         return queue;
     }
 
-    private static StateStore store(ErgateProperties properties, ObjectProvider<StateStore> stores,
+    static StateStore store(ErgateProperties properties, ObjectProvider<StateStore> stores,
             @Nullable ClassLoader classLoader) {
         StateStore store = stores.getIfUnique();
         if (store == null) {

@@ -55,11 +55,12 @@ public class ErgateDashboardAutoConfiguration {
                     .readOnly(dashboard.isReadOnly())
                     .title(dashboard.getTitle())
                     .token(dashboard.getToken());
-            if (dashboard.getBasicUser() != null && dashboard.getBasicPassword() != null) {
-                PropertyChecks.check("ergate.dashboard.basic-user", dashboard.getBasicUser(),
-                        () -> DashboardOptions.builder().basicAuth(dashboard.getBasicUser(), dashboard.getBasicPassword())
-                                .build());
-                builder.basicAuth(dashboard.getBasicUser(), dashboard.getBasicPassword());
+            String user = dashboard.getBasicUser();
+            String password = dashboard.getBasicPassword();
+            if (user != null && password != null) {
+                PropertyChecks.check("ergate.dashboard.basic-user", user,
+                        () -> DashboardOptions.builder().basicAuth(user, password).build());
+                builder.basicAuth(user, password);
             }
             return builder.build();
         }

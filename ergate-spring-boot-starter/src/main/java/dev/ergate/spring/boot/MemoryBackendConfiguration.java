@@ -6,6 +6,7 @@ import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.InMemoryJobAdmin;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -13,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * In memory (ergate-testkit): {@code ergate.backend=memory}, or the job store under {@code
@@ -39,7 +41,9 @@ class MemoryBackendConfiguration {
     @Bean(AdminBeans.STORE_ADMIN)
     @ConditionalOnMissingBean(JobAdmin.class)
     @ConditionalOnBean(InMemoryJobStore.class)
-    InMemoryJobAdmin ergateMemoryAdmin(InMemoryJobStore store, JobQueue queue) {
+    InMemoryJobAdmin ergateMemoryAdmin(InMemoryJobStore store, ErgateProperties properties,
+            ObjectProvider<JobQueue> queues, ResourceLoader resources) {
+        JobQueue queue = ErgateAutoConfiguration.queue(properties, queues, resources.getClassLoader());
         return queue instanceof InMemoryJobQueue memoryQueue
                 ? InMemoryJobAdmin.of(store, memoryQueue)
                 : InMemoryJobAdmin.forStore(store, queue);

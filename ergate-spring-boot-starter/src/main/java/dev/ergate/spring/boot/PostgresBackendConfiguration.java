@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * PostgreSQL: {@code ergate.backend=postgres}, or the job store under {@code
@@ -55,8 +56,9 @@ class PostgresBackendConfiguration {
     @Bean(AdminBeans.STORE_ADMIN)
     @ConditionalOnMissingBean(JobAdmin.class)
     @ConditionalOnBean(JdbcJobStore.class)
-    JdbcJobAdmin ergateJdbcAdmin(JdbcBackend postgres, JobQueue queue) {
-        return postgres.admin(queue);
+    JdbcJobAdmin ergateJdbcAdmin(JdbcBackend postgres, ErgateProperties properties, ObjectProvider<JobQueue> queues,
+            ResourceLoader resources) {
+        return postgres.admin(ErgateAutoConfiguration.queue(properties, queues, resources.getClassLoader()));
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,7 @@
 package dev.ergate.spring.boot;
 
 import dev.ergate.spi.JobQueue;
+import org.jspecify.annotations.Nullable;
 
 /** The queue's name as metrics and the dashboard show it, from the properties that named it. */
 final class QueueNames {
@@ -22,7 +23,7 @@ final class QueueNames {
     }
 
     /** The last path segment of a queue URL, or the name of {@code sqs://NAME?...}. */
-    private static String sqsName(String uri) {
+    private static String sqsName(@Nullable String uri) {
         if (uri == null) {
             return "sqs";
         }

@@ -9,6 +9,7 @@ import dev.ergate.redis.RedisQueueOptions;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.StateStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /** Redis: {@code ergate.backend=redis}, or the job store under {@code ergate.sqs.store=redis}. */
 @Configuration(proxyBeanMethods = false)
@@ -49,8 +51,9 @@ class RedisBackendConfiguration {
     @Bean(AdminBeans.STORE_ADMIN)
     @ConditionalOnMissingBean(JobAdmin.class)
     @ConditionalOnBean(RedisJobStore.class)
-    RedisJobAdmin ergateRedisAdmin(RedisBackend redis, RedisJobStore store, JobQueue queue) {
-        return redis.admin(store, queue);
+    RedisJobAdmin ergateRedisAdmin(RedisBackend redis, RedisJobStore store, ErgateProperties properties,
+            ObjectProvider<JobQueue> queues, ResourceLoader resources) {
+        return redis.admin(store, ErgateAutoConfiguration.queue(properties, queues, resources.getClassLoader()));
     }
 
     @Bean(destroyMethod = "close")

@@ -6,6 +6,7 @@ import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.sqs.SqsJobAdmin;
 import dev.ergate.sqs.SqsJobQueue;
+import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,7 +30,8 @@ class SqsBackendConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(JobQueue.class)
     SqsJobQueue ergateSqsQueue(ErgateProperties properties, ObjectProvider<SqsClient> clients) {
-        String uri = withLease(properties.getSqs().getUri(), properties);
+        String uri = withLease(Objects.requireNonNull(properties.getSqs().getUri(), "checked by ErgateProperties"),
+                properties);
         SqsJobQueue.Builder builder = PropertyChecks.build("ergate.sqs.uri", properties.getSqs().getUri(),
                 () -> SqsJobQueue.fromUri(uri));
         SqsClient client = clients.getIfUnique();

@@ -1,6 +1,7 @@
 package dev.ergate.spring.boot;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -31,7 +32,7 @@ abstract class UsesBackend extends SpringBootCondition {
         return ConditionOutcome.noMatch("ergate.backend is " + backend + ", ergate.sqs.store is " + sqsStore);
     }
 
-    private static String lower(String value) {
+    private static String lower(@Nullable String value) {
         return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     }
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
-import dev.ergate.redis.RedisBackend;
 import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.Workflow;
 import dev.ergate.spi.JobQueue;
@@ -198,12 +197,16 @@ class ErgateAutoConfigurationTest {
                 .run(context -> assertThat(failure(context)).contains("ergate.backend"));
     }
 
-    @Test
-    void backendWithoutItsAdapterFailsNamingTheArtifact() {
-        runner.withPropertyValues("ergate.backend=redis")
-                .withClassLoader(new FilteredClassLoader(RedisBackend.class))
-                .run(context -> assertThat(failure(context)).contains("ergate.backend")
-                        .contains("dev.ergate:ergate-queue-redis"));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "redis, dev.ergate.redis.RedisBackend, dev.ergate:ergate-queue-redis",
+        "postgres, dev.ergate.jdbc.JdbcBackend, dev.ergate:ergate-store-jdbc",
+        "sqs, dev.ergate.sqs.SqsJobQueue, dev.ergate:ergate-queue-sqs",
+        "memory, dev.ergate.testkit.InMemoryJobQueue, dev.ergate:ergate-testkit"})
+    void backendWithoutItsAdapterFailsNamingTheArtifact(String backend, String adapterClass, String artifact) {
+        runner.withPropertyValues("ergate.backend=" + backend, "ergate.sqs.uri=sqs://q", "ergate.sqs.store=memory")
+                .withClassLoader(new FilteredClassLoader(adapterClass))
+                .run(context -> assertThat(failure(context)).contains("ergate.backend").contains(artifact));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
+import dev.ergate.runtime.Ergate;
+import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.RetentionRunner;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.RetentionPolicy;
@@ -83,6 +85,18 @@ class RetentionRunnerTest {
         clock.advance(Duration.ofMinutes(3)); // a stopped: its lease (3 intervals) runs out
         assertThat(b.runOnce().leaseHeld()).isTrue();
         assertThat(a.runOnce().leaseHeld()).isFalse();
+    }
+
+    @Test
+    @DisplayName("a worker built with a retention policy applies it while it runs")
+    void workerOption() {
+        stored("done", JobStatus.COMPLETED);
+        clock.advance(Duration.ofDays(8));
+        try (Ergate worker = Ergate.builder(queue, store).retention(admin, policy)
+                .options(ErgateOptions.builder().clock(clock).handleSignals(false).build()).build()) {
+            worker.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.size() == 0);
+        }
     }
 
     @Test
