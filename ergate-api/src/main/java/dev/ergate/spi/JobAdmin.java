@@ -8,12 +8,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Optional capability of a backend: what an operator needs after an incident (see DESIGN.md,
- * "The admin SPI"). Every built-in backend hands one out ({@code backend.admin()}); a backend
- * that can't do an operation leaves it out of {@link #operations()} and throws {@link
- * UnsupportedOperationException} for it, so tools show what is missing instead of faking it.
- *
- * <p>Implementations are thread-safe.
+ * Optional capability of a backend: what an operator needs after an incident (DESIGN.md, "The
+ * admin SPI"). Every built-in backend hands one out ({@code backend.admin()}); an operation a
+ * backend can't do is left out of {@link #operations()} and throws {@link
+ * UnsupportedOperationException}, so tools show it missing, never faked. Implementations are thread-safe.
  */
 public interface JobAdmin {
 

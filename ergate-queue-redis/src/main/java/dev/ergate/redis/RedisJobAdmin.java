@@ -40,13 +40,11 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The {@link JobAdmin} of a Redis namespace: its job store and one queue's dead letters, made by
- * {@link RedisBackend#admin()} (or, for a store paired with another backend's queue, without the
- * dead-letter operations: {@link RedisBackend#admin(RedisJobStore, JobQueue)}). Every operation but {@link #history} (Redis keeps a job's last
- * state only). What each costs is in the module README. Retry and requeue write the store and
- * the queue in one script.
- *
- * <p>Thread-safe.
+ * The {@link JobAdmin} of a Redis namespace's jobs and one queue's dead letters ({@link
+ * RedisBackend#admin()}; with another backend's queue, no dead letters: {@link
+ * RedisBackend#admin(RedisJobStore, JobQueue)}). Every operation but {@link #history} (Redis keeps
+ * a job's last state only); retry and requeue are one script each. What each costs is in the
+ * module README. Thread-safe.
  */
 public final class RedisJobAdmin implements JobAdmin {
 

@@ -25,7 +25,7 @@ final class MessageIds {
 
     static final int MAX_LENGTH = 128;
     /** The extra field in which the runtime counts a step's retry attempts. */
-    static final String ATTEMPT_FIELD = "ergate_attempt";
+    static final String ATTEMPT_FIELD = dev.ergate.RuntimeFields.ATTEMPT;
 
     private MessageIds() {
     }

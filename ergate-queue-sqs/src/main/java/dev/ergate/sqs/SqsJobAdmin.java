@@ -36,13 +36,10 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The {@link JobAdmin} of an {@link SqsJobQueue}: the job operations are those of the store the
- * queue pairs with (its own admin, whose retries go to this queue), and the dead-letter operations
- * work on the queue's {@linkplain SqsQueueOptions#deadLetterQueueUrl() dead-letter queue}. SQS
- * can't show a message without receiving it, so listing dead letters is not offered; requeue and
- * purge receive each dead letter once (which counts as a receive) and give back what they keep.
- *
- * <p>Thread-safe.
+ * The {@link JobAdmin} of an {@link SqsJobQueue}: job operations are the paired store's admin's
+ * (retrying onto this queue); requeue and purge work on the queue's dead-letter queue, receiving
+ * each message once (a receive counts) and giving back what they keep. Listing is not offered:
+ * SQS can't show a message without receiving it. Thread-safe.
  */
 public final class SqsJobAdmin implements JobAdmin {
 

@@ -32,13 +32,10 @@ import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link JobAdmin} of a PostgreSQL backend: its jobs table (with the history table when
- * {@link JdbcOptions#recordHistory()} is on) and the dead letters of every queue in its dead-letter
- * table (not with another backend's retry queue: that backend's admin has the dead letters).
- * Made by {@link JdbcBackend#admin()}. A retry onto this backend's queue and every requeue
- * write the job and the queue row in one transaction.
- *
- * <p>Thread-safe.
+ * The {@link JobAdmin} of a PostgreSQL backend ({@link JdbcBackend#admin()}): its jobs, their
+ * history (when {@link JdbcOptions#recordHistory()}), and every queue's dead letters (left to the
+ * other backend when retries go to another backend's queue). A retry onto this backend's queue and
+ * every requeue are one transaction each. Thread-safe.
  */
 public final class JdbcJobAdmin implements JobAdmin {
 

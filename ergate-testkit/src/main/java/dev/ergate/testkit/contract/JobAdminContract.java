@@ -42,10 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link JobAdmin} must pass: what it declares in {@link JobAdmin#operations()}
  * works, and what it leaves out throws {@link UnsupportedOperationException}. An adapter's test
- * extends this class, supplies a fresh, isolated {@link Backend} per test and says which
- * operations it expects its admin to offer.
- *
- * <p>Not thread-safe: JUnit runs one test of an instance at a time.
+ * extends it, supplies a fresh, isolated {@link Backend} per test ({@link Backend#of}) and the
+ * operations its admin must offer. Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("JobAdmin contract")
 public abstract class JobAdminContract {
