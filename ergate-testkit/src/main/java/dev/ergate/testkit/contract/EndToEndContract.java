@@ -31,23 +31,24 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs a real {@link Ergate} worker over a queue and a store and checks that jobs get where they
- * should: every job of a 3-step workflow ends COMPLETED with the right result, none is lost, a
- * job whose worker died is finished by another, failures and aborts are recorded, and a cancel
- * request (when the store is a {@link JobStore}) stops a job before its next step.
+ * A real {@link Ergate} worker over a queue and a store: jobs complete with the right result,
+ * none is lost, a dead worker's job is finished by another, failures and aborts are recorded, a
+ * cancel request stops a job. A queue-only backend gives an {@code InMemoryJobStore}; a queue's
+ * atomic finish is used when it offers one. Not thread-safe (one test of an instance at a time).
  *
  * <pre>{@code
- * class RedisEndToEndTest extends EndToEndContract {
- *     protected JobQueue newQueue(Duration leaseTime) { return RedisJobQueue.builder(redis)...build(); }
- *     protected StateStore newStore() { return RedisJobStore.create(redis, prefix); }
+ * class InMemoryEndToEndTest extends EndToEndContract {
+ *     @Override
+ *     protected JobQueue newQueue(Duration leaseTime) {
+ *         return InMemoryJobQueue.builder().leaseTime(leaseTime).build();
+ *     }
+ *
+ *     @Override
+ *     protected StateStore newStore() {
+ *         return InMemoryJobStore.create();
+ *     }
  * }
  * }</pre>
- *
- * <p>A queue-only backend returns an {@code InMemoryJobStore} from {@link #newStore()}. When the
- * queue offers an {@linkplain JobQueue#atomicStepFinish atomic finish} with the store, the worker
- * uses it, so that path is what gets tested.
- *
- * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("End-to-end contract")
 public abstract class EndToEndContract {

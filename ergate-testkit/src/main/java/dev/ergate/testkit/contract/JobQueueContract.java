@@ -44,28 +44,19 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link JobQueue} must pass (see the {@code JobQueue} and {@link Delivery}
- * javadoc). An adapter's test extends this class and supplies a new, empty queue per test:
+ * The contract every {@link JobQueue} and its {@link Delivery} must pass. An adapter's test
+ * extends it and gives a new, empty queue per test; optional hooks ({@link #putRaw}, {@link
+ * #deadLetters}, {@link #maxJobBytes()}) turn on more tests, and timing and run time are in the
+ * testkit README. Not thread-safe: JUnit runs one test of an instance at a time.
  *
  * <pre>{@code
- * class RedisJobQueueTest extends JobQueueContract {
+ * class InMemoryJobQueueContractTest extends JobQueueContract {
  *     @Override
  *     protected JobQueue newQueue(Duration leaseTime) {
- *         return RedisJobQueue.builder(redis).queueName("test-" + UUID.randomUUID()).leaseTime(leaseTime).build();
+ *         return InMemoryJobQueue.builder().leaseTime(leaseTime).build();
  *     }
  * }
  * }</pre>
- *
- * <p>The tests use real time with deadlines and never sleep to wait for something. Lease and
- * delay times are whole seconds (2 s for the short ones), so backends with second resolution
- * (SQS) can pass; allowances for slow backends come from {@link #timingSlack()}. The whole suite
- * takes about half a minute.
- *
- * <p>Optional hooks switch on the tests of optional behaviour; a test whose hook is not
- * overridden is skipped, not passed: {@link #putRaw} (undecodable messages), {@link
- * #deadLetters} (what the dead-letter place holds), {@link #maxJobBytes()} (the size limit).
- *
- * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("JobQueue contract")
 public abstract class JobQueueContract {

@@ -29,25 +29,19 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link JobStore} must pass (see the {@code JobStore} and {@code StateStore}
- * javadoc): update then find, last-writer-wins, complete paged listing, cancel requests, and
- * concurrent writers. An adapter's test extends this class and supplies a new, empty store per
- * test:
+ * The contract every {@link JobStore} must pass: update then find, last writer wins, complete
+ * paged listing, cancel requests, concurrent writers. An adapter's test extends it and gives a
+ * new, empty store per test (closed after it when {@link AutoCloseable}). Not thread-safe: JUnit
+ * runs one test of an instance at a time.
  *
  * <pre>{@code
- * class PostgresJobStoreTest extends JobStoreContract {
+ * class InMemoryJobStoreContractTest extends JobStoreContract {
  *     @Override
  *     protected JobStore newStore() {
- *         return PostgresJobStore.create(dataSource, "jobs_" + UUID.randomUUID().toString().replace("-", ""));
+ *         return InMemoryJobStore.create();
  *     }
  * }
  * }</pre>
- *
- * <p>A store that is {@link AutoCloseable} is closed after the test. That the worker honours a
- * cancel request (CANCELLING becomes CANCELLED instead of the step running) is checked by
- * {@code EndToEndContract} with a real worker.
- *
- * <p>Not thread-safe: JUnit runs one test of an instance at a time.
  */
 @DisplayName("JobStore contract")
 public abstract class JobStoreContract {
