@@ -3,17 +3,10 @@ package dev.ergate;
 import java.io.ByteArrayOutputStream;
 
 /**
- * The growable buffer {@link JobCodec#encode} writes a job into, recycled per thread: a worker
- * encodes a job on every put, and a fresh buffer that starts small and doubles allocates several
- * times the output before the final copy (a 20 KB document cost 71 KB). A recycled buffer has
- * already grown to the thread's usual size, so an encode allocates little more than its result.
- *
- * <p>A buffer is taken out of its thread's slot while in use, so a nested encode on the same
- * thread (a custom serializer that encodes a job) gets a buffer of its own. Buffers that grew past
- * {@link #LARGEST_KEPT} bytes are not kept, so one huge job does not pin its buffer for the
- * thread's life. On virtual threads each thread starts with a fresh buffer, as without recycling.
- *
- * <p>Each instance is used by one thread at a time.
+ * The growable buffer {@link JobCodec#encode} writes into, recycled per thread (taken out of its
+ * slot while in use, so a nested encode gets its own; not kept past {@link #LARGEST_KEPT} bytes),
+ * so an encode allocates little more than its result (figures: BENCHMARKS.md). One thread at a
+ * time per instance.
  */
 final class EncodeBuffer extends ByteArrayOutputStream {
 

@@ -10,20 +10,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One execution of a workflow: the state that travels on the queue and is written to the state
- * store after every step. Its JSON form is Python Ergate's (see {@link JobCodec}).
- *
- * <p>A {@code Job} is an immutable value: change one with {@link #toBuilder()}. JSON values
- * ({@link #initialInputValue()}, {@link #lastReturnValue()}, {@link #userContext()} and the
- * extra fields) are Jackson trees; the builder copies the trees it is given, and the trees a job
- * returns must be treated as read-only. A JSON {@code null} (or an absent value) is {@link
- * NullNode}, never a Java {@code null}.
- *
- * <p>Fields that Ergate does not know (for example {@code current_step} from a newer Python
- * Ergate, or fields another system adds) are kept in {@link #extraFields()} and written back,
- * so a round trip through Ergate loses nothing.
- *
- * <p>Thread-safe.
+ * One execution of a workflow: the state that travels on the queue and is written to the store
+ * after every step, as Python Ergate's JSON ({@link JobCodec}). An immutable value (change one
+ * with {@link #toBuilder()}); JSON values are read-only Jackson trees, JSON null is {@link
+ * NullNode}, and unknown fields are kept. Thread-safe. Why: DESIGN.md, "The model".
  */
 public final class Job {
 

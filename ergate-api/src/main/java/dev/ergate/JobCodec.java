@@ -25,24 +25,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads and writes a {@link Job} as Python Ergate's JSON.
- *
- * <p><b>Writing</b> gives an object with the snake_case field names, known fields first, then the
- * extra fields. The status is written by name, or as the dialect's integer when {@link
- * Builder#writeStatusCodes(boolean)} is on. A known field that the decoded document lacked, and
- * that nobody set since, is left out again, so {@code encode(decode(x))} equals {@code x}.
- *
- * <p><b>Reading</b> accepts the status by name in any case, and as an integer only through a
- * {@link StatusDialect Python dialect}; {@code id} as a JSON string or integer (kept as it came);
- * {@code requested_start_time} as ISO-8601 with {@code Z} or an offset (a time without an offset
- * is taken as UTC). Unknown fields are kept. Anything else raises {@link JobFormatException},
- * naming the field and the value, and nothing else escapes {@link #decode(byte[])} whatever the
- * bytes. Documents nested deeper than {@value #MAX_NESTING_DEPTH} levels are refused, so hostile
- * input can't exhaust the stack.
- *
- * <p>Polymorphic typing is never enabled: a document can never name a Java class to create.
- *
- * <p>Immutable and thread-safe; build one and share it.
+ * Reads and writes a {@link Job} as Python Ergate's JSON: known fields by their snake_case names,
+ * unknown ones kept, the status by name or a {@link StatusDialect} code, {@code encode(decode(x))}
+ * equal to {@code x}. Bad input raises {@link JobFormatException} naming the field; documents
+ * deeper than {@value #MAX_NESTING_DEPTH} levels are refused; no polymorphic typing. Immutable
+ * and thread-safe (DESIGN.md, "The model").
  */
 public final class JobCodec {
 

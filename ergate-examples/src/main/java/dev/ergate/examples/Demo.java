@@ -18,16 +18,9 @@ import picocli.CommandLine;
 
 /**
  * The demo: submits a batch of orders to Ergate workers over the chosen backend, shows their
- * progress live, and ends with a summary (completed, aborted, failed; steps per second).
- *
- * <pre>
- * java -jar ergate-examples/target/ergate-demo.jar [--backend memory] [--jobs 200] [--concurrency 8]
- * </pre>
- *
- * <p>Exit codes: 0 when every job ended, 1 when they did not end in time or the backend failed,
- * 2 for a bad command line (with the usage).
- *
- * <p>Not thread-safe: {@link #run} is meant to be called once per process (tests call it in turn).
+ * progress live and ends with a summary; {@code --help} lists the options. Exit codes: 0 every job
+ * ended, 1 they did not end in time or the backend failed, 2 a bad command line. Not thread-safe:
+ * {@link #run} is called once per process (tests call it in turn).
  */
 public final class Demo {
 

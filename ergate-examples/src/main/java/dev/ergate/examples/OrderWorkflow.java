@@ -15,16 +15,10 @@ import dev.ergate.runtime.annotations.Step;
 import dev.ergate.runtime.annotations.UserContext;
 
 /**
- * Order processing, the demo's workflow. Steps: {@code validate} (an impossible order is aborted),
- * {@code reserve_stock} (out of stock: aborted), {@code charge} (a declined card fails the job; a
- * gateway timeout is retried; gold customers pay 10 % less; then the branch: a parcel goes on to
- * {@code ship}, a download jumps to {@code email_download}), {@code ship} (ends the job with a
- * tracking number) and {@code email_download}.
- *
- * <p>The services come in as dependencies ({@link Inventory}, {@link PaymentGateway}, {@link
- * Latency}); the customer comes in as the job's user context.
- *
- * <p>Stateless and thread-safe.
+ * Order processing, the demo's workflow: {@code validate}, {@code reserve_stock}, {@code charge}
+ * (declined: fails; gateway timeout: retried; then a parcel goes on to {@code ship}, a download
+ * jumps to {@code email_download}). Services are dependencies, the customer is the user context
+ * (the module README tells the whole story). Stateless and thread-safe.
  */
 @ErgateWorkflow(OrderWorkflow.NAME)
 public final class OrderWorkflow {

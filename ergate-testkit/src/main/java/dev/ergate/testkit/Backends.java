@@ -4,12 +4,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What an adapter test does when its backend (Redis, PostgreSQL, an SQS endpoint) can't be
- * found: on a laptop with only a JDK it is skipped with one line saying how to provide the
- * backend, so the README's test command still passes; with the environment variable {@code
- * ERGATE_REQUIRE_BACKENDS=true} (which CI sets) it fails instead, so CI never skips.
- *
- * <p>Stateless and thread-safe.
+ * What an adapter test does when its backend can't be found: skip with one line saying how to
+ * provide it, or fail when {@code ERGATE_REQUIRE_BACKENDS=true} (CI), so CI never skips.
+ * Stateless and thread-safe.
  */
 public final class Backends {
 

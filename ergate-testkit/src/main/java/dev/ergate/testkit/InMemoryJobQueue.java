@@ -37,37 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link JobQueue} in memory that behaves like the real backends: jobs travel as encoded JSON
- * (so a delivered job is a fresh copy and every field goes through {@link JobCodec}), a job is
- * not delivered before its {@code requested_start_time}, a taken job is leased and invisible to
- * other takers until it is acked, released, dead-lettered or its lease runs out (then it is
- * delivered again, like an SQS visibility timeout), and a message that can't be decoded is moved
- * to the {@linkplain #deadLetters() dead letters} instead of being handed out.
- *
- * <p><b>JSON or not.</b> By default every put encodes the job and every take decodes it, as a
- * real backend would: a job that can't make that round trip fails in a test here, not in
- * production. For benchmarks and users who want the engine's raw speed, {@link
- * Builder#jsonRoundTrip(boolean) jsonRoundTrip(false)} hands {@link Job} objects through instead:
- * a put keeps the job itself, and each take hands out {@link Job#deepCopy()} of it, so a step
- * that changes its input tree (an {@code ObjectNode} parameter) can't change the queued message,
- * a later redelivery of it, or anything that shares its trees; a job holding only scalar JSON
- * values is handed out as it is. In that mode nothing checks that jobs can be written as JSON,
- * and there is no message size, so it has no size limit.
- *
- * <p>Encoding and decoding happen outside the queue's lock: takers and putters only hold it to
- * move a message between its indexes.
- *
- * <p>Visibility (delays, leases) follows the injected {@link Clock}; with a {@link ManualClock}
- * a test moves time forward without sleeping, and takers blocked in {@link #take} re-check when
- * it moves. The {@code maxWait} of {@link #take} is real time, because a take blocks a thread.
- * Waiting takers sleep on a condition: they never busy-poll.
- *
- * <pre>{@code
- * ManualClock clock = ManualClock.create();
- * InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(Duration.ofSeconds(30)).build();
- * }</pre>
- *
- * <p>Thread-safe: any number of threads may put and take at once.
+ * A {@link JobQueue} in memory that behaves like the real backends: jobs travel as JSON (or as
+ * {@link Job} copies with {@link Builder#jsonRoundTrip(boolean) jsonRoundTrip(false)}), delays and
+ * leases follow the injected {@link Clock} (a {@link ManualClock} in tests), undecodable messages
+ * go to the {@linkplain #deadLetters() dead letters}, takers never busy-poll. Thread-safe; more in
+ * the testkit README.
  */
 public final class InMemoryJobQueue implements JobQueue, QueueStats {
 

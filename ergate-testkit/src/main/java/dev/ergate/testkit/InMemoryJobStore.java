@@ -27,19 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link JobStore} in memory that remembers every state it was given, in order, so a test can
- * assert the whole history of a job ({@link #history(JobId)}) as well as its last state.
- *
- * <p>It follows the {@code JobStore} contract: updates are last-writer-wins per job id; a stored
- * CANCELLING status is kept when the incoming job is not final; {@link #list(JobQuery)} pages in
- * the order jobs were first stored, with a cursor that is the position of the page's last job,
- * so walking the pages never returns a job twice, even while jobs are added. It is also a
- * {@link JobSource} for the publisher: SCHEDULED and PENDING jobs whose {@code
- * requested_start_time} has passed are due; a claim that is not reported back is offered again
- * after the {@linkplain Builder#claimTimeout(Duration) claim timeout}; {@link #published} records
- * QUEUED only over the state it claimed, never over a newer one.
- *
- * <p>Thread-safe: every method may be called from any thread; each is atomic.
+ * A {@link JobStore} in memory that remembers every state it was given, in order ({@link
+ * #history(JobId)}), following the {@code JobStore} contract; also the publisher's {@link
+ * JobSource} (due SCHEDULED and PENDING jobs, claims that time out). Thread-safe: each method is
+ * atomic.
  */
 public final class InMemoryJobStore implements JobStore, JobSource {
 

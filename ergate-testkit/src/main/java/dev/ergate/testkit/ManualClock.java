@@ -11,14 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Clock} that moves only when told to, so a test can let hours pass without sleeping.
- * Give it to the in-memory backend (and the runtime) and call {@link #advance(Duration)}.
- *
- * <p>Components that wait for a time to come (an {@link InMemoryJobQueue} taker blocked on a
- * delayed job) register a {@linkplain #onChange(Runnable) listener} and re-check when the time
- * moves.
- *
- * <p>Thread-safe: the time may be read and moved from any thread.
+ * A {@link Clock} that moves only when told to ({@link #advance(Duration)}), so a test lets hours
+ * pass without sleeping; waiters {@linkplain #onChange(Runnable) register} to re-check when it
+ * moves. Thread-safe.
  */
 public final class ManualClock extends Clock {
 

@@ -17,15 +17,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One job being run step by step by a {@link WorkflowTester}, in the calling thread. Each {@link
- * #step()} does what a worker does with one delivery: if the job must wait (a
- * {@code requested_start_time}, a retry's backoff) the tester's fake clock jumps to that time; then
- * the runtime's {@code JobRunner.prepare}, the store's {@code startStep} (a job asked to be
- * cancelled becomes CANCELLED instead of running), {@code JobRunner.execute}, and the new state
- * is written before the listeners hear of it. Between steps the job travels through
- * {@link JobCodec} as it would through a queue, so what a step returns must survive JSON.
- *
- * <p>Not thread-safe: drive it from one thread.
+ * One job run step by step by a {@link WorkflowTester}, in the calling thread: each {@link
+ * #step()} does what a worker does with one delivery (the fake clock jumps over waits), and the
+ * job goes through {@link JobCodec} between steps as through a queue. Not thread-safe.
  */
 public final class TestExecution {
 

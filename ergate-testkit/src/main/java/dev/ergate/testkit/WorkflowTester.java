@@ -25,19 +25,10 @@ import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs workflows synchronously in a unit test: no queue, no worker threads, no sleeping, no real
- * time. {@link #run} takes one job from submission to its end in the calling thread and returns
- * its final state and every state the runtime wrote on the way; {@link #start} gives a {@link
- * TestExecution} to run it step by step. A {@link ManualClock} jumps over delays and retry
- * backoff, so a workflow that retries for an hour finishes in milliseconds.
- *
- * <p>Steps run on the runtime's own {@link JobRunner}, the engine a real worker uses, so
- * argument conversion, flow control ({@code GoToStep}, {@code GoToEnd}, {@code AbortJob}),
- * retries, progress, dependencies and listeners behave as in production. Dependencies given to
- * the tester stand in for the app's: use them to replace a payment gateway or a database with a
- * fake. They also replace a workflow's own dependencies (its {@code @Provides} methods) of the
- * same type, which in production are looked up before the app's: the tester runs a copy of such a
- * workflow ({@link Workflow#withDependencies}) whose own provider of that type is the fake.
+ * Runs workflows synchronously in a unit test, on the runtime's own {@link JobRunner}: no queue,
+ * no worker threads, no sleeping; a {@link ManualClock} jumps over delays and retry backoff.
+ * Dependencies given here replace the app's and a workflow's own ({@link
+ * Workflow#withDependencies}). Thread-safe to share; each run is independent (testkit README).
  *
  * <pre>{@code
  * WorkflowTester tester = WorkflowTester.builder()
@@ -47,11 +38,6 @@ import org.jspecify.annotations.Nullable;
  * TestRun run = tester.run("orders", new Order("A-1", 2));
  * assertThat(run.status()).isEqualTo(JobStatus.COMPLETED);
  * }</pre>
- *
- * <p>Retry jitter is off by default (the random source is fixed at 0.5), so delays are exact.
- * Steps with a timeout run on a helper thread, as in production; {@link #close()} stops it.
- *
- * <p>Thread-safe to share; each run is independent and runs in the calling thread.
  */
 public final class WorkflowTester implements AutoCloseable {
 
