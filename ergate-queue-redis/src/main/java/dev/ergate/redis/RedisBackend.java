@@ -21,9 +21,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * One Redis server (or cluster slot) that Ergate uses: it owns the connection pool and makes
- * the {@linkplain #queue() queues} and the {@linkplain #store() job store} that share it. A
- * queue and a store made by the same backend finish steps atomically (one Lua script per step).
+ * One Redis server (or cluster slot) that Ergate uses: it owns the connection pool and makes the
+ * {@linkplain #queue() queues} and the {@linkplain #store() store} that share it, which then
+ * finish steps atomically (one Lua script per step). Closing it gives back claimed jobs and
+ * closes the connections its queues and store use. Thread-safe.
  *
  * <pre>{@code
  * try (RedisBackend redis = RedisBackend.connect("redis://127.0.0.1:6379/0")) {
@@ -32,10 +33,6 @@ import redis.clients.jedis.exceptions.JedisException;
  *     // give both to the Ergate worker and publisher
  * }
  * }</pre>
- *
- * <p>Closing the backend gives back the jobs its queues claimed on a step finish for a take that
- * did not come, and closes its connections; the queues and the store it made stop working then.
- * Closing a queue does not close the backend. Thread-safe.
  */
 public final class RedisBackend implements AutoCloseable {
 

@@ -32,35 +32,11 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A reliable job queue on Redis, made by {@link RedisBackend#queue()}.
- *
- * <p><b>How it works.</b> Each {@link #put} stores the job's JSON under a new message id and
- * appends the id to a ready list, or, when the job has a future {@code requested_start_time}, to
- * a delayed sorted set. {@link #take} runs one Lua script that moves due delayed messages to the
- * ready list and leases one message: it records the lease deadline in a sorted set and bumps the
- * message's delivery count, in the same atomic step that removes it from the ready list. A taker
- * that dies after that leaves a lease that runs out, and the next take hands the message out
- * again. {@link Delivery#ack()} deletes the message; a delivery is identified by its message id
- * and delivery count, so a late ack of an older delivery changes nothing. The script of an
- * {@linkplain #atomicStepFinish atomic step finish} may already have claimed the next job (see
- * {@link RedisQueueOptions#claimOnFinish()}): then {@link #take} hands that one out first,
- * without a script.
- *
- * <p><b>Waiting.</b> When nothing is available, a taker blocks in Redis ({@code BLPOP}) on a
- * signal list that every put feeds, so a new job wakes one waiting taker within about a
- * millisecond; the wait is cut short at the next due time of a delayed message or lease, and at
- * {@value #MAX_BLOCK_SECONDS} s at most (to look at interrupts and expired leases). There is no
- * background thread and no polling loop: due messages move when a taker looks.
- *
- * <p><b>Bad messages.</b> A message that can't be decoded as a job, or one delivered more than
- * {@link RedisQueueOptions#maxDeliveries()} times, goes to the dead-letter list with the reason
- * and its raw text ({@link #deadLetters(int)}), and the taker goes on waiting. A raw document
- * pushed straight onto the ready list (as a foreign producer might) is taken like any message.
- *
- * <p>Delivery is at-least-once: a step whose worker dies before the ack runs again.
- *
- * <p>Thread-safe: any number of threads may put and take at once. Each blocked take holds one
- * pooled connection (see {@link #checkCapacity(int)}).
+ * A reliable job queue on Redis, made by {@link RedisBackend#queue()}: lists, sorted sets and one
+ * Lua script per take, leases that run out, waiting takers blocked in {@code BLPOP} (no polling
+ * thread), bad or too-often-delivered messages to {@link #deadLetters(int)}; at-least-once. The
+ * why: the module README, "Why lists, sorted sets and Lua". Thread-safe; each blocked take holds
+ * a pooled connection ({@link #checkCapacity(int)}).
  */
 public final class RedisJobQueue implements JobQueue, QueueStats {
 

@@ -20,24 +20,10 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A {@link JobStore} on Redis, made by {@link RedisBackend#store()}.
- *
- * <p>Each job is one hash ({@code {ns}:job:s:ID}, or {@code n:ID} for a numeric id) holding its
- * JSON and its status. Sorted sets index the jobs (all of them, by status, by workflow), scored by
- * the order the store first saw each job; {@link #list} walks one of them with a cursor (the last
- * score seen), so a walk returns every matching job once even while jobs change. Listing by
- * status and workflow together walks the smaller of the two indexes and checks the other field,
- * looking at {@value #FILTERED_SCAN} entries at most per call, so such a page may hold fewer jobs
- * than asked for and still have a next page. Every write is one Lua script, so a job and its index
- * entries never disagree; a write that changes neither status nor workflow touches no index. A
- * stored CANCELLING is kept when a non-final state is written over it (see {@link JobStore}).
- *
- * <p>With a {@link RedisStoreOptions#retention() retention}, a job that becomes final is deleted
- * (with its index entries) once the retention has passed; the deletion happens during later
- * writes of final states, cancel requests and listings, and an expired job is never returned
- * meanwhile.
- *
- * <p>Thread-safe.
+ * A {@link JobStore} on Redis, made by {@link RedisBackend#store()}: one hash per job, sorted-set
+ * indexes walked with a cursor (a page filtered by status and workflow may hold fewer jobs than
+ * asked), every write one Lua script, final jobs deleted after the {@link
+ * RedisStoreOptions#retention() retention}. Key layout: the module README. Thread-safe.
  */
 public final class RedisJobStore implements JobStore {
 

@@ -33,34 +33,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * An Ergate {@link JobQueue} on an Amazon SQS queue, standard or FIFO.
- *
- * <ul>
- *   <li>{@link #take} long-polls (at most 20 s per call, never past the caller's bound), asking
- *       for as many messages as there are takers waiting (up to 10); messages received but not
- *       handed out are made visible again within {@link SqsQueueOptions#maxPrefetchHold()}.
- *       The lease is the message's visibility timeout, {@link SqsQueueOptions#leaseTime()}.</li>
- *   <li>{@link Delivery#ack()} deletes the message (concurrent acks go out as one
- *       DeleteMessageBatch); {@code release} and {@code extend} change its visibility. SQS keeps
- *       a message invisible at most 12 hours after it was received: {@code extend} stops there
- *       (see {@link Delivery#extend}), and a longer {@code release} replaces the message by a
- *       delayed copy.</li>
- *   <li>A {@code requested_start_time} up to 15 minutes away becomes DelaySeconds; a later one
- *       (and any on a FIFO queue, which has no per-message delay) is honoured by hiding the
- *       message when it is received early, and replacing it by a fresh copy when it must wait
- *       again, so it is never handed out early and never spends the redrive policy's
- *       {@code maxReceiveCount} on waiting.</li>
- *   <li>On a FIFO queue (its URL ends in {@code .fifo}) the message group is the job id, so one
- *       job's steps stay in order while different jobs run in parallel, and the deduplication id
- *       is unique per job, step and retry attempt (see the README).</li>
- *   <li>{@link #put} refuses a job whose JSON is over {@link #maxJobBytes()} with {@link
- *       JobTooLargeException} before sending anything.</li>
- *   <li>An undecodable message is never handed out: it is moved to {@link
- *       SqsQueueOptions#deadLetterQueueUrl()}, or with none left for the queue's redrive policy,
- *       or with neither logged and deleted.</li>
- * </ul>
- *
- * <p>Thread-safe: many worker threads take from one queue.
+ * An Ergate {@link JobQueue} on an Amazon SQS queue, standard or FIFO: takes long-poll, the lease
+ * is the visibility timeout, acks are batched, start times beyond SQS's 15-minute delay are kept
+ * by hiding and re-sending, FIFO groups by job id, oversize jobs are refused before sending and
+ * undecodable messages never handed out. Details and limits: the module README, "Guarantees".
+ * Thread-safe.
  */
 public final class SqsJobQueue implements JobQueue, QueueStats {
 

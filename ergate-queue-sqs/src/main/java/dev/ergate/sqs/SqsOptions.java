@@ -15,17 +15,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
- * How to build the {@link SqsClient} an {@link SqsJobQueue} creates for itself when the user
- * passes none: region, endpoint override, credentials and timeouts. The client uses the light
- * {@code url-connection-client}; pass your own {@code SqsClient} for Apache or Netty.
- *
- * <p>Unset values come from the AWS SDK's default chains: the region from {@code AWS_REGION},
- * the profile or instance metadata (falling back to {@code us-east-1} when an endpoint override
- * is set and no region is configured, as local SQS servers accept any region), and credentials
- * from the default credential chain. {@link #toString()} names the credentials provider's type
- * only, never a key.
- *
- * <p>Immutable and thread-safe.
+ * How to build the {@link SqsClient} an {@link SqsJobQueue} creates when given none (region,
+ * endpoint, credentials, timeouts; the light {@code url-connection-client}); unset values come
+ * from the AWS SDK's default chains ({@code us-east-1} with an endpoint override and no region).
+ * {@link #toString()} names no key. Immutable and thread-safe.
  */
 public final class SqsOptions {
 

@@ -9,22 +9,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The dependencies steps can ask for (Python Ergate's {@code Depends}), keyed by type:
- * <ul>
- *   <li>{@linkplain Builder#singleton singletons}: one shared instance, never closed by Ergate;</li>
- *   <li>{@linkplain Builder#perStep per-step factories}: a lambda called at most once per step
- *       execution; an {@link AutoCloseable} result is closed after the step;</li>
- *   <li>{@linkplain Builder#providers annotated providers}: the
- *       {@link dev.ergate.runtime.annotations.Provides @Provides} methods of an object, whose
- *       parameters are supplied like a step's (input, user context, job, other dependencies).</li>
- * </ul>
- * A workflow has its own set (looked up first) and the {@link Ergate} app has a shared one.
- * Per-step dependencies are closed in reverse order of creation, also when the step throws. A
- * {@linkplain Builder#fallback fallback lookup} answers for types no registration provides.
- * Registration fails when a dependency an annotated step or provider needs is missing, or when
- * providers form a cycle.
- *
- * <p>Immutable and thread-safe.
+ * The dependencies steps can ask for, keyed by type: {@linkplain Builder#singleton singletons},
+ * {@linkplain Builder#perStep per-step factories} (an {@link AutoCloseable} result is closed
+ * after the step, newest first), {@linkplain Builder#providers annotated providers} and a
+ * {@linkplain Builder#fallback fallback lookup}; a workflow's own set is looked up before the
+ * app's. Immutable and thread-safe.
  */
 public final class Dependencies {
 

@@ -18,22 +18,15 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The producer's side: submits jobs from plain Java values, looks them up and cancels them.
- * Workers ({@link Ergate}) and producers usually live in different processes and share only the
- * queue and the store.
+ * The producer's side: submits jobs from plain Java values, looks them up and cancels them. With
+ * a store, a job's QUEUED state is recorded before it is queued (and marked FAILED if queuing
+ * fails). Thread-safe.
  *
  * <pre>{@code
  * ErgateClient client = ErgateClient.builder(queue).store(store).build();
  * JobId id = client.submit("orders", new Order(42, 3));
  * client.find(id).ifPresent(job -> log.info("{} is {}", id, job.status()));
  * }</pre>
- *
- * <p>Each submitted job gets an id (a random UUID unless the job carries one). With a store, the
- * job's QUEUED state is recorded before the job is queued, so {@link #find} sees it at once; if
- * queuing then fails, the recorded state becomes FAILED with the reason and the exception is
- * rethrown, so no job is left looking queued when it is not.
- *
- * <p>Thread-safe.
  */
 public final class ErgateClient {
 

@@ -17,30 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves due jobs from a {@link JobSource} onto a {@link JobQueue}: each pass claims the jobs that
- * are SCHEDULED or PENDING with a {@code requested_start_time} that has passed (or none), puts
- * each on the queue with status QUEUED and reports it {@linkplain JobSource#published published};
- * a put that fails is reported {@linkplain JobSource#publishFailed failed}, so the source offers
- * the job again: nothing is lost.
- *
- * <p><b>When you need it.</b>
- * <ul>
- *   <li>Scheduled jobs on a queue without native delay: keep them SCHEDULED in the store with a
- *       {@code requested_start_time}, and let the publisher queue them when they are due (a queue
- *       with native delay, such as SQS for up to 15 minutes, can take them directly).</li>
- *   <li>Workers that write PENDING after each step ({@link ErgateOptions#afterStepStatus()} set
- *       to PENDING, Python Ergate 2025's style): the publisher is what puts the job back on the
- *       queue for its next step.</li>
- * </ul>
- * With the default (QUEUED after a step, jobs put straight on the queue) no publisher is needed.
- *
- * <p><b>Guarantee: at-least-once.</b> If the process dies between the put and the report, the
- * claim times out in the source and the job is published again. Because a worker may take the job
- * (and write RUNNING or a later state) before {@link JobSource#published} is called, a source must
- * record QUEUED only over the state it claimed (a conditional update), never over a newer one.
- *
- * <p>Use {@link #publishDue()} for one synchronous pass (tests, cron-style use), or {@link
- * #start()}/{@link #run()}/{@link #close()} for a background loop. Thread-safe.
+ * Moves due jobs (SCHEDULED or PENDING, start time passed) from a {@link JobSource} onto a {@link
+ * JobQueue} as QUEUED, at least once: a failed put is offered again, a crash lets the claim time
+ * out. Needed for scheduled jobs on a queue without delay and for PENDING-after-step workers (the
+ * runtime README says when). {@link #publishDue()} for one pass, {@link #start()} for a loop.
+ * Thread-safe.
  */
 public final class ErgatePublisher implements AutoCloseable {
 

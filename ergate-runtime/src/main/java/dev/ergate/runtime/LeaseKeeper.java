@@ -11,18 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the leases of a worker's running steps: one thread, and one {@link Slot} per worker
- * thread. A step's lease is extended (by its full length) when the step has run for half of it,
- * and again every half length until the step ends.
- *
- * <p>It costs nothing for steps that end quickly, which are nearly all of them: starting and
- * stopping a lease are two writes to the worker's own slot, with no allocation, no lock and no
- * wake-up of the keeper thread. The keeper sleeps until the earliest moment a running step's lease
- * needs extending; it is woken by a step start only when that step's first extension is due
- * before then (the first step after an idle spell, or a lease shorter than the others'). A busy
- * worker whose steps are all short wakes it about once per half lease, whatever the step rate.
- *
- * <p>Thread-safe: each slot is used by its one worker thread; the keeper thread reads them all.
+ * Keeps the leases of a worker's running steps: one thread and one {@link Slot} per worker
+ * thread; a lease is extended when its step has run for half of it, and again every half length.
+ * Starting and stopping cost two slot writes (DESIGN.md, "Changes from the starting design").
+ * Thread-safe: each slot has one worker thread; the keeper reads them all.
  */
 final class LeaseKeeper implements AutoCloseable {
 

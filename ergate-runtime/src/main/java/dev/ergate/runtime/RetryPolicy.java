@@ -6,17 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How often a failing step is tried again, and how long to wait between tries. A retried job is
- * re-queued with {@code requested_start_time} set to the end of the wait, and its attempt number
- * travels in the job as the extra JSON field {@value dev.ergate.RuntimeFields#ATTEMPT} (which Python Ergate
- * ignores). Only exceptions of the {@link Builder#retryOn retryOn} types are retried; {@link
- * FlowControl} signals never are. When the attempts are spent the job FAILS.
- *
- * <p>The wait before attempt {@code n} (n &ge; 2) is {@code initialDelay * multiplier^(n-2)},
- * capped at {@code maxDelay}, then spread by &plusmn;{@code jitter} (a fraction) at random.
- *
- * <p>The default, as in Python Ergate, is {@link #none()}: no retries. Immutable and
- * thread-safe.
+ * How often a failing step is tried again and how long to wait: {@code initialDelay *
+ * multiplier^(n-2)} before attempt {@code n}, capped at {@code maxDelay}, spread by {@code
+ * jitter}; only {@link Builder#retryOn retryOn} exceptions, never {@link FlowControl}. The attempt
+ * travels as {@value dev.ergate.RuntimeFields#ATTEMPT}; the default is {@link #none()}.
+ * Immutable and thread-safe.
  */
 public final class RetryPolicy {
 

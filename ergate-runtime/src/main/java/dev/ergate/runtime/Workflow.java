@@ -9,21 +9,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named, ordered list of uniquely named steps: the compiled form of both ways to define a
- * workflow.
- * <ul>
- *   <li>By builder: {@code Workflow.builder("orders").step("parse", String.class, (raw, ctx) ->
- *       ...).step(...).build()}.</li>
- *   <li>By annotated class: {@link #fromAnnotated(Object)} on an object whose class carries
- *       {@link dev.ergate.runtime.annotations.ErgateWorkflow @ErgateWorkflow} and whose {@link
- *       dev.ergate.runtime.annotations.Step @Step} methods give their order explicitly (Java
- *       reflection does not keep source order).</li>
- * </ul>
- * Building checks what the workflow alone can check (names, path hints); {@link
- * Ergate#registerWorkflow} then checks what needs the app (duplicate workflow names,
- * dependencies). Each failure is a {@link WorkflowDefinitionException} naming workflow and step.
- *
- * <p>Immutable and thread-safe.
+ * A named, ordered list of uniquely named steps: the compiled form of a builder workflow ({@code
+ * Workflow.builder("orders").step(...).build()}) or an annotated one ({@link
+ * #fromAnnotated(Object)}). Building checks names and path hints, {@link Ergate#registerWorkflow}
+ * the rest, each failure a {@link WorkflowDefinitionException} naming workflow and step
+ * (DESIGN.md, "A step, end to end"). Immutable and thread-safe.
  */
 public final class Workflow {
 

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ergate on PostgreSQL: the entry point that owns the schema and hands out the {@link
- * #store() job store}, {@link #queue() job queues} and {@link #jobSource() publisher source}
- * that share one {@link DataSource}.
+ * Ergate on PostgreSQL: owns the schema and hands out the {@link #store() store}, {@link #queue()
+ * queues} and {@link #jobSource() publisher source} sharing one {@link DataSource} (yours, with a
+ * connection per worker thread plus one for {@code LISTEN}, or a HikariCP pool {@link
+ * #connect(String, JdbcOptions)} builds). Thread-safe.
  *
  * <pre>{@code
  * JdbcBackend pg = JdbcBackend.create(hikariDataSource, JdbcOptions.defaults()); // migrates
@@ -24,13 +25,6 @@ import org.slf4j.LoggerFactory;
  * JdbcJobQueue queue = pg.queue();
  * // worker: queue + store; queue.atomicStepFinish(store) makes step transitions one transaction
  * }</pre>
- *
- * <p>Pass your own pooled {@code DataSource} (HikariCP, with at least one connection per worker
- * thread plus one for the notification listener), or let {@link #connect(String, JdbcOptions)}
- * build a HikariCP pool from a URL. The backend holds one connection of the pool for {@code
- * LISTEN} from the first {@link #queue()} until {@link #close()}.
- *
- * <p>Thread-safe.
  */
 public final class JdbcBackend implements AutoCloseable {
 

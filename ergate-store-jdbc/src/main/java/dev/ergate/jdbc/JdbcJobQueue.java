@@ -42,34 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link JobQueue} in a PostgreSQL table. Get one from {@link JdbcBackend#queue()}.
- *
- * <ul>
- *   <li><b>Leases.</b> {@link #take} claims ready rows with {@code FOR UPDATE SKIP LOCKED} and
- *       writes a lease (owner, random token, deadline) in the same statement; a row whose lease
- *       deadline passed is ready again, so a killed worker loses nothing. When several takers
- *       of this queue object wait at once, or worker threads are finishing steps of it (they take
- *       again right after), one claim leases up to {@link JdbcOptions#claimBatchSize()} rows, one
- *       per such taker, and hands the extra ones to the next takers.
- *   <li><b>No polling delay.</b> {@link #put} and {@link Delivery#release} send {@code NOTIFY}
- *       after their commit, step finishes through the backend's notifier thread (one per batch of
- *       finishes); the backend's listener wakes idle takers at once. A taker also
- *       wakes when the earliest delayed or leased row becomes ready, and at the latest every
- *       {@link JdbcOptions#pollInterval()} in case a notification was lost.
- *   <li><b>Not-before.</b> {@code requested_start_time} and {@code release(delay)} set when the
- *       row becomes ready.
- *   <li><b>Atomic step finish.</b> With a {@link JdbcJobStore} on the same {@code DataSource},
- *       {@link #atomicStepFinish} writes the state, puts the next step and acks in one
- *       transaction, shared by the finishes other worker threads make at the same moment (one
- *       commit, one disk flush for all of them).
- *   <li><b>Poison.</b> A row that can't be decoded as a job is moved to the dead-letter table
- *       with the reason the moment it is claimed.
- * </ul>
- *
- * <p>Messages are the job's JSON exactly as {@link JobCodec#standard()} wrote it (a {@code bytea}
- * column), so a round trip through the queue loses nothing.
- *
- * <p>Thread-safe: many worker threads take from one instance.
+ * A {@link JobQueue} in a PostgreSQL table, from {@link JdbcBackend#queue()}: leases claimed with
+ * {@code FOR UPDATE SKIP LOCKED}, takers woken by {@code NOTIFY} (and a poll interval in case one
+ * is lost), an {@linkplain #atomicStepFinish atomic step finish} with a {@link JdbcJobStore} in
+ * one shared transaction, undecodable rows dead-lettered. The why: the module README,
+ * "Guarantees". Thread-safe.
  */
 public final class JdbcJobQueue implements JobQueue, QueueStats {
 

@@ -23,19 +23,10 @@ import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link JobStore} in PostgreSQL: one row per job in the jobs table (typed columns for every
- * field, JSONB for JSON values), plus one row per transition in the history table unless {@link
- * JdbcOptions#recordHistory()} is off. Get one from {@link JdbcBackend#store()}.
- *
- * <p>{@link #update} is an upsert by id, last writer wins, except that a stored CANCELLING
- * status is kept when the incoming job is not final. {@link #list} pages by keyset on the row's
- * insertion sequence, so a walk never returns a job twice, even under concurrent writes. Every
- * value is a bound parameter.
- *
- * <p>Values come back as PostgreSQL stores them: JSON object keys sorted and numbers in plain
- * notation (JSONB), {@code requested_start_time} to the microsecond.
- *
- * <p>Thread-safe.
+ * A {@link JobStore} in PostgreSQL, from {@link JdbcBackend#store()}: one row per job (JSONB for
+ * JSON values) and, unless {@link JdbcOptions#recordHistory()} is off, one history row per
+ * transition; last writer wins except over CANCELLING, keyset paging. Values come back as
+ * PostgreSQL stores them (JSONB key order, microseconds). Thread-safe.
  */
 public final class JdbcJobStore implements JobStore {
 

@@ -7,20 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a method of an {@link ErgateWorkflow @ErgateWorkflow} class as a step.
- *
- * <p><b>Order.</b> Java reflection returns methods in no reliable order, so every step states its
- * place with {@link #order()}: steps run in ascending order, and two steps with the same order
- * are a definition error. Gaps are fine (10, 20, 30 leaves room to insert).
- *
- * <p><b>Parameters</b>, each one of: the input ({@link Input @Input}, at most one), the user
- * context ({@link UserContext @UserContext}), a dependency ({@link Depends @Depends}), or,
- * without annotation, a {@link dev.ergate.Job} or {@link dev.ergate.runtime.StepContext}. Any
- * other parameter is a definition error.
- *
- * <p><b>Result.</b> The return value (converted to JSON; {@code void} gives null) is the next
- * step's input; throw or return a {@link dev.ergate.runtime.GoToStep}, {@link
- * dev.ergate.runtime.GoToEnd} or {@link dev.ergate.runtime.AbortJob} to steer the job.
+ * Marks a method of an {@link ErgateWorkflow @ErgateWorkflow} class as a step, run in ascending
+ * {@link #order()} (reflection keeps no source order). Parameters: {@link Input @Input}, {@link
+ * UserContext @UserContext}, {@link Depends @Depends}, a {@link dev.ergate.Job} or a {@link
+ * dev.ergate.runtime.StepContext}; the return value is the next step's input (runtime README).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
