@@ -1,5 +1,6 @@
 package dev.ergate.cli;
 
+import dev.ergate.internal.UriRedaction;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,8 +17,11 @@ import java.util.regex.Pattern;
  */
 final class Secrets {
 
-    /** {@code scheme://user:password@}: the password part. */
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)([^:/@\\s\\[\\]]*):([^@/\\s\\[\\]]+)@");
+    /**
+     * {@code scheme://user:password@}: the password part, up to the last {@code @} of the word (a
+     * password may hold {@code /}, {@code ?}, {@code #} or {@code @}).
+     */
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)([^:/@\\s\\[\\]]*):(\\S+)@");
     /** {@code password=...}, {@code secret=...}, {@code token=...} in a query string or option. */
     private static final Pattern NAMED = Pattern.compile(
             "(?i)((?:password|passwd|pwd|secret|token|aws_secret_access_key|secretKey|sessionToken)=)([^&\\s,;]+)");
@@ -87,6 +91,6 @@ final class Secrets {
 
     /** @return a URI or URL for a message, its password masked */
     static String redact(String uri) {
-        return NAMED.matcher(USER_INFO.matcher(uri).replaceAll("$1:" + MASK + "@")).replaceAll("$1" + MASK);
+        return UriRedaction.redact(uri);
     }
 }

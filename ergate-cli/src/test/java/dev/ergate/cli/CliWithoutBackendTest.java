@@ -65,7 +65,15 @@ class CliWithoutBackendTest {
         assertThat(secrets.scrub("the password p@ss was refused")).doesNotContain("p@ss");
         assertThat(secrets.scrub("auth open-sesame")).doesNotContain("open-sesame");
         assertThat(secrets.scrub("redis://user:other@host")).isEqualTo("redis://user:****@host");
-        assertThat(Secrets.redact("rediss://:pw123@h:6380/0")).isEqualTo("rediss://:****@h:6380/0");
+        assertThat(Secrets.redact("rediss://:pw123@h:6380/0")).isEqualTo("rediss://***@h:6380/0");
+        for (String c : new String[] {"/", "?", "#", "@"}) {
+            String password = "pa" + c + "ss" + c + "word";
+            String uri = "postgres://bob:" + password + "@h/db";
+            assertThat(Secrets.redact(uri)).as(uri).doesNotContain("ss" + c + "word");
+            assertThat(Secrets.find(new String[] {"--postgres", uri}, Map.of()).scrub("can't reach " + uri + " now"))
+                    .as(uri).doesNotContain("ss" + c + "word");
+            assertThat(secrets.scrub("can't reach " + uri + " now")).as(uri).doesNotContain("ss" + c + "word");
+        }
     }
 
     @Test

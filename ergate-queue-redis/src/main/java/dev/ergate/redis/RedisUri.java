@@ -1,5 +1,6 @@
 package dev.ergate.redis;
 
+import dev.ergate.internal.UriRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -83,15 +84,7 @@ record RedisUri(boolean tls, String host, int port, @Nullable String user, @Null
 
     /** @return the URI text with any password replaced by {@code ***} */
     static String hidePassword(String text) {
-        int scheme = text.indexOf("://");
-        int at = text.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
-            return text;
-        }
-        String userInfo = text.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return text.substring(0, scheme + 3) + shown + text.substring(at);
+        return UriRedaction.redact(text);
     }
 
     /** @return the URI without its password */

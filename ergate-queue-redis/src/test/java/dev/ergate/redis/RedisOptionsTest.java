@@ -84,4 +84,17 @@ class RedisOptionsTest {
                 .hasMessageContaining("redis://127.0.0.1:1/0")
                 .satisfies(e -> assertThat(((ErgateBackendException) e).isTransient()).isTrue());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "a password holding {0} never shows")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/", "?", "#", "@"})
+    @DisplayName("a password holding a URI delimiter never shows in a refusal")
+    void passwordsHoldingUriDelimitersNeverShow(String c) {
+        String password = "pa" + c + "ss" + c + "word";
+        for (String uri : new String[] {"redis://:" + password + "@h:6379/x", "rediss://u:" + password + "@h/0?a=b",
+                "http://u:" + password + "@h"}) {
+            assertThat(RedisUri.hidePassword(uri)).as(uri).doesNotContain("ss" + c + "word");
+            assertThatThrownBy(() -> RedisUri.parse(uri)).as(uri)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ss" + c + "word"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import dev.ergate.internal.UriRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -21,11 +22,12 @@ final class SqsUris {
     }
 
     static SqsJobQueue.Builder parse(String text) {
+        String shown = UriRedaction.redact(text); // for messages: never the password
         URI uri;
         try {
             uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not an SQS queue URL or sqs:// description: '" + text + "'", e);
+            throw new IllegalArgumentException("not an SQS queue URL or sqs:// description: '" + shown + "'", e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Map<String, String> params = query(uri);
@@ -37,14 +39,14 @@ final class SqsUris {
             case "sqs" -> {
                 String name = uri.getAuthority();
                 if (name == null || name.isBlank()) {
-                    throw new IllegalArgumentException("sqs:// needs a queue name, as in sqs://jobs, got '" + text + "'");
+                    throw new IllegalArgumentException("sqs:// needs a queue name, as in sqs://jobs, got '" + shown + "'");
                 }
                 builder.queueName(name);
             }
             case "http", "https" -> {
                 if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
                     throw new IllegalArgumentException("a queue URL needs a host and a path, as in"
-                            + " https://sqs.eu-west-1.amazonaws.com/123456789012/jobs, got '" + text + "'");
+                            + " https://sqs.eu-west-1.amazonaws.com/123456789012/jobs, got '" + shown + "'");
                 }
                 builder.queueUrl(scheme + "://" + uri.getRawAuthority() + uri.getRawPath());
                 Matcher aws = AWS_HOST.matcher(uri.getHost());
@@ -57,7 +59,7 @@ final class SqsUris {
                 }
             }
             default -> throw new IllegalArgumentException("an SQS queue is given as an http(s) queue URL or"
-                    + " sqs://NAME, got '" + text + "'");
+                    + " sqs://NAME, got '" + shown + "'");
         }
         client.endpoint(endpoint).region(region);
         String credentials = params.remove("credentials");
@@ -88,7 +90,7 @@ final class SqsUris {
             config.deadLetterQueueUrl(dlq);
         }
         if (!params.isEmpty()) {
-            throw new IllegalArgumentException("unknown SQS queue settings " + params.keySet() + " in '" + text
+            throw new IllegalArgumentException("unknown SQS queue settings " + params.keySet() + " in '" + shown
                     + "'; known: endpoint, region, credentials, create, leaseSeconds, maxJobBytes, dlq");
         }
         return builder.queueOptions(config.build());

@@ -110,4 +110,16 @@ class SqsConfigTest {
         assertThat(MessageIds.deduplicationId(Jobs.job("ü".repeat(200)))).startsWith("sha256-")
                 .hasSizeLessThanOrEqualTo(128);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "a password holding {0} never shows")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/", "?", "#", "@"})
+    @DisplayName("a refused queue URI never shows a password, whatever it holds")
+    void refusalsHidePasswords(String c) {
+        String password = "pa" + c + "ss" + c + "word";
+        for (String uri : new String[] {"ftp://u:" + password + "@h/q", "sqs://jobs?unknown=1&secretKey=" + password,
+                "https://u:" + password + "@h/1/q?bogus=1"}) {
+            assertThatThrownBy(() -> SqsJobQueue.fromUri(uri)).as(uri)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ss" + c + "word"));
+        }
+    }
 }

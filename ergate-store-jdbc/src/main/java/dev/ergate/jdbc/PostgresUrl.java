@@ -1,5 +1,6 @@
 package dev.ergate.jdbc;
 
+import dev.ergate.internal.UriRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -65,8 +66,7 @@ record PostgresUrl(String jdbcUrl, @Nullable String user, @Nullable String passw
 
     /** @return the URL with any password replaced by {@code ***}, for messages */
     static String redact(String url) {
-        return url.replaceAll("(//[^:/@]*:)[^@/]*@", "$1***@")
-                .replaceAll("(?i)(password=)[^&]*", "$1***");
+        return UriRedaction.redact(url);
     }
 
     @Override

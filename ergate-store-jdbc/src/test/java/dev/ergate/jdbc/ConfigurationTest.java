@@ -8,6 +8,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("Options, identifiers and URLs (no database)")
 class ConfigurationTest {
@@ -68,5 +70,25 @@ class ConfigurationTest {
         assertThatThrownBy(() -> PostgresUrl.parse("mysql://h/db")).hasMessageContaining("mysql://h/db");
         assertThat(PostgresUrl.redact("postgres://bob:secret@h/db")).doesNotContain("secret");
         assertThat(PostgresUrl.redact("jdbc:postgresql://h/db?user=bob&password=secret")).doesNotContain("secret");
+    }
+
+    @ParameterizedTest(name = "a password holding {0} never shows")
+    @ValueSource(strings = {"/", "?", "#", "@", ":"})
+    @DisplayName("redaction masks the whole user info, whatever the password holds, in every URL form")
+    void redactsPasswordsHoldingUriDelimiters(String c) {
+        String password = "pa" + c + "ss" + c + "word";
+        for (String url : new String[] {"postgres://bob:" + password + "@h:5432/db?sslmode=require",
+                "postgresql://bob:" + password + "@h/db", "postgres://:" + password + "@h/db#frag",
+                "jdbc:postgresql://bob:" + password + "@h/db",
+                "jdbc:postgresql://h/db?user=bob&password=" + password}) {
+            assertThat(PostgresUrl.redact(url)).as(url).doesNotContain(password).doesNotContain("ss" + c + "word");
+            try {
+                assertThat(PostgresUrl.parse(url).toString()).as(url).doesNotContain(password);
+            } catch (IllegalArgumentException e) {
+                assertThat(e.getMessage()).as(url).doesNotContain(password).doesNotContain("ss" + c + "word");
+            }
+        }
+        assertThat(PostgresUrl.parse("postgres://bob:" + password.replace("#", "%23").replace("?", "%3F")
+                .replace("/", "%2F").replace("@", "%40") + "@h/db").toString()).doesNotContain("pa");
     }
 }

@@ -1,14 +1,12 @@
 package dev.ergate.spring.boot;
 
 import dev.ergate.JobCodec;
-import java.util.regex.Pattern;
+import dev.ergate.internal.UriRedaction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /** Turns an adapter's refusal of a value into a start-up failure naming the property. */
 final class PropertyChecks {
-
-    private static final Pattern PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
 
     private PropertyChecks() {
     }
@@ -41,7 +39,7 @@ final class PropertyChecks {
 
     /** @return the URI with any password replaced by {@code ***}, safe for logs and messages */
     static @Nullable String redact(@Nullable String uri) {
-        return uri == null ? null : PASSWORD.matcher(uri).replaceAll("$1***@");
+        return uri == null ? null : UriRedaction.redact(uri);
     }
 
     /** @return the codec of {@code ergate.dialect} and {@code ergate.write-status-codes} */
