@@ -20,7 +20,7 @@ final class EncodeBuffer extends ByteArrayOutputStream {
         super(INITIAL_BYTES);
     }
 
-    /** @return this thread's spare buffer, empty, or a new one when it has none (or is using it) */
+    /** {@return this thread's spare buffer, empty, or a new one when it has none (or is using it)} */
     static EncodeBuffer take() {
         EncodeBuffer spare = SPARE.get();
         if (spare == null) {
@@ -38,7 +38,7 @@ final class EncodeBuffer extends ByteArrayOutputStream {
         }
     }
 
-    /** @return how many bytes the buffer can hold before it grows (for tests) */
+    /** {@return how many bytes the buffer can hold before it grows (for tests)} */
     int capacity() {
         return buf.length;
     }

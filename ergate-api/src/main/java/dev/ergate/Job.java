@@ -65,7 +65,7 @@ public final class Job {
         this.absentFields = source.absentFields;
     }
 
-    /** @return a builder for a new job; {@link Builder#workflowName(String)} is required */
+    /** {@return a builder for a new job; {@link Builder#workflowName(String)} is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -80,7 +80,7 @@ public final class Job {
         return builder().workflowName(workflowName).build();
     }
 
-    /** @return a builder holding this job's values, to make a changed copy */
+    /** {@return a builder holding this job's values, to make a changed copy} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -114,62 +114,62 @@ public final class Job {
         return new Job(this, extras);
     }
 
-    /** @return the job's id; {@code null} until the runtime assigns one on the first step */
+    /** {@return the job's id; {@code null} until the runtime assigns one on the first step} */
     public @Nullable JobId id() {
         return id;
     }
 
-    /** @return the name of the workflow this job runs ({@code workflow_name}) */
+    /** {@return the name of the workflow this job runs ({@code workflow_name})} */
     public String workflowName() {
         return workflowName;
     }
 
-    /** @return the step running now, or the next one to run; {@code null} before the first */
+    /** {@return the step running now, or the next one to run; {@code null} before the first} */
     public @Nullable String stepName() {
         return stepName;
     }
 
-    /** @return where the job is in its life; QUEUED by default */
+    /** {@return where the job is in its life; QUEUED by default} */
     public JobStatus status() {
         return status;
     }
 
-    /** @return how many steps have finished, at least 0 */
+    /** {@return how many steps have finished, at least 0} */
     public int stepsCompleted() {
         return stepsCompleted;
     }
 
-    /** @return predicted progress in percent, between 0 and 100 */
+    /** {@return predicted progress in percent, between 0 and 100} */
     public double percentCompleted() {
         return percentCompleted;
     }
 
-    /** @return the input of the first step ({@code initial_input_value}) */
+    /** {@return the input of the first step ({@code initial_input_value})} */
     public JsonNode initialInputValue() {
         return initialInputValue;
     }
 
-    /** @return what the last step returned: the input of the next one */
+    /** {@return what the last step returned: the input of the next one} */
     public JsonNode lastReturnValue() {
         return lastReturnValue;
     }
 
-    /** @return the stack trace text of the failure that ended the job, if it failed */
+    /** {@return the stack trace text of the failure that ended the job, if it failed} */
     public @Nullable String exceptionTraceback() {
         return exceptionTraceback;
     }
 
-    /** @return the user's context value, kept for the job's whole life */
+    /** {@return the user's context value, kept for the job's whole life} */
     public JsonNode userContext() {
         return userContext;
     }
 
-    /** @return the job must not run before this time; {@code null} for as soon as possible */
+    /** {@return the job must not run before this time; {@code null} for as soon as possible} */
     public @Nullable Instant requestedStartTime() {
         return requestedStartTime;
     }
 
-    /** @return JSON fields Ergate does not know, in document order, read-only */
+    /** {@return JSON fields Ergate does not know, in document order, read-only} */
     public Map<String, JsonNode> extraFields() {
         return extraFields;
     }
@@ -214,7 +214,7 @@ public final class Job {
         return Objects.hash(id, workflowName, stepName, status, stepsCompleted, percentCompleted);
     }
 
-    /** @return a short description for logs: id, workflow, step, status and progress */
+    /** {@return a short description for logs: id, workflow, step, status and progress} */
     @Override
     public String toString() {
         return "Job[id=" + id + ", workflow=" + workflowName + ", step=" + stepName
@@ -266,7 +266,7 @@ public final class Job {
             this.absentFields = job.absentFields;
         }
 
-        /** @return the extra fields, now writable by this builder alone */
+        /** {@return the extra fields, now writable by this builder alone} */
         private Map<String, JsonNode> ownExtraFields() {
             if (!ownsExtraFields) {
                 extraFields = new LinkedHashMap<>(extraFields);
@@ -275,7 +275,7 @@ public final class Job {
             return extraFields;
         }
 
-        /** @return the extra fields for a job being built, read-only; a later change copies them first */
+        /** {@return the extra fields for a job being built, read-only; a later change copies them first} */
         private Map<String, JsonNode> sealExtraFields() {
             if (ownsExtraFields) {
                 extraFields = Collections.unmodifiableMap(extraFields);

@@ -56,17 +56,17 @@ public final class JobCodec {
                 .build();
     }
 
-    /** @return the default codec: status names only, written as names */
+    /** {@return the default codec: status names only, written as names} */
     public static JobCodec standard() {
         return STANDARD;
     }
 
-    /** @return a builder for a codec with a Python status dialect */
+    /** {@return a builder for a codec with a Python status dialect} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the dialect used to read (and, if chosen, write) integer status codes */
+    /** {@return the dialect used to read (and, if chosen, write) integer status codes} */
     public StatusDialect dialect() {
         return dialect;
     }

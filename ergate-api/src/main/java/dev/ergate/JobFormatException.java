@@ -25,7 +25,7 @@ public final class JobFormatException extends ErgateException {
         this.field = field;
     }
 
-    /** @return the JSON field at fault, or {@code null} when the document as a whole is bad */
+    /** {@return the JSON field at fault, or {@code null} when the document as a whole is bad} */
     public @Nullable String field() {
         return field;
     }

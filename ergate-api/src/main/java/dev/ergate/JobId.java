@@ -51,17 +51,17 @@ public final class JobId {
         return new JobId(number.toString(), true);
     }
 
-    /** @return a new random string id (a UUID), as the runtime assigns to jobs without one */
+    /** {@return a new random string id (a UUID), as the runtime assigns to jobs without one} */
     public static JobId random() {
         return new JobId(UUID.randomUUID().toString(), false);
     }
 
-    /** @return true when the id is a JSON integer, false when it is a JSON string */
+    /** {@return true when the id is a JSON integer, false when it is a JSON string} */
     public boolean isNumeric() {
         return numeric;
     }
 
-    /** @return the id's text: the string itself, or the integer in decimal */
+    /** {@return the id's text: the string itself, or the integer in decimal} */
     public String value() {
         return text;
     }
@@ -76,7 +76,7 @@ public final class JobId {
         return text.hashCode() * 31 + (numeric ? 1 : 0);
     }
 
-    /** @return the id's text, as {@link #value()} */
+    /** {@return the id's text, as {@link #value()}} */
     @Override
     public String toString() {
         return text;

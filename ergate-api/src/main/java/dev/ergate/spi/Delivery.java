@@ -32,7 +32,7 @@ public interface Delivery {
      */
     int deliveryCount();
 
-    /** @return when the lease runs out unless {@linkplain #extend extended} */
+    /** {@return when the lease runs out unless {@linkplain #extend extended}} */
     Instant leaseExpiresAt();
 
     /**

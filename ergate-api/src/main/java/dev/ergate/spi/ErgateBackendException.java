@@ -25,7 +25,7 @@ public class ErgateBackendException extends ErgateException {
         this.isTransient = isTransient;
     }
 
-    /** @return true when trying again later may succeed */
+    /** {@return true when trying again later may succeed} */
     public boolean isTransient() {
         return isTransient;
     }

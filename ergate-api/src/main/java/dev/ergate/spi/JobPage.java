@@ -18,7 +18,7 @@ public record JobPage(List<Job> jobs, @Nullable String nextCursor) {
         jobs = List.copyOf(jobs);
     }
 
-    /** @return the cursor of the next page, or empty when this is the last one */
+    /** {@return the cursor of the next page, or empty when this is the last one} */
     public Optional<String> next() {
         return Optional.ofNullable(nextCursor);
     }

@@ -32,7 +32,7 @@ public record JobQuery(
         }
     }
 
-    /** @return a builder: every job, {@value #DEFAULT_PAGE_SIZE} per page */
+    /** {@return a builder: every job, {@value #DEFAULT_PAGE_SIZE} per page} */
     public static Builder builder() {
         return new Builder();
     }
@@ -79,7 +79,7 @@ public record JobQuery(
             return this;
         }
 
-        /** @return the query */
+        /** {@return the query} */
         public JobQuery build() {
             return new JobQuery(status, workflowName, pageSize, cursor);
         }

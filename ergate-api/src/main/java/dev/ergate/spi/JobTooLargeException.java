@@ -30,17 +30,17 @@ public final class JobTooLargeException extends ErgateException {
         this.limitBytes = limitBytes;
     }
 
-    /** @return the refused job's id, or null if it had none */
+    /** {@return the refused job's id, or null if it had none} */
     public @Nullable JobId jobId() {
         return jobId;
     }
 
-    /** @return the job's encoded size in bytes */
+    /** {@return the job's encoded size in bytes} */
     public long sizeBytes() {
         return sizeBytes;
     }
 
-    /** @return the backend's limit in bytes */
+    /** {@return the backend's limit in bytes} */
     public long limitBytes() {
         return limitBytes;
     }

@@ -27,7 +27,7 @@ public enum BackendKind {
         this.cliName = cliName;
     }
 
-    /** @return the name on the command line */
+    /** {@return the name on the command line} */
     public String cliName() {
         return cliName;
     }
@@ -44,7 +44,7 @@ public enum BackendKind {
         return Arrays.stream(values()).filter(kind -> kind.cliName.equals(wanted)).findFirst();
     }
 
-    /** @return the command-line names, as "a|b|c" */
+    /** {@return the command-line names, as "a|b|c"} */
     public static String names() {
         return Arrays.stream(values()).map(BackendKind::cliName).collect(Collectors.joining("|"));
     }

@@ -8,10 +8,10 @@ import dev.ergate.spi.StateStore;
  */
 public interface BackendRun extends AutoCloseable {
 
-    /** @return the phase's queue */
+    /** {@return the phase's queue} */
     JobQueue queue();
 
-    /** @return the phase's store */
+    /** {@return the phase's store} */
     StateStore store();
 
     /** Closes the queue and store, and removes what the phase created where the backend allows. */

@@ -9,7 +9,7 @@ package dev.ergate.bench;
  */
 public record BaselineResult(String description, long steps, long nanos) {
 
-    /** @return baseline steps per second */
+    /** {@return baseline steps per second} */
     public double stepsPerSecond() {
         return nanos <= 0 ? 0 : steps * 1e9 / nanos;
     }

@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public interface BenchBackend extends AutoCloseable {
 
-    /** @return what is measured, for the report: backend, version when known, where */
+    /** {@return what is measured, for the report: backend, version when known, where} */
     String describe();
 
     /**
@@ -22,7 +22,7 @@ public interface BenchBackend extends AutoCloseable {
      */
     BackendRun open(String runId, int workers, Duration leaseTime) throws Exception;
 
-    /** @return the raw baseline: one step's fewest backend operations with the plain client */
+    /** {@return the raw baseline: one step's fewest backend operations with the plain client} */
     RawBaseline baseline();
 
     /** Releases connections and servers the backend started. */

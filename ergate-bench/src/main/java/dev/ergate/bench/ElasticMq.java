@@ -16,7 +16,7 @@ final class ElasticMq {
     private ElasticMq() {
     }
 
-    /** @return the endpoint of the in-process server, starting it on first use (2-4 s) */
+    /** {@return the endpoint of the in-process server, starting it on first use (2-4 s)} */
     static synchronized URI endpoint() {
         URI started = endpoint;
         if (started == null) {

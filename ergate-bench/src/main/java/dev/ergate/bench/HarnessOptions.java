@@ -58,82 +58,82 @@ public final class HarnessOptions {
         this.sqsEndpoint = b.sqsEndpoint;
     }
 
-    /** @return the defaults: memory, 20,000 jobs of 3 steps, 4 workers, 100-byte payload */
+    /** {@return the defaults: memory, 20,000 jobs of 3 steps, 4 workers, 100-byte payload} */
     public static HarnessOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the backend to measure */
+    /** {@return the backend to measure} */
     public BackendKind backend() {
         return backend;
     }
 
-    /** @return how many jobs the throughput phase pre-loads and runs */
+    /** {@return how many jobs the throughput phase pre-loads and runs} */
     public int jobs() {
         return jobs;
     }
 
-    /** @return no-op steps per job */
+    /** {@return no-op steps per job} */
     public int steps() {
         return steps;
     }
 
-    /** @return worker threads, and so backend connections, for Ergate and the baseline alike */
+    /** {@return worker threads, and so backend connections, for Ergate and the baseline alike} */
     public int workers() {
         return workers;
     }
 
-    /** @return characters of the text each job carries (its input, and every step's result) */
+    /** {@return characters of the text each job carries (its input, and every step's result)} */
     public int payloadBytes() {
         return payloadBytes;
     }
 
-    /** @return jobs run before the measured phases and not reported; 0 for none */
+    /** {@return jobs run before the measured phases and not reported; 0 for none} */
     public int warmupJobs() {
         return warmupJobs;
     }
 
-    /** @return jobs of the latency phase, 0 to skip it */
+    /** {@return jobs of the latency phase, 0 to skip it} */
     public int latencyJobs() {
         return latencyJobs;
     }
 
-    /** @return how many jobs the latency phase keeps in flight at once */
+    /** {@return how many jobs the latency phase keeps in flight at once} */
     public int inFlight() {
         return inFlight;
     }
 
-    /** @return whether to run the raw baseline */
+    /** {@return whether to run the raw baseline} */
     public boolean baseline() {
         return baseline;
     }
 
-    /** @return how long one phase may take before the run fails */
+    /** {@return how long one phase may take before the run fails} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** @return the queue's lease time */
+    /** {@return the queue's lease time} */
     public Duration leaseTime() {
         return leaseTime;
     }
 
-    /** @return the Redis server */
+    /** {@return the Redis server} */
     public String redisUrl() {
         return redisUrl;
     }
 
-    /** @return the PostgreSQL database */
+    /** {@return the PostgreSQL database} */
     public String postgresUrl() {
         return postgresUrl;
     }
 
-    /** @return an SQS endpoint, or {@code null} to start ElasticMQ in this JVM */
+    /** {@return an SQS endpoint, or {@code null} to start ElasticMQ in this JVM} */
     public @Nullable String sqsEndpoint() {
         return sqsEndpoint;
     }

@@ -27,12 +27,12 @@ public record HarnessReport(
         phases = List.copyOf(phases);
     }
 
-    /** @return the phase of that name, if it ran */
+    /** {@return the phase of that name, if it ran} */
     public Optional<PhaseResult> phase(String name) {
         return phases.stream().filter(phase -> phase.name().equals(name)).findFirst();
     }
 
-    /** @return the throughput phase's steps per second over the baseline's, when both ran */
+    /** {@return the throughput phase's steps per second over the baseline's, when both ran} */
     public OptionalDouble ratioToBaseline() {
         Optional<PhaseResult> throughput = phase(Harness.THROUGHPUT);
         if (baseline == null || throughput.isEmpty() || baseline.stepsPerSecond() <= 0) {
@@ -41,12 +41,12 @@ public record HarnessReport(
         return OptionalDouble.of(throughput.get().stepsPerSecond() / baseline.stepsPerSecond());
     }
 
-    /** @return true when every job of every phase ended right */
+    /** {@return true when every job of every phase ended right} */
     public boolean allCompleted() {
         return phases.stream().allMatch(PhaseResult::allCompleted);
     }
 
-    /** @return the report as a text table */
+    /** {@return the report as a text table} */
     public String render() {
         StringBuilder out = new StringBuilder();
         out.append("Ergate bench: ").append(options).append('\n');

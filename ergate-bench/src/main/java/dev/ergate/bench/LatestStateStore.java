@@ -129,7 +129,7 @@ public final class LatestStateStore implements JobStore {
         return cancelling[0];
     }
 
-    /** @return how many jobs the store holds */
+    /** {@return how many jobs the store holds} */
     public int size() {
         return byId.size();
     }

@@ -9,7 +9,7 @@ final class Machine {
     private Machine() {
     }
 
-    /** @return cores, Java, OS and the load average now */
+    /** {@return cores, Java, OS and the load average now} */
     static String describe() {
         return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + " (" + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
@@ -17,7 +17,7 @@ final class Machine {
                 + " MiB";
     }
 
-    /** @return the 1-minute load average, as "12.85", or "n/a" */
+    /** {@return the 1-minute load average, as "12.85", or "n/a"} */
     static String loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
@@ -53,7 +53,7 @@ final class Machine {
         return -1;
     }
 
-    /** @return heap bytes in use after asking for a full GC (twice, so finalizable garbage goes too) */
+    /** {@return heap bytes in use after asking for a full GC (twice, so finalizable garbage goes too)} */
     static long heapUsedAfterGc() {
         System.gc();
         System.gc();

@@ -41,17 +41,17 @@ public record PhaseResult(
         long heapUsedBytes,
         long allocatedBytesPerStep) {
 
-    /** @return steps done per second (jobs x steps over the phase's time) */
+    /** {@return steps done per second (jobs x steps over the phase's time)} */
     public double stepsPerSecond() {
         return nanos <= 0 ? 0 : (double) jobs * stepsPerJob * 1e9 / nanos;
     }
 
-    /** @return jobs finished per second */
+    /** {@return jobs finished per second} */
     public double jobsPerSecond() {
         return nanos <= 0 ? 0 : jobs * 1e9 / nanos;
     }
 
-    /** @return true when every job ended right */
+    /** {@return true when every job ended right} */
     public boolean allCompleted() {
         return completed == jobs && wrong == 0;
     }

@@ -36,7 +36,7 @@ final class PositionLog {
         return position;
     }
 
-    /** @return the id at a position, or null if it is not (yet) written */
+    /** {@return the id at a position, or null if it is not (yet) written} */
     @Nullable JobId at(long position) {
         if (position < 1 || position > last.get()) {
             return null;
@@ -45,7 +45,7 @@ final class PositionLog {
         return chunk == null ? null : chunk.get((int) (position & (CHUNK_SIZE - 1)));
     }
 
-    /** @return the last position handed out, 0 when empty */
+    /** {@return the last position handed out, 0 when empty} */
     long last() {
         return last.get();
     }

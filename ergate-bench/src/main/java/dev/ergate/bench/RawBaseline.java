@@ -7,7 +7,7 @@ package dev.ergate.bench;
  */
 public interface RawBaseline {
 
-    /** @return the operations of one baseline step, for the report */
+    /** {@return the operations of one baseline step, for the report} */
     String describe();
 
     /**

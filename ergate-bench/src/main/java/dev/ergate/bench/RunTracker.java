@@ -171,27 +171,27 @@ public final class RunTracker {
         return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return the step-to-step latencies recorded so far, in nanoseconds */
+    /** {@return the step-to-step latencies recorded so far, in nanoseconds} */
     public AbstractHistogram latency() {
         return latency;
     }
 
-    /** @return jobs that ended COMPLETED with every step and the right result */
+    /** {@return jobs that ended COMPLETED with every step and the right result} */
     public long completed() {
         return completed.get();
     }
 
-    /** @return jobs that ended any other way */
+    /** {@return jobs that ended any other way} */
     public long wrong() {
         return wrong.get();
     }
 
-    /** @return the first wrong ending, described, or {@code null} when none */
+    /** {@return the first wrong ending, described, or {@code null} when none} */
     public @Nullable String firstProblem() {
         return firstProblem.get();
     }
 
-    /** @return steps whose body ran (re-runs after a lost lease count again) */
+    /** {@return steps whose body ran (re-runs after a lost lease count again)} */
     public long stepsStarted() {
         return stepsStarted.get();
     }
@@ -204,7 +204,7 @@ public final class RunTracker {
         return fromFinishStart.get();
     }
 
-    /** @return {@link System#nanoTime()} when the last job ended, 0 before any */
+    /** {@return {@link System#nanoTime()} when the last job ended, 0 before any} */
     public long lastEndNanos() {
         return lastEndNanos.get();
     }

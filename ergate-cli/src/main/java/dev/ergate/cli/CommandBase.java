@@ -38,7 +38,7 @@ abstract class CommandBase implements Callable<Integer> {
         }
     }
 
-    /** @return the exit status */
+    /** {@return the exit status} */
     abstract int run(Connection connection) throws Exception;
 
     ErgateCli root() {
@@ -112,7 +112,7 @@ abstract class CommandBase implements Callable<Integer> {
         }
     }
 
-    /** @return the id as text, or as a number when the text is one and no text id matches */
+    /** {@return the id as text, or as a number when the text is one and no text id matches} */
     static JobId jobId(String text, java.util.function.Predicate<JobId> exists) {
         JobId asText = JobId.of(text);
         if (text.matches("-?[0-9]{1,18}") && !exists.test(asText)) {

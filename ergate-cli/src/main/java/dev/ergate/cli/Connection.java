@@ -132,12 +132,12 @@ final class Connection implements AutoCloseable {
         return store;
     }
 
-    /** @return the queue's counts capability, or {@code null} when the queue has none */
+    /** {@return the queue's counts capability, or {@code null} when the queue has none} */
     @Nullable QueueStats queueStats() {
         return queue instanceof QueueStats stats ? stats : null;
     }
 
-    /** @return where this connection goes, without any password */
+    /** {@return where this connection goes, without any password} */
     String describe() {
         return description;
     }

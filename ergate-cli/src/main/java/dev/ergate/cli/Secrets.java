@@ -79,7 +79,7 @@ final class Secrets {
         }
     }
 
-    /** @return the text with every known secret, and anything shaped like a password, masked */
+    /** {@return the text with every known secret, and anything shaped like a password, masked} */
     String scrub(String text) {
         String out = text;
         for (String secret : values) {
@@ -89,7 +89,7 @@ final class Secrets {
         return NAMED.matcher(out).replaceAll("$1" + MASK);
     }
 
-    /** @return a URI or URL for a message, its password masked */
+    /** {@return a URI or URL for a message, its password masked} */
     static String redact(String uri) {
         return UriRedaction.redact(uri);
     }

@@ -281,7 +281,7 @@ final class Api {
         }
     }
 
-    /** @return the body pretty-printed when it is JSON, else as it is */
+    /** {@return the body pretty-printed when it is JSON, else as it is} */
     static String prettyBody(String body) {
         try {
             JsonNode tree = JSON.readTree(body);

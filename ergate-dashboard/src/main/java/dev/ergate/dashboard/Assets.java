@@ -50,7 +50,7 @@ final class Assets {
         return files.get(path);
     }
 
-    /** @return text safe inside HTML text and double-quoted attributes */
+    /** {@return text safe inside HTML text and double-quoted attributes} */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {

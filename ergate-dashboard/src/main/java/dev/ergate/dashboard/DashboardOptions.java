@@ -43,17 +43,17 @@ public final class DashboardOptions {
         this.clock = b.clock;
     }
 
-    /** @return 127.0.0.1:8080, no authentication, actions allowed */
+    /** {@return 127.0.0.1:8080, no authentication, actions allowed} */
     public static DashboardOptions defaults() {
         return builder().build();
     }
 
-    /** @return a builder holding the defaults */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.host = host;
@@ -70,62 +70,62 @@ public final class DashboardOptions {
         return b;
     }
 
-    /** @return the address to bind */
+    /** {@return the address to bind} */
     public String host() {
         return host;
     }
 
-    /** @return the port to bind; 0 picks a free one */
+    /** {@return the port to bind; 0 picks a free one} */
     public int port() {
         return port;
     }
 
-    /** @return whether the actions (cancel, retry, delete, requeue, purge) are refused */
+    /** {@return whether the actions (cancel, retry, delete, requeue, purge) are refused} */
     public boolean readOnly() {
         return readOnly;
     }
 
-    /** @return the access token a browser or script must present, or {@code null} for none */
+    /** {@return the access token a browser or script must present, or {@code null} for none} */
     public @Nullable String token() {
         return token;
     }
 
-    /** @return the basic-auth user name, or {@code null} when basic auth is off */
+    /** {@return the basic-auth user name, or {@code null} when basic auth is off} */
     public @Nullable String basicUser() {
         return basicUser;
     }
 
-    /** @return the basic-auth password, or {@code null} when basic auth is off */
+    /** {@return the basic-auth password, or {@code null} when basic auth is off} */
     public @Nullable String basicPassword() {
         return basicPassword;
     }
 
-    /** @return the name shown in the page header and title */
+    /** {@return the name shown in the page header and title} */
     public String title() {
         return title;
     }
 
-    /** @return how many jobs or dead letters one page lists */
+    /** {@return how many jobs or dead letters one page lists} */
     public int pageSize() {
         return pageSize;
     }
 
-    /** @return how often the overview page refreshes its figures */
+    /** {@return how often the overview page refreshes its figures} */
     public Duration refreshInterval() {
         return refreshInterval;
     }
 
-    /** @return how far back the overview's throughput chart goes */
+    /** {@return how far back the overview's throughput chart goes} */
     public Duration throughputWindow() {
         return throughputWindow;
     }
 
-    /** @return the clock for throughput samples and purge cutoffs */
+    /** {@return the clock for throughput samples and purge cutoffs} */
     public Clock clock() {
         return clock;
     }
 
-    /** @return whether a token or basic auth is required */
+    /** {@return whether a token or basic auth is required} */
     public boolean authenticated() {
         return token != null || basicUser != null;
     }

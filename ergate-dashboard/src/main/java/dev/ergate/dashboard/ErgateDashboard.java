@@ -70,12 +70,12 @@ public final class ErgateDashboard implements AutoCloseable {
         return new ErgateDashboard(server, executor, uri);
     }
 
-    /** @return the address to open in a browser */
+    /** {@return the address to open in a browser} */
     public URI uri() {
         return uri;
     }
 
-    /** @return the port the dashboard listens on (the one picked when the options said 0) */
+    /** {@return the port the dashboard listens on (the one picked when the options said 0)} */
     public int port() {
         return server.getAddress().getPort();
     }

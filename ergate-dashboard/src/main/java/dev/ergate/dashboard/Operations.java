@@ -19,40 +19,40 @@ import org.jspecify.annotations.Nullable;
  */
 interface Operations {
 
-    /** @return what this backend can do; the pages hide or explain what it can't */
+    /** {@return what this backend can do; the pages hide or explain what it can't} */
     Capabilities capabilities();
 
-    /** @return job counts: workflow name, then status, then how many */
+    /** {@return job counts: workflow name, then status, then how many} */
     Map<String, Map<JobStatus, Long>> counts();
 
-    /** @return the queue's counts, or empty when the queue doesn't tell */
+    /** {@return the queue's counts, or empty when the queue doesn't tell} */
     Optional<QueueCounts> queueCounts();
 
-    /** @return one page of jobs matching the filter */
+    /** {@return one page of jobs matching the filter} */
     Page<StoredJob> jobs(JobFilter filter, int limit);
 
-    /** @return the job and, where the store keeps one, its history */
+    /** {@return the job and, where the store keeps one, its history} */
     Optional<JobDetail> job(JobId id);
 
-    /** @return a short sentence on the outcome, for the page */
+    /** {@return a short sentence on the outcome, for the page} */
     Outcome cancel(JobId id);
 
-    /** @return a short sentence on the outcome, for the page */
+    /** {@return a short sentence on the outcome, for the page} */
     Outcome retry(JobId id);
 
-    /** @return a short sentence on the outcome, for the page */
+    /** {@return a short sentence on the outcome, for the page} */
     Outcome delete(JobId id);
 
-    /** @return one page of dead letters */
+    /** {@return one page of dead letters} */
     Page<DeadLetter> deadLetters(@Nullable String cursor, int limit);
 
-    /** @return the outcome of putting one dead letter back on its queue */
+    /** {@return the outcome of putting one dead letter back on its queue} */
     Outcome requeue(String deadLetterId);
 
-    /** @return the outcome of putting every dead letter back */
+    /** {@return the outcome of putting every dead letter back} */
     Outcome requeueAll();
 
-    /** @return the outcome of deleting dead letters recorded before {@code before} */
+    /** {@return the outcome of deleting dead letters recorded before {@code before}} */
     Outcome purgeDeadLetters(Instant before);
 
     /** A page and where the next one starts ({@code null} after the last). */

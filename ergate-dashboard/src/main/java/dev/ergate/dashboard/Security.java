@@ -30,12 +30,12 @@ final class Security {
         this.csrfToken = HexFormat.of().formatHex(random);
     }
 
-    /** @return the token the pages send back with every POST */
+    /** {@return the token the pages send back with every POST} */
     String csrfToken() {
         return csrfToken;
     }
 
-    /** @return whether the request presents the configured credentials (always, when none are) */
+    /** {@return whether the request presents the configured credentials (always, when none are)} */
     boolean authenticated(HttpExchange exchange) {
         if (!options.authenticated()) {
             return true;
@@ -68,12 +68,12 @@ final class Security {
         return false;
     }
 
-    /** @return whether {@code candidate} is the configured token (for {@code /?token=}) */
+    /** {@return whether {@code candidate} is the configured token (for {@code /?token=})} */
     boolean isToken(@Nullable String candidate) {
         return candidate != null && options.token() != null && same(candidate, options.token());
     }
 
-    /** @return whether a request that changes something may go ahead: CSRF header and origin */
+    /** {@return whether a request that changes something may go ahead: CSRF header and origin} */
     boolean mayChange(HttpExchange exchange) {
         String presented = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
         if (presented == null || !same(presented, csrfToken)) {
@@ -93,7 +93,7 @@ final class Security {
         }
     }
 
-    /** @return the realm challenge to send with a 401, or {@code null} when basic auth is off */
+    /** {@return the realm challenge to send with a 401, or {@code null} when basic auth is off} */
     @Nullable String challenge() {
         return options.basicUser() == null ? null : "Basic realm=\"Ergate dashboard\", charset=\"UTF-8\"";
     }

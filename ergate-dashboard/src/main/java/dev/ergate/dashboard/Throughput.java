@@ -34,7 +34,7 @@ final class Throughput {
         this.slot = Duration.ofMillis(Math.max(1_000, window.toMillis() / 60));
     }
 
-    /** @return the width of one slot */
+    /** {@return the width of one slot} */
     Duration slot() {
         return slot;
     }
@@ -53,7 +53,7 @@ final class Throughput {
         }
     }
 
-    /** @return the slots of the window, oldest first; slots before the first sample are absent */
+    /** {@return the slots of the window, oldest first; slots before the first sample are absent} */
     synchronized List<Slot> slots() {
         long now = clock.millis();
         long slotMs = slot.toMillis();

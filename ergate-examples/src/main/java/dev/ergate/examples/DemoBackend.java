@@ -12,16 +12,16 @@ import dev.ergate.spi.StateStore;
  */
 interface DemoBackend extends AutoCloseable {
 
-    /** @return where jobs wait */
+    /** {@return where jobs wait} */
     JobQueue queue();
 
-    /** @return where job states are written */
+    /** {@return where job states are written} */
     StateStore store();
 
-    /** @return the admin the dashboard reads and repairs through ({@code --dashboard}) */
+    /** {@return the admin the dashboard reads and repairs through ({@code --dashboard})} */
     JobAdmin admin();
 
-    /** @return a short description for the demo's first line, such as "Redis at 127.0.0.1:6379" */
+    /** {@return a short description for the demo's first line, such as "Redis at 127.0.0.1:6379"} */
     String describe();
 
     /** Releases the queue and the store (connections, threads); failures are unchecked. */

@@ -26,7 +26,7 @@ final class DemoBackends {
     private DemoBackends() {
     }
 
-    /** @return the backend names, in the order the usage lists them */
+    /** {@return the backend names, in the order the usage lists them} */
     static Set<String> names() {
         return FACTORIES.keySet();
     }
@@ -53,7 +53,7 @@ final class DemoBackends {
         return configured != null ? configured : localDefault;
     }
 
-    /** @return {@code --url}, else the environment variable, else null */
+    /** {@return {@code --url}, else the environment variable, else null} */
     static @Nullable String configuredUrl(DemoOptions options, Map<String, String> environment, String variable) {
         String url = options.url();
         if (url != null) {
@@ -63,7 +63,7 @@ final class DemoBackends {
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.trim();
     }
 
-    /** @return a short random id, so each run's queue is its own */
+    /** {@return a short random id, so each run's queue is its own} */
     static String runId() {
         return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     }

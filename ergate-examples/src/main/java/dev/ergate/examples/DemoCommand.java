@@ -43,7 +43,7 @@ final class DemoCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     private boolean help;
 
-    /** @return a parser for a new command */
+    /** {@return a parser for a new command} */
     static CommandLine commandLine() {
         return new CommandLine(new DemoCommand());
     }

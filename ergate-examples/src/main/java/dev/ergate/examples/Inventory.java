@@ -24,7 +24,7 @@ final class Inventory {
         this.stock.putAll(stock);
     }
 
-    /** @return true when the shop sells this product */
+    /** {@return true when the shop sells this product} */
     boolean knows(String sku) {
         return stock.containsKey(sku);
     }

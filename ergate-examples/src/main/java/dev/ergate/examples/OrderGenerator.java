@@ -45,7 +45,7 @@ final class OrderGenerator {
         this.jobs = jobs;
     }
 
-    /** @return the warehouse for this batch: plenty of most things, too few lamps */
+    /** {@return the warehouse for this batch: plenty of most things, too few lamps} */
     Inventory inventory() {
         Map<String, Integer> stock = new LinkedHashMap<>();
         stock.put("BOOK-1", jobs * 3);

@@ -63,17 +63,17 @@ final class ProgressBoard implements ErgateListener {
         return allEnded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return how many jobs have ended */
+    /** {@return how many jobs have ended} */
     int endedCount() {
         return ended.size();
     }
 
-    /** @return how many step executions finished */
+    /** {@return how many step executions finished} */
     long steps() {
         return steps.get();
     }
 
-    /** @return how many jobs ended in each final status */
+    /** {@return how many jobs ended in each final status} */
     Map<JobStatus, Integer> byStatus() {
         Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus status : new JobStatus[] {JobStatus.COMPLETED, JobStatus.ABORTED, JobStatus.FAILED,
@@ -86,7 +86,7 @@ final class ProgressBoard implements ErgateListener {
         return counts;
     }
 
-    /** @return the progress line: a bar (ended jobs count as done), the percent, and counts */
+    /** {@return the progress line: a bar (ended jobs count as done), the percent, and counts} */
     String progressLine() {
         double sum = 0;
         for (Map.Entry<JobId, Double> entry : percent.entrySet()) {

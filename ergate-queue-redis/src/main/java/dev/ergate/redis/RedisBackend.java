@@ -121,7 +121,7 @@ public final class RedisBackend implements AutoCloseable {
         return backend;
     }
 
-    /** @return a queue named {@code jobs} with the default {@link RedisQueueOptions} */
+    /** {@return a queue named {@code jobs} with the default {@link RedisQueueOptions}} */
     public RedisJobQueue queue() {
         return queue(RedisQueueOptions.defaults());
     }
@@ -137,7 +137,7 @@ public final class RedisBackend implements AutoCloseable {
         return queue;
     }
 
-    /** @return the job store of this backend's namespace, keeping jobs forever */
+    /** {@return the job store of this backend's namespace, keeping jobs forever} */
     public RedisJobStore store() {
         return store(RedisStoreOptions.defaults());
     }
@@ -171,12 +171,12 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobAdmin(this, Objects.requireNonNull(store, "store"), Objects.requireNonNull(queue, "queue"));
     }
 
-    /** @return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log */
+    /** {@return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log} */
     public String endpoint() {
         return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
     }
 
-    /** @return the options this backend was made with */
+    /** {@return the options this backend was made with} */
     public RedisOptions options() {
         return options;
     }

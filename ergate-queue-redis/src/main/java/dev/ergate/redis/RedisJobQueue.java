@@ -70,7 +70,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         this.waitKeys = new String[] {keys.signal(), keys.wake()};
     }
 
-    /** @return the queue's options */
+    /** {@return the queue's options} */
     public RedisQueueOptions options() {
         return options;
     }
@@ -327,7 +327,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         return JobSizes.check(job, body, options.maxJobBytes());
     }
 
-    /** @return the due time to store: the job's {@code requested_start_time}, 0 for none */
+    /** {@return the due time to store: the job's {@code requested_start_time}, 0 for none} */
     static long dueMillis(Job job) {
         Instant start = job.requestedStartTime();
         if (start == null) {

@@ -49,7 +49,7 @@ public final class RedisJobStore implements JobStore {
         this.failures = backend.failures();
     }
 
-    /** @return the store's options */
+    /** {@return the store's options} */
     public RedisStoreOptions options() {
         return options;
     }
@@ -176,7 +176,7 @@ public final class RedisJobStore implements JobStore {
         return backend.client();
     }
 
-    /** @return the index to walk for a query, then, with both filters, the other filter's index */
+    /** {@return the index to walk for a query, then, with both filters, the other filter's index} */
     List<String> indexes(@Nullable JobStatus status, @Nullable String workflow) {
         if (status != null && workflow != null) {
             return List.of(keys.statusIndex(status.name()), keys.workflowIndex(workflow));

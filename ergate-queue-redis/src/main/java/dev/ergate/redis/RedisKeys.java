@@ -58,17 +58,17 @@ final class RedisKeys {
         this.indexPrefixBytes = bytes(indexPrefix);
     }
 
-    /** @return the keys every queue script takes, in the order the scripts expect */
+    /** {@return the keys every queue script takes, in the order the scripts expect} */
     List<byte[]> queueKeys() {
         return queueKeys;
     }
 
-    /** @return the keys every store script takes for {@code member}, in the order they expect */
+    /** {@return the keys every store script takes for {@code member}, in the order they expect} */
     List<byte[]> storeKeys(String member) {
         return List.of(bytes(job(member)), jobSeqKey, expiringKey, allJobsKey);
     }
 
-    /** @return the queue keys, then the store keys for {@code member}: what the finish script takes */
+    /** {@return the queue keys, then the store keys for {@code member}: what the finish script takes} */
     List<byte[]> queueAndStoreKeys(String member) {
         List<byte[]> keys = new ArrayList<>(queueKeys.size() + 4);
         keys.addAll(queueKeys);
@@ -76,12 +76,12 @@ final class RedisKeys {
         return keys;
     }
 
-    /** @return {@link #jobPrefix()}, encoded */
+    /** {@return {@link #jobPrefix()}, encoded} */
     byte[] jobPrefixBytes() {
         return jobPrefixBytes;
     }
 
-    /** @return {@link #indexPrefix()}, encoded */
+    /** {@return {@link #indexPrefix()}, encoded} */
     byte[] indexPrefixBytes() {
         return indexPrefixBytes;
     }
@@ -126,12 +126,12 @@ final class RedisKeys {
         return queuePrefix + "dead";
     }
 
-    /** @return the prefix of every job key; the scripts append a member */
+    /** {@return the prefix of every job key; the scripts append a member} */
     String jobPrefix() {
         return jobPrefix;
     }
 
-    /** @return the prefix of the index keys; the scripts append {@code status:S} and so on */
+    /** {@return the prefix of the index keys; the scripts append {@code status:S} and so on} */
     String indexPrefix() {
         return indexPrefix;
     }

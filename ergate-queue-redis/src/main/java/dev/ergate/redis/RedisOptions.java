@@ -78,17 +78,17 @@ public final class RedisOptions {
         return builder().uri(uri).build();
     }
 
-    /** @return a builder starting from {@link #defaults()} */
+    /** {@return a builder starting from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** @return the server's URI as given (it may hold a password: don't log it; see {@link #toString()}) */
+    /** {@return the server's URI as given (it may hold a password: don't log it; see {@link #toString()})} */
     public String uri() {
         return uri;
     }
@@ -97,32 +97,32 @@ public final class RedisOptions {
         return parsedUri;
     }
 
-    /** @return the namespace: every key starts with the hash tag {@code {namespace}} */
+    /** {@return the namespace: every key starts with the hash tag {@code {namespace}}} */
     public String namespace() {
         return namespace;
     }
 
-    /** @return the most connections open at once; each blocked {@code take} holds one */
+    /** {@return the most connections open at once; each blocked {@code take} holds one} */
     public int poolSize() {
         return poolSize;
     }
 
-    /** @return how long connecting to the server may take */
+    /** {@return how long connecting to the server may take} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return how long one command (not counting a blocking wait) may take */
+    /** {@return how long one command (not counting a blocking wait) may take} */
     public Duration socketTimeout() {
         return socketTimeout;
     }
 
-    /** @return how long a caller waits for a free pooled connection before failing */
+    /** {@return how long a caller waits for a free pooled connection before failing} */
     public Duration poolWait() {
         return poolWait;
     }
 
-    /** @return the name the connections give themselves ({@code CLIENT SETNAME}) */
+    /** {@return the name the connections give themselves ({@code CLIENT SETNAME})} */
     public String clientName() {
         return clientName;
     }
@@ -143,22 +143,22 @@ public final class RedisOptions {
         return trustStore;
     }
 
-    /** @return the trust store's password, or {@code null} for none */
+    /** {@return the trust store's password, or {@code null} for none} */
     @Nullable String trustStorePassword() {
         return trustStorePassword;
     }
 
-    /** @return how jobs are written to and read from Redis */
+    /** {@return how jobs are written to and read from Redis} */
     public JobCodec codec() {
         return codec;
     }
 
-    /** @return the clock for delays, leases and retention */
+    /** {@return the clock for delays, leases and retention} */
     public Clock clock() {
         return clock;
     }
 
-    /** @return the options, with the URI's password hidden */
+    /** {@return the options, with the URI's password hidden} */
     @Override
     public String toString() {
         return "RedisOptions[uri=" + parsedUri + (cluster ? " (cluster)" : "") + ", namespace=" + namespace

@@ -39,22 +39,22 @@ public final class RedisQueueOptions {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from {@link #defaults()} */
+    /** {@return a builder starting from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** @return the queue's name, part of its keys: several queues may share a namespace */
+    /** {@return the queue's name, part of its keys: several queues may share a namespace} */
     public String name() {
         return name;
     }
 
-    /** @return how long a taken job stays invisible to other takers unless extended */
+    /** {@return how long a taken job stays invisible to other takers unless extended} */
     public Duration leaseTime() {
         return leaseTime;
     }
@@ -69,7 +69,7 @@ public final class RedisQueueOptions {
         return maxDeliveries;
     }
 
-    /** @return the largest encoded job {@code put} accepts, in bytes */
+    /** {@return the largest encoded job {@code put} accepts, in bytes} */
     public long maxJobBytes() {
         return maxJobBytes;
     }

@@ -18,12 +18,12 @@ public final class RedisStoreOptions {
         this.retention = b.retention;
     }
 
-    /** @return jobs are kept forever */
+    /** {@return jobs are kept forever} */
     public static RedisStoreOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from {@link #defaults()} */
+    /** {@return a builder starting from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }

@@ -82,12 +82,12 @@ record RedisUri(boolean tls, String host, int port, @Nullable String user, @Null
         return new IllegalArgumentException("bad Redis URI '" + hidePassword(text) + "': " + why);
     }
 
-    /** @return the URI text with any password replaced by {@code ***} */
+    /** {@return the URI text with any password replaced by {@code ***}} */
     static String hidePassword(String text) {
         return UriRedaction.redact(text);
     }
 
-    /** @return the URI without its password */
+    /** {@return the URI without its password} */
     @Override
     public String toString() {
         String credentials = password == null ? (user == null ? "" : user + "@")

@@ -40,13 +40,13 @@ final class Deferrals {
         this.clock = clock;
     }
 
-    /** @return whole seconds from {@code now} to {@code time}, rounded up (never early) */
+    /** {@return whole seconds from {@code now} to {@code time}, rounded up (never early)} */
     static long secondsUntil(Instant now, Instant time) {
         long millis = Duration.between(now, time).toMillis();
         return millis <= 0 ? 0 : (millis + 999) / 1000;
     }
 
-    /** @return whole seconds a message received at {@code receivedAt} may still stay invisible */
+    /** {@return whole seconds a message received at {@code receivedAt} may still stay invisible} */
     static long ceilingLeft(Instant receivedAt, Instant now) {
         Instant ceiling = receivedAt.plus(SqsQueueOptions.SQS_MAX_VISIBILITY).minus(CEILING_MARGIN);
         long millis = Duration.between(now, ceiling).toMillis();

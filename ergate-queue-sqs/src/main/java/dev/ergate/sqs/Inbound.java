@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 record Inbound(Message message, Job job, Instant receivedAt, Instant leaseStart, long arrivedNanos,
         int deliveryCount) {
 
-    /** @return SQS's ApproximateReceiveCount, or 1 when the server did not send it */
+    /** {@return SQS's ApproximateReceiveCount, or 1 when the server did not send it} */
     static int receiveCount(Message message) {
         String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
         if (count == null) {
@@ -35,7 +35,7 @@ record Inbound(Message message, Job job, Instant receivedAt, Instant leaseStart,
         }
     }
 
-    /** @return the message's FIFO group, or null on a standard queue */
+    /** {@return the message's FIFO group, or null on a standard queue} */
     static @Nullable String groupId(Message message) {
         return message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
     }

@@ -34,7 +34,7 @@ final class MessageAttributes {
                 .dataType("Number").stringValue(Long.toString(time.toEpochMilli())).build());
     }
 
-    /** @return the message's {@link #NOT_BEFORE}, or null when it has none (or a malformed one) */
+    /** {@return the message's {@link #NOT_BEFORE}, or null when it has none (or a malformed one)} */
     static @Nullable Instant notBefore(Message message) {
         MessageAttributeValue value = message.messageAttributes().get(NOT_BEFORE);
         if (value == null || value.stringValue() == null) {
@@ -47,7 +47,7 @@ final class MessageAttributes {
         }
     }
 
-    /** @return the attributes' size as SQS counts it: name, data type and value, UTF-8 */
+    /** {@return the attributes' size as SQS counts it: name, data type and value, UTF-8} */
     static long size(Map<String, MessageAttributeValue> attributes) {
         long size = 0;
         for (Map.Entry<String, MessageAttributeValue> e : attributes.entrySet()) {

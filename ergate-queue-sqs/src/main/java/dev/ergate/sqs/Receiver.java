@@ -270,7 +270,7 @@ final class Receiver {
         return receiveThreads.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** @return how many takers wait now (for tests and metrics) */
+    /** {@return how many takers wait now (for tests and metrics)} */
     int waiting() {
         lock.lock();
         try {
@@ -280,7 +280,7 @@ final class Receiver {
         }
     }
 
-    /** @return how many receive calls are in flight now (for tests and metrics) */
+    /** {@return how many receive calls are in flight now (for tests and metrics)} */
     int receivesInFlight() {
         lock.lock();
         try {
@@ -304,7 +304,7 @@ final class Receiver {
         }
     }
 
-    /** @return how many received messages wait in the buffer now */
+    /** {@return how many received messages wait in the buffer now} */
     int buffered() {
         lock.lock();
         try {

@@ -36,7 +36,7 @@ final class SqsDelivery extends AbstractDelivery {
         this.clock = clock;
     }
 
-    /** @return the SQS message id, for logs */
+    /** {@return the SQS message id, for logs} */
     String messageId() {
         return inbound.message().messageId();
     }

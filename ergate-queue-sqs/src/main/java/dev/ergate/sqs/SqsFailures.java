@@ -44,7 +44,7 @@ final class SqsFailures {
         return false;
     }
 
-    /** @return true when the failure says the receipt handle is stale: another taker may hold the message */
+    /** {@return true when the failure says the receipt handle is stale: another taker may hold the message} */
     static boolean isLeaseLost(SdkException e) {
         if (e instanceof ReceiptHandleIsInvalidException || e instanceof MessageNotInflightException) {
             return true;

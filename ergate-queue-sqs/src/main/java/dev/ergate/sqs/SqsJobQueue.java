@@ -77,7 +77,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 config.deadLetterQueueUrl() == null ? "none" : config.deadLetterQueueUrl());
     }
 
-    /** @return a builder: a queue URL or name is required */
+    /** {@return a builder: a queue URL or name is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -111,22 +111,22 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         return SqsUris.parse(uri);
     }
 
-    /** @return the queue's URL */
+    /** {@return the queue's URL} */
     public String queueUrl() {
         return ops.queueUrl();
     }
 
-    /** @return the calls to SQS this queue makes, on its client */
+    /** {@return the calls to SQS this queue makes, on its client} */
     SqsOperations operations() {
         return ops;
     }
 
-    /** @return true for a FIFO queue */
+    /** {@return true for a FIFO queue} */
     public boolean isFifo() {
         return fifo;
     }
 
-    /** @return the configuration */
+    /** {@return the configuration} */
     public SqsQueueOptions queueOptions() {
         return config;
     }
@@ -236,7 +236,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         return receiver;
     }
 
-    /** @return how many received messages wait locally for a taker now (for tests and metrics) */
+    /** {@return how many received messages wait locally for a taker now (for tests and metrics)} */
     int bufferedMessages() {
         return receiver.buffered();
     }
@@ -345,7 +345,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             return this;
         }
 
-        /** @return the client options a client would be built from */
+        /** {@return the client options a client would be built from} */
         SqsOptions options() {
             return options;
         }

@@ -41,27 +41,27 @@ public final class SqsOptions {
         this.apiCallTimeout = b.apiCallTimeout;
     }
 
-    /** @return the default region and credential chains, AWS's endpoint, 5 s connect timeout */
+    /** {@return the default region and credential chains, AWS's endpoint, 5 s connect timeout} */
     public static SqsOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the region name, or {@code null} for the SDK's default region chain */
+    /** {@return the region name, or {@code null} for the SDK's default region chain} */
     public @Nullable String region() {
         return region;
     }
 
-    /** @return the endpoint override (a local SQS server, a VPC endpoint), or {@code null} */
+    /** {@return the endpoint override (a local SQS server, a VPC endpoint), or {@code null}} */
     public @Nullable URI endpoint() {
         return endpoint;
     }
 
-    /** @return the credentials provider, or {@code null} for the default credential chain */
+    /** {@return the credentials provider, or {@code null} for the default credential chain} */
     public @Nullable AwsCredentialsProvider credentials() {
         return credentials;
     }

@@ -63,12 +63,12 @@ public final class SqsQueueOptions {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding this configuration's values */
+    /** {@return a builder holding this configuration's values} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -81,17 +81,17 @@ public final class SqsQueueOptions {
         return leaseTime;
     }
 
-    /** @return the largest message, in bytes, body plus message attributes */
+    /** {@return the largest message, in bytes, body plus message attributes} */
     public long maxJobBytes() {
         return maxJobBytes;
     }
 
-    /** @return the most messages one receive asks for (1 to 10) */
+    /** {@return the most messages one receive asks for (1 to 10)} */
     public int receiveBatchSize() {
         return receiveBatchSize;
     }
 
-    /** @return the longest single long poll (at most 20 s); a take also never waits past its own bound */
+    /** {@return the longest single long poll (at most 20 s); a take also never waits past its own bound} */
     public Duration maxLongPoll() {
         return maxLongPoll;
     }
@@ -113,7 +113,7 @@ public final class SqsQueueOptions {
         return deadLetterQueueUrl;
     }
 
-    /** @return the clock leases and start times are measured with */
+    /** {@return the clock leases and start times are measured with} */
     public Clock clock() {
         return clock;
     }

@@ -36,7 +36,7 @@ final class BackendCalls {
         this.events = events;
     }
 
-    /** @return the wait after {@code failures} failures in a row (1 for the first) */
+    /** {@return the wait after {@code failures} failures in a row (1 for the first)} */
     Duration backoff(int failures) {
         return Backoff.delay(options.backendRetryInitialDelay(), 2.0, options.backendRetryMaxDelay(), 0.5,
                 Math.max(0, failures - 1), ThreadLocalRandom.current().nextDouble());

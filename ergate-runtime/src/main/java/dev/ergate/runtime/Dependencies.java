@@ -27,17 +27,17 @@ public final class Dependencies {
         this.fallback = fallback;
     }
 
-    /** @return an empty set */
+    /** {@return an empty set} */
     public static Dependencies none() {
         return NONE;
     }
 
-    /** @return a builder for a new set */
+    /** {@return a builder for a new set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the types that have a provider here */
+    /** {@return the types that have a provider here} */
     public Collection<Type> types() {
         return providers.keySet();
     }
@@ -140,7 +140,7 @@ public final class Dependencies {
             return this;
         }
 
-        /** @return the set */
+        /** {@return the set} */
         public Dependencies build() {
             return new Dependencies(providers, fallback);
         }

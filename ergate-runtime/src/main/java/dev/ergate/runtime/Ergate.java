@@ -235,7 +235,7 @@ public final class Ergate implements AutoCloseable {
         return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return true between {@link #start()} and the beginning of {@link #close()} */
+    /** {@return true between {@link #start()} and the beginning of {@link #close()}} */
     public boolean isRunning() {
         synchronized (lock) {
             return state == State.RUNNING;
@@ -570,7 +570,7 @@ public final class Ergate implements AutoCloseable {
             current.set(delivery);
         }
 
-        /** @return true if the worker settles this delivery: the cut-off did not claim it first */
+        /** {@return true if the worker settles this delivery: the cut-off did not claim it first} */
         boolean claimFinish(Delivery delivery) {
             return current.compareAndSet(delivery, null);
         }
@@ -728,7 +728,7 @@ public final class Ergate implements AutoCloseable {
             return this;
         }
 
-        /** @return the worker, not started */
+        /** {@return the worker, not started} */
         public Ergate build() {
             return new Ergate(this);
         }

@@ -190,7 +190,7 @@ public final class ErgateClient {
             return this;
         }
 
-        /** @return the client */
+        /** {@return the client} */
         public ErgateClient build() {
             return new ErgateClient(this);
         }

@@ -41,42 +41,42 @@ public final class ErgateOptions {
         this.clock = b.clock;
     }
 
-    /** @return the defaults, as listed on each builder method */
+    /** {@return the defaults, as listed on each builder method} */
     public static ErgateOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** @return how many steps run at once (one worker thread each) */
+    /** {@return how many steps run at once (one worker thread each)} */
     public int concurrency() {
         return concurrency;
     }
 
-    /** @return the longest one take from the queue blocks; also bounds how fast a stop is noticed */
+    /** {@return the longest one take from the queue blocks; also bounds how fast a stop is noticed} */
     public Duration pollTimeout() {
         return pollTimeout;
     }
 
-    /** @return how long running steps may take to finish once a stop is asked */
+    /** {@return how long running steps may take to finish once a stop is asked} */
     public Duration drainTimeout() {
         return drainTimeout;
     }
 
-    /** @return QUEUED (the worker re-queues; default) or PENDING (a publisher re-queues) */
+    /** {@return QUEUED (the worker re-queues; default) or PENDING (a publisher re-queues)} */
     public JobStatus afterStepStatus() {
         return afterStepStatus;
     }
 
-    /** @return past this many deliveries of one message, the job is FAILED and dead-lettered */
+    /** {@return past this many deliveries of one message, the job is FAILED and dead-lettered} */
     public int maxDeliveries() {
         return maxDeliveries;
     }
@@ -89,12 +89,12 @@ public final class ErgateOptions {
         return checkCancellation;
     }
 
-    /** @return the first wait after a transient backend failure */
+    /** {@return the first wait after a transient backend failure} */
     public Duration backendRetryInitialDelay() {
         return backendRetryInitialDelay;
     }
 
-    /** @return the longest wait between backend retries */
+    /** {@return the longest wait between backend retries} */
     public Duration backendRetryMaxDelay() {
         return backendRetryMaxDelay;
     }
@@ -107,7 +107,7 @@ public final class ErgateOptions {
         return backendRetryAttempts;
     }
 
-    /** @return whether {@link Ergate#run()} drains on SIGTERM/SIGINT (a JVM shutdown hook) */
+    /** {@return whether {@link Ergate#run()} drains on SIGTERM/SIGINT (a JVM shutdown hook)} */
     public boolean handleSignals() {
         return handleSignals;
     }

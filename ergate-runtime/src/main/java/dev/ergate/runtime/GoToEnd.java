@@ -28,7 +28,7 @@ public final class GoToEnd extends FlowControl {
         return new GoToEnd(value);
     }
 
-    /** @return the job's final return value */
+    /** {@return the job's final return value} */
     public @Nullable Object value() {
         return value;
     }

@@ -38,12 +38,12 @@ public final class GoToStep extends FlowControl {
         return new GoToStep(step, value);
     }
 
-    /** @return the target step's name */
+    /** {@return the target step's name} */
     public String step() {
         return step;
     }
 
-    /** @return the target step's input */
+    /** {@return the target step's input} */
     public @Nullable Object value() {
         return value;
     }

@@ -82,7 +82,7 @@ public final class JobRunner implements AutoCloseable {
         this.mdc = b.mdc;
     }
 
-    /** @return a builder with the defaults: system UTC clock, QUEUED after a step, no listeners */
+    /** {@return a builder with the defaults: system UTC clock, QUEUED after a step, no listeners} */
     public static Builder builder() {
         return new Builder();
     }
@@ -151,17 +151,17 @@ public final class JobRunner implements AutoCloseable {
         path.pop();
     }
 
-    /** @return the registered workflows, by name (a read-only snapshot) */
+    /** {@return the registered workflows, by name (a read-only snapshot)} */
     public Map<String, Workflow> workflows() {
         return Map.copyOf(workflows);
     }
 
-    /** @return the status written after a step that did not end the job: QUEUED or PENDING */
+    /** {@return the status written after a step that did not end the job: QUEUED or PENDING} */
     public JobStatus afterStepStatus() {
         return afterStepStatus;
     }
 
-    /** @return the clock */
+    /** {@return the clock} */
     public Clock clock() {
         return clock;
     }
@@ -628,7 +628,7 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** @return the throwable's Java stack trace, as {@code exception_traceback} holds it */
+    /** {@return the throwable's Java stack trace, as {@code exception_traceback} holds it} */
     static String traceback(Throwable error) {
         StringWriter text = new StringWriter();
         try (PrintWriter out = new PrintWriter(text)) {
@@ -780,7 +780,7 @@ public final class JobRunner implements AutoCloseable {
             return this;
         }
 
-        /** @return the runner */
+        /** {@return the runner} */
         public JobRunner build() {
             return new JobRunner(this);
         }

@@ -68,7 +68,7 @@ final class LeaseKeeper implements AutoCloseable {
         return slots[worker];
     }
 
-    /** @return how many times the keeper thread has woken up and looked at the slots */
+    /** {@return how many times the keeper thread has woken up and looked at the slots} */
     long scans() {
         return scans;
     }
@@ -134,7 +134,7 @@ final class LeaseKeeper implements AutoCloseable {
         return earliest;
     }
 
-    /** @return the earliest next extension of a running step, or {@code bound} if none is earlier */
+    /** {@return the earliest next extension of a running step, or {@code bound} if none is earlier} */
     private long earliestDue(long bound) {
         long earliest = bound;
         for (Slot slot : slots) {

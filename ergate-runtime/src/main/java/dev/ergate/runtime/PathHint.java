@@ -35,12 +35,12 @@ public final class PathHint {
         this.target = target;
     }
 
-    /** @return the hint "the step may return normally and go on to the next declared step" */
+    /** {@return the hint "the step may return normally and go on to the next declared step"} */
     public static PathHint next() {
         return NEXT;
     }
 
-    /** @return the hint "the step may end the job" */
+    /** {@return the hint "the step may end the job"} */
     public static PathHint end() {
         return END;
     }
@@ -57,12 +57,12 @@ public final class PathHint {
         return new PathHint(Kind.GO_TO, step);
     }
 
-    /** @return what the hint points at */
+    /** {@return what the hint points at} */
     public Kind kind() {
         return kind;
     }
 
-    /** @return the target step of a {@link Kind#GO_TO} hint, else {@code null} */
+    /** {@return the target step of a {@link Kind#GO_TO} hint, else {@code null}} */
     public @Nullable String target() {
         return target;
     }

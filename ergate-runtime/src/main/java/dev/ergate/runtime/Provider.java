@@ -13,26 +13,26 @@ abstract class Provider {
         this.type = type;
     }
 
-    /** @return the type it provides, its key */
+    /** {@return the type it provides, its key} */
     final Type type() {
         return type;
     }
 
-    /** @return the dependency types it needs, known before it runs (for cycle checks) */
+    /** {@return the dependency types it needs, known before it runs (for cycle checks)} */
     abstract List<Type> requires();
 
-    /** @return its parameters (for validation); empty for lambda providers */
+    /** {@return its parameters (for validation); empty for lambda providers} */
     List<ParamSpec> params() {
         return List.of();
     }
 
-    /** @return true when each step execution gets its own instance, closed after the step */
+    /** {@return true when each step execution gets its own instance, closed after the step} */
     abstract boolean perStep();
 
-    /** @return a short description for messages */
+    /** {@return a short description for messages} */
     abstract String describe();
 
-    /** @return the instance; null only from a faulty provider, which the caller reports */
+    /** {@return the instance; null only from a faulty provider, which the caller reports} */
     abstract @Nullable Object provide(StepScope scope) throws Exception;
 
     static final class Singleton extends Provider {

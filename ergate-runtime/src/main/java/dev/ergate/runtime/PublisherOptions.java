@@ -26,37 +26,37 @@ public final class PublisherOptions {
         this.clock = b.clock;
     }
 
-    /** @return the defaults, as listed on each builder method */
+    /** {@return the defaults, as listed on each builder method} */
     public static PublisherOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the most jobs claimed per pass */
+    /** {@return the most jobs claimed per pass} */
     public int batchSize() {
         return batchSize;
     }
 
-    /** @return the wait between passes that found less than a full batch */
+    /** {@return the wait between passes that found less than a full batch} */
     public Duration pollInterval() {
         return pollInterval;
     }
 
-    /** @return the first wait after a failed pass */
+    /** {@return the first wait after a failed pass} */
     public Duration retryInitialDelay() {
         return retryInitialDelay;
     }
 
-    /** @return the longest wait after failed passes */
+    /** {@return the longest wait after failed passes} */
     public Duration retryMaxDelay() {
         return retryMaxDelay;
     }
 
-    /** @return the time source that decides what is due */
+    /** {@return the time source that decides what is due} */
     public Clock clock() {
         return clock;
     }

@@ -32,7 +32,7 @@ public final class RetryPolicy {
         this.retryOn = List.copyOf(b.retryOn);
     }
 
-    /** @return a policy that never retries (one attempt) */
+    /** {@return a policy that never retries (one attempt)} */
     public static RetryPolicy none() {
         return NONE;
     }
@@ -45,32 +45,32 @@ public final class RetryPolicy {
         return new Builder();
     }
 
-    /** @return the most attempts of one step, the first one included */
+    /** {@return the most attempts of one step, the first one included} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** @return the wait before the second attempt */
+    /** {@return the wait before the second attempt} */
     public Duration initialDelay() {
         return initialDelay;
     }
 
-    /** @return how much the wait grows per attempt */
+    /** {@return how much the wait grows per attempt} */
     public double multiplier() {
         return multiplier;
     }
 
-    /** @return the longest wait */
+    /** {@return the longest wait} */
     public Duration maxDelay() {
         return maxDelay;
     }
 
-    /** @return the random spread of each wait, as a fraction (0 to 1) */
+    /** {@return the random spread of each wait, as a fraction (0 to 1)} */
     public double jitter() {
         return jitter;
     }
 
-    /** @return the exception types that are retried (subtypes included) */
+    /** {@return the exception types that are retried (subtypes included)} */
     public List<Class<? extends Throwable>> retryOn() {
         return retryOn;
     }

@@ -12,16 +12,16 @@ import org.jspecify.annotations.Nullable;
  */
 public interface StepContext {
 
-    /** @return the job as it runs (status RUNNING, {@code step_name} set) */
+    /** {@return the job as it runs (status RUNNING, {@code step_name} set)} */
     Job job();
 
-    /** @return the workflow's name */
+    /** {@return the workflow's name} */
     String workflowName();
 
-    /** @return the running step's name */
+    /** {@return the running step's name} */
     String stepName();
 
-    /** @return which attempt of this step this is: 1, or more when a retry policy retried it */
+    /** {@return which attempt of this step this is: 1, or more when a retry policy retried it} */
     int attempt();
 
     /**

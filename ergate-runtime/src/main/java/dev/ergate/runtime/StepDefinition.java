@@ -26,7 +26,7 @@ final class StepDefinition {
         this.invoker = invoker;
     }
 
-    /** @return the hints, with "next" standing in when none were given */
+    /** {@return the hints, with "next" standing in when none were given} */
     List<PathHint> effectivePaths() {
         return paths.isEmpty() ? List.of(PathHint.next()) : paths;
     }

@@ -27,7 +27,7 @@ public final class StepOptions {
         this.timeout = builder.timeout;
     }
 
-    /** @return no hints (the step leads to the next one), the workflow's retry policy, no timeout */
+    /** {@return no hints (the step leads to the next one), the workflow's retry policy, no timeout} */
     public static StepOptions defaults() {
         return DEFAULTS;
     }
@@ -40,22 +40,22 @@ public final class StepOptions {
         return builder().paths(hints).build();
     }
 
-    /** @return a builder starting from {@link #defaults()} */
+    /** {@return a builder starting from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return where the step may lead; empty means "the next step" */
+    /** {@return where the step may lead; empty means "the next step"} */
     public List<PathHint> paths() {
         return paths;
     }
 
-    /** @return the step's own retry policy, if it has one */
+    /** {@return the step's own retry policy, if it has one} */
     public Optional<RetryPolicy> retryPolicy() {
         return Optional.ofNullable(retryPolicy);
     }
 
-    /** @return the step's time limit, if it has one */
+    /** {@return the step's time limit, if it has one} */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }

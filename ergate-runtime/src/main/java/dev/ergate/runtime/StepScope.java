@@ -93,7 +93,7 @@ final class StepScope implements StepContext {
         return value;
     }
 
-    /** @return the step's input JSON: the initial input for the first step, else the last return value */
+    /** {@return the step's input JSON: the initial input for the first step, else the last return value} */
     JsonNode inputNode() {
         return job.stepsCompleted() == 0 ? job.initialInputValue() : job.lastReturnValue();
     }
@@ -102,7 +102,7 @@ final class StepScope implements StepContext {
         return convert(inputNode(), type, what);
     }
 
-    /** @return the value for one declared parameter */
+    /** {@return the value for one declared parameter} */
     @Nullable Object argument(ParamSpec spec) {
         return switch (spec.kind()) {
             case INPUT -> convert(inputNode(), spec);

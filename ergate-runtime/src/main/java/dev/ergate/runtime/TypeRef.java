@@ -41,7 +41,7 @@ public abstract class TypeRef<T> {
         return new TypeRef<T>(type) { };
     }
 
-    /** @return the Java type this token stands for */
+    /** {@return the Java type this token stands for} */
     public Type type() {
         return type;
     }

@@ -55,12 +55,12 @@ public final class Workflow {
         return AnnotatedWorkflows.compile(instance);
     }
 
-    /** @return the workflow's name */
+    /** {@return the workflow's name} */
     public String name() {
         return name;
     }
 
-    /** @return the step names in declared order */
+    /** {@return the step names in declared order} */
     public List<String> stepNames() {
         List<String> names = new ArrayList<>(steps.size());
         for (StepDefinition step : steps) {
@@ -79,12 +79,12 @@ public final class Workflow {
                 "workflow '" + name + "' has no step '" + step + "'")).paths;
     }
 
-    /** @return the workflow's default retry policy, if any */
+    /** {@return the workflow's default retry policy, if any} */
     public Optional<RetryPolicy> retryPolicy() {
         return Optional.ofNullable(retryPolicy);
     }
 
-    /** @return the workflow's own dependencies, looked up before the app's */
+    /** {@return the workflow's own dependencies, looked up before the app's} */
     public Dependencies dependencies() {
         return dependencies;
     }

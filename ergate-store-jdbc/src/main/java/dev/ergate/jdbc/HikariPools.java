@@ -19,7 +19,7 @@ final class HikariPools {
     private HikariPools() {
     }
 
-    /** @return true when HikariCP is on the class path */
+    /** {@return true when HikariCP is on the class path} */
     static boolean available() {
         try {
             Class.forName("com.zaxxer.hikari.HikariDataSource", false, HikariPools.class.getClassLoader());
@@ -29,7 +29,7 @@ final class HikariPools {
         }
     }
 
-    /** @return a new pool for the parsed URL, connecting eagerly (so a bad URL fails here) */
+    /** {@return a new pool for the parsed URL, connecting eagerly (so a bad URL fails here)} */
     static DataSource open(PostgresUrl url, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
@@ -50,7 +50,7 @@ final class HikariPools {
         ((HikariDataSource) pool).close();
     }
 
-    /** @return the pool's maximum size when it is a HikariCP pool, else null */
+    /** {@return the pool's maximum size when it is a HikariCP pool, else null} */
     static @Nullable Integer maximumPoolSize(DataSource dataSource) throws SQLException {
         if (dataSource.isWrapperFor(HikariDataSource.class)) {
             return dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize();

@@ -144,17 +144,17 @@ public final class JdbcBackend implements AutoCloseable {
         }
     }
 
-    /** @return the schema version this code migrates to */
+    /** {@return the schema version this code migrates to} */
     public static int latestSchemaVersion() {
         return Migrator.LATEST;
     }
 
-    /** @return the job store (one per backend) */
+    /** {@return the job store (one per backend)} */
     public JdbcJobStore store() {
         return store;
     }
 
-    /** @return a queue named {@link JdbcOptions#queueName()} with {@link JdbcOptions#leaseTime()} */
+    /** {@return a queue named {@link JdbcOptions#queueName()} with {@link JdbcOptions#leaseTime()}} */
     public JdbcJobQueue queue() {
         return queue(options.queueName(), options.leaseTime());
     }
@@ -197,22 +197,22 @@ public final class JdbcBackend implements AutoCloseable {
                 ? jdbc.name() : retryQueue);
     }
 
-    /** @return a new publisher source: a distinct claimer of due jobs */
+    /** {@return a new publisher source: a distinct claimer of due jobs} */
     public JdbcJobSource jobSource() {
         return new JdbcJobSource(this);
     }
 
-    /** @return the connections' source */
+    /** {@return the connections' source} */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /** @return the connections the adapter uses: the caller's, with auto-commit on */
+    /** {@return the connections the adapter uses: the caller's, with auto-commit on} */
     DataSource connections() {
         return connections;
     }
 
-    /** @return the options */
+    /** {@return the options} */
     public JdbcOptions options() {
         return options;
     }
@@ -235,7 +235,7 @@ public final class JdbcBackend implements AutoCloseable {
         return listener;
     }
 
-    /** @return the sender of the NOTIFYs that follow step finishes (started on first use) */
+    /** {@return the sender of the NOTIFYs that follow step finishes (started on first use)} */
     synchronized Notifier notifier() {
         if (closed) {
             throw new IllegalStateException("JdbcBackend " + tables + " is closed");

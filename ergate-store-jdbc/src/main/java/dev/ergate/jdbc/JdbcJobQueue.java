@@ -120,17 +120,17 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "from {queue} where queue_name = :queue");
     }
 
-    /** @return the backend this queue belongs to */
+    /** {@return the backend this queue belongs to} */
     JdbcBackend backend() {
         return backend;
     }
 
-    /** @return the queue's name: the {@code queue_name} of its rows */
+    /** {@return the queue's name: the {@code queue_name} of its rows} */
     public String name() {
         return queueName;
     }
 
-    /** @return how long a taken job stays leased */
+    /** {@return how long a taken job stays leased} */
     public Duration leaseTime() {
         return leaseTime;
     }
@@ -438,7 +438,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** @return how many step finishes wait for the batch in front of them to commit (for tests) */
+    /** {@return how many step finishes wait for the batch in front of them to commit (for tests)} */
     int finishesWaiting() {
         return combiners.values().stream().mapToInt(Batcher::waiting).sum();
     }

@@ -142,7 +142,7 @@ public final class JdbcJobSource implements JobSource {
         }
     }
 
-    /** @return who this source claims as, as written to {@code claimed_by} */
+    /** {@return who this source claims as, as written to {@code claimed_by}} */
     public String owner() {
         return owner;
     }

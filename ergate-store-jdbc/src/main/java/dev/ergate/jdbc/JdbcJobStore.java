@@ -111,7 +111,7 @@ public final class JdbcJobStore implements JobStore {
                 + "  j.percent_completed, j.updated_at";
     }
 
-    /** @return the {@code values} clause of {@link #upsertCte} for a bound job */
+    /** {@return the {@code values} clause of {@link #upsertCte} for a bound job} */
     static String valuesSource() {
         return "values (" + JobRows.VALUES + ", :now, :now)";
     }
@@ -184,7 +184,7 @@ public final class JdbcJobStore implements JobStore {
                 + "row changed under " + START_STEP_ATTEMPTS + " attempts in a row", null, true);
     }
 
-    /** @return what the start found, or {@code null} when a concurrent write hid it: try again */
+    /** {@return what the start found, or {@code null} when a concurrent write hid it: try again} */
     private @Nullable StepStart tryStartStep(Job running) throws SQLException {
         StartStatement.Found found;
         try (Connection connection = backend.connections().getConnection()) {
@@ -325,7 +325,7 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
-    /** @return the backend this store belongs to */
+    /** {@return the backend this store belongs to} */
     JdbcBackend backend() {
         return backend;
     }

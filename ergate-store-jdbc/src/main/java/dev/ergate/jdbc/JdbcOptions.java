@@ -46,47 +46,47 @@ public final class JdbcOptions {
         this.clock = b.clock;
     }
 
-    /** @return the defaults: tables {@code ergate_*} in the connection's current schema */
+    /** {@return the defaults: tables {@code ergate_*} in the connection's current schema} */
     public static JdbcOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options, to change some */
+    /** {@return a builder holding these options, to change some} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** @return the schema holding the tables, or {@code null} for the connection's current one */
+    /** {@return the schema holding the tables, or {@code null} for the connection's current one} */
     public @Nullable String schema() {
         return schema;
     }
 
-    /** @return the prefix of every table name; {@code ergate_} by default */
+    /** {@return the prefix of every table name; {@code ergate_} by default} */
     public String tablePrefix() {
         return tablePrefix;
     }
 
-    /** @return whether every job transition is recorded in the history table; true by default */
+    /** {@return whether every job transition is recorded in the history table; true by default} */
     public boolean recordHistory() {
         return recordHistory;
     }
 
-    /** @return whether {@link JdbcBackend} applies missing migrations when created; true by default */
+    /** {@return whether {@link JdbcBackend} applies missing migrations when created; true by default} */
     public boolean migrateOnStart() {
         return migrateOnStart;
     }
 
-    /** @return the name of the queue {@link JdbcBackend#queue()} uses; {@code default} by default */
+    /** {@return the name of the queue {@link JdbcBackend#queue()} uses; {@code default} by default} */
     public String queueName() {
         return queueName;
     }
 
-    /** @return how long a taken job stays leased before it is handed out again; 30 s by default */
+    /** {@return how long a taken job stays leased before it is handed out again; 30 s by default} */
     public Duration leaseTime() {
         return leaseTime;
     }
@@ -108,27 +108,27 @@ public final class JdbcOptions {
         return pollInterval;
     }
 
-    /** @return the largest job, as JSON bytes, {@link JdbcJobQueue#put} accepts; 8 MiB by default */
+    /** {@return the largest job, as JSON bytes, {@link JdbcJobQueue#put} accepts; 8 MiB by default} */
     public long maxJobBytes() {
         return maxJobBytes;
     }
 
-    /** @return how long a publisher's claim on a due job holds before another may take it; 60 s */
+    /** {@return how long a publisher's claim on a due job holds before another may take it; 60 s} */
     public Duration publisherClaimTimeout() {
         return publisherClaimTimeout;
     }
 
-    /** @return the pool size {@link JdbcBackend#connect(String, JdbcOptions)} uses; 10 by default */
+    /** {@return the pool size {@link JdbcBackend#connect(String, JdbcOptions)} uses; 10 by default} */
     public int poolSize() {
         return poolSize;
     }
 
-    /** @return who holds leases and claims, as written to the tables; host and pid by default */
+    /** {@return who holds leases and claims, as written to the tables; host and pid by default} */
     public String ownerName() {
         return ownerName;
     }
 
-    /** @return the clock every time written to the tables comes from; UTC system clock by default */
+    /** {@return the clock every time written to the tables comes from; UTC system clock by default} */
     public Clock clock() {
         return clock;
     }

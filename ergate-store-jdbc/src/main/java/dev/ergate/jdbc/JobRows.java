@@ -30,7 +30,7 @@ final class JobRows {
             + "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
             + "requested_start_time, extra_fields";
 
-    /** @return {@link #COLUMNS}, each qualified with {@code alias.} */
+    /** {@return {@link #COLUMNS}, each qualified with {@code alias.}} */
     static String columns(String alias) {
         StringBuilder out = new StringBuilder();
         for (String column : COLUMNS.split(",\\s*")) {
@@ -85,7 +85,7 @@ final class JobRows {
         return statement;
     }
 
-    /** @return the job's extra fields as one JSON object's text, or {@code null} when it has none */
+    /** {@return the job's extra fields as one JSON object's text, or {@code null} when it has none} */
     static @Nullable String extraFields(Job job) {
         if (job.extraFields().isEmpty()) {
             return null;
@@ -120,7 +120,7 @@ final class JobRows {
         return b.build();
     }
 
-    /** @return the value as JSON text, or {@code null} for a JSON null (stored as SQL NULL) */
+    /** {@return the value as JSON text, or {@code null} for a JSON null (stored as SQL NULL)} */
     static @Nullable String json(JsonNode value) {
         if (value.isNull() || value.isMissingNode()) {
             return null;

@@ -43,12 +43,12 @@ final class Listener implements AutoCloseable {
         this.thread.start();
     }
 
-    /** @return the signal the takers of {@code queueName} wait on */
+    /** {@return the signal the takers of {@code queueName} wait on} */
     Signal signal(String queueName) {
         return signals.computeIfAbsent(queueName, name -> new Signal());
     }
 
-    /** @return true while notifications arrive, false while the connection is being rebuilt */
+    /** {@return true while notifications arrive, false while the connection is being rebuilt} */
     boolean isListening() {
         return listening;
     }

@@ -64,7 +64,7 @@ record PostgresUrl(String jdbcUrl, @Nullable String user, @Nullable String passw
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
-    /** @return the URL with any password replaced by {@code ***}, for messages */
+    /** {@return the URL with any password replaced by {@code ***}, for messages} */
     static String redact(String url) {
         return UriRedaction.redact(url);
     }

@@ -54,7 +54,7 @@ final class StepFinish {
         return payload;
     }
 
-    /** @return when the next step's message becomes visible, given the transaction's time */
+    /** {@return when the next step's message becomes visible, given the transaction's time} */
     Instant nextVisibleAt(Instant now) {
         Instant start = next == null ? null : next.requestedStartTime();
         return start != null && start.isAfter(now) ? start : now;

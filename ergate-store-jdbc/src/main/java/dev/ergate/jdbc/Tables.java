@@ -54,12 +54,12 @@ final class Tables {
         return prefix;
     }
 
-    /** @return {@code "schema".} or nothing, to put before a table name */
+    /** {@return {@code "schema".} or nothing, to put before a table name} */
     String schemaQualifier() {
         return schema == null ? "" : quote(schema) + ".";
     }
 
-    /** @return the quoted, schema-qualified name of table {@code prefix + suffix} */
+    /** {@return the quoted, schema-qualified name of table {@code prefix + suffix}} */
     String table(String suffix) {
         return schemaQualifier() + quote(prefix + suffix);
     }
@@ -88,12 +88,12 @@ final class Tables {
         return table("schema_version");
     }
 
-    /** @return the LISTEN/NOTIFY channel, unique per schema and prefix */
+    /** {@return the LISTEN/NOTIFY channel, unique per schema and prefix} */
     String channel() {
         return (schema == null ? "" : schema + ".") + prefix + "wake";
     }
 
-    /** @return the name the migration advisory lock is derived from */
+    /** {@return the name the migration advisory lock is derived from} */
     String lockName() {
         return (schema == null ? "" : schema) + "." + prefix;
     }

@@ -18,7 +18,7 @@ final class Containers {
     private Containers() {
     }
 
-    /** @return true when a Docker engine answers (about 0.4 s when there is none) */
+    /** {@return true when a Docker engine answers (about 0.4 s when there is none)} */
     static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();

@@ -13,7 +13,7 @@ final class InProcessElasticMq {
     private InProcessElasticMq() {
     }
 
-    /** @return the endpoint of a server started now on a free port, or null without ElasticMQ */
+    /** {@return the endpoint of a server started now on a free port, or null without ElasticMQ} */
     static @Nullable String start() {
         try {
             Class.forName("org.elasticmq.rest.sqs.SQSRestServerBuilder", false, InProcessElasticMq.class.getClassLoader());

@@ -20,7 +20,7 @@ final class LocalProbes {
     private LocalProbes() {
     }
 
-    /** @return {@link #REDIS_URL} when a Redis there answers PING, else null */
+    /** {@return {@link #REDIS_URL} when a Redis there answers PING, else null} */
     static @Nullable String redis() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", 6379), 1_000);
@@ -36,7 +36,7 @@ final class LocalProbes {
         }
     }
 
-    /** @return {@link #POSTGRES_URL} when the server there accepts it, else null */
+    /** {@return {@link #POSTGRES_URL} when the server there accepts it, else null} */
     static @Nullable String postgres() {
         try (Connection connection = DriverManager.getConnection(POSTGRES_URL + "&connectTimeout=2")) {
             return connection.isValid(2) ? POSTGRES_URL : null;

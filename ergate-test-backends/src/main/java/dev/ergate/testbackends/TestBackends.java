@@ -25,20 +25,20 @@ public final class TestBackends {
     private TestBackends() {
     }
 
-    /** @return the Redis to test against; skips (or fails) the calling test when there is none */
+    /** {@return the Redis to test against; skips (or fails) the calling test when there is none} */
     public static FoundBackend redis() {
         return once(new Spec("Redis", REDIS_ENV, "nothing answers at 127.0.0.1:6379",
                 "run Redis on 127.0.0.1:6379", LocalProbes::redis, Containers::redis,
                 Containers.REDIS_IMAGE));
     }
 
-    /** @return the PostgreSQL to test against (a database the tests may create schemas in) */
+    /** {@return the PostgreSQL to test against (a database the tests may create schemas in)} */
     public static FoundBackend postgres() {
         return once(new Spec("PostgreSQL", POSTGRES_ENV, "127.0.0.1:5432 refuses database test for user postgres",
                 "run PostgreSQL on 127.0.0.1:5432 with a database 'test' user postgres may use", LocalProbes::postgres, Containers::postgres, Containers.POSTGRES_IMAGE));
     }
 
-    /** @return the SQS endpoint to test against (any region, any credentials unless it is AWS) */
+    /** {@return the SQS endpoint to test against (any region, any credentials unless it is AWS)} */
     public static FoundBackend sqs() {
         return once(new Spec("SQS", SQS_ENV, "ElasticMQ is not on the test class path",
                 "add org.elasticmq:elasticmq-rest-sqs_2.13 (test scope)", InProcessElasticMq::start, Containers::sqs, Containers.SQS_IMAGE));

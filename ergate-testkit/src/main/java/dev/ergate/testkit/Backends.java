@@ -16,7 +16,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** @return true when {@value #REQUIRE_ENV} is {@code true} */
+    /** {@return true when {@value #REQUIRE_ENV} is {@code true}} */
     public static boolean required() {
         return Boolean.parseBoolean(System.getenv(REQUIRE_ENV));
     }

@@ -76,22 +76,22 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
     }
 
-    /** @return a queue on the system clock (UTC) with a 30 second lease and no size limit */
+    /** {@return a queue on the system clock (UTC) with a 30 second lease and no size limit} */
     public static InMemoryJobQueue create() {
         return builder().build();
     }
 
-    /** @return a builder, starting from {@link #create()}'s settings */
+    /** {@return a builder, starting from {@link #create()}'s settings} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return how long a taken job stays leased unless extended */
+    /** {@return how long a taken job stays leased unless extended} */
     public Duration leaseTime() {
         return leaseTime;
     }
 
-    /** @return the largest encoded job {@link #put} accepts, or empty for no limit */
+    /** {@return the largest encoded job {@link #put} accepts, or empty for no limit} */
     public OptionalLong maxJobBytes() {
         return maxJobBytes;
     }
@@ -265,7 +265,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** @return how many messages are on the queue: ready, delayed and leased (not the dead letters) */
+    /** {@return how many messages are on the queue: ready, delayed and leased (not the dead letters)} */
     public int size() {
         lock.lock();
         try {
@@ -330,7 +330,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** @return the messages given up on so far, oldest first (a copy) */
+    /** {@return the messages given up on so far, oldest first (a copy)} */
     public List<DeadLetter> deadLetters() {
         lock.lock();
         try {
@@ -423,7 +423,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             timed.remove(message);
         }
 
-        /** @return the oldest message visible at {@code now}, removed; null if none is */
+        /** {@return the oldest message visible at {@code now}, removed; null if none is} */
         @Nullable Message pollVisible(Instant now) {
             Message head = oldestHead();
             if (head == null || head.visibleAt.isAfter(now)) {
@@ -437,7 +437,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             return head != null && !head.visibleAt.isAfter(now);
         }
 
-        /** @return when the next message becomes visible, or null when there is none */
+        /** {@return when the next message becomes visible, or null when there is none} */
         @Nullable Instant earliest() {
             Message head = oldestHead();
             return head == null ? null : head.visibleAt;
@@ -452,7 +452,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             return timed == null || ORDER.compare(ready, timed) <= 0 ? ready : timed;
         }
 
-        /** @return every message, in visibility order (a copy) */
+        /** {@return every message, in visibility order (a copy)} */
         List<Message> inOrder() {
             List<Message> all = new ArrayList<>(ready.size() + timed.size());
             all.addAll(ready);
@@ -475,7 +475,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         /** The current lease, 0 when not leased. */
         long leaseId;
 
-        /** @return the JSON of a message that has no job object */
+        /** {@return the JSON of a message that has no job object} */
         byte[] json() {
             return Objects.requireNonNull(body, "a message has a body or a job");
         }
@@ -488,7 +488,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             this.visibleAt = visibleAt;
         }
 
-        /** @return the message as text, for a dead letter (a job object is encoded for it) */
+        /** {@return the message as text, for a dead letter (a job object is encoded for it)} */
         String text(JobCodec codec) {
             if (body != null) {
                 return new String(body, StandardCharsets.UTF_8);
@@ -581,7 +581,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             }
         }
 
-        /** @return the message if this delivery still holds its lease, else null (logged) */
+        /** {@return the message if this delivery still holds its lease, else null (logged)} */
         private @Nullable Message current(String operation) {
             Message message = messages.get(messageId);
             if (message == null || message.leaseId != leaseId) {

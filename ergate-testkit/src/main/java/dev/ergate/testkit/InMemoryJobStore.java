@@ -54,12 +54,12 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         this.claimTimeout = builder.claimTimeout;
     }
 
-    /** @return an empty store on the system clock (UTC), with a 5 minute claim timeout */
+    /** {@return an empty store on the system clock (UTC), with a 5 minute claim timeout} */
     public static InMemoryJobStore create() {
         return builder().build();
     }
 
-    /** @return a builder, starting from {@link #create()}'s settings */
+    /** {@return a builder, starting from {@link #create()}'s settings} */
     public static Builder builder() {
         return new Builder();
     }
@@ -224,7 +224,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** @return every state recorded, of every job, oldest first (a copy) */
+    /** {@return every state recorded, of every job, oldest first (a copy)} */
     public List<Job> updates() {
         lock.lock();
         try {
@@ -234,7 +234,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** @return the last state of every job, in the order jobs were first stored (a copy) */
+    /** {@return the last state of every job, in the order jobs were first stored (a copy)} */
     public List<Job> jobs() {
         lock.lock();
         try {
@@ -248,7 +248,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** @return how many jobs the store holds */
+    /** {@return how many jobs the store holds} */
     public int size() {
         lock.lock();
         try {
@@ -360,7 +360,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
 
     // ---------------------------------------------------------------- for InMemoryJobAdmin
 
-    /** @return the page of stored jobs after {@code cursor} (a position) that pass the filter */
+    /** {@return the page of stored jobs after {@code cursor} (a position) that pass the filter} */
     CursorPage<StoredJob> adminList(JobFilter filter) {
         long after = parseCursor(filter.cursor());
         lock.lock();
@@ -384,7 +384,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** @return the job and its update time, or empty */
+    /** {@return the job and its update time, or empty} */
     Optional<StoredJob> findStored(JobId id) {
         lock.lock();
         try {
@@ -395,7 +395,7 @@ public final class InMemoryJobStore implements JobStore, JobSource {
         }
     }
 
-    /** @return every recorded state of the job with its time, oldest first */
+    /** {@return every recorded state of the job with its time, oldest first} */
     List<JobEvent> events(JobId id) {
         lock.lock();
         try {

@@ -36,7 +36,7 @@ public final class ManualClock extends Clock {
                 ZoneOffset.UTC, new CopyOnWriteArrayList<>());
     }
 
-    /** @return a clock in UTC showing 2030-01-01T00:00:00Z, a fixed time so tests repeat */
+    /** {@return a clock in UTC showing 2030-01-01T00:00:00Z, a fixed time so tests repeat} */
     public static ManualClock create() {
         return startingAt(Instant.parse("2030-01-01T00:00:00Z"));
     }
@@ -109,7 +109,7 @@ public final class ManualClock extends Clock {
         return zone;
     }
 
-    /** @return a view of this clock in another zone, sharing its time and listeners */
+    /** {@return a view of this clock in another zone, sharing its time and listeners} */
     @Override
     public Clock withZone(ZoneId otherZone) {
         return otherZone.equals(zone) ? this : new ManualClock(now, otherZone, listeners);

@@ -48,17 +48,17 @@ public final class TestExecution {
         store.update(withId);
     }
 
-    /** @return the job's id (assigned at start when the job had none) */
+    /** {@return the job's id (assigned at start when the job had none)} */
     public JobId id() {
         return id;
     }
 
-    /** @return the job's latest state: as submitted before the first step, then as last written */
+    /** {@return the job's latest state: as submitted before the first step, then as last written} */
     public Job job() {
         return current;
     }
 
-    /** @return true once the job has ended (final), so no step is left to run */
+    /** {@return true once the job has ended (final), so no step is left to run} */
     public boolean isDone() {
         return next == null;
     }
@@ -150,18 +150,18 @@ public final class TestExecution {
         return accepted;
     }
 
-    /** @return every state the runtime wrote to the store so far, oldest first (not the submitted one) */
+    /** {@return every state the runtime wrote to the store so far, oldest first (not the submitted one)} */
     public List<Job> updates() {
         List<Job> written = store.history(id);
         return List.copyOf(written.subList(1, written.size()));
     }
 
-    /** @return the result of every step run so far */
+    /** {@return the result of every step run so far} */
     public List<StepResult> steps() {
         return List.copyOf(steps);
     }
 
-    /** @return the run so far, as a {@link TestRun} */
+    /** {@return the run so far, as a {@link TestRun}} */
     public TestRun result() {
         return new TestRun(current, updates(), steps,
                 Duration.between(startedAt, clock.instant()), tester.objectMapper());

@@ -34,27 +34,27 @@ public final class TestRun {
         this.mapper = mapper;
     }
 
-    /** @return the job's final state, as last written to the store */
+    /** {@return the job's final state, as last written to the store} */
     public Job job() {
         return job;
     }
 
-    /** @return the job's final status */
+    /** {@return the job's final status} */
     public JobStatus status() {
         return job.status();
     }
 
-    /** @return every state written to the store, oldest first */
+    /** {@return every state written to the store, oldest first} */
     public List<Job> updates() {
         return updates;
     }
 
-    /** @return the result of every step execution, retries included, in order */
+    /** {@return the result of every step execution, retries included, in order} */
     public List<StepResult> steps() {
         return steps;
     }
 
-    /** @return the names of the steps that ran, in order; a retried step appears once per attempt */
+    /** {@return the names of the steps that ran, in order; a retried step appears once per attempt} */
     public List<String> stepsRun() {
         List<String> names = new ArrayList<>();
         for (StepResult step : steps) {
@@ -63,7 +63,7 @@ public final class TestRun {
         return names;
     }
 
-    /** @return the job's {@code last_return_value}: the last step's result */
+    /** {@return the job's {@code last_return_value}: the last step's result} */
     public JsonNode result() {
         return job.lastReturnValue();
     }
@@ -83,12 +83,12 @@ public final class TestRun {
         }
     }
 
-    /** @return the failure's stack trace, or the abort message, if the job failed or aborted */
+    /** {@return the failure's stack trace, or the abort message, if the job failed or aborted} */
     public Optional<String> traceback() {
         return Optional.ofNullable(job.exceptionTraceback());
     }
 
-    /** @return how far the tester's fake clock moved during the run (delays and retry backoff) */
+    /** {@return how far the tester's fake clock moved during the run (delays and retry backoff)} */
     public Duration elapsed() {
         return elapsed;
     }

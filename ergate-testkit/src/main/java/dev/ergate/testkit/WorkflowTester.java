@@ -84,7 +84,7 @@ public final class WorkflowTester implements AutoCloseable {
         return workflow.withDependencies(Dependencies.builder().addAll(workflow.dependencies()).addAll(overrides).build());
     }
 
-    /** @return a builder */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -102,17 +102,17 @@ public final class WorkflowTester implements AutoCloseable {
         return builder.build();
     }
 
-    /** @return the fake clock steps and retries see; move it yourself to test time-based logic */
+    /** {@return the fake clock steps and retries see; move it yourself to test time-based logic} */
     public ManualClock clock() {
         return clock;
     }
 
-    /** @return the mapper that converts inputs, user contexts and results */
+    /** {@return the mapper that converts inputs, user contexts and results} */
     public ObjectMapper objectMapper() {
         return mapper;
     }
 
-    /** @return the most steps one run may take before it is considered endless */
+    /** {@return the most steps one run may take before it is considered endless} */
     public int maxSteps() {
         return maxSteps;
     }

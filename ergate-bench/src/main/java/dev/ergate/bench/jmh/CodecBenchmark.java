@@ -58,13 +58,13 @@ public class CodecBenchmark {
         encoded = codec.encode(job);
     }
 
-    /** @return the job's JSON */
+    /** {@return the job's JSON} */
     @Benchmark
     public byte[] encode() {
         return codec.encode(job);
     }
 
-    /** @return the job read back */
+    /** {@return the job read back} */
     @Benchmark
     public Job decode() {
         return codec.decode(encoded);

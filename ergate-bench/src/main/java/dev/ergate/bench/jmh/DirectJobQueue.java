@@ -35,7 +35,7 @@ final class DirectJobQueue implements JobQueue {
         return job == null ? Optional.empty() : Optional.of(new DirectDelivery(job, Instant.now().plus(LEASE)));
     }
 
-    /** @return how many deliveries were dead-lettered */
+    /** {@return how many deliveries were dead-lettered} */
     long deadLetters() {
         return deadLetters.get();
     }

@@ -60,7 +60,7 @@ public class JobRunnerBenchmark {
         runner.close();
     }
 
-    /** @return the step's outcome: the new state and the job to put next */
+    /** {@return the step's outcome: the new state and the job to put next} */
     @Benchmark
     public StepResult runStep() {
         return runner.runStep(job);

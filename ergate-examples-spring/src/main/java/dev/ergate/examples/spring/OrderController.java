@@ -41,14 +41,14 @@ public class OrderController {
         }
     }
 
-    /** @return 202 with the job's id; the worker runs it */
+    /** {@return 202 with the job's id; the worker runs it} */
     @PostMapping("/orders")
     ResponseEntity<OrderJob> submit(@RequestBody Order order) {
         JobId id = ergate.submit("orders", order);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new OrderJob(id.toString(), "QUEUED", 0, 0, null));
     }
 
-    /** @return the job's last recorded state, or 404 */
+    /** {@return the job's last recorded state, or 404} */
     @GetMapping("/orders/{jobId}")
     ResponseEntity<OrderJob> find(@PathVariable String jobId) {
         return ergate.find(JobId.of(jobId))

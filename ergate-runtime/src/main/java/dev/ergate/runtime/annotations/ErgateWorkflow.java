@@ -17,6 +17,6 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface ErgateWorkflow {
 
-    /** @return the workflow's name; the class's simple name when empty */
+    /** {@return the workflow's name; the class's simple name when empty} */
     String value() default "";
 }

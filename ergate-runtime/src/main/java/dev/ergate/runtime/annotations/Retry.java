@@ -16,21 +16,21 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Retry {
 
-    /** @return the most attempts, first included */
+    /** {@return the most attempts, first included} */
     int maxAttempts();
 
-    /** @return the wait before the second attempt */
+    /** {@return the wait before the second attempt} */
     String initialDelay() default "PT1S";
 
-    /** @return the growth of the wait per attempt */
+    /** {@return the growth of the wait per attempt} */
     double multiplier() default 2.0;
 
-    /** @return the longest wait */
+    /** {@return the longest wait} */
     String maxDelay() default "PT5M";
 
-    /** @return the random spread of each wait, 0 to 1 */
+    /** {@return the random spread of each wait, 0 to 1} */
     double jitter() default 0.2;
 
-    /** @return the exception types that are retried */
+    /** {@return the exception types that are retried} */
     Class<? extends Throwable>[] on() default {Exception.class};
 }

@@ -22,10 +22,10 @@ public @interface Step {
     /** The {@link #paths()} entry for "may go on to the next step". */
     String NEXT = "$next";
 
-    /** @return the step's place in the workflow; steps run in ascending order */
+    /** {@return the step's place in the workflow; steps run in ascending order} */
     int order();
 
-    /** @return the step's name; the method's name when empty */
+    /** {@return the step's name; the method's name when empty} */
     String name() default "";
 
     /**

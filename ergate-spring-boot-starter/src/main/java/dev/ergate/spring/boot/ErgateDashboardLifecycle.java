@@ -29,7 +29,7 @@ public final class ErgateDashboardLifecycle implements SmartLifecycle {
         this.options = options;
     }
 
-    /** @return where the dashboard answers, or null while it is stopped */
+    /** {@return where the dashboard answers, or null while it is stopped} */
     public synchronized @Nullable URI uri() {
         return dashboard == null ? null : dashboard.uri();
     }

@@ -28,7 +28,7 @@ public final class ErgateWorker implements SmartLifecycle, DisposableBean {
         this.ergate = factory.get();
     }
 
-    /** @return the current worker (a new one after a stop and start of the context) */
+    /** {@return the current worker (a new one after a stop and start of the context)} */
     public synchronized Ergate ergate() {
         return ergate;
     }

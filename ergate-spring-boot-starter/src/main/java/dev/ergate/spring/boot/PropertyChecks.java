@@ -37,12 +37,12 @@ final class PropertyChecks {
         }
     }
 
-    /** @return the URI with any password replaced by {@code ***}, safe for logs and messages */
+    /** {@return the URI with any password replaced by {@code ***}, safe for logs and messages} */
     static @Nullable String redact(@Nullable String uri) {
         return uri == null ? null : UriRedaction.redact(uri);
     }
 
-    /** @return the codec of {@code ergate.dialect} and {@code ergate.write-status-codes} */
+    /** {@return the codec of {@code ergate.dialect} and {@code ergate.write-status-codes}} */
     static JobCodec codec(ErgateProperties properties) {
         return JobCodec.builder()
                 .dialect(properties.getDialect())
@@ -50,7 +50,7 @@ final class PropertyChecks {
                 .build();
     }
 
-    /** @return the worker's thread count, as the runtime picks it when unset */
+    /** {@return the worker's thread count, as the runtime picks it when unset} */
     static int concurrency(ErgateProperties properties) {
         Integer configured = properties.getWorker().getConcurrency();
         return configured != null ? configured : Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -72,17 +72,17 @@ public abstract class EndToEndContract {
      */
     protected abstract StateStore newStore() throws Exception;
 
-    /** @return how many worker threads run steps at once; 4 by default */
+    /** {@return how many worker threads run steps at once; 4 by default} */
     protected int workerThreads() {
         return 4;
     }
 
-    /** @return how many jobs the main test runs; 200 by default */
+    /** {@return how many jobs the main test runs; 200 by default} */
     protected int jobCount() {
         return 200;
     }
 
-    /** @return how long all jobs of one test may take to end; 2 minutes by default */
+    /** {@return how long all jobs of one test may take to end; 2 minutes by default} */
     protected Duration timeout() {
         return Duration.ofMinutes(2);
     }

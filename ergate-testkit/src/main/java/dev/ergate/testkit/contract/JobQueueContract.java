@@ -122,7 +122,7 @@ public abstract class JobQueueContract {
         return OptionalLong.empty();
     }
 
-    /** @return extra time allowed on every timing assertion, for slow backends; 500 ms by default */
+    /** {@return extra time allowed on every timing assertion, for slow backends; 500 ms by default} */
     protected Duration timingSlack() {
         return Duration.ofMillis(500);
     }

@@ -29,12 +29,12 @@ final class SampleJobs {
     private SampleJobs() {
     }
 
-    /** @return a unique string id, prefixed with a label that says which test made it */
+    /** {@return a unique string id, prefixed with a label that says which test made it} */
     static JobId newId(String label) {
         return JobId.of("contract-" + label + "-" + UUID.randomUUID());
     }
 
-    /** @return a simple QUEUED job of workflow {@code contract} with a fresh id */
+    /** {@return a simple QUEUED job of workflow {@code contract} with a fresh id} */
     static Job simple(String label) {
         return Job.builder()
                 .id(newId(label))
@@ -43,7 +43,7 @@ final class SampleJobs {
                 .build();
     }
 
-    /** @return a job of the given workflow and status with a fresh id */
+    /** {@return a job of the given workflow and status with a fresh id} */
     static Job of(String label, String workflowName, JobStatus status) {
         return Job.builder()
                 .id(newId(label))
@@ -97,7 +97,7 @@ final class SampleJobs {
                 .build();
     }
 
-    /** @return a job with a numeric id (a JSON integer) */
+    /** {@return a job with a numeric id (a JSON integer)} */
     static Job numericId() {
         long number = ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE);
         return Job.builder().id(JobId.of(number)).workflowName("contract-numeric").build();
@@ -117,7 +117,7 @@ final class SampleJobs {
         return simple(label).toBuilder().initialInputValue(JSON.textNode(text.toString())).build();
     }
 
-    /** @return the node, for readable assertions */
+    /** {@return the node, for readable assertions} */
     static JsonNode text(String value) {
         return JSON.textNode(value);
     }
