@@ -6,6 +6,7 @@ import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateListener;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.RetryPolicy;
+import dev.ergate.runtime.StepInterceptor;
 import dev.ergate.runtime.SubmitHook;
 import dev.ergate.runtime.Workflow;
 import dev.ergate.spi.JobQueue;
@@ -30,7 +31,8 @@ import org.springframework.core.io.ResourceLoader;
  * Ergate from {@code ergate.*} properties: the backend's queue and store, an {@link ErgateClient}
  * (with every {@link SubmitHook} bean),
  * and (unless {@code ergate.worker.enabled=false}) an {@link ErgateWorker} running every workflow
- * bean, whose steps can ask for any bean of the context.
+ * bean (with every {@link ErgateListener} and {@link StepInterceptor} bean), whose steps can ask
+ * for any bean of the context.
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -59,7 +61,8 @@ public class ErgateAutoConfiguration {
     @ConditionalOnProperty(name = "ergate.worker.enabled", havingValue = "true", matchIfMissing = true)
     ErgateWorker ergateWorker(ErgateProperties properties, ObjectProvider<JobQueue> queues,
             ObjectProvider<StateStore> stores, ListableBeanFactory beans, ObjectProvider<Dependencies> dependencies,
-            ObjectProvider<ErgateListener> listeners, ObjectProvider<ErgateWorkerCustomizer> customizers,
+            ObjectProvider<ErgateListener> listeners, ObjectProvider<StepInterceptor> interceptors,
+            ObjectProvider<ErgateWorkerCustomizer> customizers,
             Environment environment, ResourceLoader resources) {
         JobQueue queue = queue(properties, queues, resources.getClassLoader());
         StateStore store = store(properties, stores, resources.getClassLoader());
@@ -73,6 +76,7 @@ public class ErgateAutoConfiguration {
         return new ErgateWorker(() -> {
             Ergate.Builder builder = Ergate.builder(queue, store).options(options).dependencies(resolved);
             listeners.orderedStream().forEach(builder::listener);
+            interceptors.orderedStream().forEach(builder::interceptor);
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             Ergate ergate = builder.build();
             List<Workflow> workflows = WorkflowBeans.find(beans, defaultRetry);

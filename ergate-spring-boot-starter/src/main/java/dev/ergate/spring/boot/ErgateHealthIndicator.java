@@ -17,7 +17,7 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Ergate's health: UP when the backend answers and the worker (if this application has one) runs;
  * DOWN when the backend fails; OUT_OF_SERVICE while the worker is stopped. Details: the queue's
- * counts, the worker's threads.
+ * counts, the worker's threads and how many of them are running a step.
  */
 public class ErgateHealthIndicator extends AbstractHealthIndicator {
 
@@ -61,7 +61,8 @@ public class ErgateHealthIndicator extends AbstractHealthIndicator {
         Ergate ergate = worker.ergate();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("running", ergate.isRunning());
-        details.put("threads", ergate.options().concurrency());
+        details.put("threads", ergate.concurrency());
+        details.put("busyThreads", ergate.busyThreads());
         builder.withDetail("worker", details);
         if (!ergate.isRunning()) {
             builder.status(Status.OUT_OF_SERVICE);

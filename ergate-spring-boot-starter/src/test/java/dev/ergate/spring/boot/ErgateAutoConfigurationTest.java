@@ -84,6 +84,8 @@ class ErgateAutoConfigurationTest {
                     InMemoryJobStore store = context.getBean(InMemoryJobStore.class);
                     JobId id = client.submit("slow", "x");
                     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(context.getBean(ErgateHealthIndicator.class).health(true).getDetails().get("worker")
+                            .toString()).contains("busyThreads=1");
                     ErgateWorker worker = context.getBean(ErgateWorker.class);
                     context.close();
                     assertThat(worker.isRunning()).isFalse();
@@ -169,6 +171,21 @@ class ErgateAutoConfigurationTest {
         InMemoryJobStore myStore() {
             return InMemoryJobStore.create();
         }
+    }
+
+    @Test
+    void stepInterceptorBeansWrapEveryStep() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withPropertyValues("ergate.backend=memory")
+                .withBean(dev.ergate.runtime.StepInterceptor.class, () -> (invocation, proceed) -> {
+                    seen.add(invocation.workflow() + "/" + invocation.step());
+                    return proceed.proceed();
+                })
+                .run(context -> {
+                    ErgateClient client = context.getBean(ErgateClient.class);
+                    assertThat(awaitFinal(client, client.submit("greet", "x")).status()).isEqualTo(JobStatus.COMPLETED);
+                    assertThat(seen).containsExactly("greet/greet");
+                });
     }
 
     @Test

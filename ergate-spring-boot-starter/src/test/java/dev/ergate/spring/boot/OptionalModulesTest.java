@@ -7,6 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ergate.JobStatus;
 import dev.ergate.dashboard.ErgateDashboard;
 import dev.ergate.micrometer.ErgateMetrics;
+import dev.ergate.opentelemetry.ErgateTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import dev.ergate.runtime.ErgateClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,17 +23,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** ergate-micrometer and ergate-dashboard: wired when present (and asked for), absent otherwise. */
+/** ergate-micrometer, ergate-opentelemetry and ergate-dashboard: wired when present (and asked for), absent otherwise. */
 class OptionalModulesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ErgateAutoConfiguration.class, ErgateMetricsAutoConfiguration.class,
-                    ErgateDashboardAutoConfiguration.class))
+                    ErgateDashboardAutoConfiguration.class, ErgateTracingAutoConfiguration.class))
             .withUserConfiguration(TestWorkflows.class)
             .withPropertyValues("ergate.backend=memory", "ergate.worker.concurrency=2", "ergate.worker.poll-timeout=50ms");
 
@@ -51,6 +61,36 @@ class OptionalModulesTest {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withClassLoader(new FilteredClassLoader(ErgateMetrics.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ErgateMetrics.class));
+    }
+
+    @Test
+    void stepsAreSpansOfTheTraceTheJobWasSubmittedIn() {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        runner.withBean(OpenTelemetry.class, () -> sdk).run(context -> {
+            assertThat(context).hasSingleBean(ErgateTracing.class);
+            ErgateClient client = context.getBean(ErgateClient.class);
+            assertThat(awaitFinal(client, client.submit("priced", new TestWorkflows.Order("o-1", 1))).status())
+                    .isEqualTo(JobStatus.COMPLETED);
+            org.awaitility.Awaitility.await().untilAsserted(() -> {
+                List<SpanData> finished = spans.getFinishedSpanItems();
+                assertThat(finished).extracting(SpanData::getName)
+                        .contains("submit priced", "priced price", "priced receipt");
+                assertThat(finished).extracting(SpanData::getTraceId).containsOnly(finished.get(0).getTraceId());
+            });
+        });
+        sdk.close();
+    }
+
+    @Test
+    void noTracingWithoutAnOpenTelemetryBeanOrWithoutErgateOpentelemetry() {
+        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ErgateTracing.class));
+        runner.withBean(OpenTelemetry.class, OpenTelemetry::noop)
+                .withClassLoader(new FilteredClassLoader(ErgateTracing.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ErgateTracing.class));
     }
 
     @Test
