@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
 
@@ -117,6 +118,14 @@ public final class Demo {
         out.printf("Ergate demo: %d orders on %s, %d worker threads, %d ms per step%n", options.jobs(),
                 backend.describe(), options.concurrency(), options.stepTime().toMillis());
 
+        try (DemoDashboard dashboard = DemoDashboard.start(options.dashboardPort(), backend, out)) {
+            return runWorker(options, backend, mapper, orders, board, services, workerOptions, dashboard);
+        }
+    }
+
+    private int runWorker(DemoOptions options, DemoBackend backend, ObjectMapper mapper, OrderGenerator orders,
+            ProgressBoard board, Dependencies services, ErgateOptions workerOptions, @Nullable DemoDashboard dashboard)
+            throws InterruptedException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ErgateMetrics metrics = new ErgateMetrics(registry);
         long start = System.nanoTime();
@@ -142,6 +151,9 @@ public final class Demo {
         out.print(board.summary(elapsed));
         if (options.metrics()) {
             out.print(MetricsSummary.render(registry));
+        }
+        if (dashboard != null) {
+            dashboard.holdOpenInTerminal(out);
         }
         if (!allEnded) {
             err.printf("ergate-demo: only %d of %d jobs ended within %s%n", board.endedCount(), options.jobs(),

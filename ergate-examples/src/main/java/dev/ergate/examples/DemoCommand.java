@@ -40,6 +40,11 @@ final class DemoCommand {
     @Option(names = "--metrics", description = "print a summary read from the Micrometer meters at the end")
     private boolean metrics;
 
+    @Option(names = "--dashboard", paramLabel = "PORT", arity = "0..1", fallbackValue = "8080",
+            description = {"serve the dashboard on 127.0.0.1:PORT (default 8080; 0 for any free one)",
+                "to watch the run live; from a terminal it stays up after the summary until Enter"})
+    private @Nullable Integer dashboard;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     private boolean help;
 
@@ -63,8 +68,11 @@ final class DemoCommand {
         check(commandLine, "--jobs", command.jobs, 1, 1_000_000);
         check(commandLine, "--concurrency", command.concurrency, 1, 256);
         check(commandLine, "--step-millis", command.stepMillis, 0, 10_000);
+        if (command.dashboard != null) {
+            check(commandLine, "--dashboard", command.dashboard, 0, 65_535);
+        }
         return new DemoOptions(command.backend, command.url, command.jobs, command.concurrency,
-                Duration.ofMillis(command.stepMillis), command.seed, command.metrics);
+                Duration.ofMillis(command.stepMillis), command.seed, command.metrics, command.dashboard);
     }
 
     private static void check(CommandLine commandLine, String option, long value, long min, long max) {

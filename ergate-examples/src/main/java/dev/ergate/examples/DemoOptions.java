@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param stepTime how long each step pretends to work (a call to a remote service)
  * @param seed makes the batch of orders, and so the summary, repeatable
  * @param metrics whether {@code --metrics} asked for the Micrometer summary at the end
+ * @param dashboardPort the port {@code --dashboard} serves the dashboard on (0 for any free one), or
+ *     {@code null} for no dashboard
  */
 record DemoOptions(String backend, @Nullable String url, int jobs, int concurrency, Duration stepTime, long seed,
-        boolean metrics) {
+        boolean metrics, @Nullable Integer dashboardPort) {
 
     /** Checks the values. */
     DemoOptions {

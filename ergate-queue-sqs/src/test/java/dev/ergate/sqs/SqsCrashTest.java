@@ -73,6 +73,8 @@ class SqsCrashTest {
         FileStateStore store = new FileStateStore(stateDir);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> completed(store) == JOBS);
+        // the last step's ack follows its state write: let it land before the finisher goes
+        await().atMost(Duration.ofSeconds(10)).until(() -> QueueFixture.total(url) == 0);
         finisher.destroyForcibly();
 
         for (int i = 0; i < JOBS; i++) {
@@ -95,7 +97,6 @@ class SqsCrashTest {
         }
         int repeats = starts.values().stream().mapToInt(n -> n - 1).sum();
         assertThat(repeats).as("steps run again after the %d kills", KILLS).isBetween(1, KILLS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> QueueFixture.total(url) == 0);
     }
 
     private Process startWorker(String url, Path stateDir, Path log, Path out) throws IOException {

@@ -31,6 +31,8 @@ public final class JdbcBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
 
     private final DataSource dataSource;
+    /** The caller's connections, auto-commit on whatever the pool's default: every use here goes through it. */
+    private final DataSource connections;
     /** The HikariCP pool that {@link #connect} built, closed with the backend. */
     private final @Nullable DataSource ownedPool;
     private final String description;
@@ -45,10 +47,11 @@ public final class JdbcBackend implements AutoCloseable {
     private JdbcBackend(DataSource dataSource, @Nullable DataSource ownedPool, JdbcOptions options,
             String where) {
         this.dataSource = dataSource;
+        this.connections = new AutoCommitDataSource(dataSource);
         this.ownedPool = ownedPool;
         this.options = options;
         this.tables = new Tables(options.schema(), options.tablePrefix());
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbi.create(connections);
         this.jdbi.setTemplateEngine(TemplateEngine.NOP);
         this.store = new JdbcJobStore(this);
         this.description = where + ", tables " + tables;
@@ -204,6 +207,11 @@ public final class JdbcBackend implements AutoCloseable {
         return dataSource;
     }
 
+    /** {@return the connections the adapter uses: the caller's, with auto-commit on} */
+    DataSource connections() {
+        return connections;
+    }
+
     /** {@return the options} */
     public JdbcOptions options() {
         return options;
@@ -222,7 +230,7 @@ public final class JdbcBackend implements AutoCloseable {
             throw new IllegalStateException("JdbcBackend " + tables + " is closed");
         }
         if (listener == null) {
-            listener = new Listener(dataSource, tables.channel(), "ergate-pg-listen-" + tables.channel());
+            listener = new Listener(connections, tables.channel(), "ergate-pg-listen-" + tables.channel());
         }
         return listener;
     }
@@ -233,7 +241,7 @@ public final class JdbcBackend implements AutoCloseable {
             throw new IllegalStateException("JdbcBackend " + tables + " is closed");
         }
         if (notifier == null) {
-            notifier = new Notifier(dataSource, tables.channel(), "ergate-pg-notify-" + tables.channel());
+            notifier = new Notifier(connections, tables.channel(), "ergate-pg-notify-" + tables.channel());
         }
         return notifier;
     }

@@ -269,7 +269,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         Instant until = now.plus(leaseTime);
         UUID token = UUID.randomUUID();
         List<Claimed> rows = new ArrayList<>(max);
-        try (Connection connection = backend.dataSource().getConnection();
+        try (Connection connection = backend.connections().getConnection();
                 PreparedStatement statement = connection.prepareStatement(claimSql)) {
             statement.setString(1, queueName);
             statement.setObject(2, JobRows.time(now));
@@ -465,7 +465,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private List<@Nullable RuntimeException> runFinishes(FinishStatement statement, List<StepFinish> finishes) {
         List<@Nullable RuntimeException> outcomes = new ArrayList<>(finishes.size());
         Set<Long> acked;
-        try (Connection connection = backend.dataSource().getConnection()) {
+        try (Connection connection = backend.connections().getConnection()) {
             acked = statement.run(connection, queueName, options.clock().instant(), finishes);
         } catch (SQLException | RuntimeException e) {
             if (finishes.size() > 1 && !JdbcFailures.isTransient(e)) {

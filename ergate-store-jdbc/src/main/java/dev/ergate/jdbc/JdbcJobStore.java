@@ -187,7 +187,7 @@ public final class JdbcJobStore implements JobStore {
     /** {@return what the start found, or {@code null} when a concurrent write hid it: try again} */
     private @Nullable StepStart tryStartStep(Job running) throws SQLException {
         StartStatement.Found found;
-        try (Connection connection = backend.dataSource().getConnection()) {
+        try (Connection connection = backend.connections().getConnection()) {
             found = startStatement.run(connection, options.clock().instant(), running);
         }
         if (found.written()) {

@@ -14,6 +14,8 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StepStart;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
@@ -75,7 +77,15 @@ class ContractSelfTest {
                 Arguments.of("returns from take at once", ReturnsAtOnce.class,
                         JobQueueContract.Take.class, "emptyAfterMaxWait"),
                 Arguments.of("returns from take at once", ReturnsAtOnce.class,
-                        JobQueueContract.Take.class, "wakesForNewJob"));
+                        JobQueueContract.Take.class, "wakesForNewJob"),
+                Arguments.of("accepts extend(zero)", AcceptsExtendZero.class,
+                        JobQueueContract.DeliveryCalls.class, "extendZero"),
+                Arguments.of("throws on a stale ack", ThrowsOnStaleAck.class,
+                        JobQueueContract.DeliveryCalls.class, "callsAfterLostLease"),
+                Arguments.of("extends an ended delivery silently", ExtendsAfterEnd.class,
+                        JobQueueContract.DeliveryCalls.class, "callsAfterEnd"),
+                Arguments.of("does not count leased jobs", CountsNothingInFlight.class,
+                        JobQueueContract.Counts.class, "countsMove"));
     }
 
     @ParameterizedTest(name = "catches a queue that {0} ({3})")
@@ -214,6 +224,89 @@ class ContractSelfTest {
         @Override
         public void deadLetter(String reason) {
             real.deadLetter(reason);
+        }
+    }
+
+    static class AcceptsExtendZero extends BrokenQueue {
+        @Override
+        Delivery onDelivery(Delivery delivery) {
+            return new ForwardingDelivery(delivery) {
+                @Override
+                public void extend(Duration duration) {
+                    if (!duration.isZero()) {
+                        real.extend(duration);
+                    }
+                }
+            };
+        }
+    }
+
+    static class ThrowsOnStaleAck extends BrokenQueue {
+        @Override
+        Delivery onDelivery(Delivery delivery) {
+            return new ForwardingDelivery(delivery) {
+                @Override
+                public void ack() {
+                    if (real.leaseExpiresAt().isBefore(Instant.now())) {
+                        throw new IllegalStateException("stale ack");
+                    }
+                    real.ack();
+                }
+            };
+        }
+    }
+
+    static class ExtendsAfterEnd extends BrokenQueue {
+        @Override
+        Delivery onDelivery(Delivery delivery) {
+            return new ForwardingDelivery(delivery) {
+                private boolean ended;
+
+                @Override
+                public void ack() {
+                    ended = true;
+                    real.ack();
+                }
+
+                @Override
+                public void extend(Duration duration) {
+                    if (!ended) {
+                        real.extend(duration);
+                    }
+                }
+            };
+        }
+    }
+
+    /** Counts with the in-memory queue's numbers, but never anything in flight. */
+    static class CountsNothingInFlight extends JobQueueContract {
+        @Override
+        protected JobQueue newQueue(Duration leaseTime) {
+            InMemoryJobQueue real = InMemoryJobQueue.builder().leaseTime(leaseTime).build();
+            return new CountingQueue(real);
+        }
+
+        private record CountingQueue(InMemoryJobQueue real) implements JobQueue, QueueStats {
+            @Override
+            public void put(Job job) {
+                real.put(job);
+            }
+
+            @Override
+            public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+                return real.take(maxWait);
+            }
+
+            @Override
+            public QueueCounts counts() {
+                QueueCounts counts = real.counts();
+                return new QueueCounts(counts.ready(), counts.delayed(), 0, counts.deadLetters(), false);
+            }
+
+            @Override
+            public void close() {
+                real.close();
+            }
         }
     }
 
