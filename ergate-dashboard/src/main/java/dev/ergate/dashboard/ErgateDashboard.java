@@ -1,6 +1,7 @@
 package dev.ergate.dashboard;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.QueueStats;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,11 +88,6 @@ public final class ErgateDashboard implements AutoCloseable {
     }
 
     private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "ergate-dashboard-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return DaemonThreads.factory("ergate-dashboard");
     }
 }

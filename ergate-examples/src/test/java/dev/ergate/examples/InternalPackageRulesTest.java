@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code dev.ergate.internal} is shared code of Ergate's own modules, not API. This module sees
- * every published module (runtime, testkit, the three adapters), so the rules run here over all
+ * every published module (runtime, testkit, the three adapters, the dashboard), so the rules run here over all
  * of them, and over the examples, which stand for user code.
  */
 @DisplayName("dev.ergate.internal is used by Ergate's own modules only")
@@ -20,14 +20,14 @@ class InternalPackageRulesTest {
     /** The packages of the modules allowed to use it. */
     private static final String[] ERGATE_MODULES = {
         "dev.ergate.internal..", "dev.ergate.runtime..", "dev.ergate.testkit..",
-        "dev.ergate.redis..", "dev.ergate.sqs..", "dev.ergate.jdbc.."};
+        "dev.ergate.redis..", "dev.ergate.sqs..", "dev.ergate.jdbc..", "dev.ergate.dashboard.."};
 
     private final JavaClasses ergate = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.ergate");
 
     @Test
-    @DisplayName("only the runtime, the testkit and the adapters depend on it")
+    @DisplayName("only the runtime, the testkit, the adapters and the dashboard depend on it")
     void onlyErgateModules() {
         noClasses().that().resideOutsideOfPackages(ERGATE_MODULES)
                 .should().dependOnClassesThat().resideInAPackage(INTERNAL)

@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import dev.ergate.JobCodec;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -34,8 +35,22 @@ public final class SqsBackend implements AutoCloseable {
      * @throws IllegalArgumentException naming the part of the string that is wrong
      */
     public static SqsBackend connect(String uri) {
+        return connect(uri, JobCodec.standard());
+    }
+
+    /**
+     * Like {@link #connect(String)}, with the codec the queues write and read jobs with.
+     *
+     * @param uri the description, as for {@link #connect(String)}
+     * @param codec e.g. {@code JobCodec.builder().dialect(...)} for jobs shared with Python Ergate
+     * @return the backend, with a client of its own
+     * @throws IllegalArgumentException naming the part of the string that is wrong
+     */
+    public static SqsBackend connect(String uri, JobCodec codec) {
+        Objects.requireNonNull(codec, "codec");
         SqsJobQueue.Builder named = SqsUris.parse(uri);
-        return new SqsBackend(named.options().createClient(), true, named.options(), named);
+        SqsOptions options = named.options().toBuilder().codec(codec).build();
+        return new SqsBackend(options.createClient(), true, options, named);
     }
 
     /**
@@ -52,7 +67,18 @@ public final class SqsBackend implements AutoCloseable {
      * @return the backend
      */
     public static SqsBackend create(SqsClient client) {
-        return new SqsBackend(Objects.requireNonNull(client, "client"), false, SqsOptions.defaults(), null);
+        return create(client, SqsOptions.defaults());
+    }
+
+    /**
+     * @param client your own client; {@link #close()} leaves it open
+     * @param options the {@linkplain SqsOptions#codec() codec} the queues use (the client settings
+     *     are not used: the client is built already)
+     * @return the backend
+     */
+    public static SqsBackend create(SqsClient client, SqsOptions options) {
+        return new SqsBackend(Objects.requireNonNull(client, "client"), false,
+                Objects.requireNonNull(options, "options"), null);
     }
 
     /**
@@ -64,16 +90,23 @@ public final class SqsBackend implements AutoCloseable {
         if (named == null) {
             throw new IllegalStateException("this SqsBackend was not connected with a queue's URI: use queue(urlOrName)");
         }
-        return named.client(client).build();
+        return named.client(client).codec(options.codec()).build();
     }
 
     /**
-     * @param queueUrlOrName the queue's URL ({@code http(s)://...}) or name (a {@code .fifo} name is FIFO)
-     * @return the queue with the default {@link SqsQueueOptions}
+     * @param queueUrlOrName the queue's name (a {@code .fifo} name is FIFO), its URL, or a {@link
+     *     #connect(String)} description ({@code sqs://NAME?leaseSeconds=...}) whose queue settings
+     *     apply (its client settings don't: the queue uses this backend's client)
+     * @return the queue, with the default {@link SqsQueueOptions} unless the description sets them
+     * @throws IllegalArgumentException if a description is malformed
      * @throws dev.ergate.spi.ErgateBackendException if the queue can't be found or read
      */
     public SqsJobQueue queue(String queueUrlOrName) {
-        return queue(queueUrlOrName, SqsQueueOptions.defaults());
+        Objects.requireNonNull(queueUrlOrName, "queueUrlOrName");
+        if (!queueUrlOrName.contains("://")) {
+            return queue(queueUrlOrName, SqsQueueOptions.defaults());
+        }
+        return SqsUris.parse(queueUrlOrName).client(client).codec(options.codec()).build();
     }
 
     /**
@@ -84,7 +117,8 @@ public final class SqsBackend implements AutoCloseable {
      */
     public SqsJobQueue queue(String queueUrlOrName, SqsQueueOptions queueOptions) {
         Objects.requireNonNull(queueUrlOrName, "queueUrlOrName");
-        SqsJobQueue.Builder builder = SqsJobQueue.builder().client(client).queueOptions(queueOptions);
+        SqsJobQueue.Builder builder = SqsJobQueue.builder().client(client).queueOptions(queueOptions)
+                .codec(options.codec());
         if (queueUrlOrName.startsWith("https://") || queueUrlOrName.startsWith("http://")) {
             builder.queueUrl(queueUrlOrName);
         } else {

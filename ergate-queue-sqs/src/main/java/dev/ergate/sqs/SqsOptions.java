@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import dev.ergate.JobCodec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,8 +18,8 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 /**
  * How to build the {@link SqsClient} an {@link SqsJobQueue} creates when given none (region,
  * endpoint, credentials, timeouts; the light {@code url-connection-client}); unset values come
- * from the AWS SDK's default chains ({@code us-east-1} with an endpoint override and no region).
- * {@link #toString()} names no key. Immutable and thread-safe.
+ * from the AWS SDK's default chains ({@code us-east-1} with an endpoint override and no region);
+ * and the {@link JobCodec} an {@link SqsBackend}'s queues use. {@link #toString()} names no key. Immutable and thread-safe.
  */
 public final class SqsOptions {
 
@@ -31,6 +32,7 @@ public final class SqsOptions {
     private final Duration connectTimeout;
     private final Duration socketTimeout;
     private final Duration apiCallTimeout;
+    private final JobCodec codec;
 
     private SqsOptions(Builder b) {
         this.region = b.region;
@@ -39,6 +41,7 @@ public final class SqsOptions {
         this.connectTimeout = b.connectTimeout;
         this.socketTimeout = b.socketTimeout;
         this.apiCallTimeout = b.apiCallTimeout;
+        this.codec = b.codec;
     }
 
     /** {@return the default region and credential chains, AWS's endpoint, 5 s connect timeout} */
@@ -49,6 +52,11 @@ public final class SqsOptions {
     /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** {@return a builder holding these options' values} */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** {@return the region name, or {@code null} for the SDK's default region chain} */
@@ -64,6 +72,11 @@ public final class SqsOptions {
     /** {@return the credentials provider, or {@code null} for the default credential chain} */
     public @Nullable AwsCredentialsProvider credentials() {
         return credentials;
+    }
+
+    /** {@return how an {@link SqsBackend}'s queues write and read jobs, e.g. with a Python status dialect} */
+    public JobCodec codec() {
+        return codec;
     }
 
     /**
@@ -121,8 +134,19 @@ public final class SqsOptions {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(30);
         private Duration apiCallTimeout = Duration.ofSeconds(60);
+        private JobCodec codec = JobCodec.standard();
 
         private Builder() {
+        }
+
+        private Builder(SqsOptions o) {
+            this.region = o.region;
+            this.endpoint = o.endpoint;
+            this.credentials = o.credentials;
+            this.connectTimeout = o.connectTimeout;
+            this.socketTimeout = o.socketTimeout;
+            this.apiCallTimeout = o.apiCallTimeout;
+            this.codec = o.codec;
         }
 
         /** @param region an AWS region name such as {@code eu-west-1}, or {@code null} for the default chain */
@@ -163,6 +187,12 @@ public final class SqsOptions {
         /** @param apiCallTimeout how long one call may take, retries included: more than the socket timeout */
         public Builder apiCallTimeout(Duration apiCallTimeout) {
             this.apiCallTimeout = Objects.requireNonNull(apiCallTimeout, "apiCallTimeout");
+            return this;
+        }
+
+        /** @param codec how jobs are written and read; {@link JobCodec#standard()} by default */
+        public Builder codec(JobCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
             return this;
         }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ergate.Job;
+import dev.ergate.JobCodec;
+import dev.ergate.StatusDialect;
 import dev.ergate.spi.Delivery;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -53,6 +55,30 @@ class SqsBackendTest {
             assertThat(queue.queueOptions().leaseTime()).isEqualTo(Duration.ofSeconds(7));
             roundTrip(queue, "by-uri");
         }
+    }
+
+    @Test
+    @DisplayName("the codec of connect(uri, codec) and of create(client, options) writes the queues' messages")
+    void codecReachesQueues() throws Exception {
+        JobCodec python = JobCodec.builder().dialect(StatusDialect.PYTHON_2024).writeStatusCodes(true).build();
+        String byUri = SqsTestBackend.newQueue("backend-codec-uri");
+        try (SqsBackend backend = SqsBackend.connect(byUri + "?region=us-east-1&credentials=anonymous", python);
+                SqsJobQueue queue = backend.queue()) {
+            assertStatusIsCode(queue, byUri, "codec-uri");
+        }
+        String byClient = SqsTestBackend.newQueue("backend-codec-client");
+        try (SqsBackend backend = SqsBackend.create(SqsTestBackend.client(), SqsOptions.builder().codec(python).build());
+                SqsJobQueue queue = backend.queue(byClient + "?leaseSeconds=9")) {
+            assertThat(queue.queueOptions().leaseTime()).isEqualTo(Duration.ofSeconds(9));
+            assertStatusIsCode(queue, byClient, "codec-client");
+        }
+    }
+
+    private static void assertStatusIsCode(SqsJobQueue queue, String url, String id) {
+        queue.put(Jobs.job(id));
+        String body = SqsTestBackend.client().receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(10))
+                .messages().get(0).body();
+        assertThat(body).as("a Python 2024 codec writes the status as a number").containsPattern("\"status\":\\d");
     }
 
     private static void roundTrip(SqsJobQueue queue, String id) throws InterruptedException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobSource;
 import java.time.Duration;
@@ -89,8 +90,7 @@ public final class ErgatePublisher implements AutoCloseable {
             if (thread != null || stopRequested.getCount() == 0) {
                 throw new IllegalStateException("this publisher was already started");
             }
-            thread = new Thread(this::loop, "ergate-publisher");
-            thread.setDaemon(true);
+            thread = DaemonThreads.newThread("ergate-publisher", this::loop);
             thread.start();
         }
     }

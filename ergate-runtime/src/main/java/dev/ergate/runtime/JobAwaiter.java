@@ -2,6 +2,7 @@ package dev.ergate.runtime;
 
 import dev.ergate.Job;
 import dev.ergate.JobId;
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.FinalStateNotifier;
 import dev.ergate.spi.JobStore;
 import java.time.Duration;
@@ -34,11 +35,8 @@ final class JobAwaiter {
         static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
 
         private static ScheduledThreadPoolExecutor newScheduler() {
-            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread thread = new Thread(task, "ergate-await");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                    task -> DaemonThreads.newThread("ergate-await", task));
             scheduler.setRemoveOnCancelPolicy(true);
             return scheduler;
         }

@@ -13,6 +13,7 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.StepStart;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -494,12 +494,7 @@ public final class JobRunner implements AutoCloseable {
     private ExecutorService timeoutExecutor() {
         synchronized (timeoutLock) {
             if (timeoutExecutor == null) {
-                AtomicInteger count = new AtomicInteger();
-                timeoutExecutor = Executors.newCachedThreadPool(r -> {
-                    Thread thread = new Thread(r, "ergate-timed-step-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                timeoutExecutor = Executors.newCachedThreadPool(DaemonThreads.factory("ergate-timed-step"));
             }
             return timeoutExecutor;
         }

@@ -1,5 +1,6 @@
 package dev.ergate.runtime;
 
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.Delivery;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +51,7 @@ final class LeaseKeeper implements AutoCloseable {
         for (int i = 0; i < workers; i++) {
             slots[i] = new Slot();
         }
-        thread = new Thread(this::keepLeases, threadName);
-        thread.setDaemon(true);
+        thread = DaemonThreads.newThread(threadName, this::keepLeases);
         wakeAt = System.nanoTime() + IDLE_NANOS;
     }
 

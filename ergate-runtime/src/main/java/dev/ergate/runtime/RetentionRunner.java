@@ -1,5 +1,6 @@
 package dev.ergate.runtime;
 
+import dev.ergate.internal.DaemonThreads;
 import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobAdmin.Operation;
 import dev.ergate.spi.RetentionPolicy;
@@ -89,11 +90,8 @@ public final class RetentionRunner implements AutoCloseable {
                 return this;
             }
             warnAboutMissingOperations();
-            ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "ergate-retention");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                    r -> DaemonThreads.newThread("ergate-retention", r));
             long every = policy.interval().toMillis();
             executor.scheduleWithFixedDelay(this::runQuietly, 0, every, TimeUnit.MILLISECONDS);
             scheduler = executor;

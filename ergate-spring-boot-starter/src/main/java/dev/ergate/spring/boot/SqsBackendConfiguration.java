@@ -4,8 +4,10 @@ import dev.ergate.spi.JobAdmin;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.sqs.SqsBackend;
 import dev.ergate.sqs.SqsJobAdmin;
 import dev.ergate.sqs.SqsJobQueue;
+import dev.ergate.sqs.SqsOptions;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -23,22 +25,28 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code ergate.sqs.store}. An {@link SqsClient} bean of the application is used when there is one.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(SqsJobQueue.class)
+@ConditionalOnClass(SqsBackend.class)
 @ConditionalOnProperty(name = "ergate.backend", havingValue = "sqs")
 class SqsBackendConfiguration {
 
+    /** The backend: the application's {@link SqsClient} bean when there is one, else a client of its own. */
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean(JobQueue.class)
-    SqsJobQueue ergateSqsQueue(ErgateProperties properties, ObjectProvider<SqsClient> clients) {
-        String uri = withLease(Objects.requireNonNull(properties.getSqs().getUri(), "checked by ErgateProperties"),
-                properties);
-        SqsJobQueue.Builder builder = PropertyChecks.build("ergate.sqs.uri", properties.getSqs().getUri(),
-                () -> SqsJobQueue.fromUri(uri));
+    @ConditionalOnMissingBean(SqsBackend.class)
+    SqsBackend ergateSqsBackend(ErgateProperties properties, ObjectProvider<SqsClient> clients) {
+        String uri = Objects.requireNonNull(properties.getSqs().getUri(), "checked by ErgateProperties");
         SqsClient client = clients.getIfUnique();
         if (client != null) {
-            builder.client(client);
+            return SqsBackend.create(client, SqsOptions.builder().codec(PropertyChecks.codec(properties)).build());
         }
-        return builder.codec(PropertyChecks.codec(properties)).build();
+        return PropertyChecks.build("ergate.sqs.uri", uri, () -> SqsBackend.connect(uri, PropertyChecks.codec(properties)));
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(JobQueue.class)
+    SqsJobQueue ergateSqsQueue(ErgateProperties properties, SqsBackend backend) {
+        String uri = Objects.requireNonNull(properties.getSqs().getUri(), "checked by ErgateProperties");
+        String withLease = withLease(uri, properties);
+        return PropertyChecks.build("ergate.sqs.uri", uri, () -> backend.queue(withLease));
     }
 
     /**
