@@ -1,5 +1,7 @@
 package dev.ergate.testkit.contract;
 
+import static dev.ergate.testkit.contract.SampleJobs.idOf;
+import static dev.ergate.testkit.contract.SampleJobs.present;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -187,10 +190,13 @@ public abstract class EndToEndContract {
     /** parse {"n": i} -> i; square -> i*i; label (with user context {"tag": t}) -> t + "=" + i*i. */
     private static Workflow threeSteps() {
         return Workflow.builder("e2e-three-steps")
-                .step("parse", JsonNode.class, (in, ctx) -> in.get("n").intValue())
-                .step("square", Integer.class, (n, ctx) -> n * n)
+                .step("parse", JsonNode.class, (in, ctx) -> Objects.requireNonNull(in, "step input").get("n").intValue())
+                .step("square", Integer.class, (n, ctx) -> {
+                    int i = Objects.requireNonNull(n, "step input");
+                    return i * i;
+                })
                 .step("label", Integer.class, (n, ctx) ->
-                        ctx.userContext(JsonNode.class).get("tag").textValue() + "=" + n)
+                        Objects.requireNonNull(ctx.userContext(JsonNode.class), "user context").get("tag").textValue() + "=" + n)
                 .build();
     }
 
@@ -233,15 +239,13 @@ public abstract class EndToEndContract {
             setup.runUntilEnded(count);
 
             for (int i = 0; i < count; i++) {
-                JobId id = jobs.get(i).id();
-                Job ended = setup.tracker.ended.get(id);
-                assertThat(ended).as("job %s ended", id).isNotNull();
+                JobId id = idOf(jobs.get(i));
+                Job ended = present(setup.tracker.ended.get(id), "the end of job " + id);
                 assertCompleted(ended, i);
                 assertThat(setup.tracker.stepsOf(id)).as("steps run for job %s", id)
                         .containsExactly("parse", "square", "label");
                 if (setup.store instanceof JobStore jobStore) {
-                    Job stored = jobStore.find(id).orElse(null);
-                    assertThat(stored).as("stored state of job %s", id).isNotNull();
+                    Job stored = present(jobStore.find(id).orElse(null), "the stored state of job " + id);
                     assertCompleted(stored, i);
                 }
             }
@@ -266,8 +270,8 @@ public abstract class EndToEndContract {
 
             setup.runUntilEnded(1);
 
-            assertCompleted(setup.tracker.ended.get(job.id()), 7);
-            assertThat(setup.tracker.stepsOf(job.id())).containsExactly("parse", "square", "label");
+            assertCompleted(present(setup.tracker.ended.get(idOf(job)), "the end of the job"), 7);
+            assertThat(setup.tracker.stepsOf(idOf(job))).containsExactly("parse", "square", "label");
         }
     }
 
@@ -283,7 +287,7 @@ public abstract class EndToEndContract {
             Workflow workflow = Workflow.builder("e2e-outcomes")
                     .step("decide", String.class, (in, ctx) -> {
                         runs.incrementAndGet();
-                        switch (in) {
+                        switch (Objects.requireNonNull(in, "step input")) {
                             case "fail" -> throw new IllegalStateException("planned failure of " + ctx.job().id());
                             case "abort" -> throw new AbortJob("planned abort");
                             default -> {
@@ -362,17 +366,17 @@ public abstract class EndToEndContract {
             setup.tracker.expect(1);
             setup.worker.start();
             assertThat(holding.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).as("step 'hold' started").isTrue();
-            assertThat(store.requestCancel(job.id())).as("cancel request accepted").isTrue();
+            assertThat(store.requestCancel(idOf(job))).as("cancel request accepted").isTrue();
             release.countDown();
             boolean ended = setup.tracker.awaitEnded(timeout());
             setup.worker.close();
 
             assertThat(ended).as("the job ended").isTrue();
             assertThat(nextStepRuns).as("runs of the step after the cancel request").hasValue(0);
-            assertThat(setup.tracker.ended.get(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
-            assertThat(store.find(job.id())).hasValueSatisfying(stored ->
+            assertThat(present(setup.tracker.ended.get(idOf(job)), "the end of the job").status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(store.find(idOf(job))).hasValueSatisfying(stored ->
                     assertThat(stored.status()).isEqualTo(JobStatus.CANCELLED));
-            assertThat(setup.tracker.stepsOf(job.id())).containsExactly("hold");
+            assertThat(setup.tracker.stepsOf(idOf(job))).containsExactly("hold");
         }
     }
 }

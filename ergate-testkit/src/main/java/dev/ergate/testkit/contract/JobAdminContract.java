@@ -1,5 +1,6 @@
 package dev.ergate.testkit.contract;
 
+import static dev.ergate.testkit.contract.SampleJobs.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -179,7 +180,7 @@ public abstract class JobAdminContract {
 
     private List<String> ids(JobFilter filter) {
         return walk(cursor -> admin.listJobs(filter.after(cursor))).stream()
-                .map(stored -> stored.job().id().value()).toList();
+                .map(stored -> idOf(stored.job()).value()).toList();
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) {
@@ -283,10 +284,10 @@ public abstract class JobAdminContract {
             String prefix = unique("p");
             Set<String> queuedOrders = new HashSet<>();
             for (int i = 0; i < 7; i++) {
-                queuedOrders.add(stored(job(prefix + "-order-" + i, "orders", JobStatus.QUEUED)).id().value());
+                queuedOrders.add(idOf(stored(job(prefix + "-order-" + i, "orders", JobStatus.QUEUED))).value());
             }
-            String failed = stored(job(prefix + "-order-f", "orders", JobStatus.FAILED)).id().value();
-            String invoice = stored(job(prefix + "-invoice", "invoices", JobStatus.QUEUED)).id().value();
+            String failed = idOf(stored(job(prefix + "-order-f", "orders", JobStatus.FAILED))).value();
+            String invoice = idOf(stored(job(prefix + "-invoice", "invoices", JobStatus.QUEUED))).value();
 
             assertThat(ids(JobFilter.builder().pageSize(3).build()))
                     .doesNotHaveDuplicates().hasSize(9).containsAll(queuedOrders).contains(failed, invoice);
@@ -308,11 +309,11 @@ public abstract class JobAdminContract {
             if (!supports(Operation.LIST_JOBS)) {
                 return;
             }
-            String older = stored(job(unique("older"), "timed", JobStatus.QUEUED)).id().value();
+            String older = idOf(stored(job(unique("older"), "timed", JobStatus.QUEUED))).value();
             passTime(Instant.now());
             Instant between = Instant.now();
             passTime(between);
-            String newer = stored(job(unique("newer"), "timed", JobStatus.QUEUED)).id().value();
+            String newer = idOf(stored(job(unique("newer"), "timed", JobStatus.QUEUED))).value();
 
             assertThat(ids(JobFilter.builder().updatedBefore(between).build())).containsExactly(older);
             assertThat(ids(JobFilter.builder().updatedAfter(between).build())).containsExactly(newer);
@@ -328,7 +329,7 @@ public abstract class JobAdminContract {
             }
             Instant before = Instant.now().minusSeconds(60);
             Job job = stored(job(unique("find"), "orders", JobStatus.RUNNING));
-            StoredJob found = admin.findJob(job.id()).orElseThrow();
+            StoredJob found = admin.findJob(idOf(job)).orElseThrow();
             assertThat(found.job().id()).isEqualTo(job.id());
             assertThat(found.job().status()).isEqualTo(JobStatus.RUNNING);
             assertThat(found.updatedAt()).isNotNull().isAfter(before).isBefore(Instant.now().plusSeconds(60));
@@ -344,7 +345,7 @@ public abstract class JobAdminContract {
             Job job = stored(job(unique("hist"), "orders", JobStatus.QUEUED));
             stored(job.toBuilder().status(JobStatus.RUNNING).stepName("first").build());
             stored(job.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).percentCompleted(100).build());
-            List<JobEvent> history = admin.history(job.id());
+            List<JobEvent> history = admin.history(idOf(job));
             assertThat(history).extracting(JobEvent::status)
                     .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
             assertThat(history.get(1).stepName()).isEqualTo("first");
@@ -365,10 +366,10 @@ public abstract class JobAdminContract {
             }
             Job live = stored(job(unique("live"), "orders", JobStatus.QUEUED));
             Job done = stored(job(unique("done"), "orders", JobStatus.COMPLETED));
-            assertThat(admin.cancelJob(live.id())).isTrue();
-            assertThat(backend.store().find(live.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
-            assertThat(admin.cancelJob(done.id())).isFalse();
-            assertThat(backend.store().find(done.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(admin.cancelJob(idOf(live))).isTrue();
+            assertThat(backend.store().find(idOf(live)).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
+            assertThat(admin.cancelJob(idOf(done))).isFalse();
+            assertThat(backend.store().find(idOf(done)).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(admin.cancelJob(JobId.of(unique("missing")))).isFalse();
         }
 
@@ -385,23 +386,23 @@ public abstract class JobAdminContract {
                     .extraField(JobRepairs.ATTEMPT_FIELD, IntNode.valueOf(3))
                     .build());
 
-            assertThat(admin.retryJob(failed.id())).isEqualTo(RetryOutcome.RETRIED);
+            assertThat(admin.retryJob(idOf(failed))).isEqualTo(RetryOutcome.RETRIED);
 
-            Job stored = backend.store().find(failed.id()).orElseThrow();
+            Job stored = backend.store().find(idOf(failed)).orElseThrow();
             assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(stored.exceptionTraceback()).isNull();
             assertThat(stored.extraField(JobRepairs.ATTEMPT_FIELD)).isNull();
             assertThat(stored.extraField("current_step")).isEqualTo(IntNode.valueOf(2));
             assertThat(stored.stepsCompleted()).isEqualTo(2);
 
-            Delivery delivery = takeJob(failed.id());
+            Delivery delivery = takeJob(idOf(failed));
             assertThat(delivery.job().status()).isEqualTo(JobStatus.QUEUED);
             assertThat(delivery.job().extraField("current_step")).isEqualTo(IntNode.valueOf(2));
             assertThat(delivery.job().extraField(JobRepairs.ATTEMPT_FIELD)).isNull();
             delivery.ack();
 
             if (supports(Operation.JOB_HISTORY)) {
-                assertThat(admin.history(failed.id())).extracting(JobEvent::status)
+                assertThat(admin.history(idOf(failed))).extracting(JobEvent::status)
                         .containsSubsequence(JobStatus.FAILED, JobStatus.QUEUED);
             }
         }
@@ -417,16 +418,16 @@ public abstract class JobAdminContract {
             Job completed = stored(job(unique("completed"), "orders", JobStatus.COMPLETED));
             Job running = stored(job(unique("running"), "orders", JobStatus.RUNNING));
 
-            assertThat(admin.retryJob(aborted.id())).isEqualTo(RetryOutcome.RETRIED);
-            takeJob(aborted.id()).ack();
-            assertThat(admin.retryJob(cancelled.id())).isEqualTo(RetryOutcome.RETRIED);
-            takeJob(cancelled.id()).ack();
-            assertThat(admin.retryJob(completed.id())).isEqualTo(RetryOutcome.NOT_RETRYABLE);
-            assertThat(admin.retryJob(running.id())).isEqualTo(RetryOutcome.NOT_RETRYABLE);
+            assertThat(admin.retryJob(idOf(aborted))).isEqualTo(RetryOutcome.RETRIED);
+            takeJob(idOf(aborted)).ack();
+            assertThat(admin.retryJob(idOf(cancelled))).isEqualTo(RetryOutcome.RETRIED);
+            takeJob(idOf(cancelled)).ack();
+            assertThat(admin.retryJob(idOf(completed))).isEqualTo(RetryOutcome.NOT_RETRYABLE);
+            assertThat(admin.retryJob(idOf(running))).isEqualTo(RetryOutcome.NOT_RETRYABLE);
             assertThat(admin.retryJob(JobId.of(unique("missing")))).isEqualTo(RetryOutcome.NOT_FOUND);
-            assertThat(backend.store().find(completed.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
-            assertThat(backend.store().find(running.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
-            assertThat(admin.retryJob(aborted.id())).as("a retried job is QUEUED: no second retry")
+            assertThat(backend.store().find(idOf(completed)).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(backend.store().find(idOf(running)).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(admin.retryJob(idOf(aborted))).as("a retried job is QUEUED: no second retry")
                     .isEqualTo(RetryOutcome.NOT_RETRYABLE);
         }
 
@@ -438,15 +439,15 @@ public abstract class JobAdminContract {
             }
             Job doomed = stored(job(unique("doomed"), "orders", JobStatus.FAILED));
             Job kept = stored(job(unique("kept"), "orders", JobStatus.FAILED));
-            assertThat(admin.deleteJob(doomed.id())).isTrue();
-            assertThat(backend.store().find(doomed.id())).isEmpty();
-            assertThat(backend.store().find(kept.id())).isPresent();
-            assertThat(admin.deleteJob(doomed.id())).isFalse();
+            assertThat(admin.deleteJob(idOf(doomed))).isTrue();
+            assertThat(backend.store().find(idOf(doomed))).isEmpty();
+            assertThat(backend.store().find(idOf(kept))).isPresent();
+            assertThat(admin.deleteJob(idOf(doomed))).isFalse();
             if (supports(Operation.COUNT_JOBS)) {
                 assertThat(admin.countJobs().count("orders", JobStatus.FAILED)).isEqualTo(1);
             }
             if (supports(Operation.JOB_HISTORY)) {
-                assertThat(admin.history(doomed.id())).isEmpty();
+                assertThat(admin.history(idOf(doomed))).isEmpty();
             }
         }
 
@@ -469,8 +470,8 @@ public abstract class JobAdminContract {
 
             assertThat(admin.purgeJobs(start)).as("nothing is older than the test").isZero();
             assertThat(admin.purgeJobs(Instant.now().plusSeconds(60))).isEqualTo(4);
-            finals.forEach(job -> assertThat(backend.store().find(job.id())).as(job.status().name()).isEmpty());
-            live.forEach(job -> assertThat(backend.store().find(job.id())).as(job.status().name()).isPresent());
+            finals.forEach(job -> assertThat(backend.store().find(idOf(job))).as(job.status().name()).isEmpty());
+            live.forEach(job -> assertThat(backend.store().find(idOf(job))).as(job.status().name()).isPresent());
         }
     }
 
@@ -481,7 +482,7 @@ public abstract class JobAdminContract {
         private Job deadLetteredJob(String reason) throws Exception {
             Job job = stored(job(unique("dead"), "orders", JobStatus.QUEUED));
             backend.queue().put(job);
-            Delivery delivery = takeJob(job.id());
+            Delivery delivery = takeJob(idOf(job));
             backend.store().update(job.toBuilder().status(JobStatus.FAILED).exceptionTraceback(reason).build());
             delivery.deadLetter(reason);
             return job;
@@ -511,9 +512,9 @@ public abstract class JobAdminContract {
 
             List<DeadLetter> all = all();
             assertThat(all).extracting(DeadLetter::id).doesNotHaveDuplicates();
-            DeadLetter ofJob = all.stream().filter(d -> job.id().value().equals(d.jobId())).findFirst().orElseThrow();
+            DeadLetter ofJob = all.stream().filter(d -> idOf(job).value().equals(d.jobId())).findFirst().orElseThrow();
             assertThat(ofJob.reason()).contains("delivered too often");
-            assertThat(ofJob.body()).contains(job.id().value()).contains("orders");
+            assertThat(ofJob.body()).contains(idOf(job).value()).contains("orders");
             assertThat(ofJob.at()).isAfter(before).isBefore(Instant.now().plusSeconds(60));
             assertThat(ofJob.sourceQueue()).isNotBlank();
             DeadLetter garbage = all.stream().filter(d -> d.body().equals("{not json")).findFirst().orElseThrow();
@@ -521,7 +522,7 @@ public abstract class JobAdminContract {
             assertThat(garbage.reason()).isNotBlank();
             assertThat(garbage.sourceQueue()).isEqualTo(ofJob.sourceQueue());
 
-            assertThat(walk(cursor -> admin.listDeadLetters(DeadLetterFilter.builder().jobId(job.id().value()).build()
+            assertThat(walk(cursor -> admin.listDeadLetters(DeadLetterFilter.builder().jobId(idOf(job).value()).build()
                     .after(cursor)))).extracting(DeadLetter::id).containsExactly(ofJob.id());
             assertThat(walk(cursor -> admin.listDeadLetters(DeadLetterFilter.builder().sourceQueue("no-such-queue")
                     .build().after(cursor)))).isEmpty();
@@ -543,10 +544,10 @@ public abstract class JobAdminContract {
             assertThat(result.kept()).hasSize(1);
             assertThat(result.kept().get(0).reason()).containsIgnoringCase("not a job");
 
-            Delivery delivery = takeJob(job.id());
+            Delivery delivery = takeJob(idOf(job));
             assertThat(delivery.job().workflowName()).isEqualTo("orders");
             delivery.ack();
-            assertThat(backend.store().find(job.id()).orElseThrow().status())
+            assertThat(backend.store().find(idOf(job)).orElseThrow().status())
                     .as("the FAILED state is set back so a worker runs it").isEqualTo(JobStatus.QUEUED);
 
             if (supports(Operation.LIST_DEAD_LETTERS)) {
@@ -567,13 +568,13 @@ public abstract class JobAdminContract {
             }
             Job first = deadLetteredJob("first");
             Job second = deadLetteredJob("second");
-            DeadLetter ofFirst = all().stream().filter(d -> first.id().value().equals(d.jobId())).findFirst()
+            DeadLetter ofFirst = all().stream().filter(d -> idOf(first).value().equals(d.jobId())).findFirst()
                     .orElseThrow();
 
             RequeueResult result = admin.requeueDeadLetter(ofFirst.id());
             assertThat(result.requeued()).containsExactly(ofFirst.id());
-            takeJob(first.id()).ack();
-            assertThat(all()).extracting(DeadLetter::jobId).containsExactly(second.id().value());
+            takeJob(idOf(first)).ack();
+            assertThat(all()).extracting(DeadLetter::jobId).containsExactly(idOf(second).value());
             RequeueResult none = admin.requeueDeadLetter(ofFirst.id());
             assertThat(none.requeued()).isEmpty();
             assertThat(none.kept()).isEmpty();

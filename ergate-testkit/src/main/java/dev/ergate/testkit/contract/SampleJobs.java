@@ -10,8 +10,10 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /** Jobs the contract suites put into backends. Stateless and thread-safe. */
 final class SampleJobs {
@@ -27,6 +29,19 @@ final class SampleJobs {
             + "🚚📦✅ \"quoted\" back\\slash tab\tnew\nline \u001f e\u0301 \uD83D\uDC69\u200D\uD83D\uDCBB";
 
     private SampleJobs() {
+    }
+
+    /** {@return {@code value}, failing the test as {@code what} if it is null} */
+    static <T> T present(@Nullable T value, String what) {
+        if (value == null) {
+            throw new AssertionError(what + " is missing");
+        }
+        return value;
+    }
+
+    /** {@return the id of a job the suites built or read back, which always has one} */
+    static JobId idOf(Job job) {
+        return Objects.requireNonNull(job.id(), "the job has no id");
     }
 
     /** {@return a unique string id, prefixed with a label that says which test made it} */
