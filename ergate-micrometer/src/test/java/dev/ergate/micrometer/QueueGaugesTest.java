@@ -3,8 +3,11 @@ package dev.ergate.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ergate.Job;
+import dev.ergate.redis.RedisBackend;
+import dev.ergate.redis.RedisOptions;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.JobQueue;
+import dev.ergate.testbackends.RedisNamespace;
 import dev.ergate.testkit.InMemoryJobQueue;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
@@ -27,8 +30,10 @@ class QueueGaugesTest {
 
     @Test
     void theGaugesShowTheRedisQueueByState() throws InterruptedException {
-        try (RedisNamespace redis = RedisNamespace.open()) {
-            checkGauges(redis.backend.queue());
+        try (RedisNamespace keys = RedisNamespace.open("micrometer");
+                RedisBackend backend = RedisBackend.connect(RedisOptions.builder().uri(keys.url())
+                        .namespace(keys.namespace()).poolSize(8).build())) {
+            checkGauges(backend.queue());
         }
     }
 
