@@ -3,6 +3,7 @@ package dev.ergate.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
@@ -62,6 +63,7 @@ public final class ErgateClient {
      * @return the job's description, to complete and submit
      * @throws IllegalArgumentException if {@code workflowName} is null or blank
      */
+    @CheckReturnValue
     public Submission submit(String workflowName) {
         if (workflowName == null || workflowName.isBlank()) {
             throw new IllegalArgumentException("a job needs a workflow name, got "

@@ -1,5 +1,7 @@
 package dev.ergate.runtime;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * One job being described for {@link ErgateClient#submit(String)}; nothing is queued until
  * {@link #submit()} or {@link #submitAndAwait}. Not thread-safe; use it once.
  */
+@CheckReturnValue
 public final class Submission {
 
     private final ErgateClient client;
@@ -31,6 +34,7 @@ public final class Submission {
      * @param input the first step's input, converted to JSON; none when null
      * @return this submission
      */
+    @CanIgnoreReturnValue
     public Submission input(@Nullable Object input) {
         this.input = input;
         return this;
@@ -40,6 +44,7 @@ public final class Submission {
      * @param userContext the context every step can read, converted to JSON; none when null
      * @return this submission
      */
+    @CanIgnoreReturnValue
     public Submission userContext(@Nullable Object userContext) {
         this.userContext = userContext;
         return this;
@@ -50,6 +55,7 @@ public final class Submission {
      * @return this submission
      * @throws IllegalStateException if a {@link #delay} was set
      */
+    @CanIgnoreReturnValue
     public Submission startAt(Instant startAt) {
         Objects.requireNonNull(startAt, "startAt");
         if (delay != null) {
@@ -66,6 +72,7 @@ public final class Submission {
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws IllegalStateException if a {@link #startAt} was set
      */
+    @CanIgnoreReturnValue
     public Submission delay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
@@ -84,6 +91,7 @@ public final class Submission {
      * @param id the job's id instead of a random one
      * @return this submission
      */
+    @CanIgnoreReturnValue
     public Submission id(JobId id) {
         this.id = Objects.requireNonNull(id, "id");
         return this;
@@ -94,6 +102,7 @@ public final class Submission {
      *
      * @return the job's id
      */
+    @CanIgnoreReturnValue
     public JobId submit() {
         return client.submit(toJob());
     }
