@@ -28,8 +28,8 @@ public enum JobStatus {
     CANCELLED;
 
     /**
-     * @return true for COMPLETED, FAILED, ABORTED and CANCELLED: a job in a final status never
-     *     runs again
+     * {@return true for COMPLETED, FAILED, ABORTED and CANCELLED: a job in a final status never
+     * runs again}
      */
     public boolean isFinal() {
         return this == COMPLETED || this == FAILED || this == ABORTED || this == CANCELLED;

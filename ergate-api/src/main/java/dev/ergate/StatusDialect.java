@@ -4,22 +4,8 @@ import java.util.Optional;
 
 /**
  * How {@link JobStatus} is coded as an integer. Python Ergate's {@code JobStatus} is an {@code
- * IntEnum} whose codes changed between releases, so an integer can only be read once the
- * release is known: that choice is this dialect.
- *
- * <table>
- *   <caption>Codes per dialect</caption>
- *   <tr><th>status</th><th>{@link #PYTHON_2024}</th><th>{@link #PYTHON_2025}</th></tr>
- *   <tr><td>SCHEDULED</td><td>4</td><td>1</td></tr>
- *   <tr><td>QUEUED</td><td>1</td><td>2</td></tr>
- *   <tr><td>RUNNING</td><td>2</td><td>3</td></tr>
- *   <tr><td>COMPLETED</td><td>3</td><td>4</td></tr>
- *   <tr><td>FAILED</td><td>5</td><td>5</td></tr>
- *   <tr><td>ABORTED</td><td>6</td><td>6</td></tr>
- *   <tr><td>PENDING</td><td>-</td><td>7</td></tr>
- *   <tr><td>CANCELLING</td><td>-</td><td>8</td></tr>
- *   <tr><td>CANCELLED</td><td>-</td><td>9</td></tr>
- * </table>
+ * IntEnum} whose codes changed between releases, so an integer can only be read once the release
+ * is known: that choice is this dialect. The codes per dialect: DESIGN.md, "The model".
  */
 public enum StatusDialect {
     /** Names only: an integer status is an error. Ergate for Java's own default. */

@@ -27,8 +27,8 @@ public interface Delivery {
     Job job();
 
     /**
-     * @return how many times this message has been delivered, counting this one (1 for the
-     *     first); a high count means workers keep dying on it
+     * {@return how many times this message has been delivered, counting this one (1 for the first);
+     * a high count means workers keep dying on it}
      */
     int deliveryCount();
 

@@ -6,11 +6,9 @@ import java.util.List;
 
 /**
  * The publisher's driver: a store of jobs waiting to be queued (SCHEDULED or PENDING, with a
- * {@code requested_start_time} that has passed or none). The publisher claims due jobs, puts
- * each on the queue, and reports back; a claimed job is handed to no other publisher until it is
- * reported (or its claim times out, so a crashed publisher loses nothing).
- *
- * <p>Implementations are thread-safe.
+ * {@code requested_start_time} that has passed or none). A claimed job goes to no other publisher
+ * until it is reported or its claim times out (so a crashed publisher loses nothing).
+ * Thread-safe. See DESIGN.md, "The contracts".
  */
 public interface JobSource {
 

@@ -7,16 +7,9 @@ import java.util.Optional;
 
 /**
  * A {@link StateStore} that can also be read: look a job up, list jobs, and ask for one to be
- * cancelled. The built-in stores implement it; a custom store may implement only {@code
- * StateStore}, and then cancellation is not available.
- *
- * <p>Cancellation is cooperative. {@link #requestCancel} marks a job CANCELLING; the next worker
- * to pick the job up sees it (the runtime calls {@link #startStep} before each step) and
- * marks it CANCELLED instead of running it. So that a cancel request is never lost to a step
- * finishing at the same time, {@link #update} keeps a stored CANCELLING status when the incoming
- * job is not final (all its other fields are replaced as usual).
- *
- * <p>Implementations are thread-safe.
+ * cancelled (cooperatively: {@link #requestCancel} marks it CANCELLING, {@link #startStep} sees
+ * that, and {@link #update} keeps a stored CANCELLING when the incoming job is not final).
+ * Thread-safe. Why: DESIGN.md, "The contracts".
  */
 public interface JobStore extends StateStore {
 

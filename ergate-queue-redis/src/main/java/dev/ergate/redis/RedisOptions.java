@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link RedisBackend} connects: the server's URI, the connection pool, timeouts, the
- * namespace (hash tag) of every key, the job codec and the clock.
+ * namespace (hash tag) of every key, the job codec and the clock. Immutable and thread-safe.
  *
  * <pre>{@code
  * RedisOptions options = RedisOptions.builder()
@@ -18,8 +18,6 @@ import org.jspecify.annotations.Nullable;
  *         .poolSize(24)
  *         .build();
  * }</pre>
- *
- * <p>Immutable and thread-safe.
  */
 public final class RedisOptions {
 

@@ -9,9 +9,7 @@ import org.jspecify.annotations.Nullable;
  * How an {@link SqsJobQueue} uses its SQS queue: lease time, message size limit, receive batch,
  * long-poll bound, how long prefetched messages may wait locally, and the dead-letter queue.
  * Start from {@link #defaults()} or {@link #builder()}; {@link Builder#build()} checks every value
- * against SQS's own limits and names the offending setting.
- *
- * <p>Immutable and thread-safe.
+ * against SQS's own limits and names the offending setting. Immutable and thread-safe.
  */
 public final class SqsQueueOptions {
 

@@ -719,7 +719,7 @@ public final class Ergate implements AutoCloseable {
          * (a {@link RetentionRunner} under the backend's retention lease). Off by default.
          *
          * @param admin the backend's admin ({@code redis.admin()}, {@code pg.admin()}, ...)
-         * @param policy what to delete and how often to look; {@link RetentionPolicy#none()} turns it off
+         * @param policy what to delete and how often to look; {@link dev.ergate.spi.RetentionPolicy#none()} turns it off
          * @return this builder
          */
         public Builder retention(dev.ergate.spi.JobAdmin admin, dev.ergate.spi.RetentionPolicy policy) {

@@ -82,8 +82,8 @@ public final class ErgateOptions {
     }
 
     /**
-     * @return whether the worker starts each step with {@code JobStore.startStep} (which sees a
-     *     pending cancel request and a job that already ended) rather than a plain RUNNING update
+     * {@return whether the worker starts each step with {@code JobStore.startStep} (which sees a
+     * pending cancel request and a job that already ended) rather than a plain RUNNING update}
      */
     public boolean checkCancellation() {
         return checkCancellation;
@@ -100,8 +100,8 @@ public final class ErgateOptions {
     }
 
     /**
-     * @return how often one state write, put or ack is tried on transient failures before the
-     *     worker gives the delivery back to the queue (taking from the queue is retried for ever)
+     * {@return how often one state write, put or ack is tried on transient failures before the
+     * worker gives the delivery back to the queue (taking from the queue is retried for ever)}
      */
     public int backendRetryAttempts() {
         return backendRetryAttempts;
@@ -113,8 +113,8 @@ public final class ErgateOptions {
     }
 
     /**
-     * @return the time source (retry times, and the lease length read from a delivery's {@code
-     *     leaseExpiresAt}, so it should agree with the queue's clock)
+     * {@return the time source (retry times, and the lease length read from a delivery's {@code
+     * leaseExpiresAt}, so it should agree with the queue's clock)}
      */
     public Clock clock() {
         return clock;

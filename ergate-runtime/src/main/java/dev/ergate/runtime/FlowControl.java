@@ -2,11 +2,9 @@ package dev.ergate.runtime;
 
 /**
  * A step's way of steering its job other than by returning: {@link GoToStep}, {@link GoToEnd}
- * and {@link AbortJob}. A step either throws one (works whatever the method's return type) or
- * returns one (handy in lambdas); the effect is the same. These are signals, not errors: they
- * carry no stack trace and are never passed to failure listeners or retry policies.
- *
- * <p>Immutable and thread-safe.
+ * and {@link AbortJob}, thrown (whatever the method's return type) or returned (handy in
+ * lambdas), to the same effect. Signals, not errors: no stack trace, and never passed to failure
+ * listeners or retry policies. Immutable and thread-safe.
  */
 public abstract sealed class FlowControl extends RuntimeException permits GoToStep, GoToEnd, AbortJob {
 

@@ -5,11 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Ends the current step and continues the job at a named <em>later</em> step, whose input is
- * {@link #value()}. Jumping to the current or an earlier step is refused at run time with {@link
- * ReverseGoToException} (the job FAILS), as in Python Ergate; declare the jump with {@link
- * PathHint#goTo(String)} so progress is predicted right.
- *
- * <p>Immutable and thread-safe.
+ * {@link #value()}. Jumping to the current or an earlier step fails the job with {@link
+ * ReverseGoToException}, as in Python Ergate; declare the jump with {@link PathHint#goTo(String)}
+ * so progress is predicted right. Immutable and thread-safe.
  */
 public final class GoToStep extends FlowControl {
 

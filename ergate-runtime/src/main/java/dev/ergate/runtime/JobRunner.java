@@ -43,11 +43,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one step of one job, synchronously, touching no queue and no store: {@link #prepare}
- * decides (an early outcome, or the RUNNING state to record) and {@link #execute} runs the step
- * and returns its {@link StepResult}. The {@link Ergate} worker and the testkit drive these two
- * calls; {@link #runStep} chains them for a harness. See DESIGN.md, "A step, end to end".
- *
- * <p>Thread-safe: many threads may run steps at once, and workflows may be registered at any time.
+ * decides (an early outcome, or the RUNNING state to record), {@link #execute} runs the step and
+ * returns its {@link StepResult}; {@link #runStep} chains them for a harness. Thread-safe;
+ * workflows may be registered at any time. See DESIGN.md, "A step, end to end".
  */
 public final class JobRunner implements AutoCloseable {
 
@@ -88,9 +86,9 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * @return a new ObjectMapper as the runner uses by default: java.time support, dates as ISO
-     *     text, unknown properties ignored (as Python's pydantic does), null refused for
-     *     primitives; polymorphic typing never enabled
+     * {@return a new ObjectMapper as the runner uses by default: java.time support, dates as ISO
+     * text, unknown properties ignored (as Python's pydantic does), null refused for primitives;
+     * polymorphic typing never enabled}
      */
     public static ObjectMapper defaultObjectMapper() {
         return JsonMapper.builder()

@@ -5,12 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a step may lead: to the next declared step, to the end of the job, or forward to a named
- * step. Hints only feed the progress prediction ({@code percent_completed} is computed from the
- * longest path still possible); they never change what runs. A step without hints is taken to
- * lead to the next step. Registration checks that every {@code goTo} target exists and lies
- * after the step.
- *
- * <p>Immutable and thread-safe.
+ * step. Hints only feed the progress prediction and never change what runs; a step without hints
+ * leads to the next step, and registration checks every {@code goTo} target exists and lies
+ * after the step. Immutable and thread-safe. Why: DESIGN.md, "A step, end to end".
  */
 public final class PathHint {
 

@@ -38,8 +38,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * @return a builder: 3 attempts, 1 s initial delay doubling up to 5 min, 20 % jitter, on any
-     *     {@link Exception}
+     * {@return a builder: 3 attempts, 1 s initial delay doubling up to 5 min, 20 % jitter, on any
+     * {@link Exception}}
      */
     public static Builder builder() {
         return new Builder();

@@ -31,8 +31,8 @@ public final class StepArgumentException extends ErgateException {
     }
 
     /**
-     * @return true when trying again may help (a dependency's provider failed, and a retry
-     *     policy may retry its cause); false for a value that will never convert
+     * {@return true when trying again may help (a dependency's provider failed, and a retry policy
+     * may retry its cause); false for a value that will never convert}
      */
     public boolean isRetryable() {
         return retryable;

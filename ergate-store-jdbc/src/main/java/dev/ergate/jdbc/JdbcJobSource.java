@@ -14,15 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The publisher's {@link JobSource} over the jobs table: hands out SCHEDULED and PENDING jobs
- * whose {@code requested_start_time} has passed (or that have none), oldest due first. A claim
- * marks the row ({@code claimed_by}, {@code claim_expires_at}) in the same statement that picks
- * it with {@code FOR UPDATE SKIP LOCKED}, so two publishers, in one JVM or many, never get the
- * same job while a claim holds; a claim that is never reported runs out after {@link
- * JdbcOptions#publisherClaimTimeout()}, so a crashed publisher loses nothing. Get one from
- * {@link JdbcBackend#jobSource()}; each instance is a distinct claimer.
- *
- * <p>Thread-safe.
+ * The publisher's {@link JobSource} over the jobs table: hands out due SCHEDULED and PENDING jobs,
+ * oldest due first, claimed with {@code FOR UPDATE SKIP LOCKED} so no two publishers get one job
+ * while a claim holds; an unreported claim runs out after {@link
+ * JdbcOptions#publisherClaimTimeout()}. From {@link JdbcBackend#jobSource()}; each instance is a
+ * distinct claimer. Thread-safe. How: the module README, "Publisher".
  */
 public final class JdbcJobSource implements JobSource {
 

@@ -276,8 +276,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     }
 
     /**
-     * @return the jobs on the queue (ready, delayed and leased), in the order they become
-     *     visible; messages that are not jobs are left out
+     * {@return the jobs on the queue (ready, delayed and leased), in the order they become visible;
+     * messages that are not jobs are left out}
      */
     public List<Job> jobs() {
         List<Message> inOrder;

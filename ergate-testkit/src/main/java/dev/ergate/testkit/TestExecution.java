@@ -64,8 +64,8 @@ public final class TestExecution {
     }
 
     /**
-     * @return the name of the step that runs next, or empty when the job is done (or its next
-     *     step can't be determined before it runs, such as for an unknown workflow)
+     * {@return the name of the step that runs next, or empty when the job is done (or its next step
+     * can't be determined before it runs, such as for an unknown workflow)}
      */
     public Optional<String> nextStep() {
         Job job = next;

@@ -115,9 +115,9 @@ public abstract class JobQueueContract {
     }
 
     /**
-     * @return the largest job, as {@link JobCodec#standard()} JSON bytes, that the queue's
-     *     {@code put} accepts; empty (the default) when it has no limit, which skips the
-     *     oversize test and puts a 1 MiB value instead
+     * {@return the largest job, as {@link JobCodec#standard()} JSON bytes, that the queue's {@code
+     * put} accepts; empty (the default) when it has no limit, which skips the oversize test and
+     * puts a 1 MiB value instead}
      */
     protected OptionalLong maxJobBytes() {
         return OptionalLong.empty();
