@@ -8,6 +8,7 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.PositionCursors;
 import dev.ergate.spi.CursorPage;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.DeadLetterFilter;
@@ -411,21 +412,11 @@ public final class RedisJobAdmin implements JobAdmin {
     }
 
     private static String cursor(long position) {
-        return CURSOR_PREFIX + position;
+        return PositionCursors.encode(CURSOR_PREFIX, position);
     }
 
     private static long parseCursor(@Nullable String cursor) {
-        if (cursor == null) {
-            return 0;
-        }
-        if (cursor.startsWith(CURSOR_PREFIX)) {
-            try {
-                return Long.parseLong(cursor.substring(CURSOR_PREFIX.length()));
-            } catch (NumberFormatException e) {
-                // falls through
-            }
-        }
-        throw new IllegalArgumentException("cursor '" + cursor + "' was not handed out by a RedisJobAdmin");
+        return PositionCursors.decode(CURSOR_PREFIX, cursor, "RedisJobAdmin", 0);
     }
 
     private static String text(Object reply) {

@@ -5,6 +5,7 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.PositionCursors;
 import dev.ergate.spi.CursorPage;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.DeadLetterFilter;
@@ -425,21 +426,11 @@ public final class JdbcJobAdmin implements JobAdmin {
     }
 
     private static String encode(String prefix, long position) {
-        return prefix + position;
+        return PositionCursors.encode(prefix, position);
     }
 
     private static long decode(String prefix, @Nullable String cursor) {
-        if (cursor == null) {
-            return 0;
-        }
-        if (cursor.startsWith(prefix)) {
-            try {
-                return Long.parseLong(cursor.substring(prefix.length()));
-            } catch (NumberFormatException e) {
-                // falls through
-            }
-        }
-        throw new IllegalArgumentException("cursor '" + cursor + "' was not handed out by this JdbcJobAdmin");
+        return PositionCursors.decode(prefix, cursor, "JdbcJobAdmin", 0);
     }
 
     @Override
