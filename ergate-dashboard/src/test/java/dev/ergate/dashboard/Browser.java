@@ -70,6 +70,16 @@ final class Browser implements AutoCloseable {
         return until(d -> d.findElement(By.cssSelector(css)));
     }
 
+    /** The element's text, read again when a refresh replaced the element between find and read. */
+    String text(String css) {
+        return until(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
+    /** A DOM property of the element, read again when a refresh replaced the element. */
+    String property(String css, String name) {
+        return until(d -> String.valueOf(d.findElement(By.cssSelector(css)).getDomProperty(name)));
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }

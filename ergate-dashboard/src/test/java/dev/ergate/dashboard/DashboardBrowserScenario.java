@@ -150,10 +150,10 @@ abstract class DashboardBrowserScenario {
             }
             return true;
         });
-        assertThat(browser.find("#counts td[data-workflow='orders'][data-status='COMPLETED']").getText())
+        assertThat(browser.text("#counts td[data-workflow='orders'][data-status='COMPLETED']"))
                 .isNotEqualTo("0");
-        assertThat(browser.find("#queue-dead-letters").getText()).isNotEmpty();
-        assertThat(browser.find("#throughput-caption").getText()).contains("Jobs finished per");
+        assertThat(browser.text("#queue-dead-letters")).isNotEmpty();
+        assertThat(browser.text("#throughput-caption")).contains("Jobs finished per");
         browser.screenshot(name() + "-overview");
 
         browser.until(d -> { // the table may be rebuilt by a refresh between finding and clicking
@@ -163,7 +163,7 @@ abstract class DashboardBrowserScenario {
         browser.until(d -> d.getCurrentUrl().contains("/jobs?"));
         browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-status='COMPLETED']")).size()
                 == backend.admin().countJobs().count("orders", JobStatus.COMPLETED));
-        assertThat(browser.find("#filter-status").getDomProperty("value")).isEqualTo("COMPLETED");
+        assertThat(browser.property("#filter-status", "value")).isEqualTo("COMPLETED");
         browser.screenshot(name() + "-jobs");
     }
 
@@ -178,25 +178,27 @@ abstract class DashboardBrowserScenario {
         browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-id]")).size() == 1);
         browser.find("#jobs tr[data-id='" + failed.value() + "'] a.job-link").click();
         browser.until(d -> d.getCurrentUrl().contains("/job?id="));
-        assertThat(browser.find("#job-status").getText()).isEqualTo("FAILED");
-        assertThat(browser.find("#traceback").getText()).contains("payment declined for 26");
+        assertThat(browser.text("#job-status")).isEqualTo("FAILED");
+        assertThat(browser.text("#traceback")).contains("payment declined for 26");
         browser.screenshot(name() + "-job-failed");
 
         failing.set(false);
         browser.find("#action-retry").click();
         browser.until(d -> d.findElement(By.cssSelector("#job-status")).getText().equals("COMPLETED"));
         assertThat(status(failed)).isEqualTo(JobStatus.COMPLETED);
-        assertThat(browser.find("#job-fields tr[data-field='last_return_value'] pre").getText()).contains("ok 26");
+        assertThat(browser.text("#job-fields tr[data-field='last_return_value'] pre")).contains("ok 26");
         browser.screenshot(name() + "-job-retried");
     }
 
     @Test
     void aDeadLetterRequeuedFromThePageCompletes() {
         browser.get(url("/dead-letters"));
-        WebElement row = browser.find("#dead-letters tbody tr");
-        assertThat(row.findElement(By.cssSelector(".reason")).getText()).contains("poisoned for the browser test");
+        assertThat(browser.text("#dead-letters tbody tr .reason")).contains("poisoned for the browser test");
         browser.screenshot(name() + "-dead-letters");
-        row.findElement(By.cssSelector("button.requeue")).click();
+        browser.until(d -> { // the list may be rebuilt by a refresh between finding and clicking
+            d.findElement(By.cssSelector("#dead-letters tbody tr button.requeue")).click();
+            return true;
+        });
         browser.until(d -> !d.findElements(By.id("no-dead-letters")).isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> status(poisoned) == JobStatus.COMPLETED);
         assertThat(backend.store().find(poisoned).orElseThrow().lastReturnValue().asText()).isEqualTo("ok 42");
@@ -209,7 +211,7 @@ abstract class DashboardBrowserScenario {
                 .build());
         browser.get(url("/job?id=" + later.value()));
         browser.find("#action-cancel").click();
-        assertThat(browser.find("#action-cancel").getText()).isEqualTo("Click again to cancel");
+        assertThat(browser.text("#action-cancel")).isEqualTo("Click again to cancel");
         browser.find("#action-cancel").click();
         browser.until(d -> d.findElement(By.cssSelector("#job-status")).getText().equals("CANCELLING"));
         assertThat(status(later)).isEqualTo(JobStatus.CANCELLING);
@@ -223,10 +225,10 @@ abstract class DashboardBrowserScenario {
     @Test
     void aScriptInAJobsValuesStaysText() {
         browser.get(url("/job?id=" + xss.value()));
-        String shown = browser.find("#job-fields tr[data-field='initial_input_value'] pre").getText();
+        String shown = browser.text("#job-fields tr[data-field='initial_input_value'] pre");
         assertThat(shown).contains(XSS);
-        assertThat(browser.find("#job-fields tr[data-field='user_context'] pre").getText()).contains(XSS);
-        assertThat(browser.find("#job-fields tr[data-field='last_return_value'] pre").getText()).contains(XSS);
+        assertThat(browser.text("#job-fields tr[data-field='user_context'] pre")).contains(XSS);
+        assertThat(browser.text("#job-fields tr[data-field='last_return_value'] pre")).contains(XSS);
         assertThat(browser.all("main script")).isEmpty();
         try {
             browser.driver.switchTo().alert();

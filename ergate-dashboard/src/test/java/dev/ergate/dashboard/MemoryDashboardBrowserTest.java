@@ -53,7 +53,7 @@ class MemoryDashboardBrowserTest extends DashboardBrowserScenario {
             browser.get(readOnly.uri().resolve("/job?id=" + xss.value()).toString());
             assertThat(browser.find("#job-fields").isDisplayed()).isTrue();
             assertThat(browser.all("#job-actions button")).isEmpty();
-            assertThat(browser.find("#mode").getText()).isEqualTo("read-only");
+            assertThat(browser.text("#mode")).isEqualTo("read-only");
             browser.get(readOnly.uri().resolve("/dead-letters").toString());
             assertThat(browser.all("#dead-letter-actions button")).isEmpty();
             browser.screenshot("memory-read-only");
