@@ -43,7 +43,7 @@ final class MissingBackend {
         return switch (backend) {
             case REDIS -> new Adapter("dev.ergate:ergate-queue-redis", "dev.ergate.redis.RedisBackend");
             case POSTGRES -> new Adapter("dev.ergate:ergate-store-jdbc", "dev.ergate.jdbc.JdbcBackend");
-            case SQS -> new Adapter("dev.ergate:ergate-queue-sqs", "dev.ergate.sqs.SqsJobQueue");
+            case SQS -> new Adapter("dev.ergate:ergate-queue-sqs", "dev.ergate.sqs.SqsBackend");
             case MEMORY -> new Adapter("dev.ergate:ergate-testkit", "dev.ergate.testkit.InMemoryJobQueue");
         };
     }

@@ -218,7 +218,7 @@ class ErgateAutoConfigurationTest {
     @org.junit.jupiter.params.provider.CsvSource({
         "redis, dev.ergate.redis.RedisBackend, dev.ergate:ergate-queue-redis",
         "postgres, dev.ergate.jdbc.JdbcBackend, dev.ergate:ergate-store-jdbc",
-        "sqs, dev.ergate.sqs.SqsJobQueue, dev.ergate:ergate-queue-sqs",
+        "sqs, dev.ergate.sqs.SqsBackend, dev.ergate:ergate-queue-sqs",
         "memory, dev.ergate.testkit.InMemoryJobQueue, dev.ergate:ergate-testkit"})
     void backendWithoutItsAdapterFailsNamingTheArtifact(String backend, String adapterClass, String artifact) {
         runner.withPropertyValues("ergate.backend=" + backend, "ergate.sqs.uri=sqs://q", "ergate.sqs.store=memory")
