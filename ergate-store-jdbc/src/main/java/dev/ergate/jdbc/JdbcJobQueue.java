@@ -387,7 +387,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return jdbi.withHandle(handle -> handle.createUpdate(deadLetterSql)
                     .bind("id", messageId)
                     .bind("token", token)
-                    .bind("reason", reason)
+                    // a reason quoting a job's text may hold U+0000, which a text column refuses
+                    .bind("reason", reason.replace('\0', '\uFFFD'))
                     .bind("now", JobRows.time(options.clock().instant()))
                     .execute()) > 0;
         } catch (RuntimeException e) {
