@@ -79,6 +79,18 @@ final class RedisFixture implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * @param other a backend of this fixture
+     * @param options the options to start from; the URI and namespace are set here
+     * @return a second backend on {@code other}'s namespace (another worker of the same jobs)
+     */
+    RedisBackend sharing(RedisBackend other, RedisOptions.Builder options) {
+        RedisBackend backend = RedisBackend.connect(options.uri(uri()).cluster(cluster())
+                .namespace(other.options().namespace()).build());
+        backends.add(0, backend); // closed first; its keys go with other's namespace
+        return backend;
+    }
+
     /** @return a client of its own, for looking at keys the way another program would */
     UnifiedJedis raw() {
         return admin.client();
