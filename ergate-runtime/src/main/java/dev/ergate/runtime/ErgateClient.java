@@ -11,6 +11,7 @@ import dev.ergate.RuntimeFields;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.UniqueJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,6 +109,39 @@ public final class ErgateClient {
      * @throws IllegalStateException if a submit hook returned null or changed the job's id or status
      */
     public JobId submit(Job job) {
+        Job queued = prepare(job);
+        if (store != null) {
+            store.update(queued);
+        }
+        put(queued);
+        return Objects.requireNonNull(queued.id(), "prepare assigns an id");
+    }
+
+    /**
+     * Records the job under a unique key through the store's {@link UniqueJobs} and queues it,
+     * unless the key is held.
+     *
+     * @return the new job's id, or the holder's
+     */
+    JobId submitUnique(Job job, String key, Duration holdFor, boolean failIfExists) {
+        if (!(store instanceof UniqueJobs unique)) {
+            throw new IllegalStateException("uniqueKey('" + key + "') needs a store that keeps unique keys"
+                    + " (UniqueJobs); this client has " + (store == null ? "no store" : store.getClass().getName()));
+        }
+        Job queued = prepare(job);
+        Optional<JobId> holder = unique.recordUnique(queued, key, holdFor);
+        if (holder.isPresent()) {
+            if (failIfExists) {
+                throw new DuplicateJobException(job.workflowName(), key, holder.get());
+            }
+            return holder.get();
+        }
+        put(queued);
+        return Objects.requireNonNull(queued.id(), "prepare assigns an id");
+    }
+
+    /** {@return the job as it is recorded and queued: an id, QUEUED, the queue time, after the hooks} */
+    private Job prepare(Job job) {
         JobId id = job.id() == null ? JobId.random() : job.id();
         // when it was queued: the start of its first step's queue wait (StepResult.queueWait)
         Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED)
@@ -120,9 +154,11 @@ public final class ErgateClient {
             }
             queued = changed;
         }
-        if (store != null) {
-            store.update(queued);
-        }
+        return queued;
+    }
+
+    /** Puts the recorded job on the queue; when that fails, records it FAILED (which also frees a unique key). */
+    private void put(Job queued) {
         try {
             queue.put(queued);
         } catch (RuntimeException e) {
@@ -134,7 +170,6 @@ public final class ErgateClient {
             }
             throw e;
         }
-        return id;
     }
 
     /**
