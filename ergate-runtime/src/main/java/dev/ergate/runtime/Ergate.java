@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.PausePoints;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.ScheduleStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
@@ -66,6 +68,8 @@ public final class Ergate implements AutoCloseable {
     private @Nullable AtomicStepFinish atomicFinish;
     /** Applies the retention policy while the worker runs, or null when none was given. */
     private final @Nullable RetentionRunner retention;
+    /** Fires recurring schedules while the worker runs, or null when none was asked for. */
+    private final dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
     private Ergate(Builder b) {
         this.queue = b.queue;
@@ -88,6 +92,12 @@ public final class Ergate implements AutoCloseable {
         this.retention = b.retentionAdmin == null || !b.retentionPolicy.isEnabled() ? null
                 : RetentionRunner.of(b.retentionAdmin, b.retentionPolicy, options.clock(),
                         "ergate-" + java.util.UUID.randomUUID());
+        this.scheduler = b.scheduler != null ? b.scheduler : b.scheduleStore == null ? null
+                : dev.ergate.runtime.schedule.Scheduler.builder(b.scheduleStore, ErgateClient.builder(queue)
+                                .store(store).objectMapper(b.objectMapper).scheduleStore(b.scheduleStore).build())
+                        .jobStore(store instanceof JobStore jobs ? jobs : null)
+                        .clock(options.clock())
+                        .build();
     }
 
     /**
@@ -191,6 +201,9 @@ public final class Ergate implements AutoCloseable {
             if (retention != null) {
                 retention.start();
             }
+            if (scheduler != null) {
+                scheduler.start();
+            }
             LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
                     runner.workflows().keySet(), atomicFinish != null);
         }
@@ -270,6 +283,9 @@ public final class Ergate implements AutoCloseable {
         stopRequested.countDown();
         if (retention != null) {
             retention.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
         }
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         joinAll(deadline);
@@ -406,12 +422,14 @@ public final class Ergate implements AutoCloseable {
             boolean poisoned = !step.skipped() && delivery.deliveryCount() > options.maxDeliveries();
             StepResult result = poisoned ? runner.fail(job, poisonReason(delivery))
                     : startAndRun(step, delivery, flight);
+            PausePoints.reached(PausePoints.STEP_ENDED, job.id()); // test-only: off unless a system property names it
             if (!flight.claimFinish(delivery)) {
                 LOG.warn("Job {} was cut off by the drain timeout; its delivery was released, its result dropped",
                         job.id());
                 return;
             }
             StepResult recorded = poisoned ? deadLetter(delivery, result) : settle(delivery, result);
+            PausePoints.reached(PausePoints.FINISHED, job.id());
             runner.notifyFinished(recorded);
         } catch (RuntimeException | Error e) {
             giveBack(delivery, flight, e);
@@ -433,12 +451,14 @@ public final class Ergate implements AutoCloseable {
         Job running = step.running();
         flight.mdc.step(running, step.stepName(), step.attempt());
         long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
+        PausePoints.reached(PausePoints.BEFORE_START, running.id());
         StepStart start = recordStart(running);
         if (start != StepStart.STARTED) {
             LOG.info("Job {} is {} in the store; not running its step",
                     running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
             return runner.notStarted(step, start);
         }
+        PausePoints.reached(PausePoints.AFTER_START, running.id());
         flight.lease.keep(delivery, leaseNanos);
         try {
             runner.notifyStarted(running);
@@ -495,9 +515,11 @@ public final class Ergate implements AutoCloseable {
                 backend.run("atomic finish", newState, () -> atomic.finish(delivery, newState, next));
             } else {
                 backend.run("state update", newState, () -> store.update(newState));
+                PausePoints.reached(PausePoints.AFTER_STATE, newState.id());
                 if (next != null) {
                     backend.run("put", next, () -> queue.put(next));
                 }
+                PausePoints.reached(PausePoints.AFTER_PUT, newState.id());
                 backend.run("ack", newState, delivery::ack);
             }
             return result;
@@ -620,6 +642,8 @@ public final class Ergate implements AutoCloseable {
         private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
         private dev.ergate.spi.@Nullable JobAdmin retentionAdmin;
         private dev.ergate.spi.RetentionPolicy retentionPolicy = dev.ergate.spi.RetentionPolicy.none();
+        private @Nullable ScheduleStore scheduleStore;
+        private dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
         private Builder(JobQueue queue, StateStore store) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -725,6 +749,29 @@ public final class Ergate implements AutoCloseable {
         public Builder retention(dev.ergate.spi.JobAdmin admin, dev.ergate.spi.RetentionPolicy policy) {
             this.retentionAdmin = Objects.requireNonNull(admin, "admin");
             this.retentionPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Fires the recurring schedules kept in {@code store} while the worker runs: one {@link
+         * dev.ergate.runtime.schedule.Scheduler} thread, submitting to this worker's queue and
+         * store. Any number of workers may do it: each tick gives one job. Off by default.
+         *
+         * @param store the backend's schedule store ({@code redis.schedules()}, {@code pg.schedules()}, ...)
+         * @return this builder
+         */
+        public Builder schedules(ScheduleStore store) {
+            this.scheduleStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param scheduler a scheduler configured by the caller, started and closed with the
+         *     worker; takes precedence over {@link #schedules(ScheduleStore)}
+         * @return this builder
+         */
+        public Builder scheduler(dev.ergate.runtime.schedule.Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
