@@ -63,4 +63,9 @@ class JdbcJobQueueContractTest extends JobQueueContract {
     protected boolean rawPushHonoursStartTime() {
         return false;
     }
+
+    @Override
+    protected boolean supportsPriorities() {
+        return true;
+    }
 }
