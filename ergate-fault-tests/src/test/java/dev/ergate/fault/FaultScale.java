@@ -16,16 +16,14 @@ import java.util.Locale;
  * @param restarts backend restarts (or connection purges) in one run
  * @param termJobs jobs in the SIGTERM run
  * @param terms SIGTERMs in that run
- * @param storeOutageSeconds how long the job-state store is down while SQS stays up
- * @param cancels jobs cancelled during a run
  */
 record FaultScale(String name, int stormJobs, int stormKills, long stormStepMillis, int hostileGoodJobs,
-        int restartJobs, int restarts, int termJobs, int terms, int storeOutageSeconds, int cancels) {
+        int restartJobs, int restarts, int termJobs, int terms) {
 
     static final String PROPERTY = "ergate.fault.scale";
 
-    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2, 25, 1_000);
-    static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6, 180, 1_000);
+    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2);
+    static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6);
 
     /** @return the scale the system property names (short when unset) */
     static FaultScale current() {

@@ -31,7 +31,11 @@ final class HostileMessages {
     private HostileMessages() {
     }
 
-    static List<Hostile> all() {
+    /**
+     * @param sizeCheckedAtTake whether the queue checks a body's size when it is taken (a body over
+     *     the limit must then end dead-lettered, never run)
+     */
+    static List<Hostile> all(boolean sizeCheckedAtTake) {
         String bigValue = "x".repeat(10 * 1024 * 1024);
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         return List.of(
@@ -59,7 +63,8 @@ final class HostileMessages {
                 new Hostile("job over the size limit at take", ("{\"id\": \"hostile-oversize\", \"workflow_name\":"
                         + " \"fault\", \"status\": \"QUEUED\", \"initial_input_value\": 1, \"user_context\": {\"pad\": \""
                         + "p".repeat((int) (FaultBackend.MAX_JOB_BYTES * 3 / 2)) + "\"}}").getBytes(StandardCharsets.UTF_8),
-                        "hostile-oversize", "{\"id\": \"hostile-oversize\"", Ending.DEAD_LETTER),
+                        "hostile-oversize", "{\"id\": \"hostile-oversize\"", sizeCheckedAtTake ? Ending.DEAD_LETTER
+                        : Ending.REASON),
                 // poison just under SQS's message size limit: its dead letter must still fit
                 hostile("invalid JSON near SQS's size limit", "{\"id\": \"hostile-nearlimit\", \"pad\": \""
                         + "q".repeat((int) SqsQueueOptions.SQS_MAX_MESSAGE_BYTES - 200), "hostile-nearlimit"));
