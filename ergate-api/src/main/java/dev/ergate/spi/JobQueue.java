@@ -3,6 +3,7 @@ package dev.ergate.spi;
 import dev.ergate.Job;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where jobs wait for a worker. A worker {@link #take takes} a job, which <em>leases</em> it:
@@ -59,6 +60,17 @@ public interface JobQueue extends AutoCloseable {
      */
     default Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
         return Optional.empty();
+    }
+
+    /**
+     * The lease length this queue gives a taken job, as configured. The worker renews running
+     * steps' leases by it (and times each extension to well under half of it); when empty, it
+     * renews by the lease left on the delivery when it was taken.
+     *
+     * @return the configured lease length, or null when the queue does not know it
+     */
+    default @Nullable Duration leaseTime() {
+        return null;
     }
 
     /**
