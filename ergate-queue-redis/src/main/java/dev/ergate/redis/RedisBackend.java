@@ -171,6 +171,12 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobAdmin(this, Objects.requireNonNull(store, "store"), Objects.requireNonNull(queue, "queue"));
     }
 
+    /** {@return the store of recurring schedules and their tick claims, in this namespace} */
+    public RedisScheduleStore schedules() {
+        ensureOpen();
+        return new RedisScheduleStore(this);
+    }
+
     /** {@return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log} */
     public String endpoint() {
         return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
