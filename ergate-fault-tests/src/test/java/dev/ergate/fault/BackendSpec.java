@@ -1,5 +1,6 @@
 package dev.ergate.fault;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -57,10 +58,15 @@ record BackendSpec(String kind, String address, String space, String storeAddres
      * @return a connected backend
      */
     FaultBackend open(Duration leaseTime, int connections, String applicationName) {
+        return open(leaseTime, connections, applicationName, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Duration, int, String)}, with the adapters measuring time by {@code clock}. */
+    FaultBackend open(Duration leaseTime, int connections, String applicationName, Clock clock) {
         return switch (kind) {
-            case "redis" -> new RedisFaultBackend(this, leaseTime, connections, applicationName);
-            case "postgres" -> new PostgresFaultBackend(this, leaseTime, connections, applicationName);
-            default -> new SqsFaultBackend(this, leaseTime, connections, applicationName);
+            case "redis" -> new RedisFaultBackend(this, leaseTime, connections, applicationName, clock);
+            case "postgres" -> new PostgresFaultBackend(this, leaseTime, connections, applicationName, clock);
+            default -> new SqsFaultBackend(this, leaseTime, connections, applicationName, clock);
         };
     }
 

@@ -16,6 +16,12 @@ interface FaultBackend extends AutoCloseable {
     record Dead(String reason, String text) {
     }
 
+    /**
+     * The size limit of the Redis and PostgreSQL queues of the suite (1 MiB, below their defaults),
+     * so a hostile body over it is cheap to push. SQS keeps its own limit (its message size).
+     */
+    long MAX_JOB_BYTES = 1024 * 1024;
+
     JobQueue queue();
 
     JobStore store();

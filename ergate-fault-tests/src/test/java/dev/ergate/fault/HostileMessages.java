@@ -1,5 +1,6 @@
 package dev.ergate.fault;
 
+import dev.ergate.sqs.SqsQueueOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -10,8 +11,18 @@ import java.util.List;
  */
 final class HostileMessages {
 
+    /** How a hostile message may end. */
+    enum Ending {
+        /** Dead-lettered or FAILED, with a reason (or refused by the server at the door). */
+        REASON,
+        /** As {@link #REASON}, or COMPLETED: the message is odd but a valid job. */
+        REASON_OR_COMPLETED,
+        /** Dead-lettered with a reason, never run (or refused by the server at the door). */
+        DEAD_LETTER
+    }
+
     /** One hostile message. */
-    record Hostile(String label, byte[] bytes, String jobId, String textStart) {
+    record Hostile(String label, byte[] bytes, String jobId, String textStart, Ending ending) {
     }
 
     /** A file a deserialization gadget would create if the JSON naming Java classes were obeyed. */
@@ -20,7 +31,11 @@ final class HostileMessages {
     private HostileMessages() {
     }
 
-    static List<Hostile> all() {
+    /**
+     * @param sizeCheckedAtTake whether the queue checks a body's size when it is taken (a body over
+     *     the limit must then end dead-lettered, never run)
+     */
+    static List<Hostile> all(boolean sizeCheckedAtTake) {
         String bigValue = "x".repeat(10 * 1024 * 1024);
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         return List.of(
@@ -39,10 +54,24 @@ final class HostileMessages {
                         + " \"workflow_name\": \"fault\", \"status\": \"QUEUED\", \"initial_input_value\":"
                         + " [\"java.lang.ProcessBuilder\", {\"command\": [\"touch\", \"" + GADGET_MARKER + "\"]}],"
                         + " \"user_context\": {\"@type\": \"java.net.URL\", \"val\": \"http://127.0.0.1:9/\"}}",
-                        "hostile-class"));
+                        "hostile-class"),
+                // valid JSON, but PostgreSQL refuses U+0000 in jsonb and text: stored faithfully or dead-lettered
+                new Hostile("NUL in a value", ("{\"id\": \"hostile-nul\", \"workflow_name\": \"fault\","
+                        + " \"status\": \"QUEUED\", \"initial_input_value\": 1, \"user_context\": {\"note\": \"a\\u0000b\"}}")
+                        .getBytes(StandardCharsets.UTF_8), "hostile-nul", "{\"id\": \"hostile-nul\"", Ending.REASON_OR_COMPLETED),
+                // a valid job over the queue's size limit: dead-lettered when taken, never loaded and run
+                new Hostile("job over the size limit at take", ("{\"id\": \"hostile-oversize\", \"workflow_name\":"
+                        + " \"fault\", \"status\": \"QUEUED\", \"initial_input_value\": 1, \"user_context\": {\"pad\": \""
+                        + "p".repeat((int) (FaultBackend.MAX_JOB_BYTES * 3 / 2)) + "\"}}").getBytes(StandardCharsets.UTF_8),
+                        "hostile-oversize", "{\"id\": \"hostile-oversize\"", sizeCheckedAtTake ? Ending.DEAD_LETTER
+                        : Ending.REASON),
+                // poison just under SQS's message size limit: its dead letter must still fit
+                hostile("invalid JSON near SQS's size limit", "{\"id\": \"hostile-nearlimit\", \"pad\": \""
+                        + "q".repeat((int) SqsQueueOptions.SQS_MAX_MESSAGE_BYTES - 200), "hostile-nearlimit"));
     }
 
     private static Hostile hostile(String label, String text, String id) {
-        return new Hostile(label, text.getBytes(StandardCharsets.UTF_8), id, text.substring(0, Math.min(40, text.length())));
+        return new Hostile(label, text.getBytes(StandardCharsets.UTF_8), id, text.substring(0, Math.min(40, text.length())),
+                Ending.REASON);
     }
 }

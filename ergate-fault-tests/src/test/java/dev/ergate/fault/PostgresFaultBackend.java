@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,7 +28,8 @@ final class PostgresFaultBackend implements FaultBackend {
     private final JdbcJobQueue queue;
     private final JdbcJobStore store;
 
-    PostgresFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String applicationName) {
+    PostgresFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String applicationName,
+            Clock clock) {
         this.spec = spec;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(spec.address());
@@ -39,7 +41,7 @@ final class PostgresFaultBackend implements FaultBackend {
         config.addDataSourceProperty("connectTimeout", "3");
         this.pool = new HikariDataSource(config);
         this.backend = JdbcBackend.create(pool, JdbcOptions.builder().schema(spec.space())
-                .pollInterval(Duration.ofSeconds(1)).build());
+                .pollInterval(Duration.ofSeconds(1)).maxJobBytes(FaultBackend.MAX_JOB_BYTES).clock(clock).build());
         this.queue = backend.queue(QUEUE, leaseTime);
         this.store = backend.store();
     }

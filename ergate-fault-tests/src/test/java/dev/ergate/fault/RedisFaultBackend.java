@@ -7,6 +7,7 @@ import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -24,12 +25,13 @@ final class RedisFaultBackend implements FaultBackend {
     private final RedisJobQueue queue;
     private final RedisJobStore store;
 
-    RedisFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String clientName) {
+    RedisFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String clientName, Clock clock) {
         this.spec = spec;
         this.redis = RedisBackend.connect(RedisOptions.builder().uri(spec.address()).namespace(spec.space())
                 .poolSize(connections).clientName(clientName)
-                .connectTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5)).build());
-        this.queue = redis.queue(RedisQueueOptions.builder().name(QUEUE).leaseTime(leaseTime).build());
+                .connectTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5)).clock(clock).build());
+        this.queue = redis.queue(RedisQueueOptions.builder().name(QUEUE).leaseTime(leaseTime)
+                .maxJobBytes(FaultBackend.MAX_JOB_BYTES).build());
         this.store = redis.store();
     }
 

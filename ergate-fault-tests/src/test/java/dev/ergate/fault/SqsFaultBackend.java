@@ -8,6 +8,7 @@ import dev.ergate.sqs.SqsJobQueue;
 import dev.ergate.sqs.SqsQueueOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class SqsFaultBackend implements FaultBackend {
     private final RedisJobStore store;
     private final List<Dead> deadLetters = new ArrayList<>();
 
-    SqsFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String clientName) {
+    SqsFaultBackend(BackendSpec spec, Duration leaseTime, int connections, String clientName, Clock clock) {
         this.spec = spec;
         this.client = client(URI.create(spec.address()));
         // creating an existing queue with the same attributes is a no-op: every JVM of the run may do it
@@ -50,11 +51,11 @@ final class SqsFaultBackend implements FaultBackend {
         this.deadLetterUrl = client.createQueue(r -> r.queueName(spec.space() + "-dlq")).queueUrl();
         this.queue = SqsJobQueue.builder().client(client).queueUrl(queueUrl)
                 .queueOptions(SqsQueueOptions.builder().leaseTime(wholeSeconds(leaseTime)).deadLetterQueueUrl(deadLetterUrl)
-                        .build())
+                        .clock(clock).build())
                 .build();
         this.redis = RedisBackend.connect(RedisOptions.builder().uri(spec.storeAddress()).namespace(spec.space())
                 .poolSize(connections).clientName(clientName)
-                .connectTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5)).build());
+                .connectTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5)).clock(clock).build());
         this.store = redis.store();
     }
 
