@@ -351,21 +351,7 @@ abstract class FaultScenarios {
         return null;
     }
 
-    /**
-     * @return whether a job pushed raw (not through {@code put}) waits for the start time in its
-     *     body; true on every adapter once issue 14, item 8 is done on it
-     */
-    protected boolean honoursRawStartTime() {
-        return true;
-    }
 
-    /**
-     * @return whether the queue checks a body's size when taking it (dead-letters it unread); true
-     *     on every adapter once issue 14, item 7 is done on it
-     */
-    protected boolean checksSizeAtTake() {
-        return true;
-    }
 
     @Test
     @DisplayName("hostile input: each bad message ends dead-lettered or FAILED with a reason; good jobs interleaved finish")
@@ -376,7 +362,7 @@ abstract class FaultScenarios {
         FaultBackend backend = open(spec, Duration.ofMillis(LEASE_MILLIS));
         Path dir = runDir("hostile-" + backendName());
         int good = scale.hostileGoodJobs();
-        List<HostileMessages.Hostile> hostile = HostileMessages.all(checksSizeAtTake());
+        List<HostileMessages.Hostile> hostile = HostileMessages.all(true);
         Map<String, String> refused = new HashMap<>(); // label -> why the server refused it at the door
         try (StepLog log = new StepLog(dir.resolve("in-process.steps"));
                 Ergate worker = Ergate.builder(backend.queue(), backend.store())
@@ -411,12 +397,10 @@ abstract class FaultScenarios {
             Instant due = Objects.requireNonNull(future.requestedStartTime());
             assertThat(backend.store().find(JobId.of(FUTURE_JOB)).map(Job::status)).as("the raw-pushed future job")
                     .contains(JobStatus.COMPLETED);
-            if (honoursRawStartTime()) {
-                assertThat(StepLog.readAll(dir).stream().filter(e -> e.kind().equals("START")
-                        && e.jobId().equals(FUTURE_JOB)).mapToLong(StepLog.Event::atMillis).min().orElseThrow())
-                        .as("first step of a raw-pushed job due at %s: never before its time", due)
-                        .isGreaterThanOrEqualTo(due.toEpochMilli());
-            }
+            assertThat(StepLog.readAll(dir).stream().filter(e -> e.kind().equals("START")
+                    && e.jobId().equals(FUTURE_JOB)).mapToLong(StepLog.Event::atMillis).min().orElseThrow())
+                    .as("first step of a raw-pushed job due at %s: never before its time", due)
+                    .isGreaterThanOrEqualTo(due.toEpochMilli());
             assertThat(worker.isRunning()).as("the worker is still up").isTrue();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
                     .until(() -> backend.queued() == 0);

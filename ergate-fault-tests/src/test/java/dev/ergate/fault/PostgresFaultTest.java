@@ -26,12 +26,6 @@ class PostgresFaultTest extends FaultScenarios {
                 .replace("-", "").substring(0, 8));
     }
 
-    /** Not yet: a row written straight into the queue table is claimed at its visible_at (issue 14, item 8). */
-    @Override
-    protected boolean honoursRawStartTime() {
-        return false;
-    }
-
     @Override
     protected String backendName() {
         return "PostgreSQL";

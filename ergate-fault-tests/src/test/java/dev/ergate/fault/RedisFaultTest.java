@@ -22,18 +22,6 @@ class RedisFaultTest extends FaultScenarios {
                 .substring(0, 8));
     }
 
-    /** Not yet: the raw-document branch of the claim ignores the start time (issue 14, item 8). */
-    @Override
-    protected boolean honoursRawStartTime() {
-        return false;
-    }
-
-    /** Not yet: the claim loads a body whatever its size (issue 14, item 7). */
-    @Override
-    protected boolean checksSizeAtTake() {
-        return false;
-    }
-
     @Override
     protected String backendName() {
         return "Redis";

@@ -85,7 +85,7 @@ class SoakTest {
         for (int s = 1; s < WORKERS; s++) {
             slots[s] = start(dir, "w" + s + "-0", proxied, List.of());
         }
-        List<HostileMessages.Hostile> hostile = HostileMessages.all(false); // some adapters load a body over the limit still (issue 14, item 7)
+        List<HostileMessages.Hostile> hostile = HostileMessages.all(true);
         int kills = 0;
         int terms = 0;
         int hostileSent = 0;
