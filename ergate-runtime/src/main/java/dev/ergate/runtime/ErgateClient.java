@@ -8,6 +8,7 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
+import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
@@ -23,7 +24,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The producer's side: submits jobs from plain Java values, looks them up and cancels them. With
  * a store, a job's QUEUED state is recorded before it is queued (and marked FAILED if queuing
- * fails). Thread-safe.
+ * fails); where the queue offers an {@link AtomicSubmit} with that store (Redis, PostgreSQL), both
+ * happen in one script or transaction instead, all or nothing. {@link #submitAll} sends many jobs
+ * in a few round trips. Thread-safe.
  *
  * <pre>{@code
  * ErgateClient client = ErgateClient.builder(queue).store(store).build();
@@ -38,6 +41,7 @@ public final class ErgateClient {
     private final ObjectMapper mapper;
     private final List<SubmitHook> submitHooks;
     private final @Nullable JobAwaiter awaiter;
+    private final @Nullable AtomicSubmit atomicSubmit;
 
     private ErgateClient(Builder builder) {
         this.queue = builder.queue;
@@ -45,6 +49,7 @@ public final class ErgateClient {
         this.submitHooks = List.copyOf(builder.submitHooks);
         this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
         this.awaiter = store instanceof JobStore jobStore ? new JobAwaiter(jobStore) : null;
+        this.atomicSubmit = store == null ? null : queue.atomicSubmit(store).orElse(null);
     }
 
     /**
@@ -108,6 +113,83 @@ public final class ErgateClient {
      * @throws IllegalStateException if a submit hook returned null or changed the job's id or status
      */
     public JobId submit(Job job) {
+        Job queued = prepare(job);
+        if (atomicSubmit != null) {
+            atomicSubmit.submit(List.of(queued));
+            return Objects.requireNonNull(queued.id());
+        }
+        if (store != null) {
+            store.update(queued);
+        }
+        try {
+            queue.put(queued);
+        } catch (RuntimeException e) {
+            markUnqueued(List.of(queued), e);
+            throw e;
+        }
+        return Objects.requireNonNull(queued.id());
+    }
+
+    /**
+     * Submits many jobs in a few round trips: where the queue offers an {@link AtomicSubmit} with
+     * the store, in one script or transaction per call (all or nothing), else with the store's
+     * {@link StateStore#updateAll} and the queue's {@link JobQueue#putAll}. Each job is prepared
+     * as {@link #submit(Job)} prepares one.
+     *
+     * <pre>{@code
+     * List<Submission> batch = orders.stream().map(o -> client.submit("orders").input(o)).toList();
+     * List<JobId> ids = client.submitAll(batch);
+     * }</pre>
+     *
+     * @param submissions jobs described with {@link #submit(String)}, not yet submitted
+     * @return the jobs' ids, in the order given
+     * @throws IllegalStateException if a submit hook returned null or changed a job's id or status
+     * @throws dev.ergate.spi.ErgateBackendException if the backend fails; with an atomic submit
+     *     nothing was queued, else the jobs not queued are marked FAILED as {@link #submit(Job)} does
+     */
+    public List<JobId> submitAll(List<Submission> submissions) {
+        List<Job> jobs = new ArrayList<>(submissions.size());
+        for (Submission submission : submissions) {
+            jobs.add(submission.toJob());
+        }
+        return submitAllJobs(jobs);
+    }
+
+    /**
+     * Submits jobs as built by the caller, as {@link #submitAll(List)} does.
+     *
+     * @param jobs the jobs
+     * @return their ids, in the order given
+     */
+    public List<JobId> submitAllJobs(List<Job> jobs) {
+        List<Job> queued = new ArrayList<>(jobs.size());
+        List<JobId> ids = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            Job prepared = prepare(job);
+            queued.add(prepared);
+            ids.add(Objects.requireNonNull(prepared.id()));
+        }
+        if (queued.isEmpty()) {
+            return ids;
+        }
+        if (atomicSubmit != null) {
+            atomicSubmit.submit(queued);
+            return ids;
+        }
+        if (store != null) {
+            store.updateAll(queued);
+        }
+        try {
+            queue.putAll(queued);
+        } catch (RuntimeException e) {
+            markUnqueued(queued, e);
+            throw e;
+        }
+        return ids;
+    }
+
+    /** The job as it is queued: an id, status QUEUED, its queue time, then the submit hooks' changes. */
+    private Job prepare(Job job) {
         JobId id = job.id() == null ? JobId.random() : job.id();
         // when it was queued: the start of its first step's queue wait (StepResult.queueWait)
         Job queued = job.toBuilder().id(id).status(JobStatus.QUEUED)
@@ -120,21 +202,19 @@ public final class ErgateClient {
             }
             queued = changed;
         }
-        if (store != null) {
-            store.update(queued);
+        return queued;
+    }
+
+    private void markUnqueued(List<Job> jobs, RuntimeException failure) {
+        if (store == null) {
+            return;
         }
-        try {
-            queue.put(queued);
-        } catch (RuntimeException e) {
-            if (store != null) {
-                store.update(queued.toBuilder()
-                        .status(JobStatus.FAILED)
-                        .exceptionTraceback("could not be queued: " + e)
-                        .build());
-            }
-            throw e;
+        List<Job> failed = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            failed.add(job.toBuilder().status(JobStatus.FAILED).exceptionTraceback("could not be queued: " + failure)
+                    .build());
         }
-        return id;
+        store.updateAll(failed);
     }
 
     /**

@@ -119,7 +119,8 @@ public final class Submission {
         return awaiter.await(submit(), timeout);
     }
 
-    private Job toJob() {
+    /** {@return the job this submission describes, not yet prepared for the queue} */
+    Job toJob() {
         Instant start = delay == null ? startAt : Instant.now().plus(delay);
         return Job.builder()
                 .id(id)

@@ -147,7 +147,8 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
-    private void upsert(Handle handle, Job job) {
+    /** Writes the job's state on {@code handle}, inside the caller's transaction if it has one. */
+    void upsert(Handle handle, Job job) {
         String sql = job.status() == JobStatus.RUNNING ? upsertRunningSql : upsertSql;
         JobRows.bind(handle.createQuery(sql), job)
                 .bind("now", JobRows.time(options.clock().instant()))
