@@ -1,6 +1,7 @@
 package dev.ergate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
 import java.util.Collections;
@@ -16,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * NullNode}, and unknown fields are kept. Thread-safe. Why: DESIGN.md, "The model".
  */
 public final class Job {
+
+    /** The lowest {@linkplain #priority() priority} a job can have. */
+    public static final int MIN_PRIORITY = -1000;
+    /** The highest {@linkplain #priority() priority} a job can have. */
+    public static final int MAX_PRIORITY = 1000;
 
     private final @Nullable JobId id;
     private final String workflowName;
@@ -167,6 +173,25 @@ public final class Job {
     /** {@return the job must not run before this time; {@code null} for as soon as possible} */
     public @Nullable Instant requestedStartTime() {
         return requestedStartTime;
+    }
+
+    /**
+     * The job's queue priority, kept in the extra field {@value RuntimeFields#PRIORITY}: a queue
+     * that supports priorities hands out a higher one first. 0 when the field is absent; a value
+     * that is not an integer reads as 0, one beyond the range as {@link #MIN_PRIORITY} or {@link
+     * #MAX_PRIORITY} (the field may come from another producer).
+     *
+     * @return the priority, within {@link #MIN_PRIORITY}..{@link #MAX_PRIORITY}
+     */
+    public int priority() {
+        JsonNode value = extraFields.get(RuntimeFields.PRIORITY);
+        if (value == null || !value.isIntegralNumber()) {
+            return 0;
+        }
+        if (!value.canConvertToLong()) {
+            return value.bigIntegerValue().signum() < 0 ? MIN_PRIORITY : MAX_PRIORITY;
+        }
+        return (int) Math.max(MIN_PRIORITY, Math.min(MAX_PRIORITY, value.longValue()));
     }
 
     /** {@return JSON fields Ergate does not know, in document order, read-only} */
@@ -383,6 +408,23 @@ public final class Job {
             }
             ownExtraFields().put(name, value.deepCopy());
             return this;
+        }
+
+        /**
+         * Sets the job's queue priority ({@link Job#priority()}); 0, the default, removes the
+         * field, so a job without a priority is written as before.
+         *
+         * @param priority higher is taken first; within {@link #MIN_PRIORITY}..{@link #MAX_PRIORITY}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code priority} is out of range
+         */
+        public Builder priority(int priority) {
+            if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+                throw new IllegalArgumentException("priority must be within " + MIN_PRIORITY + ".." + MAX_PRIORITY
+                        + ", got " + priority);
+            }
+            return extraField(RuntimeFields.PRIORITY,
+                    priority == 0 ? null : IntNode.valueOf(priority));
         }
 
         /** Decoder's path: takes trees it created itself, without copying them again. */

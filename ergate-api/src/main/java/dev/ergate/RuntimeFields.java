@@ -19,6 +19,19 @@ public final class RuntimeFields {
      */
     public static final String QUEUED_AT = "ergate_queued_at";
 
+    /**
+     * The job's queue priority, a JSON integer (higher is taken first); absent means 0, and a job
+     * of priority 0 is written without it, so Python Ergate sees the same JSON as before.
+     * Read and set it with {@link Job#priority()} and {@link Job.Builder#priority(int)}.
+     */
+    public static final String PRIORITY = "ergate_priority";
+
+    /**
+     * The unique key the job was submitted under ({@code Submission.uniqueKey}), a JSON string;
+     * informational (stores that keep unique keys hold them on their own).
+     */
+    public static final String UNIQUE_KEY = "ergate_unique_key";
+
     private RuntimeFields() {
     }
 }

@@ -12,6 +12,7 @@ import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.UniqueJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,18 +117,13 @@ public final class ErgateClient {
         Job queued = prepare(job);
         if (atomicSubmit != null) {
             atomicSubmit.submit(List.of(queued));
-            return Objects.requireNonNull(queued.id());
+            return Objects.requireNonNull(queued.id(), "prepare assigns an id");
         }
         if (store != null) {
             store.update(queued);
         }
-        try {
-            queue.put(queued);
-        } catch (RuntimeException e) {
-            markUnqueued(List.of(queued), e);
-            throw e;
-        }
-        return Objects.requireNonNull(queued.id());
+        put(queued);
+        return Objects.requireNonNull(queued.id(), "prepare assigns an id");
     }
 
     /**
@@ -141,18 +137,36 @@ public final class ErgateClient {
      * List<JobId> ids = client.submitAll(batch);
      * }</pre>
      *
+     * <p>A submission with a {@linkplain Submission#uniqueKey unique key} is submitted on its own,
+     * as {@link Submission#submit()} does, since its key must be checked first.
+     *
      * @param submissions jobs described with {@link #submit(String)}, not yet submitted
-     * @return the jobs' ids, in the order given
+     * @return the jobs' ids, in the order given (with a held unique key, the holder's)
      * @throws IllegalStateException if a submit hook returned null or changed a job's id or status
      * @throws dev.ergate.spi.ErgateBackendException if the backend fails; with an atomic submit
      *     nothing was queued, else the jobs not queued are marked FAILED as {@link #submit(Job)} does
      */
     public List<JobId> submitAll(List<Submission> submissions) {
         List<Job> jobs = new ArrayList<>(submissions.size());
+        List<@Nullable JobId> uniqueIds = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
-            jobs.add(submission.toJob());
+            if (submission.unique()) {
+                uniqueIds.add(submission.submit());
+            } else {
+                jobs.add(submission.toJob());
+                uniqueIds.add(null);
+            }
         }
-        return submitAllJobs(jobs);
+        if (jobs.size() == submissions.size()) {
+            return submitAllJobs(jobs);
+        }
+        List<JobId> batchIds = submitAllJobs(jobs);
+        List<JobId> ids = new ArrayList<>(submissions.size());
+        int next = 0;
+        for (JobId uniqueId : uniqueIds) {
+            ids.add(uniqueId != null ? uniqueId : batchIds.get(next++));
+        }
+        return ids;
     }
 
     /**
@@ -188,7 +202,30 @@ public final class ErgateClient {
         return ids;
     }
 
-    /** The job as it is queued: an id, status QUEUED, its queue time, then the submit hooks' changes. */
+    /**
+     * Records the job under a unique key through the store's {@link UniqueJobs} and queues it,
+     * unless the key is held.
+     *
+     * @return the new job's id, or the holder's
+     */
+    JobId submitUnique(Job job, String key, Duration holdFor, boolean failIfExists) {
+        if (!(store instanceof UniqueJobs unique)) {
+            throw new IllegalStateException("uniqueKey('" + key + "') needs a store that keeps unique keys"
+                    + " (UniqueJobs); this client has " + (store == null ? "no store" : store.getClass().getName()));
+        }
+        Job queued = prepare(job);
+        Optional<JobId> holder = unique.recordUnique(queued, key, holdFor);
+        if (holder.isPresent()) {
+            if (failIfExists) {
+                throw new DuplicateJobException(job.workflowName(), key, holder.get());
+            }
+            return holder.get();
+        }
+        put(queued);
+        return Objects.requireNonNull(queued.id(), "prepare assigns an id");
+    }
+
+    /** {@return the job as it is recorded and queued: an id, QUEUED, the queue time, after the hooks} */
     private Job prepare(Job job) {
         JobId id = job.id() == null ? JobId.random() : job.id();
         // when it was queued: the start of its first step's queue wait (StepResult.queueWait)
@@ -203,6 +240,21 @@ public final class ErgateClient {
             queued = changed;
         }
         return queued;
+    }
+
+    /** Puts the recorded job on the queue; when that fails, records it FAILED (which also frees a unique key). */
+    private void put(Job queued) {
+        try {
+            queue.put(queued);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.update(queued.toBuilder()
+                        .status(JobStatus.FAILED)
+                        .exceptionTraceback("could not be queued: " + e)
+                        .build());
+            }
+            throw e;
+        }
     }
 
     private void markUnqueued(List<Job> jobs, RuntimeException failure) {

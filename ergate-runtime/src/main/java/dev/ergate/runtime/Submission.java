@@ -1,9 +1,11 @@
 package dev.ergate.runtime;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.CheckReturnValue;
 import dev.ergate.Job;
 import dev.ergate.JobId;
+import dev.ergate.RuntimeFields;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -24,6 +26,10 @@ public final class Submission {
     private @Nullable Instant startAt;
     private @Nullable Duration delay;
     private @Nullable JobId id;
+    private int priority;
+    private @Nullable String uniqueKey;
+    private Duration holdFor = Duration.ZERO;
+    private boolean failIfExists;
 
     Submission(ErgateClient client, String workflowName) {
         this.client = client;
@@ -98,13 +104,96 @@ public final class Submission {
     }
 
     /**
+     * @param priority a queue that supports priorities (memory, Redis, PostgreSQL) takes a higher
+     *     one first; 0 by default, within {@link Job#MIN_PRIORITY}..{@link Job#MAX_PRIORITY}.
+     *     Kept for every step of the job. A queue without priorities (SQS) refuses a job that has one
+     * @return this submission
+     * @throws IllegalArgumentException if {@code priority} is out of range
+     */
+    @CanIgnoreReturnValue
+    public Submission priority(int priority) {
+        if (priority < Job.MIN_PRIORITY || priority > Job.MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority of a job of '" + workflowName + "' must be within "
+                    + Job.MIN_PRIORITY + ".." + Job.MAX_PRIORITY + ", got " + priority);
+        }
+        this.priority = priority;
+        return this;
+    }
+
+    /**
+     * Makes the submit unique: while a job recorded under {@code key} is not final, submitting
+     * another with that key records and queues nothing and {@link #submit()} returns the existing
+     * job's id (or throws, with {@link #failIfExists()}). Checked atomically by the store, which
+     * must be a {@link dev.ergate.spi.UniqueJobs}.
+     *
+     * @param key the unique key, not blank
+     * @return this submission
+     * @throws IllegalArgumentException if {@code key} is blank
+     */
+    @CanIgnoreReturnValue
+    public Submission uniqueKey(String key) {
+        return uniqueKey(key, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #uniqueKey(String)}, and the key also stays held for {@code holdFor} after the
+     * submit even if the job ends sooner (at most one job per key in that window).
+     *
+     * @param key the unique key, not blank
+     * @param holdFor how long the key stays held at least; zero for only while the job is not final
+     * @return this submission
+     * @throws IllegalArgumentException if {@code key} is blank or {@code holdFor} negative
+     */
+    @CanIgnoreReturnValue
+    public Submission uniqueKey(String key, Duration holdFor) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("unique key of a job of '" + workflowName + "' must not be blank, got "
+                    + (key == null ? "null" : "'" + key + "'"));
+        }
+        Objects.requireNonNull(holdFor, "holdFor");
+        if (holdFor.isNegative()) {
+            throw new IllegalArgumentException("holdFor of unique key '" + key + "' must not be negative, got "
+                    + holdFor);
+        }
+        this.uniqueKey = key;
+        this.holdFor = holdFor;
+        return this;
+    }
+
+    /**
+     * With a {@link #uniqueKey}: a held key makes {@link #submit()} throw {@link
+     * DuplicateJobException} (carrying the existing job's id) instead of returning that id.
+     *
+     * @return this submission
+     */
+    @CanIgnoreReturnValue
+    public Submission failIfExists() {
+        this.failIfExists = true;
+        return this;
+    }
+
+    /**
      * Queues the job (see {@link ErgateClient#submit(Job)}).
      *
-     * @return the job's id
+     * @return the job's id; with a {@link #uniqueKey} that is held, the id of the job holding it
+     * @throws DuplicateJobException if the unique key is held and {@link #failIfExists()} was asked
+     * @throws IllegalStateException if a unique key is given and the client's store can't keep one
      */
     @CanIgnoreReturnValue
     public JobId submit() {
-        return client.submit(toJob());
+        if (uniqueKey == null) {
+            if (failIfExists) {
+                throw new IllegalStateException("failIfExists() of a job of '" + workflowName
+                        + "' needs a uniqueKey(..)");
+            }
+            return client.submit(toJob());
+        }
+        return client.submitUnique(toJob(), uniqueKey, holdFor, failIfExists);
+    }
+
+    /** {@return true when this submission has a unique key, so it is submitted on its own} */
+    boolean unique() {
+        return uniqueKey != null || failIfExists;
     }
 
     /**
@@ -128,6 +217,8 @@ public final class Submission {
                 .initialInputValue(client.toJson(input))
                 .userContext(client.toJson(userContext))
                 .requestedStartTime(start)
+                .priority(priority)
+                .extraField(RuntimeFields.UNIQUE_KEY, uniqueKey == null ? null : TextNode.valueOf(uniqueKey))
                 .build();
     }
 }

@@ -95,12 +95,12 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "values (:queue, :job_id, :payload, :visible_at, :now)");
         this.notifySql = "select pg_notify(:channel, :queue)";
         // plain JDBC (positional parameters: queue, now, n, until, token, owner): it runs for every few steps
-        this.claimSql = t.render("with c as (select id, visible_at from {queue} "
+        this.claimSql = t.render("with c as (select id, priority, visible_at from {queue} "
                 + "where queue_name = ? and visible_at <= ? "
-                + "order by visible_at, id limit ? for update skip locked) "
+                + "order by priority desc, visible_at, id limit ? for update skip locked) "
                 + "update {queue} m set visible_at = ?, lease_token = ?, lease_owner = ?, "
                 + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
-                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, "
+                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, c.priority, "
                 // a lost claim is harmless (the row is just claimable again): don't wait for the disk
                 + "set_config('synchronous_commit', 'off', true) as async_commit");
         this.nextVisibleSql = t.render("select min(visible_at) from {queue} where queue_name = :queue");
@@ -262,7 +262,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private record Claim(List<JdbcDelivery> deliveries, int deadLettered) {
     }
 
-    private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, Instant wasVisibleAt) {
+    private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, int priority,
+            Instant wasVisibleAt) {
     }
 
     private Claim claim(int max) {
@@ -281,7 +282,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
-                            rs.getInt("delivery_count"),
+                            rs.getInt("delivery_count"), rs.getInt("priority"),
                             Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null")));
                 }
             }
@@ -292,7 +293,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return new Claim(List.of(), 0);
         }
         List<Claimed> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(Claimed::wasVisibleAt).thenComparingLong(Claimed::id));
+        sorted.sort(Comparator.comparingInt(Claimed::priority).reversed().thenComparing(Claimed::wasVisibleAt)
+                .thenComparingLong(Claimed::id));
         List<JdbcDelivery> deliveries = new ArrayList<>(sorted.size());
         int dead = 0;
         for (Claimed row : sorted) {
@@ -386,7 +388,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return jdbi.withHandle(handle -> handle.createUpdate(deadLetterSql)
                     .bind("id", messageId)
                     .bind("token", token)
-                    .bind("reason", reason)
+                    // a reason quoting a job's text may hold U+0000, which a text column refuses
+                    .bind("reason", reason.replace('\0', '\uFFFD'))
                     .bind("now", JobRows.time(options.clock().instant()))
                     .execute()) > 0;
         } catch (RuntimeException e) {

@@ -84,7 +84,7 @@ final class JobArrays {
             percents[i] = job.percentCompleted();
             initialInputs[i] = JobRows.json(job.initialInputValue());
             lastReturns[i] = JobRows.json(job.lastReturnValue());
-            tracebacks[i] = job.exceptionTraceback();
+            tracebacks[i] = NulEscapes.escapeText(job.exceptionTraceback());
             userContexts[i] = JobRows.json(job.userContext());
             startTimes[i] = timestamp(job.requestedStartTime());
             extras[i] = JobRows.extraFields(job);

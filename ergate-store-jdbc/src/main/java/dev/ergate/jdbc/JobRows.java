@@ -78,7 +78,7 @@ final class JobRows {
                 .bind("percent_completed", job.percentCompleted())
                 .bind("initial_input_value", json(job.initialInputValue()))
                 .bind("last_return_value", json(job.lastReturnValue()))
-                .bind("exception_traceback", job.exceptionTraceback())
+                .bind("exception_traceback", NulEscapes.escapeText(job.exceptionTraceback()))
                 .bind("user_context", json(job.userContext()))
                 .bind("requested_start_time", time(job.requestedStartTime()));
         statement.bind("extra_fields", extraFields(job));
@@ -108,7 +108,7 @@ final class JobRows {
                 .percentCompleted(rs.getDouble("percent_completed"))
                 .initialInputValue(parse(rs.getString("initial_input_value")))
                 .lastReturnValue(parse(rs.getString("last_return_value")))
-                .exceptionTraceback(rs.getString("exception_traceback"))
+                .exceptionTraceback(NulEscapes.unescapeText(rs.getString("exception_traceback")))
                 .userContext(parse(rs.getString("user_context")))
                 .requestedStartTime(instant(rs, "requested_start_time"));
         JsonNode extra = parse(rs.getString("extra_fields"));
@@ -120,13 +120,16 @@ final class JobRows {
         return b.build();
     }
 
-    /** {@return the value as JSON text, or {@code null} for a JSON null (stored as SQL NULL)} */
+    /**
+     * {@return the value as JSON text to store, or {@code null} for a JSON null (stored as SQL
+     * NULL); a value holding U+0000 in a string is {@linkplain NulEscapes escaped}}
+     */
     static @Nullable String json(JsonNode value) {
         if (value.isNull() || value.isMissingNode()) {
             return null;
         }
         try {
-            return MAPPER.writeValueAsString(value);
+            return NulEscapes.escapeJson(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("JSON value can't be written: " + e.getOriginalMessage(), e);
         }
@@ -137,7 +140,9 @@ final class JobRows {
             return null;
         }
         try {
-            return MAPPER.readTree(text);
+            JsonNode stored = MAPPER.readTree(text);
+            String escaped = NulEscapes.escapedJson(stored);
+            return escaped == null ? stored : MAPPER.readTree(escaped);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("PostgreSQL returned JSON that can't be read: " + e.getOriginalMessage(), e);
         }

@@ -35,7 +35,9 @@ final class Migrator {
     /** Every migration this version knows, oldest first. */
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "jobs, history, queue and dead letters", "V1__jobs_history_queue.sql"),
-            new Migration(2, "admin leases", "V2__admin_leases.sql"));
+            new Migration(2, "admin leases", "V2__admin_leases.sql"),
+            new Migration(3, "queue priorities, unique keys, storage settings",
+                    "V3__priorities_unique_keys_churn.sql"));
 
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

@@ -85,7 +85,7 @@ final class StartStatement {
             st.setDouble(p++, running.percentCompleted());
             st.setString(p++, JobRows.json(running.initialInputValue()));
             st.setString(p++, JobRows.json(running.lastReturnValue()));
-            st.setString(p++, running.exceptionTraceback());
+            st.setString(p++, NulEscapes.escapeText(running.exceptionTraceback()));
             st.setString(p++, JobRows.json(running.userContext()));
             st.setTimestamp(p++, JobArrays.timestamp(running.requestedStartTime()));
             st.setString(p, JobRows.extraFields(running));

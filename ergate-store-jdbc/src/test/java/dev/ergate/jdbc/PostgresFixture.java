@@ -94,6 +94,16 @@ final class PostgresFixture {
         }
     }
 
+    /** {@return the first column of the first row of {@code sql}, or {@code null}} */
+    static @Nullable String queryString(String sql) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("fixture SQL failed: " + sql, e);
+        }
+    }
+
     /** @return options for tests: the given schema, fast polls, everything else default */
     static JdbcOptions.Builder options(String schema) {
         return JdbcOptions.builder().schema(schema);

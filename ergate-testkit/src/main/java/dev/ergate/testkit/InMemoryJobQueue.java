@@ -54,6 +54,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     private final OptionalLong maxJobBytes;
     private final JobCodec codec;
     private final boolean jsonRoundTrip;
+    private final @Nullable Duration priorityAging;
     private final @Nullable Runnable clockSubscription;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,7 +62,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     /** Every message not yet acked, by id. */
     private final Map<Long, Message> messages = new HashMap<>();
     /** The same messages, by the time they become visible (ready or delayed: now or earlier; leased: lease end). */
-    private final VisibilityOrder byVisibleAt = new VisibilityOrder();
+    private final VisibilityOrder byVisibleAt;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long lastMessageId;
     private long lastLeaseId;
@@ -73,6 +74,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         this.maxJobBytes = builder.maxJobBytes;
         this.codec = builder.codec;
         this.jsonRoundTrip = builder.jsonRoundTrip;
+        this.priorityAging = builder.priorityAging;
+        this.byVisibleAt = new VisibilityOrder(takeOrder(builder.priorityAging));
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
     }
 
@@ -84,6 +87,28 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     /** {@return a builder, starting from {@link #create()}'s settings} */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The order in which visible messages are taken: higher {@link Job#priority()} first, then
+     * the one visible longest. With an aging of {@code a} per priority level, a job instead
+     * counts as visible {@code priority * a} earlier than it is: a higher one still goes first,
+     * but a lower one waits at most {@code a} per level of difference behind later higher ones.
+     */
+    private static Comparator<Message> takeOrder(@Nullable Duration aging) {
+        if (aging == null) {
+            return Comparator.comparingInt((Message m) -> -m.priority)
+                    .thenComparing((Message m) -> m.visibleAt)
+                    .thenComparingLong(m -> m.id);
+        }
+        long agingMillis = aging.toMillis();
+        return Comparator.comparing((Message m) -> m.visibleAt.minusMillis(m.priority * agingMillis))
+                .thenComparingLong(m -> m.id);
+    }
+
+    /** {@return how much earlier, per priority level, a job counts as visible; empty for strict priorities} */
+    public Optional<Duration> priorityAging() {
+        return Optional.ofNullable(priorityAging);
     }
 
     /** {@return how long a taken job stays leased unless extended} */
@@ -116,7 +141,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             ensureOpen("put");
             Instant now = clock.instant();
             Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
-            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, visibleAt), visibleAt.isAfter(now));
+            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, job.priority(), visibleAt),
+                    visibleAt.isAfter(now));
         } finally {
             lock.unlock();
         }
@@ -136,7 +162,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         lock.lock();
         try {
             ensureOpen("putRaw");
-            add(new Message(++lastMessageId, body, null, clock.instant()), false);
+            add(new Message(++lastMessageId, body, null, 0, clock.instant()), false);
         } finally {
             lock.unlock();
         }
@@ -156,7 +182,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     /**
      * Takes the first job that is visible now (ready or delayed-and-due, or whose lease ran out),
-     * oldest visibility first, and leases it for {@link #leaseTime()}. Messages that can't be
+     * highest {@linkplain Job#priority() priority} first, then oldest visibility first (see
+     * {@link Builder#priorityAging}), and leases it for {@link #leaseTime()}. Messages that can't be
      * decoded are moved to the dead letters on the way.
      *
      * @param maxWait the longest time to block, in real time
@@ -389,24 +416,35 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     }
 
     /**
-     * Every message not yet acked, in the order they become visible, kept so that the common step
-     * costs O(1): messages put to be visible at once wait in a FIFO (put order is visibility
-     * order), and only delayed and leased ones (few: one per taker, plus delayed retries) are in
-     * a sorted set. A take hands out the older of the two heads. Guarded by the queue's lock.
+     * Every message not yet acked, kept so that the common step costs O(1): messages put to be
+     * visible at once with priority 0 wait in a FIFO (put order is visibility order); delayed and
+     * leased ones (few: one per taker, plus delayed retries) are in a set by visibility time, and
+     * visible messages of another priority, or whose time came, in a set in take order. A take
+     * hands out the first of the FIFO's head and the take-ordered set. Guarded by the queue's lock.
      */
     private static final class VisibilityOrder {
         private static final Comparator<Message> ORDER =
                 Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
 
-        /** Messages visible since their put, oldest first. */
+        private final Comparator<Message> takeOrder;
+        /** Priority-0 messages visible since their put, oldest first. */
         private final ArrayDeque<Message> ready = new ArrayDeque<>();
         /** Delayed, released and leased messages, by when they become visible. */
         private final TreeSet<Message> timed = new TreeSet<>(ORDER);
+        /** Visible messages that are not in {@link #ready}, in take order. */
+        private final TreeSet<Message> visible;
 
-        /** Adds a message that is visible now; it goes behind the ready ones unless the clock went back. */
+        VisibilityOrder(Comparator<Message> takeOrder) {
+            this.takeOrder = takeOrder;
+            this.visible = new TreeSet<>(takeOrder);
+        }
+
+        /** Adds a message that is visible now; a priority-0 one goes behind the ready ones unless the clock went back. */
         void addVisibleNow(Message message) {
             Message last = ready.peekLast();
-            if (last == null || ORDER.compare(last, message) <= 0) {
+            if (message.priority != 0) {
+                visible.add(message);
+            } else if (last == null || ORDER.compare(last, message) <= 0) {
                 ready.addLast(message);
             } else {
                 timed.add(message);
@@ -418,18 +456,32 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             timed.add(message);
         }
 
-        /** Removes a message taken before (every taken message is timed: leased, then released or extended). */
+        /** Removes a message taken before (every taken message is timed, or visible again after its lease ran out). */
         void remove(Message message) {
-            timed.remove(message);
+            if (!timed.remove(message)) {
+                visible.remove(message);
+            }
         }
 
-        /** {@return the oldest message visible at {@code now}, removed; null if none is} */
+        /** {@return the first message in take order visible at {@code now}, removed; null if none is} */
         @Nullable Message pollVisible(Instant now) {
-            Message head = oldestHead();
-            if (head == null || head.visibleAt.isAfter(now)) {
-                return null;
+            promote(now);
+            Message head = ready.peekFirst();
+            boolean readyVisible = head != null && !head.visibleAt.isAfter(now);
+            if (visible.isEmpty()) {
+                return readyVisible ? ready.pollFirst() : null;
             }
-            return head == ready.peekFirst() ? ready.pollFirst() : timed.pollFirst();
+            if (readyVisible && takeOrder.compare(head, visible.first()) < 0) {
+                return ready.pollFirst();
+            }
+            return visible.pollFirst();
+        }
+
+        /** Moves the timed messages visible at {@code now} into the take-ordered set. */
+        private void promote(Instant now) {
+            while (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now)) {
+                visible.add(timed.pollFirst());
+            }
         }
 
         boolean hasVisible(Instant now) {
@@ -444,19 +496,22 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
 
         private @Nullable Message oldestHead() {
-            Message ready = this.ready.peekFirst();
-            Message timed = this.timed.isEmpty() ? null : this.timed.first();
-            if (ready == null) {
-                return timed;
+            Message oldest = null;
+            for (Message candidate : new Message[] {ready.peekFirst(), timed.isEmpty() ? null : timed.first(),
+                    visible.isEmpty() ? null : visible.first()}) {
+                if (candidate != null && (oldest == null || candidate.visibleAt.isBefore(oldest.visibleAt))) {
+                    oldest = candidate;
+                }
             }
-            return timed == null || ORDER.compare(ready, timed) <= 0 ? ready : timed;
+            return oldest;
         }
 
         /** {@return every message, in visibility order (a copy)} */
         List<Message> inOrder() {
-            List<Message> all = new ArrayList<>(ready.size() + timed.size());
+            List<Message> all = new ArrayList<>(ready.size() + timed.size() + visible.size());
             all.addAll(ready);
             all.addAll(timed);
+            all.addAll(visible);
             all.sort(ORDER);
             return all;
         }
@@ -470,6 +525,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         final long id;
         final byte @Nullable [] body;
         final @Nullable Job job;
+        /** The job's priority, read once at put (0 for raw messages). */
+        final int priority;
         Instant visibleAt;
         int deliveries;
         /** The current lease, 0 when not leased. */
@@ -481,10 +538,11 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
 
         /** Exactly one of {@code body} and {@code job} is given. */
-        Message(long id, byte @Nullable [] body, @Nullable Job job, Instant visibleAt) {
+        Message(long id, byte @Nullable [] body, @Nullable Job job, int priority, Instant visibleAt) {
             this.id = id;
             this.body = body;
             this.job = job;
+            this.priority = priority;
             this.visibleAt = visibleAt;
         }
 
@@ -608,8 +666,25 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         private OptionalLong maxJobBytes = OptionalLong.empty();
         private JobCodec codec = JobCodec.standard();
         private boolean jsonRoundTrip = true;
+        private @Nullable Duration priorityAging;
 
         private Builder() {
+        }
+
+        /**
+         * Lets waiting jobs age, so a stream of higher-priority jobs can't starve a lower one: a
+         * job counts as visible {@code priority * aging} earlier than it is. A job of priority 0
+         * then waits at most {@code aging} per level of the highest priority put after it (plus
+         * the work already ahead of it). Without it (the default) priorities are strict.
+         *
+         * @param aging how much earlier per priority level; positive, or null for strict priorities
+         */
+        public Builder priorityAging(@Nullable Duration aging) {
+            if (aging != null && (aging.isZero() || aging.isNegative() || aging.toMillis() == 0)) {
+                throw new IllegalArgumentException("priorityAging must be at least 1 ms, got " + aging);
+            }
+            this.priorityAging = aging;
+            return this;
         }
 
         /**

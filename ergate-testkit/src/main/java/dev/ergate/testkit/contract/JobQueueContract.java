@@ -123,6 +123,15 @@ public abstract class JobQueueContract {
         return OptionalLong.empty();
     }
 
+    /**
+     * {@return true when the queue hands out a higher {@link Job#priority()} first, which runs the
+     * "priorities" tests; false (the default) skips them. Turn it on when the adapter implements
+     * priorities}
+     */
+    protected boolean supportsPriorities() {
+        return false;
+    }
+
     /** {@return extra time allowed on every timing assertion, for slow backends; 500 ms by default} */
     protected Duration timingSlack() {
         return Duration.ofMillis(500);
@@ -471,6 +480,76 @@ public abstract class JobQueueContract {
             assertThat(delivery.job().id()).isEqualTo(now.id());
             delivery.ack();
             assertThat(queue.take(Duration.ofSeconds(1))).as("the delayed job, 10 minutes early").isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- priorities
+
+    /** {@link Job#priority()}: higher first, equal ones in put order, kept on release. */
+    @Nested
+    @DisplayName("priorities")
+    class Priorities {
+
+        /** Takes and acks {@code count} jobs, returning the label of each (the workflow name). */
+        private List<String> takeAllAcking(JobQueue queue, int count) throws Exception {
+            List<String> taken = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Delivery delivery = takeOne(queue, prompt(), "job " + (i + 1) + " of " + count);
+                taken.add(delivery.job().workflowName() + "@" + delivery.job().priority());
+                delivery.ack();
+            }
+            return taken;
+        }
+
+        /** A job whose workflow name is its label, so the order taken reads as labels. */
+        private Job withPriority(String label, int priority) {
+            return SampleJobs.simple(label).toBuilder().workflowName(label).priority(priority).build();
+        }
+
+        @Test
+        @DisplayName("hands out a higher priority first, equal priorities in put order")
+        void higherFirst() throws Exception {
+            assumeTrue(supportsPriorities(), "the queue declares no priorities (supportsPriorities())");
+            JobQueue queue = queue(LONG_LEASE);
+            List<Job> put = List.of(withPriority("low", -5), withPriority("zero-a", 0),
+                    withPriority("high", Job.MAX_PRIORITY), withPriority("zero-b", 0), withPriority("mid", 3));
+            for (Job job : put) {
+                queue.put(job);
+            }
+
+            assertThat(takeAllAcking(queue, put.size()))
+                    .containsExactly("high@" + Job.MAX_PRIORITY, "mid@3", "zero-a@0", "zero-b@0", "low@-5");
+        }
+
+        @Test
+        @DisplayName("keeps a job's priority when it is released")
+        void keptOnRelease() throws Exception {
+            assumeTrue(supportsPriorities(), "the queue declares no priorities (supportsPriorities())");
+            JobQueue queue = queue(LONG_LEASE);
+            queue.put(withPriority("high", 7));
+            Delivery first = takeOne(queue, prompt(), "the high job");
+            queue.put(withPriority("low", 1));
+
+            first.release(Duration.ZERO);
+
+            assertThat(takeAllAcking(queue, 2)).containsExactly("high@7", "low@1");
+        }
+
+        @Test
+        @DisplayName("does not hand out a delayed high-priority job before its start time")
+        void delayedHighWaits() throws Exception {
+            assumeTrue(supportsPriorities(), "the queue declares no priorities (supportsPriorities())");
+            JobQueue queue = queue(LONG_LEASE);
+            Instant due = Instant.now().plus(DELAY);
+            queue.put(withPriority("delayed-high", 9).toBuilder().requestedStartTime(due).build());
+            queue.put(withPriority("ready-low", 0));
+
+            assertThat(takeAllAcking(queue, 1)).as("taken while the high one is not due").containsExactly("ready-low@0");
+            Delivery later = takeOne(queue, DELAY.plus(DUE_LATENESS).plus(timingSlack()), "the delayed high job");
+
+            assertThat(later.job().workflowName()).isEqualTo("delayed-high");
+            assertThat(Instant.now()).as("delivery time, due at %s", due).isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+            later.ack();
         }
     }
 

@@ -131,6 +131,18 @@ public abstract class JobStoreContract {
         return ids;
     }
 
+    /** {@return {@code job} with U+0000 in each of its JSON values, an object key and its trace} */
+    static Job withNul(Job job) {
+        return job.toBuilder()
+                .initialInputValue(SampleJobs.JSON.objectNode().put("a\u0000b", "x\u0000y"))
+                .userContext(SampleJobs.JSON.objectNode().put("user", "\u0000"))
+                .lastReturnValue(SampleJobs.JSON.arrayNode().add("\u0000").add("$ergate:escaped"))
+                .exceptionTraceback("trace\u0000\\0 line")
+                .extraField("x-nul", SampleJobs.text("\u0000"))
+                .extraField("x-look-alike", SampleJobs.JSON.objectNode().put("$ergate:escaped", "\\u0000"))
+                .build();
+    }
+
     // ---------------------------------------------------------------- find after update
 
     /** What is stored comes back whole. */
@@ -178,6 +190,22 @@ public abstract class JobStoreContract {
             Job found = found(store, job);
             assertThat(found.extraFields()).isEqualTo(job.extraFields());
             assertSameJob(found, job);
+        }
+
+        @Test
+        @DisplayName("keeps U+0000 in JSON strings, object keys and the trace (valid JSON some databases refuse)")
+        void nulCharacters() throws Exception {
+            JobStore store = store();
+            Job job = withNul(SampleJobs.simple("store-nul"));
+
+            store.update(job);
+            assertSameJob(found(store, job), job);
+
+            Job running = job.toBuilder().status(JobStatus.RUNNING).stepName("b").build();
+            assertThat(store.startStep(running)).isEqualTo(StepStart.STARTED);
+            assertSameJob(found(store, job), running);
+            assertThat(walk(store, JobQuery.builder().workflowName(job.workflowName()).build()))
+                    .as("listed").containsExactly(running);
         }
 
         @Test

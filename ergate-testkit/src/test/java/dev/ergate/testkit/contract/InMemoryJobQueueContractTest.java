@@ -32,4 +32,9 @@ class InMemoryJobQueueContractTest extends JobQueueContract {
     protected OptionalLong maxJobBytes() {
         return OptionalLong.of(LIMIT);
     }
+
+    @Override
+    protected boolean supportsPriorities() {
+        return true;
+    }
 }

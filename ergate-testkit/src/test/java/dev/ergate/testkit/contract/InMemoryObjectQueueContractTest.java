@@ -24,4 +24,9 @@ class InMemoryObjectQueueContractTest extends JobQueueContract {
     protected List<String> deadLetters(JobQueue queue) {
         return ((InMemoryJobQueue) queue).deadLetters().stream().map(DeadLetter::body).toList();
     }
+
+    @Override
+    protected boolean supportsPriorities() {
+        return true;
+    }
 }
