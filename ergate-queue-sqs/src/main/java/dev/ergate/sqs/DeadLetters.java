@@ -1,5 +1,7 @@
 package dev.ergate.sqs;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -10,9 +12,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Where messages that must not be retried go: moved to the configured dead-letter queue with
- * the reason as a message attribute; or, with none configured, left on the queue for its redrive
- * policy to move after {@code maxReceiveCount} receives; or, with neither, logged with the reason
- * and the raw text and deleted. Thread-safe.
+ * the reason as a message attribute (shortened, or left out, when the body leaves too little
+ * room under the dead-letter queue's size limit); or, with none configured, left on the queue
+ * for its redrive policy to move after {@code maxReceiveCount} receives; or, with neither, kept
+ * on the queue hidden as long as SQS allows (12 h from the receive) and logged with the reason
+ * and its text each time it comes back: never deleted. Thread-safe.
  */
 final class DeadLetters {
 
@@ -22,36 +26,45 @@ final class DeadLetters {
         MOVED,
         /** Left untouched; the queue's redrive policy will move it. */
         LEFT_FOR_REDRIVE,
-        /** Logged and deleted: nowhere to keep it. */
-        DROPPED
+        /** Nowhere to move it: kept on the queue, hidden as long as SQS allows, and logged. */
+        KEPT
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    private static final int MAX_REASON_CHARS = 1024;
     private static final int MAX_LOGGED_BODY_CHARS = 4096;
 
     private final SqsOperations ops;
     private final @Nullable String deadLetterQueueUrl;
     private final @Nullable String redrivePolicy;
+    private final long budgetBytes;
+    private final Clock clock;
 
     /**
      * @param redrivePolicy the queue's RedrivePolicy attribute, or null when it has none
+     * @param budgetBytes the largest message (body and attributes) the dead-letter queue takes
      */
-    DeadLetters(SqsOperations ops, @Nullable String deadLetterQueueUrl, @Nullable String redrivePolicy) {
+    DeadLetters(SqsOperations ops, @Nullable String deadLetterQueueUrl, @Nullable String redrivePolicy,
+            long budgetBytes, Clock clock) {
         this.ops = ops;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.redrivePolicy = redrivePolicy;
+        this.budgetBytes = budgetBytes;
+        this.clock = clock;
     }
 
     /**
      * @param message a leased message
      * @param reason why it is given up on
+     * @param receivedAt when it was received, for how long it may be kept hidden
      * @return what happened to it
-     * @throws dev.ergate.spi.ErgateBackendException if moving or deleting failed (then it stays leased)
+     * @throws dev.ergate.spi.ErgateBackendException if moving or hiding failed (then it stays leased)
      */
-    Outcome route(Message message, String reason) {
+    Outcome route(Message message, String reason, Instant receivedAt) {
         if (deadLetterQueueUrl != null) {
-            ops.send(deadLetterQueueUrl, message.body(), attributes(message, reason), 0,
+            long bodyBytes = MessageAttributes.utf8(message.body());
+            Map<String, MessageAttributeValue> attributes = DeadLetterAttributes.fit(message.messageAttributes(),
+                    reason, ops.queueUrl(), message.messageId(), budgetBytes - bodyBytes);
+            ops.send(deadLetterQueueUrl, message.body(), attributes, 0,
                     deadLetterQueueUrl.endsWith(".fifo") ? groupOf(message) : null,
                     deadLetterQueueUrl.endsWith(".fifo") ? MessageIds.derivedId("dead", message.messageId()) : null);
             ops.delete(message.receiptHandle());
@@ -65,19 +78,17 @@ final class DeadLetters {
                     redrivePolicy, Inbound.receiveCount(message));
             return Outcome.LEFT_FOR_REDRIVE;
         }
-        LOG.error("dropping message {} from {}: {}; the queue has no dead-letter queue nor redrive policy;"
-                + " its text was: {}", message.messageId(), ops.queueUrl(), reason, shorten(message.body()));
-        ops.delete(message.receiptHandle());
-        return Outcome.DROPPED;
-    }
-
-    private Map<String, MessageAttributeValue> attributes(Message message, String reason) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
-        attributes.put(MessageAttributes.DEAD_LETTER_REASON, MessageAttributes.string(
-                reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "..." : reason));
-        attributes.put(MessageAttributes.SOURCE_QUEUE, MessageAttributes.string(ops.queueUrl()));
-        attributes.put(MessageAttributes.SOURCE_MESSAGE_ID, MessageAttributes.string(message.messageId()));
-        return attributes;
+        Instant now = clock.instant();
+        long hide = Deferrals.ceilingLeft(receivedAt, now);
+        if (hide > 0) {
+            ops.changeVisibility(message.receiptHandle(), (int) hide);
+        }
+        LOG.error("message {} on {} is given up on ({}), but the queue has no dead-letter queue nor redrive"
+                + " policy: it is kept on the queue, hidden until about {}, and logged again then (configure"
+                + " deadLetterQueueUrl or a redrive policy to move it); received {} times so far; its text: {}",
+                message.messageId(), ops.queueUrl(), reason, now.plusSeconds(hide), Inbound.receiveCount(message),
+                shorten(message.body()));
+        return Outcome.KEPT;
     }
 
     private static String groupOf(Message message) {
@@ -90,5 +101,48 @@ final class DeadLetters {
                 ? body
                 : body.substring(0, MAX_LOGGED_BODY_CHARS) + "... (" + (body.length() - MAX_LOGGED_BODY_CHARS)
                         + " more chars)";
+    }
+
+    /** The attributes a dead letter carries, fitted under the dead-letter queue's size limit. */
+    static final class DeadLetterAttributes {
+
+        /** The reason is cut to this many UTF-8 bytes even when there is room for more. */
+        static final int MAX_REASON_BYTES = 512;
+
+        private DeadLetterAttributes() {
+        }
+
+        /**
+         * @param existing the message's own attributes, kept as they are
+         * @param room bytes left for attributes after the body
+         * @return {@code existing} plus the reason (shortened to fit), the source message id and
+         *     the source queue, each added only while it fits in {@code room}: the reason first
+         */
+        static Map<String, MessageAttributeValue> fit(Map<String, MessageAttributeValue> existing, String reason,
+                String sourceQueue, String sourceMessageId, long room) {
+            Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(existing);
+            long left = room - MessageAttributes.size(existing);
+            long reasonOverhead = MessageAttributes.utf8(MessageAttributes.DEAD_LETTER_REASON) + "String".length();
+            long reasonRoom = Math.min(MAX_REASON_BYTES, left - reasonOverhead);
+            if (reasonRoom > 0) {
+                String shown = MessageAttributes.truncateUtf8(reason, (int) reasonRoom);
+                if (!shown.isEmpty()) {
+                    attributes.put(MessageAttributes.DEAD_LETTER_REASON, MessageAttributes.string(shown));
+                    left -= reasonOverhead + MessageAttributes.utf8(shown);
+                }
+            }
+            left = add(attributes, MessageAttributes.SOURCE_MESSAGE_ID, sourceMessageId, left);
+            add(attributes, MessageAttributes.SOURCE_QUEUE, sourceQueue, left);
+            return attributes;
+        }
+
+        private static long add(Map<String, MessageAttributeValue> attributes, String name, String value, long left) {
+            long size = MessageAttributes.utf8(name) + "String".length() + MessageAttributes.utf8(value);
+            if (size > left) {
+                return left;
+            }
+            attributes.put(name, MessageAttributes.string(value));
+            return left - size;
+        }
     }
 }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Looks at each received message before any taker sees it: an undecodable one goes to the
- * dead letters ({@link DeadLetters}), one that is not due yet is deferred ({@link Deferrals}),
+ * Looks at each received message before any taker sees it: one over {@code maxJobBytes} goes to
+ * the dead letters ({@link DeadLetters}) without being decoded, so does an undecodable one, one that is not due yet is deferred ({@link Deferrals}),
  * and the rest become {@link Inbound}s. A failure while dead-lettering or deferring is logged:
  * the message then comes back after its lease and is looked at again. Thread-safe.
  */
@@ -24,12 +24,14 @@ final class InboundSorter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundSorter.class);
 
     private final JobCodec codec;
+    private final long maxJobBytes;
     private final DeadLetters deadLetters;
     private final Deferrals deferrals;
     private final Clock clock;
 
-    InboundSorter(JobCodec codec, DeadLetters deadLetters, Deferrals deferrals, Clock clock) {
+    InboundSorter(JobCodec codec, long maxJobBytes, DeadLetters deadLetters, Deferrals deferrals, Clock clock) {
         this.codec = codec;
+        this.maxJobBytes = maxJobBytes;
         this.deadLetters = deadLetters;
         this.deferrals = deferrals;
         this.clock = clock;
@@ -52,15 +54,16 @@ final class InboundSorter {
     }
 
     private @Nullable Inbound sortOne(Message message, Instant receivedAt, Instant leaseStart, long arrivedNanos) {
-        Job job = UndecodableMessages.decodeOrDeadLetter(codec, message.body() == null ? "" : message.body(),
-                reason -> {
-                    try {
-                        deadLetters.route(message, reason); // logs it
-                    } catch (ErgateBackendException failure) {
-                        LOG.warn("could not dead-letter undecodable message {}; it comes back after its lease: {}",
-                                message.messageId(), failure.getMessage());
-                    }
-                });
+        String body = message.body() == null ? "" : message.body();
+        long bytes = MessageAttributes.utf8(body);
+        if (bytes > maxJobBytes) {
+            // a foreign producer's, or one with a larger limit: never parsed, so never a memory risk
+            deadLetter(message, receivedAt, "job of " + bytes + " bytes is over this queue's maxJobBytes of "
+                    + maxJobBytes + "; not decoded");
+            return null;
+        }
+        Job job = UndecodableMessages.decodeOrDeadLetter(codec, body,
+                reason -> deadLetter(message, receivedAt, reason));
         if (job == null) {
             return null;
         }
@@ -78,6 +81,15 @@ final class InboundSorter {
         int receives = Inbound.receiveCount(message);
         int deliveryCount = marked != null ? Math.max(1, receives - 1) : receives;
         return new Inbound(message, job, receivedAt, leaseStart, arrivedNanos, deliveryCount);
+    }
+
+    private void deadLetter(Message message, Instant receivedAt, String reason) {
+        try {
+            deadLetters.route(message, reason, receivedAt); // logs it
+        } catch (ErgateBackendException failure) {
+            LOG.warn("could not dead-letter message {} ({}); it comes back after its lease: {}",
+                    message.messageId(), reason, failure.getMessage());
+        }
     }
 
     private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {

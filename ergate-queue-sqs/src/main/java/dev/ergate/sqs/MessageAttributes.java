@@ -19,8 +19,13 @@ final class MessageAttributes {
     /** String: its message id on that queue. */
     static final String SOURCE_MESSAGE_ID = "ergate.sourceMessageId";
 
-    /** Bytes kept free under the size limit so that a job can always carry a {@link #NOT_BEFORE} later. */
-    static final int RESERVED_BYTES = 64;
+    /**
+     * Bytes kept free under the message size limit for Ergate's attributes: a {@link
+     * #NOT_BEFORE} (about 40 bytes) and, on the way to the dead-letter queue, the {@link
+     * #DEAD_LETTER_REASON} (up to 512 bytes), {@link #SOURCE_MESSAGE_ID} and {@link
+     * #SOURCE_QUEUE}; SQS counts attributes in the message size.
+     */
+    static final int RESERVED_BYTES = 1024;
 
     private MessageAttributes() {
     }
@@ -60,6 +65,29 @@ final class MessageAttributes {
             }
         }
         return size;
+    }
+
+    /**
+     * @return {@code text} if its UTF-8 form fits in {@code maxBytes}, else its longest start that
+     *     fits with "..." added (never a split character), or "" when not even that fits
+     */
+    static String truncateUtf8(String text, int maxBytes) {
+        if (utf8(text) <= maxBytes) {
+            return text;
+        }
+        int budget = maxBytes - 3;
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > budget) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return budget <= 0 ? "" : text.substring(0, end) + "...";
     }
 
     static long utf8(String text) {

@@ -101,7 +101,7 @@ final class SqsDelivery extends AbstractDelivery {
     @Override
     protected boolean deadLetterLease(String reason) {
         try {
-            deadLetters.route(inbound.message(), reason);
+            deadLetters.route(inbound.message(), reason, inbound.receivedAt());
             return true;
         } catch (LeaseLostException e) {
             return lost("dead-letter", e);

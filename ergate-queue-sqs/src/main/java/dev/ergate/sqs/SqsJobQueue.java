@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,9 +57,10 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
     private final Receiver receiver;
     private final ScheduledExecutorService housekeeper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<String> warnings;
 
-    private SqsJobQueue(SqsClient client, @Nullable SqsClient ownedClient, String queueUrl,
-            @Nullable String redrivePolicy, SqsQueueOptions config, JobCodec codec) {
+    private SqsJobQueue(SqsClient client, @Nullable SqsClient ownedClient, String queueUrl, QueueFacts facts,
+            List<String> warnings, SqsQueueOptions config, JobCodec codec) {
         this.ops = new SqsOperations(client, queueUrl);
         this.ownedClient = ownedClient;
         this.config = config;
@@ -66,15 +68,21 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         this.clock = config.clock();
         this.fifo = queueUrl.endsWith(".fifo");
         this.deferrals = new Deferrals(ops, fifo, clock);
-        this.deadLetters = new DeadLetters(ops, config.deadLetterQueueUrl(), redrivePolicy);
-        this.receiver = new Receiver(ops, new InboundSorter(codec, deadLetters, deferrals, clock), config);
+        this.deadLetters = new DeadLetters(ops, config.deadLetterQueueUrl(), facts.redrivePolicy(),
+                facts.deadLetterBudget(config), clock);
+        this.warnings = List.copyOf(warnings);
+        this.receiver = new Receiver(ops, new InboundSorter(codec, config.maxJobBytes(), deadLetters, deferrals, clock), config);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 task -> DaemonThreads.newThread("ergate-sqs-housekeeper", task));
         long sweepMillis = Math.max(20, Math.min(250, config.maxPrefetchHold().toMillis() / 2));
         housekeeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.info("SQS job queue on {} ({}, lease {}, redrive policy {}, dead-letter queue {})", queueUrl,
-                fifo ? "FIFO" : "standard", config.leaseTime(), redrivePolicy == null ? "none" : redrivePolicy,
+                fifo ? "FIFO" : "standard", config.leaseTime(),
+                facts.redrivePolicy() == null ? "none" : facts.redrivePolicy(),
                 config.deadLetterQueueUrl() == null ? "none" : config.deadLetterQueueUrl());
+        for (String warning : this.warnings) {
+            LOG.warn("SQS job queue setup: {}", warning);
+        }
     }
 
     /** {@return a builder: a queue URL or name is required} */
@@ -232,6 +240,11 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         }
     }
 
+    /** {@return the setup mistakes logged when this queue was built (see the README, "Setup checks")} */
+    List<String> setupWarnings() {
+        return warnings;
+    }
+
     Receiver receiver() {
         return receiver;
     }
@@ -327,7 +340,10 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             return this;
         }
 
-        /** @param createIfMissing create a queue given by name when it does not exist (default false) */
+        /**
+         * @param createIfMissing create the queue when it does not exist (default false): by name,
+         *     or by the name a queue URL ends with
+         */
         public Builder createIfMissing(boolean createIfMissing) {
             this.createIfMissing = createIfMissing;
             return this;
@@ -369,14 +385,36 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             SqsClient owned = client == null ? use : null;
             try {
                 String url = queueUrl != null ? queueUrl : resolve(use, queueName);
-                String redrive = redrivePolicy(use, url);
-                return new SqsJobQueue(use, owned, url, redrive, config, codec);
+                QueueFacts facts;
+                try {
+                    facts = QueueFacts.read(use, url);
+                } catch (QueueDoesNotExistException e) {
+                    if (queueUrl == null || !createIfMissing) {
+                        throw new ErgateBackendException("SQS queue " + url + " does not exist"
+                                + (queueUrl == null ? "" : " (create it, or set createIfMissing / create=true)"), e, false);
+                    }
+                    url = create(use, nameInUrl(queueUrl));
+                    facts = QueueFacts.read(use, url);
+                }
+                List<String> warnings = new ArrayList<>();
+                String deadLetterQueueUrl = config.deadLetterQueueUrl();
+                if (deadLetterQueueUrl != null) {
+                    facts = facts.withDeadLetterQueue(use, deadLetterQueueUrl, warnings);
+                }
+                warnings.addAll(facts.warnings(url, config));
+                return new SqsJobQueue(use, owned, url, facts, warnings, config, codec);
             } catch (RuntimeException e) {
                 if (owned != null) {
                     owned.close();
                 }
                 throw e;
             }
+        }
+
+        /** {@return the queue name a queue URL ends with} */
+        static String nameInUrl(String url) {
+            String path = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return path.substring(path.lastIndexOf('/') + 1);
         }
 
         private String resolve(SqsClient sqs, String name) {
@@ -390,6 +428,10 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
             } catch (SdkException e) {
                 throw SqsFailures.translate("GetQueueUrl for '" + name + "'", e);
             }
+            return create(sqs, name);
+        }
+
+        private static String create(SqsClient sqs, String name) {
             try {
                 String url = sqs.createQueue(r -> {
                     r.queueName(name);
@@ -401,19 +443,6 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                 return url;
             } catch (SdkException e) {
                 throw SqsFailures.translate("CreateQueue for '" + name + "'", e);
-            }
-        }
-
-        private static @Nullable String redrivePolicy(SqsClient sqs, String url) {
-            try {
-                String policy = sqs.getQueueAttributes(r -> r.queueUrl(url)
-                        .attributeNames(QueueAttributeName.REDRIVE_POLICY))
-                        .attributes().get(QueueAttributeName.REDRIVE_POLICY);
-                return policy == null || policy.isBlank() ? null : policy;
-            } catch (QueueDoesNotExistException e) {
-                throw new ErgateBackendException("SQS queue " + url + " does not exist", e, false);
-            } catch (SdkException e) {
-                throw SqsFailures.translate("GetQueueAttributes on " + url, e);
             }
         }
     }

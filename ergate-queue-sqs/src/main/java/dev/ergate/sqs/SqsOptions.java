@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -80,7 +81,9 @@ public final class SqsOptions {
     }
 
     /**
-     * Builds a new client; the caller owns it and closes it.
+     * Builds a new client; the caller owns it and closes it. Its SDK-level retries are off:
+     * Ergate retries failed calls itself (a second retry layer would re-send a message whose
+     * first send timed out after SQS took it, and forks the job's chain).
      *
      * @return the client
      * @throws IllegalStateException if no region is configured anywhere and no endpoint is set
@@ -92,6 +95,10 @@ public final class SqsOptions {
                         .socketTimeout(socketTimeout))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(apiCallTimeout)
+                        // Ergate retries every call itself; an SDK retry under it would send a
+                        // message whose first send timed out after SQS took it a second time
+                        // (two messages, two chains), and multiply the attempts of each retry
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .build())
                 .region(resolveRegion())
                 .credentialsProvider(credentials != null

@@ -17,9 +17,9 @@ public final class SqsQueueOptions {
     public static final long SQS_MAX_MESSAGE_BYTES = 1_048_576;
     /** The message size limit of accounts and emulators still on the old limit: 256 KiB. */
     public static final long SQS_LEGACY_MAX_MESSAGE_BYTES = 262_144;
-    /** The largest job {@code put} can send to a queue with SQS's largest messages: 1 MiB less 64 bytes. */
+    /** The largest job {@code put} can send to a queue with SQS's largest messages: 1 MiB less 1 KiB for Ergate's attributes. */
     public static final long SQS_MAX_JOB_BYTES = SQS_MAX_MESSAGE_BYTES - MessageAttributes.RESERVED_BYTES;
-    /** The largest job {@code put} can send to a queue on the old 256 KiB limit: 256 KiB less 64 bytes. */
+    /** The largest job {@code put} can send to a queue on the old 256 KiB limit: 256 KiB less 1 KiB. */
     public static final long SQS_LEGACY_MAX_JOB_BYTES = SQS_LEGACY_MAX_MESSAGE_BYTES - MessageAttributes.RESERVED_BYTES;
     /** SQS's longest visibility timeout, counted from the receive: 12 hours. */
     public static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
@@ -154,7 +154,8 @@ public final class SqsQueueOptions {
 
         /**
          * @param maxJobBytes the largest job, as JSON bytes, that {@code put} accepts: the queue's
-         *     message size limit less 64 bytes kept for Ergate's message attributes, so at most
+         *     message size limit less 1 KiB kept for Ergate's message attributes (a start time, and
+         *     the reason and origin of a dead letter), so at most
          *     {@value #SQS_MAX_JOB_BYTES} (the default); use {@value #SQS_LEGACY_MAX_JOB_BYTES} for
          *     queues still on the old 256 KiB limit
          */
@@ -212,7 +213,8 @@ public final class SqsQueueOptions {
             }
             if (maxJobBytes < 1024 || maxJobBytes > SQS_MAX_JOB_BYTES) {
                 throw new IllegalArgumentException("maxJobBytes must be within 1024.." + SQS_MAX_JOB_BYTES
-                        + " (SQS's 1 MiB message limit less 64 bytes for Ergate's attributes), got " + maxJobBytes);
+                        + " (SQS's 1 MiB message limit less " + MessageAttributes.RESERVED_BYTES
+                        + " bytes for Ergate's attributes), got " + maxJobBytes);
             }
             if (receiveBatchSize < 1 || receiveBatchSize > SQS_MAX_BATCH) {
                 throw new IllegalArgumentException(

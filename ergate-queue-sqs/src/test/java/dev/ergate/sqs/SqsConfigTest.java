@@ -19,7 +19,7 @@ class SqsConfigTest {
     void defaults() {
         SqsQueueOptions config = SqsQueueOptions.defaults();
         assertThat(config.leaseTime()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.maxJobBytes()).isEqualTo(1_048_576 - 64);
+        assertThat(config.maxJobBytes()).isEqualTo(1_048_576 - 1024);
         assertThat(config.receiveBatchSize()).isEqualTo(10);
         assertThat(config.maxLongPoll()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.maxPrefetchHold()).isEqualTo(Duration.ofSeconds(1));

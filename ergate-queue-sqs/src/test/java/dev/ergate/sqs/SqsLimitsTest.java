@@ -70,7 +70,7 @@ class SqsLimitsTest {
     void serverLimitLowerThanConfigured() throws Exception {
         String url = SqsTestBackend.newQueue("size-server");
         SqsJobQueue queue = queues.open(url, 30);
-        assertThat(queue.maxJobBytes()).isEqualTo(SqsQueueOptions.SQS_MAX_MESSAGE_BYTES - 64);
+        assertThat(queue.maxJobBytes()).isEqualTo(SqsQueueOptions.SQS_MAX_MESSAGE_BYTES - MessageAttributes.RESERVED_BYTES);
         Job job = jobOfSize("big-server", 300_000);
         assertThatThrownBy(() -> queue.put(job)).isInstanceOf(ErgateBackendException.class)
                 .hasMessageContaining("big-server")

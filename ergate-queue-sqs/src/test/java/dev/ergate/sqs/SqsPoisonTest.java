@@ -1,5 +1,6 @@
 package dev.ergate.sqs;
 
+import static dev.ergate.sqs.QueueFixture.invisible;
 import static dev.ergate.sqs.QueueFixture.total;
 import static dev.ergate.sqs.QueueFixture.visible;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,13 +86,16 @@ class SqsPoisonTest {
     }
 
     @Test
-    @DisplayName("with neither a dead-letter queue nor a redrive policy, an undecodable message is logged and deleted")
-    void dropped() throws Exception {
-        String url = SqsTestBackend.newQueue("drop");
-        SqsJobQueue queue = queues.open(url, 30);
+    @DisplayName("with neither a dead-letter queue nor a redrive policy, an undecodable message is logged and kept,"
+            + " hidden")
+    void keptWithoutDeadLetterQueue() throws Exception {
+        String url = SqsTestBackend.newQueue("keep");
+        SqsJobQueue queue = queues.open(url, 2);
         sendRaw(url, "[1, 2, 3]");
-        assertThat(queue.take(Duration.ofSeconds(2))).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> total(url) == 0);
+        assertThat(queue.take(Duration.ofSeconds(4))).as("never handed out, hidden past its 2 s lease").isEmpty();
+        assertThat(total(url)).isEqualTo(1);
+        assertThat(invisible(url)).isEqualTo(1);
+        assertThat(queue.setupWarnings()).anySatisfy(w -> assertThat(w).contains("no dead-letter queue"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
+import dev.ergate.spi.ScheduleStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
@@ -66,6 +67,8 @@ public final class Ergate implements AutoCloseable {
     private @Nullable AtomicStepFinish atomicFinish;
     /** Applies the retention policy while the worker runs, or null when none was given. */
     private final @Nullable RetentionRunner retention;
+    /** Fires recurring schedules while the worker runs, or null when none was asked for. */
+    private final dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
     private Ergate(Builder b) {
         this.queue = b.queue;
@@ -88,6 +91,12 @@ public final class Ergate implements AutoCloseable {
         this.retention = b.retentionAdmin == null || !b.retentionPolicy.isEnabled() ? null
                 : RetentionRunner.of(b.retentionAdmin, b.retentionPolicy, options.clock(),
                         "ergate-" + java.util.UUID.randomUUID());
+        this.scheduler = b.scheduler != null ? b.scheduler : b.scheduleStore == null ? null
+                : dev.ergate.runtime.schedule.Scheduler.builder(b.scheduleStore, ErgateClient.builder(queue)
+                                .store(store).objectMapper(b.objectMapper).scheduleStore(b.scheduleStore).build())
+                        .jobStore(store instanceof JobStore jobs ? jobs : null)
+                        .clock(options.clock())
+                        .build();
     }
 
     /**
@@ -191,6 +200,9 @@ public final class Ergate implements AutoCloseable {
             if (retention != null) {
                 retention.start();
             }
+            if (scheduler != null) {
+                scheduler.start();
+            }
             LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
                     runner.workflows().keySet(), atomicFinish != null);
         }
@@ -270,6 +282,9 @@ public final class Ergate implements AutoCloseable {
         stopRequested.countDown();
         if (retention != null) {
             retention.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
         }
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         joinAll(deadline);
@@ -620,6 +635,8 @@ public final class Ergate implements AutoCloseable {
         private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
         private dev.ergate.spi.@Nullable JobAdmin retentionAdmin;
         private dev.ergate.spi.RetentionPolicy retentionPolicy = dev.ergate.spi.RetentionPolicy.none();
+        private @Nullable ScheduleStore scheduleStore;
+        private dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
         private Builder(JobQueue queue, StateStore store) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -725,6 +742,29 @@ public final class Ergate implements AutoCloseable {
         public Builder retention(dev.ergate.spi.JobAdmin admin, dev.ergate.spi.RetentionPolicy policy) {
             this.retentionAdmin = Objects.requireNonNull(admin, "admin");
             this.retentionPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Fires the recurring schedules kept in {@code store} while the worker runs: one {@link
+         * dev.ergate.runtime.schedule.Scheduler} thread, submitting to this worker's queue and
+         * store. Any number of workers may do it: each tick gives one job. Off by default.
+         *
+         * @param store the backend's schedule store ({@code redis.schedules()}, {@code pg.schedules()}, ...)
+         * @return this builder
+         */
+        public Builder schedules(ScheduleStore store) {
+            this.scheduleStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param scheduler a scheduler configured by the caller, started and closed with the
+         *     worker; takes precedence over {@link #schedules(ScheduleStore)}
+         * @return this builder
+         */
+        public Builder scheduler(dev.ergate.runtime.schedule.Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

@@ -9,10 +9,13 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
 import dev.ergate.spi.AtomicSubmit;
+import dev.ergate.runtime.schedule.Schedules;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.ScheduleStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.UniqueJobs;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +46,10 @@ public final class ErgateClient {
     private final List<SubmitHook> submitHooks;
     private final @Nullable JobAwaiter awaiter;
     private final @Nullable AtomicSubmit atomicSubmit;
+    private final @Nullable ScheduleStore scheduleStore;
 
     private ErgateClient(Builder builder) {
+        this.scheduleStore = builder.scheduleStore;
         this.queue = builder.queue;
         this.store = builder.store;
         this.submitHooks = List.copyOf(builder.submitHooks);
@@ -306,6 +311,22 @@ public final class ErgateClient {
         return awaiter("await").await(id, timeout);
     }
 
+    /**
+     * Manages recurring schedules: create or update, pause, resume, delete, list with next fire
+     * times. A {@link dev.ergate.runtime.schedule.Scheduler} (in a worker, {@link
+     * Ergate.Builder#schedules}) fires them.
+     *
+     * @return the schedules in the client's {@link Builder#scheduleStore schedule store}
+     * @throws IllegalStateException if the client has no schedule store
+     */
+    public Schedules schedules() {
+        if (scheduleStore == null) {
+            throw new IllegalStateException("schedules() needs a ScheduleStore: build the client with"
+                    + " ErgateClient.builder(queue).scheduleStore(store)");
+        }
+        return Schedules.of(scheduleStore, mapper, Clock.systemUTC());
+    }
+
     JobAwaiter awaiter(String operation) {
         if (awaiter == null) {
             jobStore(operation);    // throws, naming what the client has instead
@@ -331,6 +352,7 @@ public final class ErgateClient {
         private @Nullable StateStore store;
         private @Nullable ObjectMapper mapper;
         private final List<SubmitHook> submitHooks = new ArrayList<>();
+        private @Nullable ScheduleStore scheduleStore;
 
         private Builder(JobQueue queue) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -362,6 +384,15 @@ public final class ErgateClient {
          */
         public Builder submitHook(SubmitHook hook) {
             submitHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * @param store where recurring schedules are kept, for {@link ErgateClient#schedules()}
+         * @return this builder
+         */
+        public Builder scheduleStore(@Nullable ScheduleStore store) {
+            this.scheduleStore = store;
             return this;
         }
 

@@ -35,11 +35,14 @@ public final class ErgatePublisher implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private @Nullable Thread thread;
+    /** Fires recurring schedules alongside, or null. */
+    private final dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
     private ErgatePublisher(Builder b) {
         this.source = b.source;
         this.queue = b.queue;
         this.options = b.options;
+        this.scheduler = b.scheduler;
     }
 
     /**
@@ -92,6 +95,9 @@ public final class ErgatePublisher implements AutoCloseable {
             }
             thread = DaemonThreads.newThread("ergate-publisher", this::loop);
             thread.start();
+            if (scheduler != null) {
+                scheduler.start();
+            }
         }
     }
 
@@ -140,6 +146,9 @@ public final class ErgatePublisher implements AutoCloseable {
             stopRequested.countDown();
             running = thread;
         }
+        if (scheduler != null) {
+            scheduler.close();
+        }
         if (running == null) {
             stopped.countDown();
             return;
@@ -156,6 +165,7 @@ public final class ErgatePublisher implements AutoCloseable {
         private final JobSource source;
         private final JobQueue queue;
         private PublisherOptions options = PublisherOptions.defaults();
+        private dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
         private Builder(JobSource source, JobQueue queue) {
             this.source = Objects.requireNonNull(source, "source");
@@ -168,6 +178,16 @@ public final class ErgatePublisher implements AutoCloseable {
          */
         public Builder options(PublisherOptions options) {
             this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * @param scheduler fires recurring schedules while the publisher runs (started and closed
+         *     with it), for deployments where the publisher, not the workers, submits
+         * @return this builder
+         */
+        public Builder scheduler(dev.ergate.runtime.schedule.Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

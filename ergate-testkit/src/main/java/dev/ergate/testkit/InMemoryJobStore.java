@@ -13,6 +13,7 @@ import dev.ergate.spi.JobSource;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StepStart;
 import dev.ergate.spi.StoredJob;
+import dev.ergate.spi.UniqueJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * JobSource} (due SCHEDULED and PENDING jobs, claims that time out). Thread-safe: each method is
  * atomic.
  */
-public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNotifier {
+public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNotifier, UniqueJobs {
 
     private static final Comparator<Entry> DUE_ORDER = Comparator
             .comparing((Entry e) -> dueTime(e.job))
@@ -46,6 +47,8 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<JobId, Entry> byId = new HashMap<>();
+    /** Unique keys and who holds them (a key is free again when its holder is final and its hold has passed). */
+    private final Map<String, KeyHolder> uniqueKeys = new HashMap<>();
     private final List<Consumer<Job>> finalStateListeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, Entry> byPosition = new TreeMap<>();
     private final List<Job> updates = new ArrayList<>();
@@ -97,6 +100,43 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
             lock.unlock();
         }
         notifyIfFinal(written);
+    }
+
+    /**
+     * Records the job under {@code key} unless a stored, non-final job holds it or its hold time
+     * has not passed (by the store's clock); check and write under the store's lock.
+     */
+    @Override
+    public Optional<JobId> recordUnique(Job job, String key, Duration holdFor) {
+        JobId id = idOf(job);
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("in-memory store: unique key of job " + id + " must not be blank");
+        }
+        if (holdFor.isNegative()) {
+            throw new IllegalArgumentException("in-memory store: holdFor of unique key '" + key
+                    + "' must not be negative, got " + holdFor);
+        }
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            KeyHolder holder = uniqueKeys.get(key);
+            if (holder != null) {
+                Entry entry = byId.get(holder.id);
+                boolean running = entry != null && !entry.job.status().isFinal();
+                if (running || now.isBefore(holder.heldUntil)) {
+                    return Optional.of(holder.id);
+                }
+            }
+            update(job);     // re-entrant; a new job is not final, so nobody is notified under the lock
+            uniqueKeys.put(key, new KeyHolder(id, now.plus(holdFor)));
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The job holding a unique key, and until when at least. */
+    private record KeyHolder(JobId id, Instant heldUntil) {
     }
 
     /** Tells {@link #onFinalState} listeners, outside the lock so a listener never holds up a writer. */

@@ -3,6 +3,7 @@ package dev.ergate.testkit.contract;
 import static dev.ergate.testkit.contract.SampleJobs.idOf;
 import static dev.ergate.testkit.contract.SampleJobs.present;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
@@ -12,12 +13,16 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.UniqueJobs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -146,6 +151,150 @@ public abstract class JobStoreContract {
     // ---------------------------------------------------------------- find after update
 
     /** What is stored comes back whole. */
+    // ---------------------------------------------------------------- unique keys
+
+    /**
+     * {@return true when the store is a {@link UniqueJobs}, which runs the "unique keys" tests;
+     * false (the default) skips them. Turn it on when the adapter implements it}
+     */
+    protected boolean supportsUniqueKeys() {
+        return false;
+    }
+
+    /**
+     * {@return true when {@link UniqueJobs#recordUnique} keeps a key for its {@code holdFor}
+     * after the job ended; false (the default) skips that test}
+     */
+    protected boolean supportsUniqueKeyHold() {
+        return false;
+    }
+
+    /** {@link UniqueJobs}: one job per key while it is not final, atomically. */
+    @Nested
+    @DisplayName("unique keys")
+    class UniqueKeys {
+
+        private UniqueJobs uniqueStore(JobStore store) {
+            assumeTrue(supportsUniqueKeys(), "the store declares no unique keys (supportsUniqueKeys())");
+            assertThat(store).as("a store that supports unique keys").isInstanceOf(UniqueJobs.class);
+            return (UniqueJobs) store;
+        }
+
+        private String newKey() {
+            return "key-" + UUID.randomUUID();
+        }
+
+        @Test
+        @DisplayName("refuses a second job under a key held by a job that is not final, naming the holder")
+        void heldWhileNotFinal() throws Exception {
+            JobStore store = store();
+            UniqueJobs unique = uniqueStore(store);
+            String key = newKey();
+            Job first = SampleJobs.simple("unique-first");
+            Job second = SampleJobs.simple("unique-second");
+
+            assertThat(unique.recordUnique(first, key, Duration.ZERO)).as("first record").isEmpty();
+            store.update(first.toBuilder().status(JobStatus.RUNNING).stepName("a").build());
+            Optional<JobId> refused = unique.recordUnique(second, key, Duration.ZERO);
+
+            assertThat(refused).as("second record's holder").contains(idOf(first));
+            assertThat(store.find(idOf(second))).as("the refused job was not written").isEmpty();
+            assertThat(found(store, first).status()).as("the holder's state, untouched").isEqualTo(JobStatus.RUNNING);
+        }
+
+        @Test
+        @DisplayName("frees the key when its job is final")
+        void freedWhenFinal() throws Exception {
+            JobStore store = store();
+            UniqueJobs unique = uniqueStore(store);
+            String key = newKey();
+            Job first = SampleJobs.simple("unique-done");
+            Job second = SampleJobs.simple("unique-again");
+
+            assertThat(unique.recordUnique(first, key, Duration.ZERO)).isEmpty();
+            store.update(first.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).build());
+
+            assertThat(unique.recordUnique(second, key, Duration.ZERO)).as("record after the holder ended").isEmpty();
+            assertSameJob(found(store, second), second);
+            assertThat(unique.recordUnique(SampleJobs.simple("unique-third"), key, Duration.ZERO))
+                    .as("the new holder").contains(idOf(second));
+        }
+
+        @Test
+        @DisplayName("keeps different keys apart")
+        void keysApart() throws Exception {
+            JobStore store = store();
+            UniqueJobs unique = uniqueStore(store);
+            Job a = SampleJobs.simple("unique-a");
+            Job b = SampleJobs.simple("unique-b");
+
+            assertThat(unique.recordUnique(a, newKey(), Duration.ZERO)).isEmpty();
+            assertThat(unique.recordUnique(b, newKey(), Duration.ZERO)).isEmpty();
+            assertSameJob(found(store, a), a);
+            assertSameJob(found(store, b), b);
+        }
+
+        @Test
+        @DisplayName("keeps a key for its hold time after the job ended")
+        void heldForTime() throws Exception {
+            assumeTrue(supportsUniqueKeyHold(), "the store keeps no hold time (supportsUniqueKeyHold())");
+            JobStore store = store();
+            UniqueJobs unique = uniqueStore(store);
+            String key = newKey();
+            Job first = SampleJobs.simple("unique-held");
+
+            assertThat(unique.recordUnique(first, key, Duration.ofHours(1))).isEmpty();
+            store.update(first.toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).build());
+
+            assertThat(unique.recordUnique(SampleJobs.simple("unique-later"), key, Duration.ZERO))
+                    .as("record within the hour").contains(idOf(first));
+        }
+
+        @Test
+        @DisplayName("lets exactly one of 8 concurrent records of one key in, the others get its id")
+        void concurrentRecords() throws Exception {
+            JobStore store = store();
+            UniqueJobs unique = uniqueStore(store);
+            String key = newKey();
+            int writers = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Job> jobs = new ArrayList<>();
+                List<Future<Optional<JobId>>> results = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    Job job = SampleJobs.simple("unique-race-" + i);
+                    jobs.add(job);
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return unique.recordUnique(job, key, Duration.ZERO);
+                    }));
+                }
+                start.countDown();
+                List<Job> winners = new ArrayList<>();
+                List<JobId> holders = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    Optional<JobId> holder = results.get(i).get(30, TimeUnit.SECONDS);
+                    if (holder.isEmpty()) {
+                        winners.add(jobs.get(i));
+                    } else {
+                        holders.add(holder.get());
+                    }
+                }
+
+                assertThat(winners).as("jobs recorded").hasSize(1);
+                assertThat(holders).as("holders named to the others").hasSize(writers - 1)
+                        .containsOnly(idOf(winners.get(0)));
+                for (Job job : jobs) {
+                    assertThat(store.find(idOf(job)).isPresent()).as("job %s stored", job.id())
+                            .isEqualTo(job == winners.get(0));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Nested
     @DisplayName("update then find")
     class FindAfterUpdate {

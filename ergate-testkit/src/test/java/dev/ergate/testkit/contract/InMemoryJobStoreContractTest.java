@@ -10,4 +10,14 @@ class InMemoryJobStoreContractTest extends JobStoreContract {
     protected JobStore newStore() {
         return InMemoryJobStore.create();
     }
+
+    @Override
+    protected boolean supportsUniqueKeys() {
+        return true;
+    }
+
+    @Override
+    protected boolean supportsUniqueKeyHold() {
+        return true;
+    }
 }
