@@ -4,6 +4,7 @@ import dev.ergate.Job;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where jobs wait for a worker. A worker {@link #take takes} a job, which <em>leases</em> it:
@@ -87,6 +88,17 @@ public interface JobQueue extends AutoCloseable {
      */
     default Optional<AtomicSubmit> atomicSubmit(StateStore store) {
         return Optional.empty();
+    }
+
+    /**
+     * The lease length this queue gives a taken job, as configured. The worker renews running
+     * steps' leases by it (and times each extension to well under half of it); when empty, it
+     * renews by the lease left on the delivery when it was taken.
+     *
+     * @return the configured lease length, or null when the queue does not know it
+     */
+    default @Nullable Duration leaseTime() {
+        return null;
     }
 
     /**

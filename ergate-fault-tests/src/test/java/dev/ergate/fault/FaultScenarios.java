@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.PausePoints;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.RetryPolicy;
@@ -18,10 +19,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.jspecify.annotations.Nullable;
@@ -235,6 +238,106 @@ abstract class FaultScenarios {
         assertThat(backend.deadLetters()).as("dead letters").isEmpty();
         // a killed worker's step waits for its lease to run out, then for the next take
         assertThat(maxWait).as("longest wait of a killed step").isBetween(0L, LEASE_MILLIS + 10_000);
+    }
+
+    /**
+     * @return the pause points of a delivery to SIGKILL a worker at on this backend: by default
+     *     the windows of a backend with an atomic step finish
+     */
+    protected List<String> pauseWindows() {
+        return List.of(PausePoints.BEFORE_START, PausePoints.AFTER_START, PausePoints.STEP_ENDED,
+                PausePoints.FINISHED);
+    }
+
+    @Test
+    @DisplayName("a SIGKILL in each window of a delivery (test pause points): no job lost, at most one extra run of the killed step")
+    void killsAtPausePoints() throws Exception {
+        long began = System.currentTimeMillis();
+        long leaseMillis = 2_000;
+        List<String> windows = pauseWindows();
+        Path dir = runDir("pause-" + backendName());
+        List<FaultBackend> runs = new ArrayList<>();
+        List<WorkerProcess> paused = new ArrayList<>();
+        // one space, one job and one worker JVM per window, all at once: the JVMs start in parallel
+        for (int w = 0; w < windows.size(); w++) {
+            BackendSpec spec = newSpec("pause" + w);
+            FaultBackend backend = open(spec, Duration.ofMillis(leaseMillis));
+            putJob(backend, 0);
+            runs.add(backend);
+            WorkerProcess worker = WorkerProcess.start(dir.resolve(windows.get(w)), "paused", spec, leaseMillis, 20,
+                    1, 10_000, "sleep", List.of("-D" + PausePoints.PROPERTY + "=" + windows.get(w)));
+            processes.add(worker);
+            paused.add(worker);
+        }
+        List<String> pausedOn = new ArrayList<>();
+        for (int w = 0; w < windows.size(); w++) {
+            Path steps = dir.resolve(windows.get(w)).resolve("paused.steps");
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> pausedMark(steps) != null);
+            paused.get(w).kill();
+            pausedOn.add(pausedMark(steps));
+        }
+        // every killed delivery is visible again before the rescuers start, so a message the killed
+        // worker left behind (SQS: the next step put, not acked) and the redelivery meet
+        BackendRestartScenario.hold(Duration.ofMillis(leaseMillis + 500));
+        List<Ergate> rescuers = new ArrayList<>();
+        try {
+            for (int w = 0; w < windows.size(); w++) {
+                StepLog log = new StepLog(dir.resolve(windows.get(w)).resolve("rescuer.steps"));
+                closeables.add(log);
+                Ergate rescuer = Ergate.builder(runs.get(w).queue(), runs.get(w).store())
+                        .options(ErgateOptions.builder().concurrency(2).pollTimeout(Duration.ofMillis(200))
+                                .backendRetryDelays(Duration.ofMillis(50), Duration.ofSeconds(1))
+                                .handleSignals(false).build())
+                        .build();
+                rescuers.add(rescuer);
+                rescuer.registerWorkflow(FaultWorkflow.build(log, 200, null)); // long enough for two chains to overlap
+                rescuer.start();
+            }
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> runs.stream().allMatch(b -> Outcome.finalCount(b.store(), 1) == 1 && b.queued() == 0));
+        } finally {
+            for (Ergate rescuer : rescuers) {
+                rescuer.close();
+            }
+        }
+        int duplicates = 0;
+        List<String> how = new ArrayList<>();
+        for (int w = 0; w < windows.size(); w++) {
+            String window = windows.get(w);
+            List<StepLog.Event> events = StepLog.readAll(dir.resolve(window));
+            Outcome outcome = Outcome.of(Outcome.lost(runs.get(w).store(), 1), events);
+            Set<String> killedRan = events.stream().filter(e -> e.file().equals("paused.steps")
+                    && e.kind().equals("START")).map(e -> e.jobId() + ":" + e.step()).collect(Collectors.toSet());
+            how.add(window + " (" + pausedOn.get(w) + "): " + outcome.duplicates() + " extra");
+            duplicates += outcome.duplicates();
+            assertThat(outcome.lost()).as("lost after a kill at %s", window).isEmpty();
+            assertThat(Outcome.distinctSteps(events)).as("steps run after a kill at %s", window).isEqualTo(3L);
+            // the bound per fault: one kill costs at most one more run of the one step it cut off
+            assertThat(outcome.duplicates()).as("extra step runs after a kill at %s %s", window, outcome.repeated())
+                    .isLessThanOrEqualTo(1);
+            assertThat(outcome.repeated().keySet()).as("steps run again after a kill at %s: only one the killed"
+                    + " worker had run", window).isSubsetOf(killedRan);
+            assertThat(runs.get(w).deadLetters()).as("dead letters after a kill at %s", window).isEmpty();
+        }
+        LOG.info("{}: kills at pause points: {}", backendName(), how);
+        Figures.record(new Figures.Row("7 SIGKILL at a pause point", backendName(), scale.name(), windows.size(),
+                windows.size() + " SIGKILL: " + String.join(", ", windows), 0, duplicates,
+                "each job completed, at most 1 extra run per kill", (System.currentTimeMillis() - began) / 1000));
+    }
+
+    /** @return {@code <point>:<job id>} of the pause mark in a step log, or null if none yet */
+    static @Nullable String pausedMark(Path steps) throws Exception {
+        if (!Files.exists(steps)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(steps)) {
+            String[] parts = line.split(" ");
+            if (parts.length == 4 && parts[0].equals("MARK") && parts[1].startsWith(FaultWorker.PAUSED_MARK)) {
+                return parts[1].substring(FaultWorker.PAUSED_MARK.length());
+            }
+        }
+        return null;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ergate.fault;
 
+import dev.ergate.internal.PausePoints;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
 import java.lang.management.ManagementFactory;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The worker JVM the fault suite starts, kills (SIGKILL) and stops (SIGTERM). It runs {@link
@@ -17,12 +19,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: kind, address, space, store address ({@link BackendSpec}), step log file, lease
  * millis, step millis, concurrency, drain timeout millis, and {@code sleep} or {@code stubborn}
  * (steps that ignore interrupts). With the system property {@value #HEAP_SAMPLE_PROPERTY} set to
- * N, it writes {@code MARK HEAP:<bytes used after a full GC>} to its step log every N ms.
+ * N, it writes {@code MARK HEAP:<bytes used after a full GC>} to its step log every N ms. With
+ * {@value PausePoints#PROPERTY} set, the first thread to reach a named pause point writes
+ * {@code MARK PAUSED:<point>:<job id>} and stops there until the test kills the JVM.
  */
 final class FaultWorker {
 
     static final String HEAP_SAMPLE_PROPERTY = "ergate.fault.heapSampleMillis";
     static final String HEAP_MARK = "HEAP:";
+    /** Step-log mark of a thread stopped at a pause point: {@code PAUSED:<point>:<job id>}. */
+    static final String PAUSED_MARK = "PAUSED:";
 
     private FaultWorker() {
     }
@@ -41,6 +47,13 @@ final class FaultWorker {
             default -> throw new IllegalArgumentException("step work must be sleep or stubborn, not " + args[at + 5]);
         };
         StepLog log = new StepLog(logFile);
+        // a paused thread says where and on which job in the step log, then waits for its SIGKILL
+        PausePoints.handler((point, jobId) -> {
+            log.mark(PAUSED_MARK + point + ":" + jobId);
+            while (true) {
+                LockSupport.park(log);
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> log.mark("TERM"), "mark-term"));
         long heapSampleMillis = Long.getLong(HEAP_SAMPLE_PROPERTY, 0L);
         if (heapSampleMillis > 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.PausePoints;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
@@ -421,12 +422,14 @@ public final class Ergate implements AutoCloseable {
             boolean poisoned = !step.skipped() && delivery.deliveryCount() > options.maxDeliveries();
             StepResult result = poisoned ? runner.fail(job, poisonReason(delivery))
                     : startAndRun(step, delivery, flight);
+            PausePoints.reached(PausePoints.STEP_ENDED, job.id()); // test-only: off unless a system property names it
             if (!flight.claimFinish(delivery)) {
                 LOG.warn("Job {} was cut off by the drain timeout; its delivery was released, its result dropped",
                         job.id());
                 return;
             }
             StepResult recorded = poisoned ? deadLetter(delivery, result) : settle(delivery, result);
+            PausePoints.reached(PausePoints.FINISHED, job.id());
             runner.notifyFinished(recorded);
         } catch (RuntimeException | Error e) {
             giveBack(delivery, flight, e);
@@ -448,12 +451,14 @@ public final class Ergate implements AutoCloseable {
         Job running = step.running();
         flight.mdc.step(running, step.stepName(), step.attempt());
         long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
+        PausePoints.reached(PausePoints.BEFORE_START, running.id());
         StepStart start = recordStart(running);
         if (start != StepStart.STARTED) {
             LOG.info("Job {} is {} in the store; not running its step",
                     running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
             return runner.notStarted(step, start);
         }
+        PausePoints.reached(PausePoints.AFTER_START, running.id());
         flight.lease.keep(delivery, leaseNanos);
         try {
             runner.notifyStarted(running);
@@ -510,9 +515,11 @@ public final class Ergate implements AutoCloseable {
                 backend.run("atomic finish", newState, () -> atomic.finish(delivery, newState, next));
             } else {
                 backend.run("state update", newState, () -> store.update(newState));
+                PausePoints.reached(PausePoints.AFTER_STATE, newState.id());
                 if (next != null) {
                     backend.run("put", next, () -> queue.put(next));
                 }
+                PausePoints.reached(PausePoints.AFTER_PUT, newState.id());
                 backend.run("ack", newState, delivery::ack);
             }
             return result;

@@ -30,7 +30,7 @@ final class FinishStatement {
     /** The input columns, in the order of the arrays bound. */
     private static final String INPUT = "unnest(cast(? as bigint[]), cast(? as uuid[]), " + JobArrays.UNNEST_ARGUMENTS
             + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[])) as r(message_id, token, "
-            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, visible_at)";
+            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, start_at)";
 
     private final String sql;
 
@@ -51,7 +51,7 @@ final class FinishStatement {
             sql.append(", h as (").append(jobs.render(JdbcJobStore.historyInsert("up"))).append(")");
         }
         sql.append(", nx as (").append(target.render("insert into {queue} (queue_name, job_id, payload, visible_at, "
-                + "enqueued_at) select p.queue, ack.next_job_id, ack.payload, ack.visible_at, p.now "
+                + "enqueued_at) select p.queue, ack.next_job_id, ack.payload, greatest(ack.start_at, now()), now() "
                 + "from ack cross join p where ack.payload is not null")).append(")");
         this.sql = sql.append(" select message_id from ack").toString();
     }
@@ -62,7 +62,7 @@ final class FinishStatement {
      *
      * @param connection where to run it
      * @param queueName the queue the next steps go to
-     * @param now the time written as the states' update time and the messages' enqueue time
+     * @param now the time written as the states' update time (leases and due times use the database's clock)
      * @param finishes distinct jobs' finishes, at least one
      * @return the ids of the messages whose lease still held: exactly those finishes were written
      * @throws SQLException if PostgreSQL fails; then nothing was written
@@ -75,7 +75,7 @@ final class FinishStatement {
         List<Job> states = new ArrayList<>(n);
         String[] nextJobIds = new String[n];
         byte[][] payloads = new byte[n][];
-        Timestamp[] visibleAts = new Timestamp[n];
+        Timestamp[] startAts = new Timestamp[n];
         for (int i = 0; i < n; i++) {
             StepFinish finish = finishes.get(i);
             messageIds[i] = finish.delivery().messageId();
@@ -85,7 +85,8 @@ final class FinishStatement {
             JobId nextId = next == null ? null : next.id();
             nextJobIds[i] = nextId == null ? null : nextId.value();
             payloads[i] = finish.payload();
-            visibleAts[i] = next == null ? null : JobArrays.timestamp(finish.nextVisibleAt(now));
+            // the database's clock decides when it is due: greatest(start_at, now()) in the statement
+            startAts[i] = next == null ? null : JobArrays.timestamp(next.requestedStartTime());
         }
         JobArrays jobs = new JobArrays(states);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -97,7 +98,7 @@ final class FinishStatement {
             p = jobs.bind(connection, statement, p);
             statement.setArray(p++, connection.createArrayOf("text", nextJobIds));
             statement.setArray(p++, connection.createArrayOf("bytea", payloads));
-            statement.setArray(p, connection.createArrayOf("timestamptz", visibleAts));
+            statement.setArray(p, connection.createArrayOf("timestamptz", startAts));
             Set<Long> acked = new HashSet<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

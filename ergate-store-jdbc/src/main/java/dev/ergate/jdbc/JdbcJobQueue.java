@@ -80,6 +80,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final String extendSql;
     private final String deadLetterSql;
     private final String deadLettersSql;
+    private final String trimDeadSql;
     private final String countsSql;
 
     JdbcJobQueue(JdbcBackend backend, String queueName, Duration leaseTime) {
@@ -91,31 +92,51 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         this.listener = backend.listener();
         this.signal = listener.signal(queueName);
         Tables t = backend.tables();
+        // every time a lease or a due time is compared with comes from the database's clock
+        // (now(): the statement's transaction start), never a worker's, so a worker whose clock
+        // runs ahead neither steals live leases nor takes delayed jobs early
         this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
-                + "values (:queue, :job_id, :payload, :visible_at, :now)");
+                + "values (:queue, :job_id, :payload, greatest(cast(:start as timestamptz), now()), now())");
         this.notifySql = "select pg_notify(:channel, :queue)";
-        // plain JDBC (positional parameters: queue, now, n, until, token, owner): it runs for every few steps
-        this.claimSql = t.render("with c as (select id, priority, visible_at from {queue} "
-                + "where queue_name = ? and visible_at <= ? "
-                + "order by priority desc, visible_at, id limit ? for update skip locked) "
-                + "update {queue} m set visible_at = ?, lease_token = ?, lease_owner = ?, "
-                + "delivery_count = m.delivery_count + 1 from c where m.id = c.id "
+        // plain JDBC (positional parameters: max bytes, queue, n, lease ms, token, owner): it runs
+        // for every few steps. A body over the size limit (pushed by a foreign producer: put
+        // refuses one) is moved to the dead letters inside the statement, never sent here:
+        // octet_length of a stored bytea reads its header, not the value.
+        this.claimSql = t.render("with c as (select id, priority, visible_at, octet_length(payload) as bytes, "
+                + "octet_length(payload) > ? as too_big from {queue} "
+                + "where queue_name = ? and visible_at <= now() "
+                + "order by priority desc, visible_at, id limit ? for update skip locked), "
+                + "big as (delete from {queue} m using c where m.id = c.id and c.too_big "
+                + "returning m.id, m.queue_name, m.job_id, m.payload, m.delivery_count, m.enqueued_at, c.bytes), "
+                + "dl as (insert into {dead} (queue_name, job_id, payload, reason, delivery_count, enqueued_at, dead_at) "
+                + "select queue_name, job_id, payload, 'too large to take: ' || bytes || ' bytes, over the limit of ' "
+                + "|| ? || ' (JdbcOptions.maxJobBytes)', delivery_count + 1, enqueued_at, now() from big), "
+                + "u as (update {queue} m set visible_at = now() + ? * interval '1 millisecond', lease_token = ?, "
+                + "lease_owner = ?, "
+                + "delivery_count = m.delivery_count + 1 from c where m.id = c.id and not c.too_big "
                 + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, c.priority, "
+                + "m.visible_at as lease_until, "
                 // a lost claim is harmless (the row is just claimable again): don't wait for the disk
-                + "set_config('synchronous_commit', 'off', true) as async_commit");
-        this.nextVisibleSql = t.render("select min(visible_at) from {queue} where queue_name = :queue");
+                + "set_config('synchronous_commit', 'off', true) as async_commit) "
+                + "select id, job_id, payload, delivery_count, was_visible_at, priority, lease_until, null as bytes from u "
+                + "union all select id, job_id, null, delivery_count, now(), 0, now(), bytes from big");
+        this.nextVisibleSql = t.render("select extract(epoch from min(visible_at) - clock_timestamp()) * 1000 as ms "
+                + "from {queue} where queue_name = :queue");
         this.ackSql = t.render("delete from {queue} where id = :id and lease_token = :token");
-        this.releaseSql = t.render("update {queue} set visible_at = :at, lease_token = null, "
-                + "lease_owner = null where id = :id and lease_token = :token");
-        this.extendSql = t.render("update {queue} set visible_at = :until where id = :id and lease_token = :token");
+        this.releaseSql = t.render("update {queue} set visible_at = now() + :delay_ms * interval '1 millisecond', "
+                + "lease_token = null, lease_owner = null where id = :id and lease_token = :token");
+        this.extendSql = t.render("update {queue} set visible_at = now() + :ms * interval '1 millisecond' "
+                + "where id = :id and lease_token = :token returning visible_at");
         this.deadLetterSql = t.render("with m as (delete from {queue} where id = :id and lease_token = :token "
                 + "returning queue_name, job_id, payload, delivery_count, enqueued_at) "
                 + "insert into {dead} (queue_name, job_id, payload, reason, delivery_count, enqueued_at, dead_at) "
-                + "select queue_name, job_id, payload, :reason, delivery_count, enqueued_at, :now from m");
+                + "select queue_name, job_id, payload, :reason, delivery_count, enqueued_at, now() from m");
+        this.trimDeadSql = t.render("delete from {dead} where queue_name = :queue and id < (select id from {dead} "
+                + "where queue_name = :queue order by id desc offset cast(:keep as integer) - 1 limit 1)");
         this.deadLettersSql = t.render("select id, queue_name, job_id, payload, reason, delivery_count, "
                 + "enqueued_at, dead_at from {dead} where queue_name = :queue order by id limit :limit");
-        this.countsSql = t.render("select count(*) filter (where lease_token is null and visible_at <= :now) as ready, "
-                + "count(*) filter (where lease_token is null and visible_at > :now) as delayed, "
+        this.countsSql = t.render("select count(*) filter (where lease_token is null and visible_at <= now()) as ready, "
+                + "count(*) filter (where lease_token is null and visible_at > now()) as delayed, "
                 + "count(*) filter (where lease_token is not null) as in_flight, "
                 + "(select count(*) from {dead} where queue_name = :queue) as dead "
                 + "from {queue} where queue_name = :queue");
@@ -159,16 +180,12 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     private void insert(Handle handle, Job job, byte[] payload) {
-        Instant now = options.clock().instant();
-        Instant start = job.requestedStartTime();
-        Instant visibleAt = start != null && start.isAfter(now) ? start : now;
         JobId id = job.id();
         handle.createUpdate(putSql)
                 .bind("queue", queueName)
                 .bind("job_id", id == null ? null : id.value())
                 .bind("payload", payload)
-                .bind("visible_at", JobRows.time(visibleAt))
-                .bind("now", JobRows.time(now))
+                .bind("start", JobRows.time(job.requestedStartTime()))
                 .execute();
     }
 
@@ -220,9 +237,9 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 long wait = Math.min(left, listener.isListening()
                         ? options.pollInterval().toNanos()
                         : Math.min(options.pollInterval().toNanos(), LISTENER_DOWN_POLL_NANOS));
-                Instant next = nextVisibleAt();
-                if (next != null) {
-                    long untilNext = Duration.between(options.clock().instant(), next).toNanos();
+                Double untilNextMs = millisUntilNextVisible();
+                if (untilNextMs != null) {
+                    long untilNext = (long) (untilNextMs * 1_000_000);
                     wait = Math.min(wait, Math.max(MIN_RECHECK_NANOS, untilNext + TimeUnit.MILLISECONDS.toNanos(1)));
                 }
                 signal.awaitChange(seen, wait);
@@ -263,40 +280,52 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, int priority,
-            Instant wasVisibleAt) {
+            Instant wasVisibleAt, Instant leaseUntil) {
     }
 
     private Claim claim(int max) {
-        Instant now = options.clock().instant();
-        Instant until = now.plus(leaseTime);
         UUID token = UUID.randomUUID();
         List<Claimed> rows = new ArrayList<>(max);
+        int tooBig = 0;
         try (Connection connection = backend.connections().getConnection();
                 PreparedStatement statement = connection.prepareStatement(claimSql)) {
-            statement.setString(1, queueName);
-            statement.setObject(2, JobRows.time(now));
+            statement.setLong(1, options.maxJobBytes());
+            statement.setString(2, queueName);
             statement.setInt(3, max);
-            statement.setObject(4, JobRows.time(until));
-            statement.setObject(5, token);
-            statement.setString(6, options.ownerName());
+            statement.setLong(4, options.maxJobBytes());
+            statement.setLong(5, leaseTime.toMillis());
+            statement.setObject(6, token);
+            statement.setString(7, options.ownerName());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    long bytes = rs.getLong("bytes");
+                    if (!rs.wasNull()) {
+                        LOG.warn("PostgreSQL queue '{}': message {} (job {}) is {} bytes, over maxJobBytes {}; moved "
+                                + "to the dead letters without being read", queueName, rs.getLong("id"),
+                                rs.getString("job_id"), bytes, options.maxJobBytes());
+                        tooBig++;
+                        continue;
+                    }
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
                             rs.getInt("delivery_count"), rs.getInt("priority"),
-                            Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null")));
+                            Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null"),
+                            Objects.requireNonNull(JobRows.instant(rs, "lease_until"), "visible_at is not null")));
                 }
             }
         } catch (SQLException | RuntimeException e) {
             throw JdbcFailures.translate("take from queue '" + queueName + "'", e);
         }
+        if (tooBig > 0) {
+            trimDeadLetters();
+        }
         if (rows.isEmpty()) {
-            return new Claim(List.of(), 0);
+            return new Claim(List.of(), tooBig);
         }
         List<Claimed> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingInt(Claimed::priority).reversed().thenComparing(Claimed::wasVisibleAt)
                 .thenComparingLong(Claimed::id));
         List<JdbcDelivery> deliveries = new ArrayList<>(sorted.size());
-        int dead = 0;
+        int dead = tooBig;
         for (Claimed row : sorted) {
             Job job = UndecodableMessages.decodeOrDeadLetter(codec, row.payload(), reason -> {
                 LOG.warn("PostgreSQL queue '{}': message {} is {}; moved to the dead letters: {}", queueName,
@@ -307,16 +336,20 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 dead++;
                 continue;
             }
-            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), until));
+            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), row.leaseUntil()));
         }
         return new Claim(deliveries, dead);
     }
 
-    private @Nullable Instant nextVisibleAt() {
+    /** {@return milliseconds until the queue's next row becomes visible, by the database's clock; null: no row} */
+    private @Nullable Double millisUntilNextVisible() {
         try {
             return jdbi.withHandle(handle -> handle.createQuery(nextVisibleSql)
                     .bind("queue", queueName)
-                    .map((rs, ctx) -> JobRows.instant(rs, "min"))
+                    .map((rs, ctx) -> {
+                        double ms = rs.getDouble("ms");
+                        return rs.wasNull() ? null : ms;
+                    })
                     .one());
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("look-up of the next ready time on queue '" + queueName + "'", e);
@@ -344,11 +377,10 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     boolean release(JdbcDelivery delivery, Duration delay) {
-        Instant at = options.clock().instant().plus(delay);
         try {
             return jdbi.withHandle(handle -> {
                 int rows = handle.createUpdate(releaseSql)
-                        .bind("at", JobRows.time(at))
+                        .bind("delay_ms", delay.toMillis())
                         .bind("id", delivery.messageId())
                         .bind("token", delivery.token())
                         .execute();
@@ -364,18 +396,17 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     @Nullable Instant extend(JdbcDelivery delivery, Duration duration) {
-        Instant until = options.clock().instant().plus(duration);
-        int rows;
         try {
-            rows = jdbi.withHandle(handle -> handle.createUpdate(extendSql)
-                    .bind("until", JobRows.time(until))
+            return jdbi.withHandle(handle -> handle.createQuery(extendSql)
+                    .bind("ms", Math.max(1, duration.toMillis()))
                     .bind("id", delivery.messageId())
                     .bind("token", delivery.token())
-                    .execute());
+                    .map((rs, ctx) -> Objects.requireNonNull(JobRows.instant(rs, "visible_at"), "visible_at is not null"))
+                    .findOne()
+                    .orElse(null));
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("lease extension of job " + delivery.job().id() + " on queue '" + queueName + "'", e);
         }
-        return rows == 0 ? null : until;
     }
 
     boolean deadLetter(JdbcDelivery delivery, String reason) {
@@ -385,15 +416,42 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     /** Moves a leased row to the dead letters; false when the lease was lost meanwhile. */
     private boolean deadLetter(long messageId, UUID token, String reason) {
         try {
-            return jdbi.withHandle(handle -> handle.createUpdate(deadLetterSql)
+            boolean moved = jdbi.withHandle(handle -> handle.createUpdate(deadLetterSql)
                     .bind("id", messageId)
                     .bind("token", token)
                     // a reason quoting a job's text may hold U+0000, which a text column refuses
                     .bind("reason", reason.replace('\0', '\uFFFD'))
-                    .bind("now", JobRows.time(options.clock().instant()))
                     .execute()) > 0;
+            if (moved) {
+                trimDeadLetters();
+            }
+            return moved;
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("dead-lettering of message " + messageId + " on queue '" + queueName + "'", e);
+        }
+    }
+
+    /**
+     * Keeps the dead letters of this queue bounded ({@link JdbcOptions#maxDeadLetters()}): deletes
+     * the oldest over the limit. A failure is only logged: the next dead letter trims again.
+     */
+    private void trimDeadLetters() {
+        int keep = options.maxDeadLetters();
+        if (keep == 0) {
+            return;
+        }
+        try {
+            int deleted = jdbi.withHandle(handle -> handle.createUpdate(trimDeadSql)
+                    .bind("queue", queueName)
+                    .bind("keep", keep)
+                    .execute());
+            if (deleted > 0) {
+                LOG.warn("PostgreSQL queue '{}': deleted the {} oldest dead letters to keep {} (JdbcOptions.maxDeadLetters)",
+                        queueName, deleted, keep);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("PostgreSQL queue '{}': could not trim the dead letters to {}; the next dead letter tries again",
+                    queueName, keep, e);
         }
     }
 
@@ -593,7 +651,6 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         try {
             return jdbi.withHandle(handle -> handle.createQuery(countsSql)
                     .bind("queue", queueName)
-                    .bind("now", JobRows.time(options.clock().instant()))
                     .map((rs, ctx) -> new QueueCounts(rs.getLong("ready"), rs.getLong("delayed"),
                             rs.getLong("in_flight"), rs.getLong("dead"), false))
                     .one());

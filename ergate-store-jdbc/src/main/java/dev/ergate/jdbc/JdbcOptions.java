@@ -26,6 +26,8 @@ public final class JdbcOptions {
     private final Duration pollInterval;
     private final long maxJobBytes;
     private final Duration publisherClaimTimeout;
+    private final int maxDeadLetters;
+    private final Duration finishTimeout;
     private final int poolSize;
     private final String ownerName;
     private final Clock clock;
@@ -41,6 +43,8 @@ public final class JdbcOptions {
         this.pollInterval = b.pollInterval;
         this.maxJobBytes = b.maxJobBytes;
         this.publisherClaimTimeout = b.publisherClaimTimeout;
+        this.maxDeadLetters = b.maxDeadLetters;
+        this.finishTimeout = b.finishTimeout;
         this.poolSize = b.poolSize;
         this.ownerName = b.ownerName;
         this.clock = b.clock;
@@ -113,6 +117,23 @@ public final class JdbcOptions {
         return maxJobBytes;
     }
 
+    /**
+     * @return the most dead letters kept per queue: when one more is added, the oldest over this
+     *     number are deleted (and the count logged); 10,000 by default, 0 for no limit
+     */
+    public int maxDeadLetters() {
+        return maxDeadLetters;
+    }
+
+    /**
+     * @return the longest one statement of step finishes may run, lock waits included, before
+     *     PostgreSQL cancels it and the finishes are run one by one (so one job's locked row or a
+     *     deadlock does not hold up the others); 5 s by default, capped at half the lease time
+     */
+    public Duration finishTimeout() {
+        return finishTimeout;
+    }
+
     /** {@return how long a publisher's claim on a due job holds before another may take it; 60 s} */
     public Duration publisherClaimTimeout() {
         return publisherClaimTimeout;
@@ -145,6 +166,8 @@ public final class JdbcOptions {
         private Duration pollInterval = Duration.ofSeconds(5);
         private long maxJobBytes = 8L * 1024 * 1024;
         private Duration publisherClaimTimeout = Duration.ofSeconds(60);
+        private int maxDeadLetters = 10_000;
+        private Duration finishTimeout = Duration.ofSeconds(5);
         private int poolSize = 10;
         private String ownerName = defaultOwnerName();
         private Clock clock = Clock.systemUTC();
@@ -163,6 +186,8 @@ public final class JdbcOptions {
             this.pollInterval = o.pollInterval;
             this.maxJobBytes = o.maxJobBytes;
             this.publisherClaimTimeout = o.publisherClaimTimeout;
+            this.maxDeadLetters = o.maxDeadLetters;
+            this.finishTimeout = o.finishTimeout;
             this.poolSize = o.poolSize;
             this.ownerName = o.ownerName;
             this.clock = o.clock;
@@ -228,6 +253,18 @@ public final class JdbcOptions {
             return this;
         }
 
+        /** @param maxDeadLetters dead letters kept per queue (the oldest go first), 0 for no limit */
+        public Builder maxDeadLetters(int maxDeadLetters) {
+            this.maxDeadLetters = maxDeadLetters;
+            return this;
+        }
+
+        /** @param finishTimeout the longest a statement of step finishes may run; 100 ms to 10 min */
+        public Builder finishTimeout(Duration finishTimeout) {
+            this.finishTimeout = finishTimeout;
+            return this;
+        }
+
         /** @param poolSize connections in the pool {@link JdbcBackend#connect} builds; at least 2 */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
@@ -269,6 +306,13 @@ public final class JdbcOptions {
             if (maxJobBytes < 1024 || maxJobBytes > 512L * 1024 * 1024) {
                 throw new IllegalArgumentException(
                         "maxJobBytes must be within 1024..536870912, got " + maxJobBytes);
+            }
+            if (maxDeadLetters < 0) {
+                throw new IllegalArgumentException("maxDeadLetters must be 0 (no limit) or more, got " + maxDeadLetters);
+            }
+            atLeast("finishTimeout", finishTimeout, Duration.ofMillis(100));
+            if (finishTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("finishTimeout must be at most 10 min, got " + finishTimeout);
             }
             if (poolSize < 2) {
                 throw new IllegalArgumentException("poolSize must be at least 2 (one connection listens for "

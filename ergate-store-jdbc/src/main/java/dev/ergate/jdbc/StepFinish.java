@@ -3,7 +3,6 @@ package dev.ergate.jdbc;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.spi.LeaseLostException;
-import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -52,12 +51,6 @@ final class StepFinish {
 
     byte @Nullable [] payload() {
         return payload;
-    }
-
-    /** {@return when the next step's message becomes visible, given the transaction's time} */
-    Instant nextVisibleAt(Instant now) {
-        Instant start = next == null ? null : next.requestedStartTime();
-        return start != null && start.isAfter(now) ? start : now;
     }
 
     /** Written and committed: the delivery ended with it. */

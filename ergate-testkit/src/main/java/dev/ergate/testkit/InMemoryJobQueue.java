@@ -112,6 +112,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     }
 
     /** {@return how long a taken job stays leased unless extended} */
+    @Override
     public Duration leaseTime() {
         return leaseTime;
     }

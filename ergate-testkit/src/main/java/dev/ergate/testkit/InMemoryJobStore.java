@@ -11,7 +11,9 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobSource;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
 import dev.ergate.spi.StoredJob;
 import dev.ergate.spi.UniqueJobs;
 import java.time.Clock;
@@ -73,13 +75,40 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
 
     /**
      * Stores the job's state, replacing what was stored for its id, and appends it to the
-     * history. When the stored job is CANCELLING and {@code job} is not final, the stored and
-     * recorded state is {@code job} with status CANCELLING.
+     * history, unless {@link WriteFence} refuses it. When the stored job is CANCELLING and {@code
+     * job} is not final, the stored and recorded state is {@code job} with status CANCELLING.
      *
      * @throws IllegalArgumentException if the job has no id
+     * @throws StaleStateException if the store holds a newer state of the job (nothing written)
      */
     @Override
     public void update(Job job) {
+        write(job, true);
+    }
+
+    /** Stores the job over anything stored, with no fence (a deliberate resubmit). */
+    @Override
+    public void replace(Job job) {
+        write(job, false);
+    }
+
+    /** Writes the job only when no job of its id is stored, atomically. */
+    @Override
+    public boolean insert(Job job) {
+        JobId id = idOf(job);
+        lock.lock();
+        try {
+            if (byId.containsKey(id)) {
+                return false;
+            }
+            write(job, false);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void write(Job job, boolean fenced) {
         JobId id = idOf(job);
         Job written;
         lock.lock();
@@ -89,7 +118,9 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
                 entry = new Entry(++lastPosition, job);
                 byId.put(id, entry);
                 byPosition.put(entry.position, entry);
-            } else if (entry.job.status() == JobStatus.CANCELLING && !job.status().isFinal()) {
+            } else if (fenced && WriteFence.refuses(entry.job, job)) {
+                throw new StaleStateException("in-memory store: " + WriteFence.describe(entry.job, job), null);
+            } else if (fenced && entry.job.status() == JobStatus.CANCELLING && !job.status().isFinal()) {
                 entry.job = job.toBuilder().status(JobStatus.CANCELLING).build();
             } else {
                 entry.job = job;
@@ -188,7 +219,7 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
         lock.lock();
         try {
             Entry entry = byId.get(id);
-            StepStart start = entry == null ? StepStart.STARTED : StepStart.over(entry.job.status());
+            StepStart start = entry == null ? StepStart.STARTED : StepStart.over(entry.job, running);
             if (start == StepStart.STARTED) {
                 update(running);
             }
@@ -260,20 +291,30 @@ public final class InMemoryJobStore implements JobStore, JobSource, FinalStateNo
     @Override
     public boolean requestCancel(JobId id) {
         Objects.requireNonNull(id, "id");
+        Job written = null;
         lock.lock();
         try {
             Entry entry = byId.get(id);
             if (entry == null || entry.job.status().isFinal()) {
                 return false;
             }
-            if (entry.job.status() != JobStatus.CANCELLING) {
+            JobStatus status = entry.job.status();
+            if (status == JobStatus.SCHEDULED || status == JobStatus.PENDING) {
+                // no message of it is on a queue: nothing would ever see a CANCELLING
+                entry.job = entry.job.toBuilder().status(JobStatus.CANCELLED).build();
+                record(entry);
+                written = entry.job;
+            } else if (status != JobStatus.CANCELLING) {
                 entry.job = entry.job.toBuilder().status(JobStatus.CANCELLING).build();
                 record(entry);
             }
-            return true;
         } finally {
             lock.unlock();
         }
+        if (written != null) {
+            notifyIfFinal(written);
+        }
+        return true;
     }
 
     /**
