@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,11 +65,12 @@ final class FinishStatement {
      * @param queueName the queue the next steps go to
      * @param now the time written as the states' update time (leases and due times use the database's clock)
      * @param finishes distinct jobs' finishes, at least one
+     * @param timeout the longest the statement may run (whole seconds, at least 1)
      * @return the ids of the messages whose lease still held: exactly those finishes were written
      * @throws SQLException if PostgreSQL fails; then nothing was written
      */
-    Set<Long> run(Connection connection, String queueName, Instant now, List<StepFinish> finishes)
-            throws SQLException {
+    Set<Long> run(Connection connection, String queueName, Instant now, List<StepFinish> finishes,
+            Duration timeout) throws SQLException {
         int n = finishes.size();
         Long[] messageIds = new Long[n];
         UUID[] tokens = new UUID[n];
@@ -90,6 +92,9 @@ final class FinishStatement {
         }
         JobArrays jobs = new JobArrays(states);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            // PostgreSQL cancels it after this long, lock waits included: a batch never waits
+            // for long on one job's row
+            statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
             int p = 1;
             statement.setTimestamp(p++, JobArrays.timestamp(now));
             statement.setString(p++, queueName);

@@ -197,6 +197,11 @@ public final class JdbcBackend implements AutoCloseable {
                 ? jdbc.name() : retryQueue);
     }
 
+    /** {@return the store of recurring schedules and their tick claims (schema version 4)} */
+    public JdbcScheduleStore schedules() {
+        return new JdbcScheduleStore(this);
+    }
+
     /** {@return a new publisher source: a distinct claimer of due jobs} */
     public JdbcJobSource jobSource() {
         return new JdbcJobSource(this);

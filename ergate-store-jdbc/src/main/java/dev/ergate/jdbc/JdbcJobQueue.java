@@ -77,6 +77,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final String nextVisibleSql;
     private final String ackSql;
     private final String releaseSql;
+    private final String unclaimSql;
     private final String extendSql;
     private final String deadLetterSql;
     private final String deadLettersSql;
@@ -125,6 +126,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         this.ackSql = t.render("delete from {queue} where id = :id and lease_token = :token");
         this.releaseSql = t.render("update {queue} set visible_at = now() + :delay_ms * interval '1 millisecond', "
                 + "lease_token = null, lease_owner = null where id = :id and lease_token = :token");
+        this.unclaimSql = t.render("update {queue} set visible_at = now(), lease_token = null, lease_owner = null, "
+                + "delivery_count = greatest(delivery_count - 1, 0) where id = :id and lease_token = :token");
         this.extendSql = t.render("update {queue} set visible_at = now() + :ms * interval '1 millisecond' "
                 + "where id = :id and lease_token = :token returning visible_at");
         this.deadLetterSql = t.render("with m as (delete from {queue} where id = :id and lease_token = :token "
@@ -266,14 +269,55 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             if (System.nanoTime() - delivery.claimedNanos() < leaseTime.toNanos() / 2) {
                 return delivery;
             }
-            try {
-                delivery.release(Duration.ZERO);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not give back stale claimed message {}; it returns when its lease ends",
-                        delivery.messageId(), e);
-            }
+            giveBack(delivery, "stale claimed");
         }
         return null;
+    }
+
+    /**
+     * Gives back, visible at once, the messages this queue claimed ahead for takers that have not
+     * come: none of them started a step, so their delivery counts go back down. Called by the
+     * worker when it stops; the queue stays usable.
+     */
+    @Override
+    public void releaseHeld() {
+        JdbcDelivery delivery;
+        while ((delivery = handoff.poll()) != null) {
+            giveBack(delivery, "held");
+        }
+    }
+
+    /** Gives back a claimed message no taker got, without counting the claim as a delivery. */
+    private void giveBack(JdbcDelivery delivery, String what) {
+        try {
+            int rows = jdbi.withHandle(handle -> {
+                int n = handle.createUpdate(unclaimSql)
+                        .bind("id", delivery.messageId())
+                        .bind("token", delivery.token())
+                        .execute();
+                if (n > 0) {
+                    signal.bump();
+                    notifyTakers(handle);
+                }
+                return n;
+            });
+            delivery.finished(); // handed to nobody: nothing else ends it
+            LOG.debug("Gave back {} message {} on queue '{}' ({} row)", what, delivery.messageId(), queueName, rows);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not give back {} message {} on queue '{}'; it returns when its lease ends", what,
+                    delivery.messageId(), queueName, e);
+        }
+    }
+
+    /**
+     * Claims up to {@code n} messages ahead, as a claim for several takers does, and holds them
+     * for the next takers (for tests).
+     *
+     * @return how many are held now
+     */
+    int claimAhead(int n) {
+        handoff.addAll(claim(n).deliveries());
+        return handoff.size();
     }
 
     private record Claim(List<JdbcDelivery> deliveries, int deadLettered) {
@@ -559,10 +603,10 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     /**
-     * Runs finishes in one statement. When the statement fails for a reason that is not
-     * transient (bad data in one job, say), each finish is run again on its own, so only the one
-     * at fault fails; a transient failure (a lost connection) fails them all, and each worker
-     * retries its own.
+     * Runs finishes in one statement, bounded by {@link JdbcOptions#finishTimeout()} (lock waits
+     * included). When it fails for any reason (a row another transaction holds locked, a deadlock,
+     * bad data in one job, a lost connection), each finish is run again on its own, so only the
+     * one at fault fails.
      *
      * @return each finish's failure, in order, or null for one that committed
      */
@@ -570,9 +614,12 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         List<@Nullable RuntimeException> outcomes = new ArrayList<>(finishes.size());
         Set<Long> acked;
         try (Connection connection = backend.connections().getConnection()) {
-            acked = statement.run(connection, queueName, options.clock().instant(), finishes);
+            acked = statement.run(connection, queueName, options.clock().instant(), finishes, options.finishTimeout());
         } catch (SQLException | RuntimeException e) {
-            if (finishes.size() > 1 && !JdbcFailures.isTransient(e)) {
+            // any failure, transient or not (one job's locked row hit the time limit, a deadlock,
+            // bad data): each finish runs again on its own, so the others are neither failed
+            // (their steps would run again) nor held up by the one at fault
+            if (finishes.size() > 1) {
                 LOG.debug("A batch of {} finishes failed ({}); running them one by one", finishes.size(), e.toString());
                 for (StepFinish finish : finishes) {
                     outcomes.add(runFinishes(statement, List.of(finish)).get(0));
@@ -678,15 +725,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     public void close() {
         closed = true;
         signal.bump();
-        JdbcDelivery delivery;
-        while ((delivery = handoff.poll()) != null) {
-            try {
-                delivery.release(Duration.ZERO);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not give back claimed message {} on close; it returns when its lease ends",
-                        delivery.messageId(), e);
-            }
-        }
+        releaseHeld();
     }
 
     @Override

@@ -128,7 +128,7 @@ public final class JdbcOptions {
     /**
      * @return the longest one statement of step finishes may run, lock waits included, before
      *     PostgreSQL cancels it and the finishes are run one by one (so one job's locked row or a
-     *     deadlock does not hold up the others); 5 s by default, capped at half the lease time
+     *     deadlock does not hold up the others); 5 s by default, rounded up to whole seconds
      */
     public Duration finishTimeout() {
         return finishTimeout;
@@ -259,7 +259,7 @@ public final class JdbcOptions {
             return this;
         }
 
-        /** @param finishTimeout the longest a statement of step finishes may run; 100 ms to 10 min */
+        /** @param finishTimeout the longest a statement of step finishes may run; 1 s to 10 min, whole seconds */
         public Builder finishTimeout(Duration finishTimeout) {
             this.finishTimeout = finishTimeout;
             return this;
@@ -310,7 +310,7 @@ public final class JdbcOptions {
             if (maxDeadLetters < 0) {
                 throw new IllegalArgumentException("maxDeadLetters must be 0 (no limit) or more, got " + maxDeadLetters);
             }
-            atLeast("finishTimeout", finishTimeout, Duration.ofMillis(100));
+            atLeast("finishTimeout", finishTimeout, Duration.ofSeconds(1));
             if (finishTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("finishTimeout must be at most 10 min, got " + finishTimeout);
             }

@@ -37,7 +37,8 @@ final class Migrator {
             new Migration(1, "jobs, history, queue and dead letters", "V1__jobs_history_queue.sql"),
             new Migration(2, "admin leases", "V2__admin_leases.sql"),
             new Migration(3, "queue priorities, unique keys, storage settings",
-                    "V3__priorities_unique_keys_churn.sql"));
+                    "V3__priorities_unique_keys_churn.sql"),
+            new Migration(4, "recurring schedules", "V4__schedules.sql"));
 
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
