@@ -10,6 +10,7 @@ import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
 import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.runtime.schedule.Schedules;
+import dev.ergate.spi.FinalStateNotifier;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.ScheduleStore;
@@ -54,7 +55,7 @@ public final class ErgateClient {
         this.store = builder.store;
         this.submitHooks = List.copyOf(builder.submitHooks);
         this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
-        this.awaiter = store instanceof JobStore jobStore ? new JobAwaiter(jobStore) : null;
+        this.awaiter = store instanceof JobStore jobStore ? new JobAwaiter(jobStore, builder.notifier) : null;
         this.atomicSubmit = store == null ? null : queue.atomicSubmit(store).orElse(null);
     }
 
@@ -296,8 +297,9 @@ public final class ErgateClient {
 
     /**
      * Waits, without blocking a thread, for a job to reach a final status (COMPLETED, FAILED,
-     * ABORTED or CANCELLED). All waiting futures share one polling thread; a store that is a
-     * {@link dev.ergate.spi.FinalStateNotifier} completes them as soon as the job ends. The
+     * ABORTED or CANCELLED). All waiting futures share one polling thread; a {@link
+     * FinalStateNotifier} (the store, or {@link Builder#finalStateNotifier}) completes them as
+     * soon as the job ends, and polling then only backs it up. The
      * future completes on that shared thread: use the {@code ...Async} stages for slow work.
      *
      * @param id the job
@@ -353,6 +355,7 @@ public final class ErgateClient {
         private @Nullable ObjectMapper mapper;
         private final List<SubmitHook> submitHooks = new ArrayList<>();
         private @Nullable ScheduleStore scheduleStore;
+        private @Nullable FinalStateNotifier notifier;
 
         private Builder(JobQueue queue) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -393,6 +396,17 @@ public final class ErgateClient {
          */
         public Builder scheduleStore(@Nullable ScheduleStore store) {
             this.scheduleStore = store;
+            return this;
+        }
+
+        /**
+         * @param notifier wakes {@link ErgateClient#await} when a job becomes final, for a store
+         *     that is not a {@link FinalStateNotifier} itself ({@code RedisFinalStateNotifier.over(store)},
+         *     {@code JdbcBackend}'s); null (the default) uses the store's own, if any
+         * @return this builder
+         */
+        public Builder finalStateNotifier(@Nullable FinalStateNotifier notifier) {
+            this.notifier = notifier;
             return this;
         }
 

@@ -47,9 +47,9 @@ final class JobAwaiter {
     private final ConcurrentHashMap<JobId, Set<Waiter>> waiting = new ConcurrentHashMap<>();
     private volatile boolean subscribed;
 
-    JobAwaiter(JobStore store) {
+    JobAwaiter(JobStore store, @Nullable FinalStateNotifier notifier) {
         this.store = store;
-        this.notifier = store instanceof FinalStateNotifier n ? n : null;
+        this.notifier = notifier != null ? notifier : store instanceof FinalStateNotifier n ? n : null;
     }
 
     CompletableFuture<Job> await(JobId id, Duration timeout) {
@@ -80,7 +80,7 @@ final class JobAwaiter {
         synchronized (this) {
             if (!subscribed) {
                 // the subscription lives as long as the client: clients are long-lived and have no close
-                source.onFinalState(this::finalState);
+                source.onFinalState(waiting::containsKey, this::finalState);
                 subscribed = true;
             }
         }

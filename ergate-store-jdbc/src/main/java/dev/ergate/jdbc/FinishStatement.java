@@ -10,9 +10,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,8 +30,8 @@ final class FinishStatement {
 
     /** The input columns, in the order of the arrays bound. */
     private static final String INPUT = "unnest(cast(? as bigint[]), cast(? as uuid[]), " + JobArrays.UNNEST_ARGUMENTS
-            + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[])) as r(message_id, token, "
-            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, start_at)";
+            + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[]), cast(? as integer[])) as r(message_id, token, "
+            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, start_at, priority)";
 
     private final String sql;
 
@@ -51,10 +51,14 @@ final class FinishStatement {
         if (store.backend().options().recordHistory()) {
             sql.append(", h as (").append(jobs.render(JdbcJobStore.historyInsert("up"))).append(")");
         }
+        // only the finishes whose state the fence let through put their next step
+        sql.append(", w as (select ack.* from ack join up on up.id = ack.id and up.id_is_number = ack.id_is_number)");
         sql.append(", nx as (").append(target.render("insert into {queue} (queue_name, job_id, payload, visible_at, "
-                + "enqueued_at) select p.queue, ack.next_job_id, ack.payload, greatest(ack.start_at, now()), now() "
-                + "from ack cross join p where ack.payload is not null")).append(")");
-        this.sql = sql.append(" select message_id from ack").toString();
+                + "enqueued_at, priority) select p.queue, w.next_job_id, w.payload, greatest(w.start_at, now()), now(), "
+                + "w.priority "
+                + "from w cross join p where w.payload is not null")).append(")");
+        this.sql = sql.append(" select ack.message_id, exists (select 1 from w where w.message_id = ack.message_id) "
+                + "as written from ack").toString();
     }
 
     /**
@@ -66,10 +70,12 @@ final class FinishStatement {
      * @param now the time written as the states' update time (leases and due times use the database's clock)
      * @param finishes distinct jobs' finishes, at least one
      * @param timeout the longest the statement may run (whole seconds, at least 1)
-     * @return the ids of the messages whose lease still held: exactly those finishes were written
+     * @return the ids of the messages whose lease still held (those were acked), each with whether
+     *     its state was written (false: the {@link dev.ergate.spi.WriteFence} refused it, and its
+     *     next step was not put)
      * @throws SQLException if PostgreSQL fails; then nothing was written
      */
-    Set<Long> run(Connection connection, String queueName, Instant now, List<StepFinish> finishes,
+    Map<Long, Boolean> run(Connection connection, String queueName, Instant now, List<StepFinish> finishes,
             Duration timeout) throws SQLException {
         int n = finishes.size();
         Long[] messageIds = new Long[n];
@@ -78,6 +84,7 @@ final class FinishStatement {
         String[] nextJobIds = new String[n];
         byte[][] payloads = new byte[n][];
         Timestamp[] startAts = new Timestamp[n];
+        Integer[] priorities = new Integer[n];
         for (int i = 0; i < n; i++) {
             StepFinish finish = finishes.get(i);
             messageIds[i] = finish.delivery().messageId();
@@ -89,6 +96,7 @@ final class FinishStatement {
             payloads[i] = finish.payload();
             // the database's clock decides when it is due: greatest(start_at, now()) in the statement
             startAts[i] = next == null ? null : JobArrays.timestamp(next.requestedStartTime());
+            priorities[i] = next == null ? 0 : next.priority();
         }
         JobArrays jobs = new JobArrays(states);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -103,11 +111,12 @@ final class FinishStatement {
             p = jobs.bind(connection, statement, p);
             statement.setArray(p++, connection.createArrayOf("text", nextJobIds));
             statement.setArray(p++, connection.createArrayOf("bytea", payloads));
-            statement.setArray(p, connection.createArrayOf("timestamptz", startAts));
-            Set<Long> acked = new HashSet<>();
+            statement.setArray(p++, connection.createArrayOf("timestamptz", startAts));
+            statement.setArray(p, connection.createArrayOf("int4", priorities));
+            Map<Long, Boolean> acked = new HashMap<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    acked.add(rs.getLong(1));
+                    acked.put(rs.getLong(1), rs.getBoolean(2));
                 }
             }
             return acked;

@@ -74,7 +74,7 @@ public final class JdbcJobAdmin implements JobAdmin {
         this.jdbi = backend.jdbi();
         this.tables = backend.tables();
         this.options = backend.options();
-        this.upsertSql = tables.render("with up as (" + JdbcJobStore.upsertCte(JdbcJobStore.valuesSource()) + ")"
+        this.upsertSql = tables.render("with up as (" + JdbcJobStore.upsertCte(JdbcJobStore.valuesSource(), JdbcJobStore.Write.UNFENCED) + ")"
                 + (options.recordHistory() ? ", h as (" + JdbcJobStore.historyInsert("up") + ")" : "")
                 + " select count(*) from up");
         this.insertQueueSql = tables.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "

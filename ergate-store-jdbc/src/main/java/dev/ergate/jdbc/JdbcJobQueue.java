@@ -16,6 +16,7 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -96,8 +97,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         // every time a lease or a due time is compared with comes from the database's clock
         // (now(): the statement's transaction start), never a worker's, so a worker whose clock
         // runs ahead neither steals live leases nor takes delayed jobs early
-        this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at) "
-                + "values (:queue, :job_id, :payload, greatest(cast(:start as timestamptz), now()), now())");
+        this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at, priority) "
+                + "values (:queue, :job_id, :payload, greatest(cast(:start as timestamptz), now()), now(), :priority)");
         this.notifySql = "select pg_notify(:channel, :queue)";
         // plain JDBC (positional parameters: max bytes, queue, n, lease ms, token, owner): it runs
         // for every few steps. A body over the size limit (pushed by a foreign producer: put
@@ -189,6 +190,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 .bind("job_id", id == null ? null : id.value())
                 .bind("payload", payload)
                 .bind("start", JobRows.time(job.requestedStartTime()))
+                .bind("priority", job.priority())
                 .execute();
     }
 
@@ -546,15 +548,23 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             payloads.add(encode(job)); // every size checked before anything is written
         }
         String what = jobs.size() == 1 ? "submit of job " + jobs.get(0).id() : "submit of " + jobs.size() + " jobs";
+        Job refused;
         try {
-            jdbi.useTransaction(handle -> {
+            refused = jdbi.inTransaction(handle -> {
                 for (int i = 0; i < jobs.size(); i++) {
-                    store.upsert(handle, jobs.get(i));
+                    if (store.upsert(handle, jobs.get(i)) == 0) {
+                        handle.rollback(); // the fence refused it: nothing of the submit stays
+                        return jobs.get(i);
+                    }
                     insert(handle, jobs.get(i), payloads.get(i));
                 }
+                return null;
             });
         } catch (RuntimeException e) {
             throw JdbcFailures.translate(what + " on queue '" + queueName + "'", e);
+        }
+        if (refused != null) {
+            throw store.stale(refused);
         }
         signal.bump();
         try {
@@ -612,7 +622,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
      */
     private List<@Nullable RuntimeException> runFinishes(FinishStatement statement, List<StepFinish> finishes) {
         List<@Nullable RuntimeException> outcomes = new ArrayList<>(finishes.size());
-        Set<Long> acked;
+        Map<Long, Boolean> acked;
         try (Connection connection = backend.connections().getConnection()) {
             acked = statement.run(connection, queueName, options.clock().instant(), finishes, options.finishTimeout());
         } catch (SQLException | RuntimeException e) {
@@ -632,11 +642,18 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return outcomes;
         }
         for (StepFinish finish : finishes) {
-            if (acked.contains(finish.delivery().messageId())) {
+            Boolean written = acked.get(finish.delivery().messageId());
+            if (written == null) {
+                outcomes.add(finish.leaseLost());
+            } else if (written) {
                 finish.succeeded();
                 outcomes.add(null);
             } else {
-                outcomes.add(finish.leaseLost());
+                finish.succeeded(); // the stale delivery was acked with the refusal: it is dropped
+                outcomes.add(new StaleStateException("PostgreSQL: refused the finish of job " + finish.jobId()
+                        + " at " + finish.state().status() + " (steps completed " + finish.state().stepsCompleted()
+                        + "): the stored job is newer or final (a duplicate message or a lost lease); nothing "
+                        + "written, no next step put, the delivery dropped", null));
             }
         }
         return outcomes;

@@ -7,7 +7,9 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,6 +42,8 @@ public final class JdbcJobStore implements JobStore {
     private final JdbcOptions options;
     private final String upsertSql;
     private final String upsertRunningSql;
+    private final String replaceSql;
+    private final String insertSql;
     private final StartStatement startStatement;
     private final String findSql;
     private final String historySql;
@@ -55,12 +59,19 @@ public final class JdbcJobStore implements JobStore {
                 + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
                 + " select count(*) from up";
         this.upsertSql = tables.render(update);
-        // a RUNNING write never replaces a final state: it comes from a worker whose lease may be
-        // stale (e.g. its claim was undone by a database crash) after another worker finished the job
-        String updateRunning = "with up as (" + upsertCte(valuesSource()).replace("\nreturning ",
-                "\nwhere j.status not in " + JobRows.FINAL_STATUSES + "\nreturning ") + ")"
+        // the fence keeps a RUNNING write from replacing a final state: it comes from a worker whose
+        // lease may be stale (e.g. its claim was undone by a database crash) after another finished the job
+        String updateRunning = update;
+        String replace = "with up as (" + upsertCte(valuesSource(), Write.REPLACE) + ")"
                 + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
                 + " select count(*) from up";
+        this.replaceSql = tables.render(replace);
+        String insert = "with up as (insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at) "
+                + valuesSource() + " on conflict (id, id_is_number) do nothing returning j.id, j.id_is_number, "
+                + "j.version, j.status, j.step_name, j.steps_completed, j.percent_completed, j.updated_at)"
+                + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
+                + " select count(*) from up";
+        this.insertSql = tables.render(insert);
         this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
                 + updateRunning.substring("with ".length()) + " cross join cfg");
         this.startStatement = new StartStatement(tables, options.recordHistory());
@@ -69,7 +80,9 @@ public final class JdbcJobStore implements JobStore {
         this.historySql = tables.render("select job_id, job_id_is_number, version, status, step_name, "
                 + "steps_completed, percent_completed, recorded_at from {history} "
                 + "where job_id = :id and job_id_is_number = :id_is_number order by seq");
-        String cancel = "update {jobs} set status = 'CANCELLING', version = version + 1, updated_at = :now, "
+        // a SCHEDULED or PENDING job has no message a worker would see the request on: it ends at once
+        String cancel = "update {jobs} set status = case when status in ('SCHEDULED', 'PENDING') then 'CANCELLED' "
+                + "else 'CANCELLING' end, version = version + 1, updated_at = :now, "
                 + "claimed_by = null, claim_expires_at = null "
                 + "where id = :id and id_is_number = :id_is_number "
                 + "and status not in " + JobRows.FINAL_STATUSES + " and status <> 'CANCELLING' "
@@ -94,12 +107,31 @@ public final class JdbcJobStore implements JobStore {
      * @return the upsert of one job, returning what the history records, for use as a CTE
      */
     static String upsertCte(String source) {
+        return upsertCte(source, Write.FENCED);
+    }
+
+    /** How an upsert treats the stored row. */
+    enum Write {
+        /** {@link dev.ergate.spi.WriteFence} applies; a stored CANCELLING survives a non-final state. */
+        FENCED,
+        /** No fence (the admin's retry and requeue); a stored CANCELLING survives a non-final state. */
+        UNFENCED,
+        /** No fence, nothing kept: {@link #replace}. */
+        REPLACE
+    }
+
+    static String upsertCte(String source, Write write) {
+        String status = write == Write.REPLACE ? "excluded.status"
+                : "case when j.status = 'CANCELLING' and excluded.status not in "
+                        + JobRows.FINAL_STATUSES + " then 'CANCELLING' else excluded.status end";
+        String where = write == Write.FENCED
+                ? "where " + JobRows.fenceAllows("excluded.status", "excluded.steps_completed", "excluded.extra_fields") + "\n"
+                : "";
         return "insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at)\n"
                 + source + "\n"
                 + "on conflict (id, id_is_number) do update set\n"
                 + "  workflow_name = excluded.workflow_name, step_name = excluded.step_name,\n"
-                + "  status = case when j.status = 'CANCELLING' and excluded.status not in "
-                + JobRows.FINAL_STATUSES + " then 'CANCELLING' else excluded.status end,\n"
+                + "  status = " + status + ",\n"
                 + "  steps_completed = excluded.steps_completed, percent_completed = excluded.percent_completed,\n"
                 + "  initial_input_value = excluded.initial_input_value,\n"
                 + "  last_return_value = excluded.last_return_value,\n"
@@ -107,6 +139,7 @@ public final class JdbcJobStore implements JobStore {
                 + "  requested_start_time = excluded.requested_start_time, extra_fields = excluded.extra_fields,\n"
                 + "  version = j.version + 1, updated_at = excluded.updated_at,\n"
                 + "  claimed_by = null, claim_expires_at = null\n"
+                + where
                 + "returning j.id, j.id_is_number, j.version, j.status, j.step_name, j.steps_completed,\n"
                 + "  j.percent_completed, j.updated_at";
     }
@@ -140,20 +173,61 @@ public final class JdbcJobStore implements JobStore {
     public void update(Job job) {
         Objects.requireNonNull(job, "job");
         requireId(job);
+        long written;
         try {
-            jdbi.useHandle(handle -> upsert(handle, job));
+            written = jdbi.withHandle(handle -> upsert(handle, job));
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("update of job " + job.id(), e);
         }
+        if (written == 0) {
+            throw stale(job);
+        }
     }
 
-    /** Writes the job's state on {@code handle}, inside the caller's transaction if it has one. */
-    void upsert(Handle handle, Job job) {
+    /** {@return the refusal of a write the fence stopped, naming what is stored} */
+    StaleStateException stale(Job refused) {
+        Optional<Job> stored = find(Objects.requireNonNull(refused.id()));
+        return new StaleStateException("PostgreSQL: " + stored.map(s -> WriteFence.describe(s, refused))
+                .orElse("job " + refused.id() + ": refused a stale write"), null);
+    }
+
+    /** {@return 1 when written, 0 when the {@link WriteFence} refused it} */
+    long upsert(Handle handle, Job job) {
         String sql = job.status() == JobStatus.RUNNING ? upsertRunningSql : upsertSql;
-        JobRows.bind(handle.createQuery(sql), job)
+        return JobRows.bind(handle.createQuery(sql), job)
                 .bind("now", JobRows.time(options.clock().instant()))
                 .mapTo(Long.class)
                 .one();
+    }
+
+    /** Writes the job with no fence, over a final or CANCELLING one too (a deliberate resubmit). */
+    @Override
+    public void replace(Job job) {
+        Objects.requireNonNull(job, "job");
+        requireId(job);
+        try {
+            jdbi.useHandle(handle -> JobRows.bind(handle.createQuery(replaceSql), job)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .mapTo(Long.class)
+                    .one());
+        } catch (RuntimeException e) {
+            throw JdbcFailures.translate("replace of job " + job.id(), e);
+        }
+    }
+
+    /** Writes the job only if no job of its id is stored, in one statement. */
+    @Override
+    public boolean insert(Job job) {
+        Objects.requireNonNull(job, "job");
+        requireId(job);
+        try {
+            return jdbi.withHandle(handle -> JobRows.bind(handle.createQuery(insertSql), job)
+                    .bind("now", JobRows.time(options.clock().instant()))
+                    .mapTo(Long.class)
+                    .one()) > 0;
+        } catch (RuntimeException e) {
+            throw JdbcFailures.translate("insert of job " + job.id(), e);
+        }
     }
 
     /**
@@ -194,7 +268,18 @@ public final class JdbcJobStore implements JobStore {
         if (found.written()) {
             return StepStart.STARTED;
         }
-        StepStart seen = found.stored() == null ? StepStart.STARTED : StepStart.over(found.stored());
+        JobStatus stored = found.stored();
+        StepStart seen;
+        if (stored == null) {
+            seen = StepStart.STARTED;
+        } else if (stored.isFinal()) {
+            seen = StepStart.over(stored);
+        } else if (WriteFence.refuses(stored, found.storedSteps(), found.storedAttempt(), running.status(),
+                running.stepsCompleted(), WriteFence.attemptOf(running))) {
+            seen = StepStart.STALE;
+        } else {
+            seen = StepStart.over(stored);
+        }
         // nothing written although the snapshot allowed it: the row changed since, so look again
         return seen == StepStart.STARTED ? null : seen;
     }

@@ -54,6 +54,48 @@ final class JobRows {
     /** The statuses over which a step may not start (a cancel request, or a final status), as a SQL list. */
     static final String NO_START_STATUSES = "('CANCELLING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
+    /**
+     * {@return SQL for the fence rank of a status ({@link dev.ergate.spi.WriteFence#rank})}
+     *
+     * @param status a SQL expression of a status
+     */
+    static String rankSql(String status) {
+        return "(case " + status + " when 'SCHEDULED' then 0 when 'PENDING' then 0 when 'QUEUED' then 1 "
+                + "when 'RUNNING' then 2 when 'CANCELLING' then 2 else 3 end)";
+    }
+
+    /**
+     * {@return SQL for a stored job's attempt ({@link dev.ergate.spi.WriteFence#attemptOf}): the
+     * extra field {@code ergate_attempt} when it is a whole number from 1, else 1}
+     *
+     * @param extra a SQL expression of the {@code extra_fields} JSONB
+     */
+    static String attemptSql(String extra) {
+        String text = "(" + extra + " ->> '" + dev.ergate.RuntimeFields.ATTEMPT + "')";
+        return "(case when jsonb_typeof(" + extra + " -> '" + dev.ergate.RuntimeFields.ATTEMPT + "') = 'number' and "
+                + text + " ~ '^[0-9]{1,9}$' and cast(" + text + " as integer) >= 1 then cast(" + text
+                + " as integer) else 1 end)";
+    }
+
+    /**
+     * {@return the SQL condition under which {@link dev.ergate.spi.WriteFence} lets a write over
+     * the stored row {@code j} through}
+     *
+     * @param status the written status (SQL)
+     * @param steps the written steps completed (SQL)
+     * @param extra the written extra fields as JSONB (SQL)
+     */
+    static String fenceAllows(String status, String steps, String extra) {
+        String attempt = attemptSql(extra);
+        String storedAttempt = attemptSql("j.extra_fields");
+        String rank = rankSql(status);
+        String storedRank = rankSql("j.status");
+        return "not ((j.status in " + FINAL_STATUSES + " and " + status + " not in " + FINAL_STATUSES + ") "
+                + "or (" + steps + ", " + attempt + ") < (j.steps_completed, " + storedAttempt + ") "
+                + "or ((" + steps + ", " + attempt + ") = (j.steps_completed, " + storedAttempt + ") and ("
+                + rank + " < " + storedRank + " or (" + rank + " = " + storedRank + " and " + rank + " <> 2))))";
+    }
+
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private JobRows() {

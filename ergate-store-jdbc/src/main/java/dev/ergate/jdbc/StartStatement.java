@@ -38,7 +38,8 @@ final class StartStatement {
                 + "cast(? as text) as initial_input_value, cast(? as text) as last_return_value, "
                 + "cast(? as text) as exception_traceback, cast(? as text) as user_context, "
                 + "cast(? as timestamptz) as requested_start_time, cast(? as text) as extra_fields), "
-                + "cur as (select j.status from {jobs} j, v where " + match + "), "
+                + "cur as (select j.status, j.steps_completed, " + JobRows.attemptSql("j.extra_fields")
+                + " as attempt from {jobs} j, v where " + match + "), "
                 + "u as (update {jobs} as j set workflow_name = v.workflow_name, step_name = v.step_name, "
                 + "status = v.status, steps_completed = v.steps_completed, percent_completed = v.percent_completed, "
                 + "initial_input_value = cast(v.initial_input_value as jsonb), "
@@ -46,14 +47,16 @@ final class StartStatement {
                 + "user_context = cast(v.user_context as jsonb), requested_start_time = v.requested_start_time, "
                 + "extra_fields = cast(v.extra_fields as jsonb), version = j.version + 1, updated_at = v.now, "
                 + "claimed_by = null, claim_expires_at = null from v "
-                + "where " + match + " and j.status not in " + JobRows.NO_START_STATUSES + RETURNING + "), "
+                + "where " + match + " and j.status not in " + JobRows.NO_START_STATUSES + " and "
+                + JobRows.fenceAllows("v.status", "v.steps_completed", "cast(v.extra_fields as jsonb)") + RETURNING + "), "
                 // a row inserted since the snapshot is a conflict: nothing written, and the caller looks again
                 + "i as (insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at) "
                 + "select " + JobArrays.asStored("v") + ", v.now, v.now from v where not exists (select 1 from cur) "
                 + "on conflict (id, id_is_number) do nothing" + RETURNING + "), "
                 + "w as (select * from u union all select * from i)"
                 + (recordHistory ? ", h as (" + JdbcJobStore.historyInsert("w") + ")" : "")
-                + " select (select count(*) from w) as written, (select status from cur) as stored from cfg");
+                + " select (select count(*) from w) as written, (select status from cur) as stored, "
+                + "(select steps_completed from cur) as stored_steps, (select attempt from cur) as stored_attempt from cfg");
     }
 
     /**
@@ -61,8 +64,10 @@ final class StartStatement {
      *
      * @param written whether the RUNNING state was written
      * @param stored the status the statement's snapshot saw, or {@code null} if it saw no row
+     * @param storedSteps the steps completed it saw
+     * @param storedAttempt the attempt it saw
      */
-    record Found(boolean written, @Nullable JobStatus stored) {
+    record Found(boolean written, @Nullable JobStatus stored, int storedSteps, int storedAttempt) {
     }
 
     /**
@@ -92,7 +97,8 @@ final class StartStatement {
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 String stored = rs.getString(2);
-                return new Found(rs.getLong(1) > 0, stored == null ? null : JobStatus.valueOf(stored));
+                return new Found(rs.getLong(1) > 0, stored == null ? null : JobStatus.valueOf(stored), rs.getInt(3),
+                        rs.getInt(4));
             }
         }
     }

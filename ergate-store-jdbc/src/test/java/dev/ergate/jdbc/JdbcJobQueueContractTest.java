@@ -57,4 +57,9 @@ class JdbcJobQueueContractTest extends JobQueueContract {
     protected Duration timingSlack() {
         return Duration.ofSeconds(1); // a shared, loaded 2-core machine
     }
+
+    @Override
+    protected boolean supportsPriorities() {
+        return true;
+    }
 }

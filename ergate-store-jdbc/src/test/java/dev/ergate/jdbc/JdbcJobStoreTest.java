@@ -139,13 +139,15 @@ class JdbcJobStoreTest {
         Job job = job("late1").toBuilder().status(JobStatus.QUEUED).build();
         store.update(job);
         store.update(job.toBuilder().status(JobStatus.COMPLETED).stepName(null).build());
-        // the worker whose claim the crash undid runs the step again and writes RUNNING last
-        store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s3").build());
+        // the worker whose claim the crash undid runs the step again and writes RUNNING last: refused
+        assertThatThrownBy(() -> store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s3").build()))
+                .isInstanceOf(dev.ergate.spi.StaleStateException.class).hasMessageContaining("COMPLETED");
         Job stored = store.find(job.id()).orElseThrow();
         assertThat(stored.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(store.history(job.id())).extracting(JobTransition::status)
                 .containsExactly(JobStatus.QUEUED, JobStatus.COMPLETED);
-        store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build());
+        assertThatThrownBy(() -> store.update(job.toBuilder().status(JobStatus.RUNNING).stepName("s1").build()))
+                .isInstanceOf(dev.ergate.spi.StaleStateException.class);
         assertThat(store.find(JobId.of("late1")).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
     }
 
@@ -273,8 +275,13 @@ class JdbcJobStoreTest {
             futures.add(writers.submit(() -> {
                 int n = 0;
                 while (!stop.get()) {
-                    // touch old jobs and add new ones while the walk goes on
-                    store.update(job("s" + (n * 7 % 300)).toBuilder().stepsCompleted(n).build());
+                    // touch old jobs (each write a step further: the fence refuses a repeat) and add
+                    // new ones while the walk goes on
+                    try {
+                        store.update(job("s" + (n * 7 % 300)).toBuilder().stepsCompleted(1 + n * 2 + writer).build());
+                    } catch (dev.ergate.spi.StaleStateException otherWriterAhead) {
+                        // the other writer wrote this job further along: refused, as it should be
+                    }
                     store.update(job("new-" + writer + "-" + n++));
                 }
                 return null;

@@ -243,6 +243,9 @@ local function write_job(s, member, old, json, status, workflow, retention, now)
       redis.call('HSET', s.job, 'json', json, 'updated', now)
     end
   end
+  if FINAL[status] and old.status ~= status then
+    redis.call('PUBLISH', s.index_prefix .. 'final', member) -- wakes awaiting clients (RedisFinalStateNotifier)
+  end
   if FINAL[status] and retention > 0 then
     redis.call('HSET', s.job, 'expires', now + retention)
     redis.call('ZADD', s.expiring, now + retention, member)

@@ -1,0 +1,209 @@
+package dev.ergate.redis;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.internal.DaemonThreads;
+import dev.ergate.spi.FinalStateNotifier;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * Tells subscribers when a job of a {@link RedisJobStore} becomes final: the store's scripts
+ * publish the job's id on the namespace's channel {@code {ns}:jobs:final} with every final write,
+ * and one thread per notifier listens (subscribed on first use), so {@code ErgateClient.await}
+ * wakes at once: {@code ErgateClient.builder(queue).store(store).finalStateNotifier(notifier)}.
+ * A missed message (a reconnect) only delays a waiter to its next poll. Thread-safe.
+ */
+public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisFinalStateNotifier.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final RedisJobStore store;
+    private final RedisBackend backend;
+    private final String channel;
+    private final CopyOnWriteArrayList<Consumer<JobId>> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch subscribed = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private @Nullable Thread thread;
+    private volatile @Nullable JedisPubSub current;
+
+    private RedisFinalStateNotifier(RedisJobStore store) {
+        this.store = store;
+        this.backend = store.backend();
+        this.channel = new RedisKeys(backend.options().namespace(), RedisQueueOptions.defaults().name()).indexPrefix()
+                + "final";
+    }
+
+    /**
+     * @param store the store whose final states to announce
+     * @return a notifier; it listens once something subscribes, until {@link #close()}
+     */
+    public static RedisFinalStateNotifier over(RedisJobStore store) {
+        return new RedisFinalStateNotifier(Objects.requireNonNull(store, "store"));
+    }
+
+    /** {@return the channel the store's scripts publish final job ids on} */
+    public String channel() {
+        return channel;
+    }
+
+    /**
+     * Reads each job that became final (one {@code find}) and tells {@code listener}; prefer
+     * {@link #onFinalState(Predicate, Consumer)}, which reads only the jobs of interest.
+     */
+    @Override
+    public Subscription onFinalState(Consumer<Job> listener) {
+        return onFinalState(id -> true, listener);
+    }
+
+    /** Reads only the jobs {@code interest} accepts, on the listening thread. */
+    @Override
+    public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
+        Objects.requireNonNull(interest, "interest");
+        Objects.requireNonNull(listener, "listener");
+        Consumer<JobId> onId = id -> {
+            if (interest.test(id)) {
+                Optional<Job> job = store.find(id);
+                if (job.isPresent() && job.get().status().isFinal()) {
+                    listener.accept(job.get());
+                }
+            }
+        };
+        listeners.add(onId);
+        startOnce();
+        return () -> listeners.remove(onId);
+    }
+
+    /**
+     * Waits until the notifier is subscribed (for a test that must not write before it listens).
+     *
+     * @param timeout how long at most
+     * @return true when subscribed
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitSubscribed(Duration timeout) throws InterruptedException {
+        return subscribed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void startOnce() {
+        synchronized (lock) {
+            if (thread == null && stop.getCount() > 0) {
+                thread = DaemonThreads.newThread("ergate-redis-final-states", this::listen);
+                thread.start();
+            }
+        }
+    }
+
+    private void listen() {
+        int failures = 0;
+        while (stop.getCount() > 0) {
+            Listening pubSub = new Listening();
+            current = pubSub;
+            try {
+                backend.client().subscribe(pubSub, channel);   // blocks until unsubscribed or the connection fails
+                failures = 0;
+            } catch (RuntimeException e) {
+                if (stop.getCount() == 0) {
+                    return;
+                }
+                failures++;
+                LOG.warn("{}: listening on {} failed ({} in a row); waiters fall back to polling until it is back: {}",
+                        this, channel, failures, e.toString());
+            }
+            long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures, 6));
+            try {
+                if (stop.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The subscription of one connection: hands each id to the listeners. */
+    private final class Listening extends JedisPubSub {
+        @Override
+        public void onSubscribe(String channelName, int subscribedChannels) {
+            subscribed.countDown();
+            if (stop.getCount() == 0) {
+                unsubscribe();   // closed while this connection was subscribing
+            }
+        }
+
+        @Override
+        public void onMessage(String channelName, String member) {
+            JobId id = idOf(member);
+            if (id == null) {
+                return;
+            }
+            for (Consumer<JobId> listener : listeners) {
+                try {
+                    listener.accept(id);
+                } catch (RuntimeException e) {
+                    // the SPI says a listener must not throw; one that does must not end the subscription
+                    LOG.debug("{}: a final-state listener threw: {}", RedisFinalStateNotifier.this, e.toString());
+                }
+            }
+        }
+    }
+
+    /** {@return the job id of a store member ({@code s:ID} or {@code n:ID}), or null if it is not one} */
+    static @Nullable JobId idOf(String member) {
+        if (member.startsWith("s:")) {
+            return JobId.of(member.substring(2));
+        }
+        if (member.startsWith("n:")) {
+            try {
+                return JobId.of(new BigInteger(member.substring(2)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Stops listening; subscriptions get no more calls. Idempotent. */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (lock) {
+            stop.countDown();
+            running = thread;
+        }
+        JedisPubSub pubSub = current;
+        if (pubSub != null && pubSub.isSubscribed()) {
+            try {
+                pubSub.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: unsubscribe failed: {}", this, e.toString());
+            }
+        }
+        if (running != null) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisFinalStateNotifier[" + backend.endpoint() + ", " + channel + "]";
+    }
+}
