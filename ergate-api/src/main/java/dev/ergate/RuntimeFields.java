@@ -32,6 +32,13 @@ public final class RuntimeFields {
      */
     public static final String UNIQUE_KEY = "ergate_unique_key";
 
+    /**
+     * How many times the step of a RUNNING state was started at this attempt (absent means 1):
+     * what counts toward the worker's {@code maxDeliveries}, so a delivery given back before its
+     * step started (a store outage) does not.
+     */
+    public static final String STARTS = "ergate_starts";
+
     private RuntimeFields() {
     }
 }

@@ -66,7 +66,8 @@ final class DeadLetterRecords {
                         sourceQueue,
                         record.get("text").asText(),
                         record.get("reason").asText(),
-                        parseInstant(record.path("at").asText("")),
+                        record.has("at_ms") ? Instant.ofEpochMilli(record.get("at_ms").asLong())
+                                : parseInstant(record.path("at").asText("")),
                         record.path("delivery_count").asInt(0),
                         jobId == null || jobId.isNull() ? null : jobId.asText());
             }

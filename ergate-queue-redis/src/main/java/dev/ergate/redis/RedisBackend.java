@@ -99,7 +99,7 @@ public final class RedisBackend implements AutoCloseable {
         RedisFailures failures = new RedisFailures(uri.toString());
         UnifiedJedis client = failures.call("connect", () -> options.cluster()
                 ? RedisClusterClient.builder() // reads the cluster's topology from the node now
-                        .nodes(Set.of(new HostAndPort(uri.host(), uri.port())))
+                        .nodes(clusterNodes(uri))
                         .clientConfig(config.build())
                         .poolConfig(pool)
                         .build()
@@ -171,6 +171,12 @@ public final class RedisBackend implements AutoCloseable {
         return new RedisJobAdmin(this, Objects.requireNonNull(store, "store"), Objects.requireNonNull(queue, "queue"));
     }
 
+    /** {@return the store of recurring schedules and their tick claims, in this namespace} */
+    public RedisScheduleStore schedules() {
+        ensureOpen();
+        return new RedisScheduleStore(this);
+    }
+
     /** {@return the server, as {@code redis[s]://[user:***@]host:port/database}: safe to log} */
     public String endpoint() {
         return options.parsedUri().toString() + (options.cluster() ? " (cluster)" : "");
@@ -234,6 +240,18 @@ public final class RedisBackend implements AutoCloseable {
             ssl.truststore(trustStore.toFile(), password.toCharArray());
         }
         return ssl.build();
+    }
+
+    /** {@return the nodes to read the cluster's topology from: every one a cluster URI names, else its host} */
+    private static Set<HostAndPort> clusterNodes(RedisUri uri) {
+        if (!uri.cluster()) {
+            return Set.of(new HostAndPort(uri.host(), uri.port()));
+        }
+        Set<HostAndPort> nodes = new java.util.LinkedHashSet<>();
+        for (String node : uri.clusterNodes()) {
+            nodes.add(HostAndPort.from(node.startsWith("[") ? node.substring(1).replace("]:", ":") : node));
+        }
+        return nodes;
     }
 
     private static int millis(java.time.Duration duration) {

@@ -55,19 +55,21 @@ final class RedisDelivery extends AbstractDelivery {
 
     @Override
     protected boolean releaseLease(Duration delay) {
-        long now = queue.clock().millis();
-        long due = now + delay.toMillis();
+        long delayMillis = delay.toMillis();
         Object done = queue.failures().call("release " + describe(), () -> Scripts.RELEASE.run(
-                queue.client(), queue.keys().queueKeys(), List.of(messageId, deliveryCount(), due, now)));
+                queue.client(), queue.keys().queueKeys(), List.of(messageId, deliveryCount(), delayMillis, 0)));
         return held(done, "release");
     }
 
     @Override
     protected @Nullable Instant extendLease(Duration duration) {
-        long deadline = queue.clock().millis() + duration.toMillis();
+        // Redis counts the new lease from its own clock; this worker counts it from just before
+        // the call, by its clock, so it never believes it holds the lease longer than it does
+        long before = queue.clock().millis();
+        long millis = duration.toMillis();
         Object done = queue.failures().call("extend the lease of " + describe(), () -> Scripts.EXTEND.run(
-                queue.client(), queue.keys().queueKeys(), List.of(messageId, deliveryCount(), deadline)));
-        return DONE.equals(done) ? Instant.ofEpochMilli(deadline) : null;
+                queue.client(), queue.keys().queueKeys(), List.of(messageId, deliveryCount(), millis)));
+        return DONE.equals(done) ? Instant.ofEpochMilli(before + millis) : null;
     }
 
     @Override

@@ -59,7 +59,16 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     private final String[] waitKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Messages an atomic finish claimed for the next take (see {@link RedisQueueOptions#claimOnFinish()}). */
-    private final ConcurrentLinkedQueue<List<?>> claimedOnFinish = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Claimed> claimedOnFinish = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A message a claim script leased: its reply ({@code id, body, delivery count, server now})
+     * and this JVM's clock just before the script ran, from which the lease deadline is counted
+     * (Redis decides leases by its own clock; counting from before the call keeps this worker's
+     * idea of its lease on the safe side whatever its clock says).
+     */
+    record Claimed(List<?> reply, long before) {
+    }
 
     RedisJobQueue(RedisBackend backend, RedisQueueOptions options) {
         this.backend = backend;
@@ -84,11 +93,10 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     public void put(Job job) {
         Objects.requireNonNull(job, "job");
         byte[] body = encode(job);
-        long now = clock.millis();
         long due = dueMillis(job);
         ensureOpen("put");
         failures.call("put job " + job.id() + " of workflow '" + job.workflowName() + "'",
-                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due, now)));
+                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due)));
     }
 
     /**
@@ -110,7 +118,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                 throw new InterruptedException("interrupted while taking from " + this);
             }
             ensureOpen("take");
-            List<?> handedOver = claimedOnFinish.poll();
+            Claimed handedOver = claimedOnFinish.poll();
             if (handedOver != null) {
                 Optional<Delivery> delivery = deliver(handedOver);
                 if (delivery.isPresent()) {
@@ -118,11 +126,11 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                 }
                 continue; // dead-lettered: look again at once
             }
-            long now = clock.millis();
-            Object reply = failures.call("take",
-                    () -> Scripts.CLAIM.run(client(), keys.queueKeys(), List.of(now, leaseMillis)));
+            long before = clock.millis();
+            Object reply = failures.call("take", () -> Scripts.CLAIM.run(client(), keys.queueKeys(),
+                    List.of(leaseMillis, options.maxJobBytes(), options.maxDeadLetters())));
             if (reply instanceof List<?> claimed) {
-                Optional<Delivery> delivery = deliver(claimed);
+                Optional<Delivery> delivery = deliver(new Claimed(claimed, before));
                 if (delivery.isPresent()) {
                     return delivery;
                 }
@@ -133,26 +141,37 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                 return Optional.empty();
             }
             long waitMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, MAX_BLOCK.toMillis());
-            long nextDue = reply instanceof Long due ? due : -1;
-            if (nextDue >= 0) {
-                waitMillis = Math.min(waitMillis, nextDue - clock.millis());
+            long nextDueIn = reply instanceof Long due ? due : -1; // ms from Redis's now
+            if (nextDueIn >= 0) {
+                waitMillis = Math.min(waitMillis, nextDueIn);
             }
             double waitSeconds = Math.max(waitMillis, 1) / 1000.0;
             failures.call("take (waiting)", () -> client().blpop(waitSeconds, waitKeys));
         }
     }
 
-    private Optional<Delivery> deliver(List<?> claimed) {
+    private Optional<Delivery> deliver(Claimed claim) {
+        List<?> claimed = claim.reply();
         String messageId = text(claimed.get(0));
         byte[] body = (byte[]) claimed.get(1);
         int deliveryCount = (int) (long) (Long) claimed.get(2);
-        Instant leaseExpiresAt = Instant.ofEpochMilli((Long) claimed.get(3));
+        long serverNow = (Long) claimed.get(3);
+        Instant leaseExpiresAt = Instant.ofEpochMilli(claim.before() + options.leaseTime().toMillis());
         Job job = UndecodableMessages.decodeOrDeadLetter(codec, body, reason -> {
             LOG.warn("Redis queue '{}': message {} is {}; moved to the dead letters: {}", options.name(), messageId,
                     reason, UndecodableMessages.preview(body));
             deadLetter(messageId, deliveryCount, body, reason, null);
         });
         if (job == null) {
+            return Optional.empty();
+        }
+        long due = dueMillis(job);
+        if (due > serverNow) {
+            // only a raw-pushed document can be early (put delays by the due time): give it back
+            // delayed until then, not counted as a delivery
+            long delay = due - serverNow;
+            failures.call("delay message " + messageId + " until its requested_start_time", () -> Scripts.RELEASE.run(
+                    client(), keys.queueKeys(), List.of(messageId, deliveryCount, delay, 1)));
             return Optional.empty();
         }
         RedisDelivery delivery = new RedisDelivery(this, messageId, deliveryCount, job, body, leaseExpiresAt);
@@ -293,7 +312,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
      * Keeps a message an atomic finish claimed (its reply in the form of {@code claim.lua}'s) for
      * the next {@link #take}; released at once if the queue is closed meanwhile.
      */
-    void handOver(List<?> claimed) {
+    void handOver(Claimed claimed) {
         claimedOnFinish.add(claimed);
         if (closed.get()) {
             releaseClaimedOnFinish();
@@ -314,14 +333,14 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
 
     /** Releases (ready again at once) the messages finishes claimed that no take picked up. */
     void releaseClaimedOnFinish() {
-        List<?> claimed;
+        Claimed claimed;
         while ((claimed = claimedOnFinish.poll()) != null) {
-            String messageId = text(claimed.get(0));
-            long deliveryCount = (Long) claimed.get(2);
+            String messageId = text(claimed.reply().get(0));
+            long deliveryCount = (Long) claimed.reply().get(2);
             try {
-                long now = clock.millis();
+                // no step of it started here: the give-back does not count as a delivery
                 failures.call("release message " + messageId + " claimed on finish", () -> Scripts.RELEASE.run(
-                        client(), keys.queueKeys(), List.of(messageId, deliveryCount, now, now)));
+                        client(), keys.queueKeys(), List.of(messageId, deliveryCount, 0, 1)));
             } catch (RuntimeException e) {
                 LOG.warn("Redis queue '{}': releasing message {} (claimed by a step finish, not taken before the worker stopped)"
                         + " failed; it is delivered again when its lease runs out: {}", options.name(), messageId,
@@ -360,7 +379,7 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         byte[] record = DeadLetterRecords.write(messageId, body, reason, clock.instant(), deliveryCount,
                 jobId == null ? null : jobId.value());
         Object done = failures.call("dead-letter message " + messageId, () -> Scripts.DEAD_LETTER.run(
-                client(), keys.queueKeys(), List.of(messageId, deliveryCount, record)));
+                client(), keys.queueKeys(), List.of(messageId, deliveryCount, record, options.maxDeadLetters())));
         return Long.valueOf(1).equals(done);
     }
 

@@ -9,6 +9,7 @@ import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,16 +56,25 @@ public final class RedisJobStore implements JobStore {
     }
 
     /**
+     * Fenced: a non-final state over a final one is refused (a stale or duplicate delivery would
+     * otherwise move a finished job back).
+     *
      * @throws IllegalArgumentException if the job has no id
+     * @throws StaleStateException if the write fence refused it; nothing written
      * @throws ErgateBackendException if Redis fails
      */
     @Override
     public void update(Job job) {
         Row row = row(job);
         long now = clock.millis();
-        failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(), keys.storeKeys(row.member()),
-                List.of(row.member(), row.json(), row.status(), row.workflow(), retentionMillis(), now,
-                        keys.indexPrefixBytes(), keys.jobPrefixBytes())));
+        Object stored = failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(),
+                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps())));
+        if (Long.valueOf(0).equals(stored)) {
+            throw new StaleStateException(this + ": refused the state " + job.status() + " of job " + job.id()
+                    + ": the store holds a final state, which a non-final one never replaces (a stale or duplicate"
+                    + " delivery); nothing written", null);
+        }
     }
 
     /**
@@ -79,7 +89,7 @@ public final class RedisJobStore implements JobStore {
         long now = clock.millis();
         Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes())));
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps())));
         return StepStart.valueOf(text(reply));
     }
 
@@ -151,7 +161,7 @@ public final class RedisJobStore implements JobStore {
     // ---------------------------------------------------------------- shared with the step finisher
 
     /** What a state update writes for one job. */
-    record Row(String member, byte[] json, String status, String workflow) {
+    record Row(String member, byte[] json, String status, String workflow, int steps) {
     }
 
     Row row(Job job) {
@@ -161,7 +171,8 @@ public final class RedisJobStore implements JobStore {
             throw new IllegalArgumentException("a job needs an id to be stored; job of workflow '"
                     + job.workflowName() + "' has none");
         }
-        return new Row(RedisKeys.member(id), codec.encode(job), job.status().name(), job.workflowName());
+        return new Row(RedisKeys.member(id), codec.encode(job), job.status().name(), job.workflowName(),
+                job.stepsCompleted());
     }
 
     long retentionMillis() {

@@ -51,7 +51,7 @@ public final class RedisOptions {
         this.socketTimeout = b.socketTimeout;
         this.poolWait = b.poolWait;
         this.clientName = b.clientName;
-        this.cluster = b.cluster;
+        this.cluster = b.cluster || parsedUri.cluster();
         this.trustStore = b.trustStore;
         this.trustStorePassword = b.trustStorePassword;
         this.codec = b.codec;

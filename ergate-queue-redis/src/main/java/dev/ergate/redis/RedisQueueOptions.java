@@ -22,6 +22,7 @@ public final class RedisQueueOptions {
     private final int maxDeliveries;
     private final long maxJobBytes;
     private final boolean claimOnFinish;
+    private final int maxDeadLetters;
 
     private RedisQueueOptions(Builder b) {
         this.name = b.name;
@@ -29,11 +30,13 @@ public final class RedisQueueOptions {
         this.maxDeliveries = b.maxDeliveries;
         this.maxJobBytes = b.maxJobBytes;
         this.claimOnFinish = b.claimOnFinish;
+        this.maxDeadLetters = b.maxDeadLetters;
     }
 
     /**
      * @return queue {@code jobs}, 30 s leases, no delivery limit (the Ergate worker's own {@code
-     *     maxDeliveries} fails and dead-letters such jobs), jobs up to 16 MiB, claim on finish
+     *     maxDeliveries} fails and dead-letters such jobs), jobs up to 16 MiB, claim on finish,
+     *     at most 10,000 dead letters kept
      */
     public static RedisQueueOptions defaults() {
         return DEFAULTS;
@@ -88,10 +91,19 @@ public final class RedisQueueOptions {
         return claimOnFinish;
     }
 
+    /**
+     * @return the most dead letters kept: adding one more drops the oldest (a foreign producer
+     *     pushing garbage can't fill Redis); 0 for no limit
+     */
+    public int maxDeadLetters() {
+        return maxDeadLetters;
+    }
+
     @Override
     public String toString() {
         return "RedisQueueOptions[name=" + name + ", leaseTime=" + leaseTime + ", maxDeliveries=" + maxDeliveries
-                + ", maxJobBytes=" + maxJobBytes + ", claimOnFinish=" + claimOnFinish + "]";
+                + ", maxJobBytes=" + maxJobBytes + ", claimOnFinish=" + claimOnFinish + ", maxDeadLetters="
+                + maxDeadLetters + "]";
     }
 
     /** Builds {@link RedisQueueOptions}; {@link #build()} checks them. Not thread-safe. */
@@ -101,6 +113,7 @@ public final class RedisQueueOptions {
         private int maxDeliveries = 0;
         private long maxJobBytes = 16L * 1024 * 1024;
         private boolean claimOnFinish = true;
+        private int maxDeadLetters = 10_000;
 
         private Builder() {
         }
@@ -111,6 +124,7 @@ public final class RedisQueueOptions {
             this.maxDeliveries = o.maxDeliveries;
             this.maxJobBytes = o.maxJobBytes;
             this.claimOnFinish = o.claimOnFinish;
+            this.maxDeadLetters = o.maxDeadLetters;
         }
 
         /** @param name the queue's name: not empty, without braces */
@@ -143,6 +157,12 @@ public final class RedisQueueOptions {
             return this;
         }
 
+        /** @param maxDeadLetters at least 1, or 0 for no limit (default 10,000) */
+        public Builder maxDeadLetters(int maxDeadLetters) {
+            this.maxDeadLetters = maxDeadLetters;
+            return this;
+        }
+
         /**
          * @return the options
          * @throws IllegalArgumentException naming the setting, if one is out of range
@@ -162,6 +182,10 @@ public final class RedisQueueOptions {
             if (maxJobBytes < 1 || maxJobBytes > REDIS_MAX_BYTES) {
                 throw new IllegalArgumentException("maxJobBytes must be within 1.." + REDIS_MAX_BYTES + ", got "
                         + maxJobBytes);
+            }
+            if (maxDeadLetters < 0) {
+                throw new IllegalArgumentException("maxDeadLetters must be at least 1, or 0 for no limit, got "
+                        + maxDeadLetters);
             }
             return new RedisQueueOptions(this);
         }

@@ -4,6 +4,7 @@ import dev.ergate.Job;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.LeaseLostException;
+import dev.ergate.spi.StaleStateException;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,8 @@ final class RedisStepFinish implements AtomicStepFinish {
      * @throws dev.ergate.spi.JobTooLargeException if {@code next} is too large; nothing changed
      * @throws ErgateBackendException if Redis fails, or (not transient) the delivery's lease was
      *     lost to another taker; nothing changed then
+     * @throws StaleStateException if the store holds a final state or a later step: nothing
+     *     written or put, and the delivery was dropped (acked)
      */
     @Override
     public void finish(Delivery delivery, Job state, @Nullable Job next) {
@@ -62,18 +65,27 @@ final class RedisStepFinish implements AtomicStepFinish {
         }
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
         long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
-        long now = queue.clock().millis();
         RedisKeys k = queue.keys();
         List<byte[]> keys = k.queueAndStoreKeys(row.member());
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
-                row.workflow(), store.retentionMillis(), now, k.indexPrefixBytes(), k.jobPrefixBytes(), nextMode,
-                nextBody, nextDue, claimLeaseMillis);
+                row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
+                k.jobPrefixBytes(),
+                nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
+                queue.options().maxDeadLetters());
+        long before = queue.clock().millis();
         Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
         if (done instanceof List<?> claimed) {
             lease.finished();
-            queue.handOver(claimed);
+            queue.handOver(new RedisJobQueue.Claimed(claimed, before));
             return;
+        }
+        if (Long.valueOf(-1).equals(done)) {
+            lease.finished();
+            throw new StaleStateException(queue + ": refused the state " + state.status() + " after "
+                    + state.stepsCompleted() + " steps of job " + state.id() + " (message " + lease.messageId()
+                    + "): the store holds a final state or a later step; nothing written, no next step put, the"
+                    + " stale delivery dropped", null);
         }
         if (!Long.valueOf(1).equals(done)) {
             throw new LeaseLostException(queue + ": can't finish the step of job " + state.id() + " (message "

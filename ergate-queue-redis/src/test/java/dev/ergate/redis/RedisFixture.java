@@ -28,11 +28,15 @@ final class RedisFixture implements AutoCloseable {
             + "127.0.0.1:6379";
 
     private final String label;
+    private final String uri;
+    private final boolean cluster;
     private final RedisBackend admin;
     private final List<RedisBackend> backends = new ArrayList<>();
 
-    private RedisFixture(String label, RedisBackend admin) {
+    private RedisFixture(String label, String uri, boolean cluster, RedisBackend admin) {
         this.label = label;
+        this.uri = uri;
+        this.cluster = cluster;
         this.admin = admin;
     }
 
@@ -41,12 +45,25 @@ final class RedisFixture implements AutoCloseable {
      * @return the fixture; skips (or fails) the test if no Redis answers
      */
     static RedisFixture open(String label) {
-        String uri = uri();
+        return open(label, uri(), cluster(), "Redis", HOW_TO_PROVIDE);
+    }
+
+    /**
+     * @param label part of every namespace, to tell the test's keys apart
+     * @return a fixture on the Redis Cluster of {@link TestBackends#redisCluster()}; skips (or
+     *     fails, in CI) the test if none answers
+     */
+    static RedisFixture openCluster(String label) {
+        return open(label, TestBackends.redisCluster().url(), true, "Redis Cluster",
+                "set " + TestBackends.REDIS_CLUSTER_ENV + " or run a cluster on 127.0.0.1:7000-7002");
+    }
+
+    private static RedisFixture open(String label, String uri, boolean cluster, String what, String howToProvide) {
         try {
-            return new RedisFixture(label, RedisBackend.connect(RedisOptions.builder().uri(uri).cluster(cluster())
-                    .namespace("ergate-test-admin").poolSize(2).build()));
+            return new RedisFixture(label, uri, cluster, RedisBackend.connect(RedisOptions.builder().uri(uri)
+                    .cluster(cluster).namespace("ergate-test-admin").poolSize(2).build()));
         } catch (RuntimeException e) {
-            Backends.missing("Redis", HOW_TO_PROVIDE + " (tried " + RedisUri.hidePassword(uri) + ")", e);
+            Backends.missing(what, howToProvide + " (tried " + RedisUri.hidePassword(uri) + ")", e);
             throw e; // not reached: missing() always throws
         }
     }
@@ -74,8 +91,20 @@ final class RedisFixture implements AutoCloseable {
         String namespace = "ergate-test:" + label + ":" + UUID.randomUUID().toString().substring(0, 8);
         String clientName = "ergate-test-" + UUID.randomUUID().toString().substring(0, 8);
         RedisBackend backend = RedisBackend.connect(
-                options.uri(uri()).cluster(cluster()).namespace(namespace).clientName(clientName).build());
+                options.uri(uri).cluster(cluster).namespace(namespace).clientName(clientName).build());
         backends.add(backend);
+        return backend;
+    }
+
+    /**
+     * @param other a backend of this fixture
+     * @param options the options to start from; the URI and namespace are set here
+     * @return a second backend on {@code other}'s namespace (another worker of the same jobs)
+     */
+    RedisBackend sharing(RedisBackend other, RedisOptions.Builder options) {
+        RedisBackend backend = RedisBackend.connect(options.uri(uri).cluster(cluster)
+                .namespace(other.options().namespace()).build());
+        backends.add(0, backend); // closed first; its keys go with other's namespace
         return backend;
     }
 

@@ -10,6 +10,8 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
+import dev.ergate.spi.RetryOutcome;
+import dev.ergate.spi.StaleStateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,14 +199,30 @@ class RedisJobStoreTest {
     }
 
     @Test
-    @DisplayName("a job that is not final again loses its expiry; without a retention nothing expires")
+    @DisplayName("update never moves a final job back: a non-final state over it is refused, nothing written")
+    void fencedUpdate() {
+        RedisJobStore store = fixture.backend().store();
+        Job done = job("done", "wf", JobStatus.COMPLETED);
+        store.update(done);
+
+        assertThatThrownBy(() -> store.update(job("done", "wf", JobStatus.QUEUED)))
+                .isInstanceOf(StaleStateException.class)
+                .hasMessageContaining("job done");
+        assertThat(store.find(JobId.of("done"))).contains(done);
+        assertThat(ids(store.list(JobStatus.COMPLETED))).containsExactly("done");
+        assertThat(store.list(JobStatus.QUEUED).jobs()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a job retried (not final again) loses its expiry; without a retention nothing expires")
     void revivedJobIsKept() {
         MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(1)).build());
         RedisJobStore keepForever = backend.store();
         store.update(job("back", "wf", JobStatus.FAILED));
-        store.update(job("back", "wf", JobStatus.QUEUED));
+        // only a repair moves a final job back: a plain update is fenced (see fencedUpdate)
+        assertThat(backend.admin(store, backend.queue()).retryJob(JobId.of("back"))).isEqualTo(RetryOutcome.RETRIED);
         keepForever.update(job("forever", "wf", JobStatus.COMPLETED));
         clock.advance(Duration.ofDays(400));
         assertThat(store.find(JobId.of("back"))).isPresent();

@@ -29,6 +29,20 @@ class RedisOptionsTest {
     }
 
     @Test
+    @DisplayName("a redis-cluster URI names every node, turns cluster mode on, and hides the password")
+    void clusterUri() {
+        RedisUri uri = RedisUri.parse("redis-cluster://:s3cret@10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002");
+        assertThat(uri.cluster()).isTrue();
+        assertThat(uri.clusterNodes()).containsExactly("10.0.0.1:7000", "10.0.0.2:7001", "[::1]:7002");
+        assertThat(uri.password()).isEqualTo("s3cret");
+        assertThat(uri.toString()).isEqualTo("redis-cluster://:***@10.0.0.1:7000,10.0.0.2:7001,[::1]:7002");
+        assertThat(RedisOptions.fromUri("rediss-cluster://h:7000").cluster()).isTrue();
+        assertThatThrownBy(() -> RedisUri.parse("redis-cluster://:s3cret@h:7000,,h:7001"))
+                .hasMessageContaining("none empty").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> RedisUri.parse("redis-cluster://h:7000/2")).hasMessageContaining("database 0 only");
+    }
+
+    @Test
     @DisplayName("bad URIs are refused with the reason, never showing the password")
     void badUris() {
         assertThatThrownBy(() -> RedisUri.parse("http://u:topsecret@h"))

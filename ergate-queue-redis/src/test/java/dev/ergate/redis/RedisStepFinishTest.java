@@ -12,6 +12,7 @@ import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
+import dev.ergate.spi.StaleStateException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,43 @@ class RedisStepFinishTest {
         Job retry = two.job().toBuilder().requestedStartTime(Instant.now().plusSeconds(60)).build();
         finish.finish(two, retry, retry);
         assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 1, 0, 0, false));
+    }
+
+    @Test
+    @DisplayName("a stale delivery (an earlier step than stored) writes nothing, puts nothing, and is dropped")
+    void staleFinishRefused() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        Job later = first().toBuilder().status(JobStatus.RUNNING).stepName("three").stepsCompleted(2).build();
+        store.update(later);
+        queue.put(first()); // a duplicate message of step one: a forked chain
+
+        Delivery stale = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job stepTwo = first().toBuilder().status(JobStatus.QUEUED).stepName("two").stepsCompleted(1).build();
+        assertThatThrownBy(() -> finish.finish(stale, stepTwo, stepTwo)).isInstanceOf(StaleStateException.class)
+                .hasMessageContaining("job j");
+
+        assertThat(store.find(JobId.of("j"))).contains(later);
+        assertThat(queue.counts()).isEqualTo(new QueueCounts(0, 0, 0, 0, false));
+    }
+
+    @Test
+    @DisplayName("a stale final state never replaces another final state")
+    void finalOverOtherFinalRefused() throws Exception {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        RedisJobStore store = backend.store();
+        AtomicStepFinish finish = queue.atomicStepFinish(store).orElseThrow();
+        Job completed = first().toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).build();
+        store.update(completed);
+        queue.put(first());
+
+        Delivery stale = queue.take(Duration.ofSeconds(5)).orElseThrow();
+        Job failed = first().toBuilder().status(JobStatus.FAILED).stepsCompleted(1).build();
+        assertThatThrownBy(() -> finish.finish(stale, failed, null)).isInstanceOf(StaleStateException.class);
+        assertThat(store.find(JobId.of("j"))).contains(completed);
     }
 
     @Test

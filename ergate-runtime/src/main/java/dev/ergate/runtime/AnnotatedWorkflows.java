@@ -99,6 +99,7 @@ final class AnnotatedWorkflows {
 
     static List<Provider> providersOf(Object holder, String where) {
         List<Provider> providers = new ArrayList<>();
+        java.util.Map<java.lang.reflect.Type, String> byType = new java.util.HashMap<>();
         for (Method method : methodsOf(holder.getClass())) {
             if (!method.isAnnotationPresent(Provides.class)) {
                 continue;
@@ -112,6 +113,12 @@ final class AnnotatedWorkflows {
             if (inputs > 1) {
                 throw new WorkflowDefinitionException(providerWhere + " has " + inputs
                         + " input parameters; at most one is allowed");
+            }
+            String other = byType.putIfAbsent(method.getGenericReturnType(), method.getName());
+            if (other != null) {
+                // one would silently replace the other: which one a step gets must not depend on method order
+                throw new WorkflowDefinitionException(providerWhere + " provides " + method.getGenericReturnType()
+                        .getTypeName() + ", which provider method " + other + " provides too; keep one");
             }
             providers.add(new MethodProvider(method.getGenericReturnType(), holder, method, params,
                     invoker(holder, method, params, providerWhere)));

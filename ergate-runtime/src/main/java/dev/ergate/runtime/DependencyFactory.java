@@ -18,4 +18,19 @@ public interface DependencyFactory<T> {
      * @throws Exception if it can't be created: the step FAILS with a message naming it
      */
     T create(StepContext context) throws Exception;
+
+    /**
+     * Tears an instance down after the step, in reverse order of creation, knowing how the step
+     * ended (a rollback on failure, a commit on success). The default closes an {@link
+     * AutoCloseable} instance and does nothing to others.
+     *
+     * @param instance what {@link #create} returned for this step
+     * @param stepFailure what the step threw, or null when it returned normally
+     * @throws Exception if the teardown fails: logged, and added to the step's failure if any
+     */
+    default void close(T instance, @org.jspecify.annotations.Nullable Throwable stepFailure) throws Exception {
+        if (instance instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
 }

@@ -12,6 +12,7 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.ScheduleStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
@@ -66,6 +67,8 @@ public final class Ergate implements AutoCloseable {
     private @Nullable LeaseKeeper leaseKeeper;
     private @Nullable AutoCloseable lifespanHandle;
     private @Nullable AtomicStepFinish atomicFinish;
+    /** Pauses the takers while the store fails transiently. */
+    private final StoreCircuit circuit;
     /** Applies the retention policy while the worker runs, or null when none was given. */
     private final @Nullable RetentionRunner retention;
     /** Fires recurring schedules while the worker runs, or null when none was asked for. */
@@ -89,6 +92,7 @@ public final class Ergate implements AutoCloseable {
         this.mdc = b.mdc;
         this.events = runner.listeners();
         this.backend = new BackendCalls(options, events);
+        this.circuit = new StoreCircuit(backend::backoff, this::probeStore);
         this.retention = b.retentionAdmin == null || !b.retentionPolicy.isEnabled() ? null
                 : RetentionRunner.of(b.retentionAdmin, b.retentionPolicy, options.clock(),
                         "ergate-" + java.util.UUID.randomUUID());
@@ -370,6 +374,10 @@ public final class Ergate implements AutoCloseable {
         while (!stopping()) {
             Optional<Delivery> taken;
             try {
+                circuit.awaitClosed(this::stopping);
+                if (stopping()) {
+                    break;
+                }
                 taken = queue.take(options.pollTimeout());
                 failures = 0;
             } catch (InterruptedException e) {
@@ -419,22 +427,139 @@ public final class Ergate implements AutoCloseable {
         flight.begin(delivery);
         try {
             PreparedStep step = runner.prepare(job);
-            boolean poisoned = !step.skipped() && delivery.deliveryCount() > options.maxDeliveries();
-            StepResult result = poisoned ? runner.fail(job, poisonReason(delivery))
-                    : startAndRun(step, delivery, flight);
+            if (step.unknownWork() && giveBackUnknown(delivery, flight, step)) {
+                return;
+            }
+            if (step.runs()) {
+                step = countStart(step, delivery);
+            }
+            String poison = poisonReason(step, delivery);
+            StepResult result;
+            if (poison != null) {
+                result = runner.fail(job, poison);
+            } else {
+                try {
+                    result = startAndRun(step, delivery, flight);
+                } catch (StartRefused refused) {
+                    poison = refused.getMessage();
+                    result = runner.fail(job, String.valueOf(poison));
+                }
+            }
             PausePoints.reached(PausePoints.STEP_ENDED, job.id()); // test-only: off unless a system property names it
             if (!flight.claimFinish(delivery)) {
                 LOG.warn("Job {} was cut off by the drain timeout; its delivery was released, its result dropped",
                         job.id());
                 return;
             }
-            StepResult recorded = poisoned ? deadLetter(delivery, result) : settle(delivery, result);
+            StepResult recorded = poison != null ? deadLetter(delivery, result) : settle(delivery, result, flight);
             PausePoints.reached(PausePoints.FINISHED, job.id());
             runner.notifyFinished(recorded);
         } catch (RuntimeException | Error e) {
             giveBack(delivery, flight, e);
         } finally {
             flight.end(delivery);
+        }
+    }
+
+    /**
+     * A job of a workflow or step this worker does not know (an older worker in a rolling deploy):
+     * gives it back with backoff while within {@link ErgateOptions#unknownWorkGrace()} of when it
+     * was queued or due. Writes nothing.
+     *
+     * @return true when it was given back; false when the grace is over (it fails)
+     */
+    private boolean giveBackUnknown(Delivery delivery, InFlight flight, PreparedStep step) {
+        Job job = delivery.job();
+        long graceMillis = options.unknownWorkGrace().toMillis();
+        Long since = UnknownWork.waitingSince(job);
+        long left = since == null ? (delivery.deliveryCount() <= UnknownWork.DELIVERIES_WITHOUT_TIME ? graceMillis : 0)
+                : graceMillis - (options.clock().millis() - since);
+        if (left <= 0) {
+            return false;
+        }
+        Duration wait = backend.backoff(delivery.deliveryCount());
+        if (wait.toMillis() > left) {
+            wait = Duration.ofMillis(left);
+        }
+        LOG.info("Job {} is of a workflow or step not registered here; giving it back for {} (grace left {} ms): {}",
+                job.id(), wait, left, step.outcome().errorOrNull() == null ? "" : step.outcome().errorOrNull().getMessage());
+        if (flight.claimFinish(delivery)) {
+            releaseQuietly(delivery, wait, "unknown workflow or step");
+        }
+        return true;
+    }
+
+    /**
+     * Counts this start of the step in its RUNNING state: for a delivery after the first, how many
+     * starts the store recorded for the same step and attempt, plus this one.
+     */
+    private PreparedStep countStart(PreparedStep step, Delivery delivery) {
+        if (delivery.deliveryCount() <= 1 || !(store instanceof JobStore jobStore)) {
+            return step;
+        }
+        Job running = step.running();
+        JobId id = Objects.requireNonNull(running.id());
+        Optional<Job> stored = storeCall("find (start count)", running, () -> jobStore.find(id));
+        return step.withRunning(StartCount.with(running, StartCount.recorded(stored, running) + 1));
+    }
+
+    /** {@return why the delivery is poison, or null}: its step was started more than maxDeliveries times. */
+    private @Nullable String poisonReason(PreparedStep step, Delivery delivery) {
+        if (!step.runs()) {
+            return null;
+        }
+        Job job = delivery.job();
+        if (store instanceof JobStore) {
+            int starts = StartCount.of(step.running());
+            if (starts <= options.maxDeliveries()) {
+                return null;
+            }
+            return "job " + job.id() + " of workflow '" + job.workflowName() + "': step '" + step.stepName()
+                    + "' was started " + starts + " times, more than the limit of " + options.maxDeliveries()
+                    + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
+        }
+        if (delivery.deliveryCount() <= options.maxDeliveries()) {
+            return null;
+        }
+        return "job " + job.id() + " of workflow '" + job.workflowName() + "' was delivered "
+                + delivery.deliveryCount() + " times, more than the limit of " + options.maxDeliveries()
+                + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
+    }
+
+    /** A store call; a transient failure given up on opens the circuit, a success closes it. */
+    private <T> T storeCall(String action, Job job, java.util.function.Supplier<T> call) {
+        try {
+            T result = backend.call(action, job, call);
+            circuit.succeeded();
+            return result;
+        } catch (BackendCalls.GaveUp e) {
+            if (e.getCause() instanceof ErgateBackendException be && be.isTransient()) {
+                circuit.failed();
+            }
+            throw e;
+        }
+    }
+
+    /** The circuit's probe: a read of the store when it can be read, else a guess that it is back. */
+    private boolean probeStore() {
+        if (!(store instanceof JobStore jobStore)) {
+            return true; // nothing to ask: let the takers try again after the backoff
+        }
+        try {
+            var unused = jobStore.find(JobId.of("ergate-store-probe"));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debug("The store still fails: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** The store refused the start of a step for good, often enough: the job is given up. */
+    private static final class StartRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartRefused(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -450,12 +575,15 @@ public final class Ergate implements AutoCloseable {
         }
         Job running = step.running();
         flight.mdc.step(running, step.stepName(), step.attempt());
-        long leaseNanos = LeaseKeeper.remainingNanos(delivery, options.clock());
+        Duration configuredLease = queue.leaseTime(); // renew by the configured lease, else by what was left at the take
+        long leaseNanos = configuredLease != null ? configuredLease.toNanos()
+                : LeaseKeeper.remainingNanos(delivery, options.clock());
         PausePoints.reached(PausePoints.BEFORE_START, running.id());
-        StepStart start = recordStart(running);
+        StepStart start = recordStart(running, delivery);
         if (start != StepStart.STARTED) {
-            LOG.info("Job {} is {} in the store; not running its step",
-                    running.id(), start == StepStart.CANCEL_REQUESTED ? "to be cancelled" : "already final");
+            LOG.info("Job {} is {} in the store; not running its step", running.id(),
+                    start == StepStart.CANCEL_REQUESTED ? "to be cancelled"
+                            : start == StepStart.STALE ? "further on (a stale delivery, dropped)" : "already final");
             return runner.notStarted(step, start);
         }
         PausePoints.reached(PausePoints.AFTER_START, running.id());
@@ -468,27 +596,60 @@ public final class Ergate implements AutoCloseable {
         }
     }
 
-    private StepStart recordStart(Job running) {
-        if (options.checkCancellation() && store instanceof JobStore jobStore) {
-            return backend.call("start of a step", running, () -> jobStore.startStep(running));
+    /**
+     * Records the start. A store that refuses it for good (not a transient failure: the job can't
+     * be stored) gives the delivery back, and from the maxDeliveries-th delivery on gives it up
+     * ({@link StartRefused}), so such a job can't come back for ever.
+     */
+    private StepStart recordStart(Job running, Delivery delivery) {
+        try {
+            if (options.checkCancellation() && store instanceof JobStore jobStore) {
+                return storeCall("start of a step", running, () -> jobStore.startStep(running));
+            }
+            storeCall("state update", running, () -> {
+                store.update(running);
+                return null;
+            });
+            return StepStart.STARTED;
+        } catch (BackendCalls.GaveUp e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StaleStateException) {
+                return StepStart.STALE;
+            }
+            boolean refused = !(cause instanceof ErgateBackendException be && be.isTransient());
+            if (refused && delivery.deliveryCount() >= options.maxDeliveries()) {
+                throw new StartRefused("job " + running.id() + " of workflow '" + running.workflowName()
+                        + "': the store refused to record the start of its step on " + delivery.deliveryCount()
+                        + " deliveries (maxDeliveries " + options.maxDeliveries() + "), so it is given up: "
+                        + e.getMessage(), e);
+            }
+            throw e;
         }
-        backend.run("state update", running, () -> store.update(running));
-        return StepStart.STARTED;
     }
 
-    private String poisonReason(Delivery delivery) {
-        Job job = delivery.job();
-        return "job " + job.id() + " of workflow '" + job.workflowName() + "' was delivered "
-                + delivery.deliveryCount() + " times, more than the limit of " + options.maxDeliveries()
-                + " (maxDeliveries): workers keep dying or losing its lease on it, so it is given up";
-    }
-
-    /** Writes a poison job's FAILED state and moves its delivery to the dead-letter place. */
+    /**
+     * Writes a poison job's FAILED state and moves its delivery to the dead-letter place, with the
+     * reason; when the FAILED state can't be written (the store refuses the job), it is
+     * dead-lettered all the same, the reason saying so.
+     */
     private StepResult deadLetter(Delivery delivery, StepResult failedResult) {
         Job failed = Objects.requireNonNull(failedResult.stateOrNull());
         Throwable error = Objects.requireNonNull(failedResult.errorOrNull());
-        String reason = String.valueOf(error.getMessage());
-        backend.run("state update (poison)", failed, () -> store.update(failed));
+        String why = String.valueOf(error.getMessage());
+        try {
+            backend.run("state update (poison)", failed, () -> store.update(failed));
+        } catch (BackendCalls.GaveUp e) {
+            if (e.getCause() instanceof StaleStateException) {
+                LOG.info("Job {} moved on in the store; dropping its stale delivery instead of dead-lettering it",
+                        failed.id());
+                backend.run("ack", failed, delivery::ack);
+                return StepResult.skipped();
+            }
+            LOG.error("Writing the FAILED state of poison job {} failed; dead-lettering it all the same: {}",
+                    failed.id(), e.getMessage());
+            why = why + " (its FAILED state could not be written: " + e.getMessage() + ")";
+        }
+        String reason = why;
         backend.run("dead-lettering", failed, () -> delivery.deadLetter(reason));
         events.deliveryDeadLettered(failed, reason);
         return failedResult;
@@ -501,7 +662,7 @@ public final class Ergate implements AutoCloseable {
      *
      * @return the result as recorded
      */
-    private StepResult settle(Delivery delivery, StepResult result) {
+    private StepResult settle(Delivery delivery, StepResult result, InFlight flight) {
         Job newState = result.stateOrNull();
         if (newState == null) {
             LOG.debug("Job {} is already {}; acknowledging without running", delivery.job().id(), delivery.job().status());
@@ -514,7 +675,15 @@ public final class Ergate implements AutoCloseable {
             if (atomic != null) {
                 backend.run("atomic finish", newState, () -> atomic.finish(delivery, newState, next));
             } else {
-                backend.run("state update", newState, () -> store.update(newState));
+                if (flight.lease.lost(delivery) || LeaseKeeper.remainingNanos(delivery, options.clock()) <= 0) {
+                    // another worker may hold the job now: writing would race it. Give the
+                    // delivery back (nothing, if the lease is gone) and let the step run again.
+                    LOG.warn("Job {} lost its lease before its finish; not writing its state, the step runs again",
+                            newState.id());
+                    releaseQuietly(delivery, Duration.ZERO, "lease lost before the finish");
+                    return StepResult.skipped();
+                }
+                writeState(newState);
                 PausePoints.reached(PausePoints.AFTER_STATE, newState.id());
                 if (next != null) {
                     backend.run("put", next, () -> queue.put(next));
@@ -524,11 +693,42 @@ public final class Ergate implements AutoCloseable {
             }
             return result;
         } catch (BackendCalls.GaveUp e) {
+            if (e.getCause() instanceof StaleStateException stale) {
+                LOG.info("Job {}: {}; dropping this delivery, nothing put", newState.id(), stale.getMessage());
+                backend.run("ack", newState, delivery::ack);
+                return StepResult.skipped();
+            }
             if (e.getCause() instanceof JobTooLargeException tooLarge) {
                 return failTooLarge(delivery, result, newState, tooLarge);
             }
             throw e;
         }
+    }
+
+    /**
+     * The finish's state update. A refusal as stale after a retry may be this worker's own first
+     * try having landed (a timeout after the write): then the stored job is this state, and the
+     * finish goes on.
+     */
+    private void writeState(Job newState) {
+        try {
+            storeCall("state update", newState, () -> {
+                store.update(newState);
+                return null;
+            });
+        } catch (BackendCalls.GaveUp e) {
+            if (e.getCause() instanceof StaleStateException && store instanceof JobStore jobStore
+                    && ownWriteLanded(jobStore, newState)) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private boolean ownWriteLanded(JobStore jobStore, Job written) {
+        JobId id = Objects.requireNonNull(written.id());
+        Optional<Job> stored = backend.call("find (own write)", written, () -> jobStore.find(id));
+        return stored.isPresent() && stored.get().toBuilder().status(written.status()).build().equals(written);
     }
 
     private StepResult failTooLarge(Delivery delivery, StepResult result, Job state, JobTooLargeException tooLarge) {

@@ -120,13 +120,23 @@ public final class ErgateClient {
      * @throws IllegalStateException if a submit hook returned null or changed the job's id or status
      */
     public JobId submit(Job job) {
+        return submit(job, false);
+    }
+
+    /**
+     * As {@link #submit(Job)}; with {@code replace}, a stored job of the same id (a final one
+     * included) is overwritten and runs again, else such a submit is refused.
+     *
+     * @throws IllegalStateException if a job of that id is stored and {@code replace} is false
+     */
+    JobId submit(Job job, boolean replace) {
         Job queued = prepare(job);
-        if (atomicSubmit != null) {
+        if (atomicSubmit != null && job.id() == null && !replace) { // a new random id: nothing to check first
             atomicSubmit.submit(List.of(queued));
             return Objects.requireNonNull(queued.id(), "prepare assigns an id");
         }
         if (store != null) {
-            store.update(queued);
+            record(queued, replace, job.id() == null);
         }
         put(queued);
         return Objects.requireNonNull(queued.id(), "prepare assigns an id");
@@ -182,6 +192,14 @@ public final class ErgateClient {
      * @return their ids, in the order given
      */
     public List<JobId> submitAllJobs(List<Job> jobs) {
+        if (jobs.stream().anyMatch(job -> job.id() != null)) {
+            // a caller's id must be checked against the store first (see submit(Job)): one by one
+            List<JobId> ids = new ArrayList<>(jobs.size());
+            for (Job job : jobs) {
+                ids.add(submit(job));
+            }
+            return ids;
+        }
         List<Job> queued = new ArrayList<>(jobs.size());
         List<JobId> ids = new ArrayList<>(jobs.size());
         for (Job job : jobs) {
@@ -206,6 +224,28 @@ public final class ErgateClient {
             throw e;
         }
         return ids;
+    }
+
+    /**
+     * Records the submitted job: over anything with {@code replace}; else only when its id is
+     * new (a random id is; a caller's id is checked by the store's {@link JobStore#insert}).
+     */
+    private void record(Job queued, boolean replace, boolean randomId) {
+        StateStore target = Objects.requireNonNull(store);
+        if (!(target instanceof JobStore jobStore)) {
+            target.update(queued);
+        } else if (replace) {
+            jobStore.replace(queued);
+        } else if (randomId) {
+            jobStore.update(queued);
+        } else if (!jobStore.insert(queued)) {
+            JobId id = Objects.requireNonNull(queued.id());
+            String stored = jobStore.find(id).map(j -> j.status() + " job of workflow '" + j.workflowName() + "'")
+                    .orElse("job");
+            throw new IllegalStateException("a job with id " + id + " already exists (a " + stored
+                    + "): submit refuses to overwrite it; use submit(\"" + queued.workflowName()
+                    + "\").id(..).replace() to run it again under that id");
+        }
     }
 
     /**
@@ -248,16 +288,26 @@ public final class ErgateClient {
         return queued;
     }
 
-    /** Puts the recorded job on the queue; when that fails, records it FAILED (which also frees a unique key). */
+    /**
+     * Puts the recorded job on the queue. When that fails for sure, records it FAILED (which also
+     * frees a unique key); a transient failure (a timeout) may have put it all the same, so the
+     * recorded QUEUED state is kept, and the caller may submit it again with {@code replace()}
+     * (a duplicate message is dropped by the store's fence).
+     */
     private void put(Job queued) {
         try {
             queue.put(queued);
         } catch (RuntimeException e) {
-            if (store != null) {
-                store.update(queued.toBuilder()
-                        .status(JobStatus.FAILED)
-                        .exceptionTraceback("could not be queued: " + e)
-                        .build());
+            boolean mayHaveLanded = e instanceof dev.ergate.spi.ErgateBackendException be && be.isTransient();
+            if (store != null && !mayHaveLanded) {
+                try {
+                    store.update(queued.toBuilder()
+                            .status(JobStatus.FAILED)
+                            .exceptionTraceback("could not be queued: " + e)
+                            .build());
+                } catch (RuntimeException recordFailed) {
+                    e.addSuppressed(recordFailed);
+                }
             }
             throw e;
         }

@@ -26,8 +26,10 @@ public final class ErgateOptions {
     private final int backendRetryAttempts;
     private final boolean handleSignals;
     private final Clock clock;
+    private final Duration unknownWorkGrace;
 
     private ErgateOptions(Builder b) {
+        this.unknownWorkGrace = b.unknownWorkGrace;
         this.concurrency = b.concurrency;
         this.pollTimeout = b.pollTimeout;
         this.drainTimeout = b.drainTimeout;
@@ -120,6 +122,15 @@ public final class ErgateOptions {
         return clock;
     }
 
+    /**
+     * {@return how long a job of a workflow or step this worker does not know is given back (with
+     * backoff) for a worker that knows it, as in a rolling deploy, before it is FAILED with a
+     * message naming what is registered; counted from when the job was queued or due}
+     */
+    public Duration unknownWorkGrace() {
+        return unknownWorkGrace;
+    }
+
     @Override
     public String toString() {
         return "ErgateOptions[concurrency=" + concurrency + ", pollTimeout=" + pollTimeout + ", drainTimeout="
@@ -141,6 +152,7 @@ public final class ErgateOptions {
         private int backendRetryAttempts = 8;
         private boolean handleSignals = true;
         private Clock clock = Clock.systemUTC();
+        private Duration unknownWorkGrace = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -157,6 +169,17 @@ public final class ErgateOptions {
             this.backendRetryAttempts = o.backendRetryAttempts;
             this.handleSignals = o.handleSignals;
             this.clock = o.clock;
+            this.unknownWorkGrace = o.unknownWorkGrace;
+        }
+
+        /**
+         * @param grace how long a job of an unknown workflow or step is given back before it
+         *     fails, zero or more (zero fails it at once); default 5 minutes
+         * @return this builder
+         */
+        public Builder unknownWorkGrace(Duration grace) {
+            this.unknownWorkGrace = Objects.requireNonNull(grace, "grace");
+            return this;
         }
 
         /**
@@ -280,6 +303,9 @@ public final class ErgateOptions {
             if (backendRetryMaxDelay.compareTo(backendRetryInitialDelay) < 0) {
                 throw new IllegalArgumentException("backend retry maxDelay (" + backendRetryMaxDelay
                         + ") must not be shorter than initialDelay (" + backendRetryInitialDelay + ")");
+            }
+            if (unknownWorkGrace.isNegative()) {
+                throw new IllegalArgumentException("unknownWorkGrace must not be negative, got " + unknownWorkGrace);
             }
             if (backendRetryAttempts < 1) {
                 throw new IllegalArgumentException("backendRetryAttempts must be at least 1, got " + backendRetryAttempts);

@@ -38,11 +38,42 @@ public final class ErgatePublisher implements AutoCloseable {
     /** Fires recurring schedules alongside, or null. */
     private final dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
 
+    private final @Nullable Lifespan lifespan;
+    private @Nullable AutoCloseable lifespanHandle;
+    /**
+     * Jobs put whose {@code published} report failed, by id and progress: the source offers them
+     * again once their claim times out, and they must not be put twice (two messages, two chains).
+     */
+    private final java.util.Map<String, Boolean> putUnreported = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            });
+
+    /**
+     * Wraps a publisher's whole run, like the worker's {@link dev.ergate.runtime.Lifespan}: {@code
+     * start} before the first pass, the returned handle closed after the last.
+     */
+    @FunctionalInterface
+    public interface Lifespan {
+        /**
+         * @param publisher the publisher that is starting
+         * @return what to close when it stops
+         * @throws Exception if setting up fails: the publisher does not start
+         */
+        AutoCloseable start(ErgatePublisher publisher) throws Exception;
+    }
+
     private ErgatePublisher(Builder b) {
         this.source = b.source;
         this.queue = b.queue;
         this.options = b.options;
         this.scheduler = b.scheduler;
+        this.lifespan = b.lifespan;
     }
 
     /**
@@ -66,6 +97,12 @@ public final class ErgatePublisher implements AutoCloseable {
         for (Job job : due) {
             Job queued = job.toBuilder().status(JobStatus.QUEUED)
                     .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(options.clock().millis())).build();
+            String key = job.id() + "@" + job.stepsCompleted() + "/" + dev.ergate.spi.WriteFence.attemptOf(job);
+            if (putUnreported.remove(key) != null) {
+                // put by an earlier pass whose report failed: only the report is missing
+                source.published(queued);
+                continue;
+            }
             try {
                 queue.put(queued);
             } catch (RuntimeException e) {
@@ -74,8 +111,13 @@ public final class ErgatePublisher implements AutoCloseable {
                 source.publishFailed(job, e);
                 continue;
             }
-            source.published(queued);
             published++;
+            try {
+                source.published(queued);
+            } catch (RuntimeException e) {
+                putUnreported.put(key, Boolean.TRUE);
+                throw e;
+            }
         }
         if (published > 0) {
             LOG.debug("Published {} of {} due jobs", published, due.size());
@@ -93,6 +135,15 @@ public final class ErgatePublisher implements AutoCloseable {
             if (thread != null || stopRequested.getCount() == 0) {
                 throw new IllegalStateException("this publisher was already started");
             }
+            if (lifespan != null) {
+                try {
+                    lifespanHandle = lifespan.start(this);
+                } catch (Exception e) {
+                    stopRequested.countDown();
+                    stopped.countDown();
+                    throw new IllegalStateException("the lifespan's start failed, so the publisher does not start: " + e, e);
+                }
+            }
             thread = DaemonThreads.newThread("ergate-publisher", this::loop);
             thread.start();
             if (scheduler != null) {
@@ -101,14 +152,31 @@ public final class ErgatePublisher implements AutoCloseable {
         }
     }
 
-    /** Starts publishing and blocks until {@link #close()} is called from another thread. */
+    /**
+     * Starts publishing and blocks until it has stopped: by {@link #close()} from another thread,
+     * or by SIGTERM/SIGINT when {@link PublisherOptions#handleSignals()} is on (a JVM shutdown hook
+     * ends the current pass and runs the lifespan's close before the JVM exits).
+     */
     public void run() {
-        start();
+        Thread hook = null;
+        if (options.handleSignals()) {
+            hook = new Thread(this::close, "ergate-publisher-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         try {
+            start();
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
+        } finally {
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook is running or has run
+                }
+            }
         }
     }
 
@@ -134,7 +202,23 @@ public final class ErgatePublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeLifespan();
             stopped.countDown();
+        }
+    }
+
+    private void closeLifespan() {
+        AutoCloseable handle;
+        synchronized (lock) {
+            handle = lifespanHandle;
+            lifespanHandle = null;
+        }
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                LOG.warn("The publisher's lifespan close failed", e);
+            }
         }
     }
 
@@ -166,6 +250,7 @@ public final class ErgatePublisher implements AutoCloseable {
         private final JobQueue queue;
         private PublisherOptions options = PublisherOptions.defaults();
         private dev.ergate.runtime.schedule.@Nullable Scheduler scheduler;
+        private @Nullable Lifespan lifespan;
 
         private Builder(JobSource source, JobQueue queue) {
             this.source = Objects.requireNonNull(source, "source");
@@ -188,6 +273,15 @@ public final class ErgatePublisher implements AutoCloseable {
          */
         public Builder scheduler(dev.ergate.runtime.schedule.Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * @param lifespan wraps the publisher's run (start before the first pass, close after the last)
+         * @return this builder
+         */
+        public Builder lifespan(@Nullable Lifespan lifespan) {
+            this.lifespan = lifespan;
             return this;
         }
 

@@ -220,13 +220,15 @@ public final class JobRunner implements AutoCloseable {
         Job current = withId(job);
         Workflow workflow = workflows.get(current.workflowName());
         if (workflow == null) {
-            return PreparedStep.decided(failWithoutRunning(current, new ErgateException("no workflow named '"
+            return PreparedStep.unknown(failWithoutRunning(current, new ErgateException("no workflow named '"
                     + current.workflowName() + "' is registered on this worker (registered: "
                     + new java.util.TreeSet<>(workflows.keySet()) + ")")));
         }
         StepDefinition step;
         try {
             step = nextStep(workflow, current);
+        } catch (UnknownStepException e) {
+            return PreparedStep.unknown(failWithoutRunning(current, e));
         } catch (ErgateException e) {
             return PreparedStep.decided(failWithoutRunning(current, e));
         }
@@ -360,22 +362,31 @@ public final class JobRunner implements AutoCloseable {
             }
             int index = current.intValue();
             if (index < 0 || index >= workflow.steps().size()) {
-                throw new ErgateException("job " + job.id() + ": workflow '" + workflow.name() + "' has no step number "
+                throw new UnknownStepException("job " + job.id() + ": workflow '" + workflow.name() + "' has no step number "
                         + index + " (current_step); it has " + workflow.steps().size() + " steps " + workflow.stepNames());
             }
             return workflow.steps().get(index);
         }
         String stepName = job.stepName();
         if (stepName != null) {
-            return workflow.step(stepName).orElseThrow(() -> new ErgateException("job " + job.id() + ": workflow '"
+            return workflow.step(stepName).orElseThrow(() -> new UnknownStepException("job " + job.id() + ": workflow '"
                     + workflow.name() + "' has no step '" + stepName + "' (its steps: " + workflow.stepNames() + ")"));
         }
         int index = job.stepsCompleted();
         if (index >= workflow.steps().size()) {
-            throw new ErgateException("job " + job.id() + ": workflow '" + workflow.name() + "' has only "
+            throw new UnknownStepException("job " + job.id() + ": workflow '" + workflow.name() + "' has only "
                     + workflow.steps().size() + " steps, but the job has completed " + index + " and is not final");
         }
         return workflow.steps().get(index);
+    }
+
+    /** The job names a step this worker's version of its workflow does not have. */
+    private static final class UnknownStepException extends ErgateException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownStepException(String message) {
+            super(message);
+        }
     }
 
     private static int attemptOf(Job job) {
@@ -455,7 +466,7 @@ public final class JobRunner implements AutoCloseable {
         try {
             return interceptors.length == 0 ? step.invoker.invoke(scope) : new Chain(step, scope).proceed();
         } catch (Exception | Error e) {
-            failure = e;
+            failure = e instanceof FlowControl ? null : e; // a GoToStep or GoToEnd is not a failure
             throw e;
         } finally {
             scope.closeAll(failure);
@@ -504,6 +515,7 @@ public final class JobRunner implements AutoCloseable {
             Job aborted = running.toBuilder().status(JobStatus.ABORTED).stepName(null)
                     .exceptionTraceback(abort.getMessage())
                     .extraField(RuntimeFields.ATTEMPT, null)
+                    .extraField(RuntimeFields.STARTS, null)
                     .extraField(RuntimeFields.QUEUED_AT, null).build();
             return StepResult.aborted(running, aborted, ran, queueWait);
         }
@@ -545,6 +557,7 @@ public final class JobRunner implements AutoCloseable {
                 .lastReturnValue(value)
                 .extraField(RuntimeFields.CURRENT_STEP, null)
                 .extraField(RuntimeFields.ATTEMPT, null)
+                .extraField(RuntimeFields.STARTS, null)
                 .extraField(RuntimeFields.QUEUED_AT, null)
                 .build();
         return StepResult.completed(running, done, ran, queueWait);
@@ -563,6 +576,7 @@ public final class JobRunner implements AutoCloseable {
                 .lastReturnValue(value)
                 .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(nextIndex))
                 .extraField(RuntimeFields.ATTEMPT, null)
+                .extraField(RuntimeFields.STARTS, null)
                 .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(clock.millis()))
                 .build();
         return StepResult.continued(running, state, requeue(state), ran, queueWait);
@@ -585,6 +599,7 @@ public final class JobRunner implements AutoCloseable {
                     .stepName(null)
                     .requestedStartTime(clock.instant().plus(delay))
                     .extraField(RuntimeFields.ATTEMPT, IntNode.valueOf(attempt + 1))
+                    .extraField(RuntimeFields.STARTS, null)
                     .build();
             return StepResult.retryScheduled(running, retry, requeue(retry), error, ran, queueWait);
         }

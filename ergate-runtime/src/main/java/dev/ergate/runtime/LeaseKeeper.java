@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the leases of a worker's running steps: one thread and one {@link Slot} per worker
  * thread; a lease is extended when its step has run for half of it, and again every half length.
- * Starting and stopping cost two slot writes (DESIGN.md, "Changes from the starting design").
+ * The extension calls run concurrently on helper threads, each bounded by a quarter of the lease:
+ * one hung call is abandoned and tried again, and never holds up another step's lease. Starting
+ * and stopping cost two slot writes (DESIGN.md, "Changes from the starting design").
  * Thread-safe: each slot has one worker thread; the keeper reads them all.
  */
 final class LeaseKeeper implements AutoCloseable {
@@ -29,9 +31,14 @@ final class LeaseKeeper implements AutoCloseable {
 
     private final Slot[] slots;
     private final Thread thread;
+    /** Runs the extension calls, so one slow call does not hold up the others. */
+    private final java.util.concurrent.ExecutorService extenders =
+            java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.factory("ergate-lease-extend"));
     private final ErgateListener events;
     /** The keeper thread's MDC, set around what it logs about a job. */
     private final StepMdc mdc;
+    /** Whether MDC keys are set at all (for the helper threads' own). */
+    private final boolean logsMdc;
     /** When the keeper thread will next look at the slots ({@link System#nanoTime()}). */
     private volatile long wakeAt;
     private volatile boolean closed;
@@ -47,6 +54,7 @@ final class LeaseKeeper implements AutoCloseable {
     LeaseKeeper(int workers, String threadName, ErgateListener events, boolean mdc) {
         this.events = events;
         this.mdc = new StepMdc(mdc);
+        this.logsMdc = mdc;
         slots = new Slot[workers];
         for (int i = 0; i < workers; i++) {
             slots[i] = new Slot();
@@ -91,6 +99,7 @@ final class LeaseKeeper implements AutoCloseable {
     public void close() {
         closed = true;
         LockSupport.unpark(thread);
+        extenders.shutdownNow();
     }
 
     private void keepLeases() {
@@ -110,7 +119,10 @@ final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    /** Extends every lease that is due; @return when the next one is due, at most the idle time away */
+    /**
+     * Starts the extension of every lease that is due (each on a helper thread), abandons calls
+     * that ran past their timeout; @return when the keeper must look next, at most the idle time away
+     */
     private long extendDueLeases(long now) {
         long earliest = now + IDLE_NANOS;
         for (Slot slot : slots) {
@@ -118,20 +130,38 @@ final class LeaseKeeper implements AutoCloseable {
             if (delivery == null) {
                 continue;
             }
-            long due = slot.nextExtensionAt;
+            long due;
+            java.util.concurrent.Future<?> running = slot.extension;
+            if (running != null && !running.isDone()) {
+                long timeoutAt = slot.extensionStartedAt + slot.lengthNanos / 4;
+                if (timeoutAt - now > 0) {
+                    earliest = earlier(earliest, timeoutAt);
+                    continue;
+                }
+                running.cancel(true); // hung (a dead connection): abandon it and try again at once
+                slot.timedOut(delivery);
+                due = now;
+            } else {
+                due = slot.nextExtensionAt;
+            }
             if (due - now <= 0) {
                 long length = slot.lengthNanos;
-                slot.extend(delivery, length);
-                due = now + length / 2;
-                if (slot.delivery == delivery) {
-                    slot.nextExtensionAt = due;
+                slot.nextExtensionAt = now + length / 2;
+                slot.extensionStartedAt = now;
+                try {
+                    slot.extension = extenders.submit(() -> slot.extend(delivery, length));
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    return earliest; // the keeper is closing
                 }
+                due = now + length / 4; // look again when this call times out
             }
-            if (due - earliest < 0) {
-                earliest = due;
-            }
+            earliest = earlier(earliest, due);
         }
         return earliest;
+    }
+
+    private static long earlier(long a, long b) {
+        return b - a < 0 ? b : a;
     }
 
     /** {@return the earliest next extension of a running step, or {@code bound} if none is earlier} */
@@ -154,8 +184,19 @@ final class LeaseKeeper implements AutoCloseable {
         /** The lease length to renew; written before {@link #delivery}, so the keeper sees it with it. */
         private long lengthNanos;
         private volatile long nextExtensionAt;
+        /** The delivery whose extension failed last, so its finish does not write over another worker. */
+        private volatile @Nullable Delivery lost;
+        /** The extension call under way, if any; keeper thread only. */
+        private java.util.concurrent.@Nullable Future<?> extension;
+        /** When {@link #extension} started ({@link System#nanoTime()}); keeper thread only. */
+        private long extensionStartedAt;
 
         private Slot() {
+        }
+
+        /** {@return true when extending this delivery's lease failed: it may be with another worker} */
+        boolean lost(Delivery delivery) {
+            return lost == delivery;
         }
 
         /**
@@ -180,17 +221,32 @@ final class LeaseKeeper implements AutoCloseable {
             delivery = null;
         }
 
+        /** An extension call of {@code extended} ran past its timeout and was abandoned. */
+        private void timedOut(Delivery extended) {
+            mdc.enter(extended.job());
+            try {
+                LOG.warn("Extending the lease of job {} took over {} ms; abandoned, trying again", extended.job().id(),
+                        TimeUnit.NANOSECONDS.toMillis(lengthNanos / 4));
+            } finally {
+                mdc.exit();
+            }
+        }
+
         private void extend(Delivery extended, long lengthNanos) {
             try {
                 extended.extend(Duration.ofNanos(lengthNanos));
             } catch (RuntimeException e) {
-                if (delivery == extended) {
-                    mdc.enter(extended.job());
+                if (delivery == extended && !Thread.currentThread().isInterrupted()) {
+                    if (e instanceof dev.ergate.spi.LeaseLostException) {
+                        lost = extended;
+                    }
+                    StepMdc keys = new StepMdc(logsMdc);
+                    keys.enter(extended.job());
                     try {
                         LOG.warn("Extending the lease of job {} failed; it may be delivered again: {}",
                                 extended.job().id(), e.getMessage());
                     } finally {
-                        mdc.exit();
+                        keys.exit();
                     }
                     events.leaseLost(extended.job());
                 }

@@ -16,9 +16,17 @@ public final class PreparedStep {
     private final @Nullable Job running;
     private final int attempt;
     private final long queueWaitNanos;
+    /** The decided outcome fails the job because its workflow or step is not registered here. */
+    private final boolean unknownWork;
 
     private PreparedStep(@Nullable StepResult decided, @Nullable Workflow workflow, @Nullable StepDefinition step,
             @Nullable Job running, int attempt, long queueWaitNanos) {
+        this(decided, workflow, step, running, attempt, queueWaitNanos, false);
+    }
+
+    private PreparedStep(@Nullable StepResult decided, @Nullable Workflow workflow, @Nullable StepDefinition step,
+            @Nullable Job running, int attempt, long queueWaitNanos, boolean unknownWork) {
+        this.unknownWork = unknownWork;
         this.decided = decided;
         this.workflow = workflow;
         this.step = step;
@@ -31,6 +39,16 @@ public final class PreparedStep {
         return new PreparedStep(outcome, null, null, null, 0, 0);
     }
 
+    /** A FAILED outcome because the job's workflow or step is not registered on this worker. */
+    static PreparedStep unknown(StepResult failed) {
+        return new PreparedStep(failed, null, null, null, 0, 0, true);
+    }
+
+    /** The same step with another RUNNING state (one that counts its starts). */
+    PreparedStep withRunning(Job newRunning) {
+        return new PreparedStep(decided, workflow, step, newRunning, attempt, queueWaitNanos, unknownWork);
+    }
+
     static PreparedStep toRun(Workflow workflow, StepDefinition step, Job running, int attempt, long queueWaitNanos) {
         return new PreparedStep(null, workflow, step, running, attempt, queueWaitNanos);
     }
@@ -38,6 +56,15 @@ public final class PreparedStep {
     /** {@return true when a step is to run; false when the outcome was decided without running one} */
     public boolean runs() {
         return decided == null;
+    }
+
+    /**
+     * {@return true when the outcome is FAILED because the job's workflow or step is not registered
+     * on this worker (a worker of an older release in a rolling deploy): the worker gives such a
+     * job back for a while before failing it}
+     */
+    public boolean unknownWork() {
+        return unknownWork;
     }
 
     /** {@return true when the job was already final: nothing to run or write, only an ack} */

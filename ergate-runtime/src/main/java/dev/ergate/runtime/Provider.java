@@ -35,6 +35,18 @@ abstract class Provider {
     /** {@return the instance; null only from a faulty provider, which the caller reports} */
     abstract @Nullable Object provide(StepScope scope) throws Exception;
 
+    /** {@return true when a per-step instance of this provider must be torn down after the step} */
+    boolean needsTeardown(Object instance) {
+        return perStep() && instance instanceof AutoCloseable;
+    }
+
+    /** Tears a per-step instance down after the step; the default closes an {@link AutoCloseable}. */
+    void teardown(Object instance, @Nullable Throwable stepFailure) throws Exception {
+        if (instance instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
     static final class Singleton extends Provider {
         private final Object instance;
 
@@ -90,6 +102,22 @@ abstract class Provider {
         @Override
         Object provide(StepScope scope) throws Exception {
             return factory.create(scope);
+        }
+
+        @Override
+        boolean needsTeardown(Object instance) {
+            return true; // the factory's close may do something for any instance
+        }
+
+        @Override
+        void teardown(Object instance, @Nullable Throwable stepFailure) throws Exception {
+            closeWith(factory, instance, stepFailure);
+        }
+
+        @SuppressWarnings("unchecked") // the instance came from this factory's create
+        private static <T> void closeWith(DependencyFactory<T> factory, Object instance, @Nullable Throwable failure)
+                throws Exception {
+            factory.close((T) instance, failure);
         }
     }
 

@@ -17,8 +17,10 @@ public final class PublisherOptions {
     private final Duration retryInitialDelay;
     private final Duration retryMaxDelay;
     private final Clock clock;
+    private final boolean handleSignals;
 
     private PublisherOptions(Builder b) {
+        this.handleSignals = b.handleSignals;
         this.batchSize = b.batchSize;
         this.pollInterval = b.pollInterval;
         this.retryInitialDelay = b.retryInitialDelay;
@@ -61,6 +63,11 @@ public final class PublisherOptions {
         return clock;
     }
 
+    /** {@return whether {@link ErgatePublisher#run()} stops on SIGTERM/SIGINT (a JVM shutdown hook)} */
+    public boolean handleSignals() {
+        return handleSignals;
+    }
+
     /** Builds {@link PublisherOptions}; {@link #build()} checks the values. Not thread-safe. */
     public static final class Builder {
         private int batchSize = 100;
@@ -68,6 +75,16 @@ public final class PublisherOptions {
         private Duration retryInitialDelay = Duration.ofMillis(200);
         private Duration retryMaxDelay = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private boolean handleSignals = true;
+
+        /**
+         * @param handle stop on SIGTERM/SIGINT while {@link ErgatePublisher#run()} runs; default true
+         * @return this builder
+         */
+        public Builder handleSignals(boolean handle) {
+            this.handleSignals = handle;
+            return this;
+        }
 
         private Builder() {
         }

@@ -175,8 +175,9 @@ final class StepScope implements StepContext {
                     + "': the " + provider.describe() + " returned null", null);
         }
         created.put(type, instance);
-        if (provider.perStep() && instance instanceof AutoCloseable) {
+        if (provider.needsTeardown(instance)) {
             toClose.push(instance);
+            toClose.push(provider);
         }
         return instance;
     }
@@ -196,9 +197,10 @@ final class StepScope implements StepContext {
             return;
         }
         while (!toClose.isEmpty()) {
+            Provider provider = (Provider) toClose.pop(); // pushed after its instance
             Object instance = toClose.pop();
             try {
-                ((AutoCloseable) instance).close();
+                provider.teardown(instance, stepFailure);
             } catch (Exception e) {
                 if (stepFailure != null) {
                     stepFailure.addSuppressed(e);

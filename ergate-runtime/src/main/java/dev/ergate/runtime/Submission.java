@@ -30,6 +30,7 @@ public final class Submission {
     private @Nullable String uniqueKey;
     private Duration holdFor = Duration.ZERO;
     private boolean failIfExists;
+    private boolean replace;
 
     Submission(ErgateClient client, String workflowName) {
         this.client = client;
@@ -173,11 +174,24 @@ public final class Submission {
     }
 
     /**
+     * Runs the job again even if a job of its {@link #id} is stored (a final one included): the
+     * stored job is overwritten. Without it, such a submit is refused.
+     *
+     * @return this submission
+     */
+    @CanIgnoreReturnValue
+    public Submission replace() {
+        this.replace = true;
+        return this;
+    }
+
+    /**
      * Queues the job (see {@link ErgateClient#submit(Job)}).
      *
      * @return the job's id; with a {@link #uniqueKey} that is held, the id of the job holding it
      * @throws DuplicateJobException if the unique key is held and {@link #failIfExists()} was asked
-     * @throws IllegalStateException if a unique key is given and the client's store can't keep one
+     * @throws IllegalStateException if a unique key is given and the client's store can't keep one;
+     *     if a job of this {@link #id} is stored and {@link #replace()} was not asked
      */
     @CanIgnoreReturnValue
     public JobId submit() {
@@ -186,7 +200,10 @@ public final class Submission {
                 throw new IllegalStateException("failIfExists() of a job of '" + workflowName
                         + "' needs a uniqueKey(..)");
             }
-            return client.submit(toJob());
+            return client.submit(toJob(), replace);
+        }
+        if (replace) {
+            throw new IllegalStateException("replace() of a job of '" + workflowName + "' does not go with a uniqueKey(..)");
         }
         return client.submitUnique(toJob(), uniqueKey, holdFor, failIfExists);
     }

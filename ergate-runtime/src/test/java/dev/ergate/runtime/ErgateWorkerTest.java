@@ -88,7 +88,9 @@ class ErgateWorkerTest {
 
     @Test
     void unknownWorkflowFailsThatJobAndTheWorkerGoesOn() {
-        app = Ergate.builder(queue, store).options(fast().concurrency(1).build()).build().registerWorkflow(threeSteps());
+        // no grace: fail at once (the default gives it back for a while, see DeliveryEdgesTest)
+        app = Ergate.builder(queue, store).options(fast().concurrency(1).unknownWorkGrace(Duration.ZERO).build()).build()
+                .registerWorkflow(threeSteps());
         queue.put(Job.builder().workflowName("nobody-knows").id("lost").build());
         queue.put(Job.builder().workflowName("calc").id("fine").initialInputValue(IntNode.valueOf(1)).build());
         app.start();
@@ -164,13 +166,17 @@ class ErgateWorkerTest {
     void aPoisonMessageIsFailedAndDeadLettered() {
         app = Ergate.builder(queue, store).options(fast().concurrency(1).maxDeliveries(3).build()).build()
                 .registerWorkflow(threeSteps());
-        queue.putDelivered(Job.builder().workflowName("calc").id("poison").build(), 3);
+        Job poison = Job.builder().workflowName("calc").id("poison").build();
+        // three deliveries started its first step (and their workers died): the store recorded the starts
+        store.update(poison.toBuilder().status(JobStatus.RUNNING).stepName("double")
+                .extraField(dev.ergate.RuntimeFields.STARTS, IntNode.valueOf(3)).build());
+        queue.putDelivered(poison, 3);
         app.start();
         await().atMost(DEADLINE).until(() -> queue.deadLetters().size() == 1);
-        assertThat(queue.deadLetters().get(0)).contains("poison", "delivered 4 times", "maxDeliveries");
+        assertThat(queue.deadLetters().get(0)).contains("poison", "started 4 times", "maxDeliveries");
         Job failed = store.find(JobId.of("poison")).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.exceptionTraceback()).contains("delivered 4 times");
+        assertThat(failed.exceptionTraceback()).contains("started 4 times");
     }
 
     @Test

@@ -186,7 +186,10 @@ class HooksTest {
     @Test
     void aPoisonDeliveryIsToldDeadLettered() {
         app = worker(fast().concurrency(1).maxDeliveries(2).build()).build().registerWorkflow(oneStep());
-        queue.putDelivered(Job.builder().workflowName("one").id("p").build(), 2);
+        Job poison = Job.builder().workflowName("one").id("p").build();
+        store.update(poison.toBuilder().status(JobStatus.RUNNING)
+                .extraField(dev.ergate.RuntimeFields.STARTS, com.fasterxml.jackson.databind.node.IntNode.valueOf(2)).build());
+        queue.putDelivered(poison, 2);
         app.start();
         await().atMost(DEADLINE).until(() -> recorder.has("deadLettered p"));
         assertThat(queue.deadLetters()).hasSize(1);

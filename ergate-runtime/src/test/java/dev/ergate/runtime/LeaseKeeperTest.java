@@ -106,8 +106,38 @@ class LeaseKeeperTest {
         assertThat(delivery.extensions.get(0)).isEqualTo(LeaseKeeper.MIN_LEASE);
     }
 
+    @Test
+    @DisplayName("a hung extension of one lease does not starve another's, and is abandoned after its timeout")
+    void aHungExtensionDoesNotStarveTheOthers() {
+        keeper.start();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger hungCalls = new java.util.concurrent.atomic.AtomicInteger();
+        RecordingDelivery hung = new RecordingDelivery() {
+            @Override
+            public void extend(Duration duration) {
+                hungCalls.incrementAndGet();
+                try {
+                    never.await(); // a dead connection: no answer, no error
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RecordingDelivery healthy = new RecordingDelivery();
+
+        keeper.slot(0).keep(hung, LeaseKeeper.MIN_LEASE.toNanos() * 2);
+        await().atMost(DEADLINE).until(() -> hungCalls.get() >= 1);
+        keeper.slot(1).keep(healthy, LeaseKeeper.MIN_LEASE.toNanos() * 2);
+
+        await().atMost(DEADLINE).until(() -> healthy.extensions.size() >= 4);
+        await().atMost(DEADLINE).until(() -> hungCalls.get() >= 2); // timed out, abandoned, tried again
+        assertThat(healthy.extensions).allMatch(LeaseKeeper.MIN_LEASE.multipliedBy(2)::equals);
+        keeper.slot(0).stop();
+        keeper.slot(1).stop();
+    }
+
     /** Records each extension and when it came. Thread-safe. */
-    private static final class RecordingDelivery implements Delivery {
+    private static class RecordingDelivery implements Delivery {
         final List<Duration> extensions = new CopyOnWriteArrayList<>();
         final List<Long> extensionNanos = new CopyOnWriteArrayList<>();
 

@@ -1,6 +1,7 @@
 package dev.ergate.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class PublisherTest {
 
     /** A JobSource over a TestStore: due = SCHEDULED or PENDING, start time passed or absent. */
-    static final class StoreSource implements JobSource {
+    static class StoreSource implements JobSource {
         final TestStore store;
         final Set<JobId> claimed = new HashSet<>();
         final List<String> failures = new ArrayList<>();
@@ -102,6 +103,53 @@ class PublisherTest {
         assertThat(store.find(JobId.of("j")).orElseThrow().status()).isEqualTo(JobStatus.SCHEDULED);
         assertThat(publisher.publishDue()).isEqualTo(1);
         assertThat(queue.puts()).hasSize(1);
+    }
+
+    @Test
+    void aJobWhosePublishedReportFailedIsNotPutTwice() {
+        TestStore store = new TestStore();
+        store.update(Job.builder().workflowName("w").id("once").status(JobStatus.SCHEDULED).build());
+        TestQueue queue = new TestQueue();
+        java.util.concurrent.atomic.AtomicBoolean reportFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+        StoreSource source = new StoreSource(store) {
+            @Override
+            public synchronized void published(Job queued) {
+                if (reportFails.getAndSet(false)) {
+                    claimed.remove(queued.id()); // as if its claim timed out: the source offers it again
+                    throw new dev.ergate.spi.ErgateBackendException("test source: connection reset", null, true);
+                }
+                super.published(queued);
+            }
+        };
+        ErgatePublisher publisher = ErgatePublisher.builder(source, queue).build();
+
+        assertThatThrownBy(publisher::publishDue).isInstanceOf(dev.ergate.spi.ErgateBackendException.class);
+        assertThat(publisher.publishDue()).isZero();
+
+        assertThat(queue.puts()).as("messages of the job").hasSize(1);
+        assertThat(store.find(JobId.of("once")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void aLifespanWrapsThePublishersRun() throws Exception {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ErgatePublisher publisher = ErgatePublisher.builder(new StoreSource(new TestStore()), new TestQueue())
+                .options(PublisherOptions.builder().pollInterval(Duration.ofMillis(20)).handleSignals(false).build())
+                .lifespan(p -> {
+                    log.add("start");
+                    return () -> log.add("close");
+                })
+                .build();
+        Thread runner = new Thread(publisher::run);
+        runner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.contains("start"));
+        assertThat(log).containsExactly("start");
+
+        publisher.close();
+        runner.join(10_000);
+
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(log).containsExactly("start", "close");
     }
 
     @Test

@@ -241,6 +241,33 @@ class WorkflowDefinitionTest {
                 .hasMessageContaining("WorkflowDefinitionTest$A -> dev.ergate.runtime.WorkflowDefinitionTest$B -> dev.ergate.runtime.WorkflowDefinitionTest$A");
     }
 
+    @ErgateWorkflow("two-providers")
+    static final class TwoProviders {
+        @Provides
+        A first() {
+            return new A();
+        }
+
+        @Provides
+        A second() {
+            return new A();
+        }
+
+        @Step(order = 1)
+        void step(@Depends A a) {
+        }
+    }
+
+    @Test
+    void twoProvidersOfOneTypeAreADefinitionError() {
+        assertThatThrownBy(() -> Workflow.fromAnnotated(new TwoProviders()))
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("WorkflowDefinitionTest$A")
+                .hasMessageContaining("first").hasMessageContaining("second");
+        assertThatThrownBy(() -> Dependencies.builder().providers(new TwoProviders()))
+                .isInstanceOf(WorkflowDefinitionException.class);
+    }
+
     @ErgateWorkflow("bad-hint")
     static final class BadHint {
         @Step(order = 1, paths = "second")

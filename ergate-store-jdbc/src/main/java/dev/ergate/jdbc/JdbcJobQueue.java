@@ -79,6 +79,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final String ackSql;
     private final String releaseSql;
     private final String unclaimSql;
+    private final String setAsideSql;
     private final String extendSql;
     private final String deadLetterSql;
     private final String deadLettersSql;
@@ -129,6 +130,9 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "lease_token = null, lease_owner = null where id = :id and lease_token = :token");
         this.unclaimSql = t.render("update {queue} set visible_at = now(), lease_token = null, lease_owner = null, "
                 + "delivery_count = greatest(delivery_count - 1, 0) where id = :id and lease_token = :token");
+        this.setAsideSql = t.render("update {queue} set visible_at = now() + :delay_ms * interval '1 millisecond', "
+                + "lease_token = null, lease_owner = null, delivery_count = greatest(delivery_count - 1, 0) "
+                + "where id = :id and lease_token = :token");
         this.extendSql = t.render("update {queue} set visible_at = now() + :ms * interval '1 millisecond' "
                 + "where id = :id and lease_token = :token returning visible_at");
         this.deadLetterSql = t.render("with m as (delete from {queue} where id = :id and lease_token = :token "
@@ -233,7 +237,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                     return Optional.of(got.get(0));
                 }
                 if (claim.deadLettered() > 0) {
-                    continue; // bad rows were moved away: look again at once
+                    continue; // bad rows were moved away or set aside until their start time: look again at once
                 }
                 long left = Deadlines.remainingNanos(deadline);
                 if (left <= 0) {
@@ -311,6 +315,20 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
     }
 
+    /** Makes a claimed row visible again {@code delay} from now, by the database's clock, uncounted. */
+    private void setAside(long messageId, UUID token, Duration delay) {
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate(setAsideSql)
+                    .bind("id", messageId)
+                    .bind("token", token)
+                    .bind("delay_ms", delay.toMillis() + 1)
+                    .execute());
+        } catch (RuntimeException e) {
+            LOG.warn("PostgreSQL queue '{}': could not set message {} aside until its start time; it returns when "
+                    + "its lease ends", queueName, messageId, e);
+        }
+    }
+
     /**
      * Claims up to {@code n} messages ahead, as a claim for several takers does, and holds them
      * for the next takers (for tests).
@@ -379,6 +397,15 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 deadLetter(row.id(), token, reason);
             });
             if (job == null) {
+                dead++;
+                continue;
+            }
+            Instant start = job.requestedStartTime();
+            Instant databaseNow = row.leaseUntil().minus(leaseTime);
+            if (start != null && start.isAfter(databaseNow)) {
+                // a raw-pushed row (put sets visible_at from the start time) that is not due yet:
+                // back to the queue until its time, not counted as a delivery
+                setAside(row.id(), token, Duration.between(databaseNow, start));
                 dead++;
                 continue;
             }

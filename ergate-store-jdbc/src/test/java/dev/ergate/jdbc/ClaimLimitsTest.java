@@ -89,4 +89,22 @@ class ClaimLimitsTest {
 
         assertThat(queue.deadLetters(10)).extracting(DeadLetter::jobId).containsExactly("bad-2", "bad-3", "bad-4");
     }
+
+    @Test
+    @DisplayName("a raw-pushed job is not handed out before its requested_start_time, nor counted as delivered")
+    void rawPushWithFutureStart() throws Exception {
+        String name = "raw-" + UUID.randomUUID();
+        JdbcJobQueue queue = backend.queue(name, Duration.ofSeconds(30));
+        java.time.Instant start = java.time.Instant.now().plusSeconds(2);
+        rawPush(name, "later", "{\"id\":\"later\",\"workflow_name\":\"wf\",\"requested_start_time\":\""
+                + start + "\"}");
+
+        assertThat(queue.take(Duration.ZERO)).as("taken before its start time").isEmpty();
+        assertThat(queue.counts().delayed()).isEqualTo(1);
+
+        Delivery taken = queue.take(WAIT).orElseThrow();
+        assertThat(java.time.Instant.now()).isAfterOrEqualTo(start.minusMillis(50));
+        assertThat(taken.deliveryCount()).isEqualTo(1);
+        taken.ack();
+    }
 }

@@ -58,6 +58,12 @@ class JdbcJobQueueContractTest extends JobQueueContract {
         return Duration.ofSeconds(1); // a shared, loaded 2-core machine
     }
 
+    /** Not yet: the raw row's due time is not read from the job (issue 14 item 8; see /work/wt/NOTES.md, to jdbc). */
+    @Override
+    protected boolean rawPushHonoursStartTime() {
+        return false;
+    }
+
     @Override
     protected boolean supportsPriorities() {
         return true;

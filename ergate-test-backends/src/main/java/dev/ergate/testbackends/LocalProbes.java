@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 final class LocalProbes {
 
     static final String REDIS_URL = "redis://127.0.0.1:6379";
+    static final String REDIS_CLUSTER_URL = "redis-cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002";
     static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
     private LocalProbes() {
@@ -31,6 +32,23 @@ final class LocalProbes {
             InputStream in = socket.getInputStream();
             byte[] reply = in.readNBytes(7);
             return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n") ? REDIS_URL : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@return {@link #REDIS_CLUSTER_URL} when the node on 127.0.0.1:7000 says its cluster is ok, else null} */
+    static @Nullable String redisCluster() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 7000), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("CLUSTER INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = new byte[4096];
+            int read = socket.getInputStream().read(reply);
+            return read > 0 && new String(reply, 0, read, StandardCharsets.US_ASCII).contains("cluster_state:ok")
+                    ? REDIS_CLUSTER_URL : null;
         } catch (IOException e) {
             return null;
         }

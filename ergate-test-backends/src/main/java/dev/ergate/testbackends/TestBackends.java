@@ -14,6 +14,8 @@ public final class TestBackends {
 
     /** A Redis URI, {@code redis://[user:password@]host:port[/db]}. */
     public static final String REDIS_ENV = "ERGATE_REDIS_URL";
+    /** A Redis Cluster, {@code redis-cluster://host:port[,host:port...]} (any of its nodes). */
+    public static final String REDIS_CLUSTER_ENV = "ERGATE_REDIS_CLUSTER_URL";
     /** A PostgreSQL URL, {@code jdbc:postgresql://host:port/db?user=..} or {@code postgres://user:pw@host:port/db}. */
     public static final String POSTGRES_ENV = "ERGATE_POSTGRES_URL";
     /** An SQS endpoint, e.g. LocalStack's {@code http://127.0.0.1:4566}. */
@@ -30,6 +32,18 @@ public final class TestBackends {
         return once(new Spec("Redis", REDIS_ENV, "nothing answers at 127.0.0.1:6379",
                 "run Redis on 127.0.0.1:6379", LocalProbes::redis, Containers::redis,
                 Containers.REDIS_IMAGE));
+    }
+
+    /**
+     * {@return the Redis Cluster to test against: {@value #REDIS_CLUSTER_ENV}, else the 3 nodes on
+     * 127.0.0.1:7000-7002 that {@code .ci/run} starts; no container (skipped, or failed in CI)}
+     */
+    public static FoundBackend redisCluster() {
+        return once(new Spec("Redis Cluster", REDIS_CLUSTER_ENV, "no healthy cluster node answers at 127.0.0.1:7000",
+                "start a 3-node cluster on 127.0.0.1:7000-7002 (.ci/run's ensure_redis_cluster does)",
+                LocalProbes::redisCluster, () -> {
+                    throw new IllegalStateException("Testcontainers does not start a Redis Cluster here");
+                }, "(none)"));
     }
 
     /** {@return the PostgreSQL to test against (a database the tests may create schemas in)} */

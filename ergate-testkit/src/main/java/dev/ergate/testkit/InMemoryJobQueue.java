@@ -160,12 +160,24 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     public void putRaw(byte[] message) {
         Objects.requireNonNull(message, "message");
         byte[] body = message.clone();
+        Instant notBefore = rawStartTime(body);
         lock.lock();
         try {
             ensureOpen("putRaw");
-            add(new Message(++lastMessageId, body, null, 0, clock.instant()), false);
+            Instant now = clock.instant();
+            Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+            add(new Message(++lastMessageId, body, null, 0, visibleAt), visibleAt.isAfter(now));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** {@return the requested start time of a raw message that is a job, else null (it is dead-lettered when taken)} */
+    private @Nullable Instant rawStartTime(byte[] body) {
+        try {
+            return codec.decode(body).requestedStartTime();
+        } catch (RuntimeException notAJob) {
+            return null;
         }
     }
 

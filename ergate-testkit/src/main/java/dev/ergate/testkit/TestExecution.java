@@ -140,13 +140,18 @@ public final class TestExecution {
 
     /**
      * Asks for the job to be cancelled, as {@link dev.ergate.spi.JobStore#requestCancel} would: its
-     * next step does not run, and it ends CANCELLED.
+     * next step does not run, and it ends CANCELLED. A job waiting in the store (PENDING after a
+     * step, with {@code afterStepStatus(PENDING)}) has no message a worker would see, so it is
+     * CANCELLED at once, as on a real backend, and nothing runs after it.
      *
-     * @return true if the job is now CANCELLING, false if it has already ended
+     * @return true if the job is now CANCELLING or CANCELLED, false if it had already ended
      */
     public boolean requestCancel() {
         boolean accepted = store.requestCancel(id);
         current = store.find(id).orElse(current);
+        if (current.status().isFinal()) {
+            next = null;
+        }
         return accepted;
     }
 

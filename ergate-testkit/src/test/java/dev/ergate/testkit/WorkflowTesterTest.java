@@ -253,6 +253,27 @@ class WorkflowTesterTest {
         }
 
         @Test
+        @DisplayName("a cancel request of a PENDING job (publisher mode) ends it CANCELLED at once, as on a backend")
+        void cancelPending() {
+            AtomicInteger later = new AtomicInteger();
+            Workflow workflow = Workflow.builder("two")
+                    .step("first", JsonNode.class, (in, ctx) -> 1)
+                    .step("second", JsonNode.class, (in, ctx) -> later.incrementAndGet())
+                    .build();
+            TestExecution execution = WorkflowTester.builder().workflow(workflow).afterStepStatus(JobStatus.PENDING)
+                    .build().start("two", null);
+            execution.step();
+            assertThat(execution.job().status()).isEqualTo(JobStatus.PENDING);
+
+            assertThat(execution.requestCancel()).isTrue();
+
+            assertThat(execution.job().status()).as("no message exists to see a CANCELLING").isEqualTo(JobStatus.CANCELLED);
+            assertThat(execution.isDone()).isTrue();
+            assertThat(execution.runToEnd().status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(later).hasValue(0);
+        }
+
+        @Test
         @DisplayName("an aborted job is done with its message kept")
         void abort() {
             Workflow workflow = Workflow.builder("abort")

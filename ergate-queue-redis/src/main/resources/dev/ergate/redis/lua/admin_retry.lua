@@ -1,6 +1,6 @@
 -- admin_retry: KEYS = queue keys, then store keys; ARGV = member, expected status, json (the
 -- QUEUED state), workflow, now (ms), index prefix, job prefix, enqueue (1, or 0 when the caller
--- puts the job on another backend's queue). When the job is stored in the expected status,
+-- puts the job on another backend's queue), its steps completed. When the job is stored in the expected status,
 -- writes the QUEUED state and puts it on the queue, in one step.
 -- Returns 1 when retried, 0 when the stored status was not the expected one, -1 when unknown.
 local q = queue_keys(1)
@@ -13,7 +13,7 @@ end
 if old.status ~= ARGV[2] then
   return 0
 end
-write_job(s, ARGV[1], old, ARGV[3], 'QUEUED', ARGV[4], 0, now)
+write_job(s, ARGV[1], old, ARGV[3], 'QUEUED', ARGV[4], 0, now, tonumber(ARGV[9]), 'none')
 if ARGV[8] == '1' then
   enqueue(q, ARGV[3], now, now, true)
 end

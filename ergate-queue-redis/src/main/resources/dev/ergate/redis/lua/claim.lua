@@ -1,2 +1,3 @@
--- claim: KEYS = queue keys; ARGV = now (ms), lease time (ms). See claim() in lib.lua.
-return claim(queue_keys(1), tonumber(ARGV[1]), tonumber(ARGV[2]))
+-- claim: KEYS = queue keys; ARGV = lease time (ms), largest body (bytes), dead-letter cap (0: none).
+-- See claim() in lib.lua; times are the server's.
+return claim(queue_keys(1), now_ms(), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))

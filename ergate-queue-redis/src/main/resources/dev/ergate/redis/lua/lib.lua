@@ -12,6 +12,15 @@
 -- count, so a stale ack, release, extend or dead-letter of an older delivery changes nothing.
 
 local SIGNAL_CAP = 64
+
+-- Now, in ms, by the Redis server's clock: leases, due times and retention are decided by one
+-- clock (Redis's), never by the workers', so a worker whose clock runs ahead neither steals a
+-- live lease nor takes a delayed job early. (TIME before a write is fine: Redis 5+ replicates a
+-- script's effects, not the script.)
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local WAKE_CAP = 16
 local FINAL = { COMPLETED = true, FAILED = true, ABORTED = true, CANCELLED = true }
 
@@ -98,14 +107,35 @@ local function enqueue(q, body, due, now, signal)
   return id
 end
 
+-- Adds a dead-letter record, keeping the newest `cap` records (0: no cap).
+local function push_dead(q, record, cap)
+  redis.call('RPUSH', q.dead, record)
+  if cap > 0 then
+    redis.call('LTRIM', q.dead, -cap, -1)
+  end
+end
+
+-- Dead-letters a body too large to hand out, in the script, so the taker never loads it. The
+-- record has the shape DeadLetterRecords reads (time as 'at_ms', the server's clock).
+local function dead_letter_oversized(q, id, body, size, n, max_bytes, now, cap)
+  local record = cjson.encode({
+    message_id = id, at_ms = now, delivery_count = n, text = body,
+    reason = 'too large to take: ' .. size .. ' bytes, over maxJobBytes=' .. max_bytes
+        .. ' (checked by Redis before loading it)'
+  })
+  push_dead(q, record, cap)
+end
+
 -- Moves due delayed messages to the ready list, then leases one message: a message whose lease
 -- ran out first (its taker is presumably dead), else the head of the ready list. A ready entry
 -- that is not a message id is a raw document someone pushed straight onto the list: it becomes
--- a message of its own (the taker decodes it, and dead-letters it if it is not a job).
--- Returns {id, body, delivery count, lease deadline}, or, when nothing is available, the time
--- (ms) the next delayed message is due or lease runs out (-1 for none).
-local function claim(q, now, lease_ms)
-  local deadline = now + lease_ms
+-- a message of its own (the taker decodes it, dead-letters it if it is not a job, and gives it
+-- back delayed if its requested_start_time has not come). A body over `max_bytes` is
+-- dead-lettered here, by its length, without being loaded by the taker (`dead_cap` bounds the
+-- dead letters).
+-- Returns {id, body, delivery count, now (ms, server clock)}, or, when nothing is available, how
+-- long (ms) until the next delayed message is due or lease runs out (-1 for none).
+local function claim(q, now, lease_ms, max_bytes, dead_cap)
   local due = redis.call('ZRANGEBYSCORE', q.delayed, '-inf', now, 'LIMIT', 0, 100)
   if #due > 0 then
     redis.call('ZREM', q.delayed, unpack(due))
@@ -113,35 +143,56 @@ local function claim(q, now, lease_ms)
   end
 
   local id, body
-  local expired_lease = redis.call('ZRANGEBYSCORE', q.leased, '-inf', now, 'LIMIT', 0, 1)
-  if #expired_lease > 0 then
-    id = expired_lease[1]
-    body = redis.call('HGET', q.msgs, id)
-    if not body then
-      redis.call('ZREM', q.leased, id)
-      redis.call('HDEL', q.deliveries, id)
-      id = nil
-    end
-  end
-  if not id then
-    local entry = redis.call('LPOP', q.ready)
-    if entry then
-      body = redis.call('HGET', q.msgs, entry)
-      if body then
-        id = entry
+  -- a bounded number of oversized bodies per call, so one script never runs long
+  for _ = 1, 16 do
+    local expired_lease = redis.call('ZRANGEBYSCORE', q.leased, '-inf', now, 'LIMIT', 0, 1)
+    if #expired_lease > 0 then
+      id = expired_lease[1]
+      if redis.call('HEXISTS', q.msgs, id) == 0 then
+        redis.call('ZREM', q.leased, id)
+        redis.call('HDEL', q.deliveries, id)
+        id = nil
       else
-        id = '#' .. redis.call('INCR', q.seq)
-        body = entry
-        redis.call('HSET', q.msgs, id, body)
+        local size = redis.call('HSTRLEN', q.msgs, id)
+        if size > max_bytes then
+          local n = tonumber(redis.call('HGET', q.deliveries, id) or '0')
+          dead_letter_oversized(q, id, redis.call('HGET', q.msgs, id), size, n, max_bytes, now, dead_cap)
+          end_lease(q, id)
+          id = nil
+        else
+          body = redis.call('HGET', q.msgs, id)
+          break
+        end
       end
+    end
+    local entry = redis.call('LPOP', q.ready)
+    if not entry then
+      break
+    end
+    local size = redis.call('HSTRLEN', q.msgs, entry)
+    if size > max_bytes then
+      dead_letter_oversized(q, entry, redis.call('HGET', q.msgs, entry), size, 0, max_bytes, now, dead_cap)
+      redis.call('HDEL', q.msgs, entry)
+      redis.call('HDEL', q.deliveries, entry)
+    elseif size > 0 or redis.call('HEXISTS', q.msgs, entry) == 1 then
+      id = entry
+      body = redis.call('HGET', q.msgs, entry)
+      break
+    elseif #entry > max_bytes then
+      dead_letter_oversized(q, 'raw', entry, #entry, 0, max_bytes, now, dead_cap)
+    else
+      id = '#' .. redis.call('INCR', q.seq)
+      body = entry
+      redis.call('HSET', q.msgs, id, body)
+      break
     end
   end
   balance_signal(q)
 
   if id then
-    redis.call('ZADD', q.leased, deadline, id)
+    redis.call('ZADD', q.leased, now + lease_ms, id)
     local n = redis.call('HINCRBY', q.deliveries, id, 1)
-    return { id, body, n, deadline }
+    return { id, body, n, now }
   end
 
   local next_due = -1
@@ -156,7 +207,10 @@ local function claim(q, now, lease_ms)
       next_due = lease_end
     end
   end
-  return next_due
+  if next_due < 0 then
+    return -1
+  end
+  return math.max(next_due - now, 0)
 end
 
 -- Store indexes. A job is listed in three sorted sets, each scored by its sequence number (the
@@ -175,8 +229,28 @@ end
 -- The stored fields the scripts decide on, in one call: status, workflow, seq, expires (each
 -- false when the job is not stored).
 local function read_job(key)
-  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires')
-  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4] }
+  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps')
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5] }
+end
+
+-- The write fence: may a state (`status`, `steps` completed) replace what is stored? `fence`:
+-- 'none' (admin repairs), 'final' (store updates: never a non-final state over a final one) or
+-- 'steps' (a worker's step finish: also never fewer steps completed than stored, which only a
+-- stale delivery of an earlier step writes: a forked chain, a worker past its lease).
+local function fenced(old, status, steps, fence)
+  if fence == 'none' or not old.status then
+    return false
+  end
+  if FINAL[old.status] and not FINAL[status] then
+    return true
+  end
+  if fence ~= 'steps' then
+    return false
+  end
+  if FINAL[old.status] and old.status ~= status then
+    return true
+  end
+  return old.steps ~= false and old.steps ~= nil and steps < tonumber(old.steps)
 end
 
 -- Is a stored job past its retention (and so as good as deleted)?
@@ -213,11 +287,15 @@ local PURGE_BATCH = 16
 -- CANCELLING, which a non-final status does not overwrite. Only what changed is written: the
 -- JSON and the write time (ms, 'updated', for the admin) always, the status and workflow (and
 -- their indexes) when they differ, the expiry when the
--- job becomes final with a retention or stops being final. Returns the status stored.
-local function write_job(s, member, old, json, status, workflow, retention, now)
+-- job becomes final with a retention or stops being final. Returns the status stored, or false
+-- (nothing written) when the write fence refused it (see fenced()).
+local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence)
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
     old = {}
+  end
+  if fenced(old, status, steps, fence) then
+    return false
   end
   if old.status == 'CANCELLING' and not FINAL[status] then
     status = 'CANCELLING'
@@ -227,7 +305,8 @@ local function write_job(s, member, old, json, status, workflow, retention, now)
     redis.call('ZADD', s.all, seq, member)
     redis.call('ZADD', status_index(s, status), seq, member)
     redis.call('ZADD', workflow_index(s, workflow), seq, member)
-    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now)
+    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now,
+      'steps', steps)
   else
     if old.status ~= status then
       redis.call('ZREM', status_index(s, old.status), member)
@@ -236,11 +315,11 @@ local function write_job(s, member, old, json, status, workflow, retention, now)
     if old.workflow ~= workflow then
       redis.call('ZREM', workflow_index(s, old.workflow), member)
       redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now, 'steps', steps)
     elseif old.status ~= status then
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now, 'steps', steps)
     else
-      redis.call('HSET', s.job, 'json', json, 'updated', now)
+      redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps)
     end
   end
   if FINAL[status] and old.status ~= status then

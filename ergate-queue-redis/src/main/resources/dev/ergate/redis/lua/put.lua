@@ -1,3 +1,4 @@
--- put: KEYS = queue keys; ARGV = body, due (ms), now (ms). Returns the message id.
+-- put: KEYS = queue keys; ARGV = body, due (ms, 0 for now; compared with the server's clock).
+-- Returns the message id.
 local q = queue_keys(1)
-return enqueue(q, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), true)
+return enqueue(q, ARGV[1], tonumber(ARGV[2]), now_ms(), true)

@@ -1,5 +1,5 @@
--- request_cancel: KEYS = store keys; ARGV = member, now (ms), index prefix, job prefix.
--- Returns 1 when the job is CANCELLING now (or already was), 0 when it is unknown or final.
+-- request_cancel: KEYS = store keys; ARGV = member, now (ms, the caller's clock), index prefix,
+-- job prefix. Returns 1 when the job is CANCELLING now (or already was), 0 when it is unknown or final.
 local s = store_keys(1, ARGV[3], ARGV[4])
 local member = ARGV[1]
 local now = tonumber(ARGV[2])

@@ -102,6 +102,15 @@ public abstract class JobQueueContract {
     }
 
     /**
+     * {@return whether a job pushed by {@link #putRaw} waits for its {@code requested_start_time};
+     * true by default (a rule of every queue). An adapter that does not honour it yet overrides
+     * this with false, which skips that one case, and says so where it overrides}
+     */
+    protected boolean rawPushHonoursStartTime() {
+        return true;
+    }
+
+    /**
      * Reads the queue's dead-letter place. Override to check what ends up there.
      *
      * @param queue a queue from {@link #newQueue}
@@ -446,6 +455,23 @@ public abstract class JobQueueContract {
             assertThat(deliveredAt).as("delivery time, due at %s", due)
                     .isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
             assertSameJob(delivery, job);
+            delivery.ack();
+        }
+
+        @Test
+        @DisplayName("on a raw-pushed job (a foreign producer) is honoured too: not taken early")
+        void rawPushedNotEarly() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Instant due = Instant.now().plus(DELAY);
+            Job job = SampleJobs.simple("raw-delayed").toBuilder().requestedStartTime(due).build();
+            assumeTrue(rawPushHonoursStartTime(), "the adapter does not honour a raw push's start time yet");
+            assumeTrue(putRaw(queue, JobCodec.standard().encode(job)), "putRaw(queue, bytes) is not overridden");
+
+            assertThat(queue.take(Duration.ZERO)).as("taken right after the raw push").isEmpty();
+            Delivery delivery = takeOne(queue, DELAY.plus(DUE_LATENESS).plus(timingSlack()), "the raw-pushed job");
+
+            assertThat(Instant.now()).as("delivery time, due at %s", due).isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+            assertThat(delivery.job().id()).isEqualTo(job.id());
             delivery.ack();
         }
 

@@ -69,6 +69,51 @@ class ErgateClientTest {
     }
 
     @Test
+    @DisplayName("refuses to submit over a stored job of the same id unless asked to replace it")
+    void existingId() {
+        Job done = Job.builder().id("order-8").workflowName("orders").status(JobStatus.COMPLETED)
+                .lastReturnValue(com.fasterxml.jackson.databind.node.TextNode.valueOf("shipped")).build();
+        store.update(done);
+
+        assertThatThrownBy(() -> client.submit("orders").id(JobId.of("order-8")).submit())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("order-8").hasMessageContaining("COMPLETED").hasMessageContaining("replace()");
+        assertThat(client.find(JobId.of("order-8"))).contains(done);
+        assertThat(queue.size()).isZero();
+
+        client.submit("orders").id(JobId.of("order-8")).replace().submit();
+
+        assertThat(client.find(JobId.of("order-8"))).hasValueSatisfying(
+                job -> assertThat(job.status()).isEqualTo(JobStatus.QUEUED));
+        assertThat(queue.size()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("keeps the QUEUED state of a job whose put timed out (it may have landed), and rethrows")
+    void putMayHaveLanded() {
+        dev.ergate.spi.JobQueue timingOut = new dev.ergate.spi.JobQueue() {
+            @Override
+            public void put(Job job) {
+                queue.put(job);    // the put lands, but its answer is lost
+                throw new dev.ergate.spi.ErgateBackendException("test queue: read timed out", null, true);
+            }
+
+            @Override
+            public java.util.Optional<dev.ergate.spi.Delivery> take(java.time.Duration maxWait) throws InterruptedException {
+                return queue.take(maxWait);
+            }
+        };
+        ErgateClient timing = ErgateClient.builder(timingOut).store(store).build();
+
+        assertThatThrownBy(() -> timing.submit(Job.builder().id("maybe").workflowName("orders").build()))
+                .isInstanceOf(dev.ergate.spi.ErgateBackendException.class);
+
+        assertThat(store.find(JobId.of("maybe"))).hasValueSatisfying(
+                job -> assertThat(job.status()).as("a job that may be queued").isEqualTo(JobStatus.QUEUED));
+        assertThat(queue.size()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("says what is missing when find or cancel is used without a JobStore")
     void needsJobStore() {
         ErgateClient noStore = ErgateClient.builder(queue).build();

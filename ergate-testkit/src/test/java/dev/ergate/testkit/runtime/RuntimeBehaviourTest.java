@@ -74,6 +74,44 @@ class RuntimeBehaviourTest {
         assertThat(log).containsExactly("open first", "open second", "step body", "close second", "close first");
     }
 
+    /** A per-step dependency whose teardown depends on how the step ended. */
+    record Tx(List<String> log) {
+    }
+
+    @Test
+    @DisplayName("a per-step dependency's teardown sees whether the step failed")
+    void teardownSeesTheStepFailure() {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        Dependencies dependencies = Dependencies.builder()
+                .perStep(Tx.class, new dev.ergate.runtime.DependencyFactory<Tx>() {
+                    @Override
+                    public Tx create(dev.ergate.runtime.StepContext ctx) {
+                        return new Tx(log);
+                    }
+
+                    @Override
+                    public void close(Tx tx, @org.jspecify.annotations.Nullable Throwable stepFailure) {
+                        log.add(stepFailure == null ? "commit" : "rollback: " + stepFailure.getMessage());
+                    }
+                })
+                .build();
+        Workflow workflow = Workflow.builder("tx")
+                .step("ok", JsonNode.class, (in, ctx) -> {
+                    ctx.dependency(Tx.class);
+                    return 1;
+                })
+                .step("boom", JsonNode.class, (in, ctx) -> {
+                    ctx.dependency(Tx.class);
+                    throw new IllegalStateException("boom");
+                })
+                .build();
+
+        TestRun run = WorkflowTester.builder().workflow(workflow).dependencies(dependencies).build().run("tx", null);
+
+        assertThat(run.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(log).containsExactly("commit", "rollback: boom");
+    }
+
     @Test
     @DisplayName("retries only the exception types its policy names, and fails at once on others")
     void retryOnlyListedTypes() {

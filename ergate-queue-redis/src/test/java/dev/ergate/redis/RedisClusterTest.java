@@ -1,0 +1,103 @@
+package dev.ergate.redis;
+
+import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StateStore;
+import dev.ergate.testkit.contract.EndToEndContract;
+import dev.ergate.testkit.contract.JobQueueContract;
+import dev.ergate.testkit.contract.JobStoreContract;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The queue, store and end-to-end contracts against a real Redis Cluster (3 nodes, from {@code
+ * redis-cluster://} URIs; {@code .ci/run} starts one on 127.0.0.1:7000-7002): every script runs
+ * on the node that owns the namespace's slot and declares the keys it touches. Skipped without
+ * a cluster, failed in CI.
+ */
+@DisplayName("Ergate on a Redis Cluster")
+class RedisClusterTest {
+
+    private static final AtomicInteger QUEUES = new AtomicInteger();
+    private static @Nullable RedisFixture fixture;
+
+    @BeforeAll
+    static void connect() {
+        fixture = RedisFixture.openCluster("cluster");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private static RedisFixture fixture() {
+        if (fixture == null) {
+            throw new IllegalStateException("no cluster fixture: connect() did not run");
+        }
+        return fixture;
+    }
+
+    @Nested
+    @DisplayName("RedisJobQueue passes the JobQueue contract")
+    class Queue extends JobQueueContract {
+
+        private final RedisBackend backend = fixture().backend();
+
+        @Override
+        protected JobQueue newQueue(Duration leaseTime) {
+            return backend.queue(RedisQueueOptions.builder().name("cluster-" + QUEUES.incrementAndGet())
+                    .leaseTime(leaseTime).build());
+        }
+
+        @Override
+        protected boolean putRaw(JobQueue queue, byte[] message) {
+            fixture().raw().rpush(((RedisJobQueue) queue).keys().ready().getBytes(StandardCharsets.UTF_8), message);
+            return true;
+        }
+
+        @Override
+        protected Duration timingSlack() {
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("RedisJobStore passes the JobStore contract")
+    class Store extends JobStoreContract {
+
+        @Override
+        protected JobStore newStore() {
+            return fixture().backend().store();
+        }
+    }
+
+    @Nested
+    @DisplayName("Ergate passes the end-to-end contract")
+    class EndToEnd extends EndToEndContract {
+
+        private @Nullable RedisBackend current;
+
+        @Override
+        protected JobQueue newQueue(Duration leaseTime) {
+            current = fixture().backend();
+            return current.queue(RedisQueueOptions.builder().leaseTime(leaseTime).build());
+        }
+
+        @Override
+        protected StateStore newStore() {
+            if (current == null) {
+                throw new IllegalStateException("newQueue must come first: the store shares the queue's backend");
+            }
+            return current.store();
+        }
+    }
+}
