@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A job leased from SQS: its message's receipt handle identifies the lease, so an ending call
  * after the lease moved to another taker is refused by SQS ({@link LeaseLostException}) and
- * can't touch that taker's lease.
+ * can't touch that taker's lease. An ending call that deletes or copies the message after the
+ * lease ran out by this delivery's clock first takes the lease back with ChangeMessageVisibility
+ * (which SQS refuses for a stale receipt handle), since DeleteMessage may not refuse one.
  *
  * <p>Thread-safe: the worker thread and a lease keeper may call it at the same time.
  */
@@ -25,6 +27,7 @@ final class SqsDelivery extends AbstractDelivery {
     private final Deferrals deferrals;
     private final DeadLetters deadLetters;
     private final Clock clock;
+    private final long leaseSeconds;
 
     SqsDelivery(Inbound inbound, Duration leaseTime, SqsOperations ops, Deferrals deferrals,
             DeadLetters deadLetters, Clock clock) {
@@ -34,6 +37,7 @@ final class SqsDelivery extends AbstractDelivery {
         this.deferrals = deferrals;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.leaseSeconds = leaseTime.getSeconds();
     }
 
     /** {@return the SQS message id, for logs} */
@@ -41,9 +45,32 @@ final class SqsDelivery extends AbstractDelivery {
         return inbound.message().messageId();
     }
 
+    /**
+     * After the lease ran out by this delivery's clock, takes it back before an ending call
+     * that deletes or copies the message: SQS refuses a ChangeMessageVisibility with a receipt
+     * handle that is no longer the latest (another taker received the message), while its
+     * DeleteMessage may accept such a handle ("the request succeeds", say its docs), which would
+     * remove the other taker's message, or leave a copy next to it: two chains.
+     *
+     * @throws LeaseLostException if another taker may hold the message now
+     */
+    private void requireLease(String what) {
+        Instant now = clock.instant();
+        if (now.isBefore(leaseExpiresAt())) {
+            return;
+        }
+        long seconds = Math.min(leaseSeconds, Deferrals.ceilingLeft(inbound.receivedAt(), now));
+        if (seconds <= 0) {
+            throw new LeaseLostException("the lease of job " + job().id() + " (SQS message " + messageId()
+                    + ") ran out at " + leaseExpiresAt() + " past SQS's 12-hour visibility ceiling; no " + what, null);
+        }
+        ops.changeVisibility(inbound.message().receiptHandle(), (int) seconds);
+    }
+
     @Override
     protected boolean ackLease() {
         try {
+            requireLease("ack");
             ops.delete(inbound.message().receiptHandle());
             return true;
         } catch (LeaseLostException e) {
@@ -60,6 +87,7 @@ final class SqsDelivery extends AbstractDelivery {
             if (seconds <= Deferrals.ceilingLeft(inbound.receivedAt(), now)) {
                 ops.changeVisibility(inbound.message().receiptHandle(), (int) seconds);
             } else {
+                requireLease("release");
                 deferrals.copy(inbound.message(), visibleAt);
             }
             return true;
@@ -101,6 +129,7 @@ final class SqsDelivery extends AbstractDelivery {
     @Override
     protected boolean deadLetterLease(String reason) {
         try {
+            requireLease("dead-letter");
             deadLetters.route(inbound.message(), reason, inbound.receivedAt());
             return true;
         } catch (LeaseLostException e) {

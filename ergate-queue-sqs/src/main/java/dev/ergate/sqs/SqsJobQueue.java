@@ -147,10 +147,30 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         return config.maxJobBytes();
     }
 
+    /** {@return the lease a take gets: the visibility timeout of a received message} */
+    public Duration leaseTime() {
+        return config.leaseTime();
+    }
+
+    /**
+     * Sends the job, delayed to its start time.
+     *
+     * @throws IllegalArgumentException if the job has a {@linkplain Job#priority() priority}:
+     *     SQS hands messages out in no order of ours, so a priority can't be kept (use one queue
+     *     per priority level, see the README)
+     * @throws JobTooLargeException if its JSON is over {@link #maxJobBytes()}
+     * @throws ErgateBackendException if SQS fails
+     */
     @Override
     public void put(Job job) {
         Objects.requireNonNull(job, "job");
         requireOpen();
+        if (job.priority() != 0) {
+            throw new IllegalArgumentException("job " + job.id() + " of workflow '" + job.workflowName()
+                    + "' has priority " + job.priority() + ", but SQS has no priorities (the SQS queue "
+                    + ops.queueUrl() + " hands out messages in its own order): use one SQS queue per priority"
+                    + " level, each with its own workers (more on the higher ones), or submit without a priority");
+        }
         byte[] json = JobSizes.check(job, codec.encode(job), maxJobBytes());
         Instant now = clock.instant();
         Instant start = job.requestedStartTime();

@@ -9,6 +9,8 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.UniqueJobs;
+import java.time.Duration;
 import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -30,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * transition; last writer wins except over CANCELLING, keyset paging. Values come back as
  * PostgreSQL stores them (JSONB key order, microseconds). Thread-safe.
  */
-public final class JdbcJobStore implements JobStore {
+public final class JdbcJobStore implements JobStore, UniqueJobs {
 
     private static final int RETENTION_BATCH = 1000;
     private static final String CURSOR_PREFIX = "ergate-jdbc:";
@@ -44,6 +46,7 @@ public final class JdbcJobStore implements JobStore {
     private final String upsertRunningSql;
     private final String replaceSql;
     private final String insertSql;
+    private final String uniqueSql;
     private final StartStatement startStatement;
     private final String findSql;
     private final String historySql;
@@ -72,6 +75,17 @@ public final class JdbcJobStore implements JobStore {
                 + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
                 + " select count(*) from up";
         this.insertSql = tables.render(insert);
+        // the unique index over non-final jobs' keys (schema version 3) makes the check atomic: of
+        // two records racing past the look-up, the second insert conflicts and writes nothing
+        this.uniqueSql = tables.render("with holder as (select id, id_is_number from {jobs} where unique_key = :key "
+                + "and status not in " + JobRows.FINAL_STATUSES + "), "
+                + "up as (insert into {jobs} as j (" + JobRows.COLUMNS + ", created_at, updated_at, unique_key) "
+                + "select " + JobRows.VALUES + ", :now, :now, :key where not exists (select 1 from holder) "
+                + "on conflict do nothing returning j.id, j.id_is_number, j.version, j.status, j.step_name, "
+                + "j.steps_completed, j.percent_completed, j.updated_at)"
+                + (options.recordHistory() ? ", h as (" + historyInsert("up") + ")" : "")
+                + " select (select count(*) from up) as written, (select id from holder limit 1) as holder_id, "
+                + "(select id_is_number from holder limit 1) as holder_is_number");
         this.upsertRunningSql = tables.render("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
                 + updateRunning.substring("with ".length()) + " cross join cfg");
         this.startStatement = new StartStatement(tables, options.recordHistory());
@@ -213,6 +227,64 @@ public final class JdbcJobStore implements JobStore {
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("replace of job " + job.id(), e);
         }
+    }
+
+    /**
+     * Records a new job under a unique key unless a job that is not final holds it, in one
+     * statement (the unique index over non-final jobs' keys decides a race).
+     *
+     * @throws UnsupportedOperationException if {@code holdFor} is positive: PostgreSQL keeps a key
+     *     only while its job is not final
+     */
+    @Override
+    public Optional<JobId> recordUnique(Job job, String key, Duration holdFor) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(holdFor, "holdFor");
+        requireId(job);
+        if (key.isBlank()) {
+            throw new IllegalArgumentException("unique key must not be blank");
+        }
+        if (holdFor.isNegative()) {
+            throw new IllegalArgumentException("holdFor must not be negative, got " + holdFor);
+        }
+        if (!holdFor.isZero()) {
+            throw new UnsupportedOperationException("unique key '" + key + "' with holdFor " + holdFor
+                    + ": PostgreSQL keeps a unique key only while its job is not final");
+        }
+        for (int attempt = 1; attempt <= START_STEP_ATTEMPTS; attempt++) {
+            UniqueOutcome outcome;
+            try {
+                outcome = jdbi.withHandle(handle -> JobRows.bind(handle.createQuery(uniqueSql), job)
+                        .bind("now", JobRows.time(options.clock().instant()))
+                        .bind("key", key)
+                        .map((rs, ctx) -> {
+                            String holder = rs.getString("holder_id");
+                            JobId holderId = holder == null ? null : rs.getBoolean("holder_is_number")
+                                    ? JobId.of(new java.math.BigInteger(holder)) : JobId.of(holder);
+                            return new UniqueOutcome(rs.getLong("written") > 0, holderId);
+                        })
+                        .one());
+            } catch (RuntimeException e) {
+                throw JdbcFailures.translate("record of job " + job.id() + " under unique key '" + key + "'", e);
+            }
+            if (outcome.written()) {
+                return Optional.empty();
+            }
+            if (outcome.holder() != null) {
+                return Optional.of(outcome.holder());
+            }
+            if (find(Objects.requireNonNull(job.id())).isPresent()) {
+                throw new ErgateBackendException("PostgreSQL: job " + job.id() + " can't be recorded under unique key '"
+                        + key + "': a job with that id is already stored", null, false);
+            }
+            // another record took the key after this statement's snapshot: look again
+        }
+        throw new ErgateBackendException("PostgreSQL: record of job " + job.id() + " under unique key '" + key
+                + "' kept racing with other records", null, true);
+    }
+
+    private record UniqueOutcome(boolean written, @Nullable JobId holder) {
     }
 
     /** Writes the job only if no job of its id is stored, in one statement. */

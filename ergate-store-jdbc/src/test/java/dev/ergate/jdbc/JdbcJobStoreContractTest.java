@@ -31,4 +31,9 @@ class JdbcJobStoreContractTest extends JobStoreContract {
         return JdbcBackend.create(PostgresFixture.dataSource(),
                 PostgresFixture.options(schema).tablePrefix("s" + STORES.incrementAndGet() + "_").build()).store();
     }
+
+    @Override
+    protected boolean supportsUniqueKeys() {
+        return true;
+    }
 }

@@ -130,50 +130,20 @@ class DeliveryEdgesTest {
     }
 
     /** A store that fails every call transiently while down. */
-    static final class FlakyStore implements JobStore {
-        final JobStore delegate;
+    static final class FlakyStore extends ForwardingStore {
         volatile boolean down;
         final AtomicInteger failures = new AtomicInteger();
 
         FlakyStore(JobStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
-        private void check() {
+        @Override
+        void check() {
             if (down) {
                 failures.incrementAndGet();
                 throw new ErgateBackendException("flaky store: connection refused", null, true);
             }
-        }
-
-        @Override
-        public void update(Job job) {
-            check();
-            delegate.update(job);
-        }
-
-        @Override
-        public StepStart startStep(Job running) {
-            check();
-            return delegate.startStep(running);
-        }
-
-        @Override
-        public Optional<Job> find(JobId id) {
-            check();
-            return delegate.find(id);
-        }
-
-        @Override
-        public JobPage list(JobQuery query) {
-            check();
-            return delegate.list(query);
-        }
-
-        @Override
-        public boolean requestCancel(JobId id) {
-            check();
-            return delegate.requestCancel(id);
         }
     }
 
@@ -247,7 +217,7 @@ class DeliveryEdgesTest {
         }
     }
 
-    /** Passes every call on. */
+    /** Passes every call on, after {@link #check()}. */
     static class ForwardingStore implements JobStore {
         private final JobStore delegate;
 
@@ -255,23 +225,37 @@ class DeliveryEdgesTest {
             this.delegate = delegate;
         }
 
+        /** Called before each call; a test store throws here. */
+        void check() {
+        }
+
         @Override
         public void update(Job job) {
+            check();
             delegate.update(job);
         }
 
         @Override
+        public StepStart startStep(Job running) {
+            check();
+            return delegate.startStep(running);
+        }
+
+        @Override
         public Optional<Job> find(JobId id) {
+            check();
             return delegate.find(id);
         }
 
         @Override
         public JobPage list(JobQuery query) {
+            check();
             return delegate.list(query);
         }
 
         @Override
         public boolean requestCancel(JobId id) {
+            check();
             return delegate.requestCancel(id);
         }
     }

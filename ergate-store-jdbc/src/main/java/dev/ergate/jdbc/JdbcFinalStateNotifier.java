@@ -1,0 +1,234 @@
+package dev.ergate.jdbc;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.internal.DaemonThreads;
+import dev.ergate.spi.FinalStateNotifier;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells subscribers when a job of a {@link JdbcJobStore} becomes final: a trigger of the jobs
+ * table (schema version 5) NOTIFYs the channel {@code <schema.><prefix>final} with the job's id
+ * at the commit of every final write, and one thread per notifier {@code LISTEN}s on one pooled
+ * connection (from the first subscription on; a fresh one every 10 minutes), so {@code ErgateClient.await} wakes at once:
+ * {@code ErgateClient.builder(queue).store(store).finalStateNotifier(notifier)}. A notification
+ * missed while the connection is rebuilt only delays a waiter to its next poll. Thread-safe.
+ */
+public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcFinalStateNotifier.class);
+    private static final int RECEIVE_TIMEOUT_MS = 500;
+    private static final long HEALTH_CHECK_NANOS = 15_000_000_000L;
+    private static final long MAX_BACKOFF_MS = 5_000;
+    /** Gives the connection back to the pool now and then, so the pool can retire it (maxLifetime). */
+    private static final long RECYCLE_NANOS = 10L * 60 * 1_000_000_000L;
+
+    private final JdbcJobStore store;
+    private final JdbcBackend backend;
+    private final String channel;
+    private final CopyOnWriteArrayList<Consumer<JobId>> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch subscribed = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private @Nullable Thread thread;
+
+    private JdbcFinalStateNotifier(JdbcJobStore store) {
+        this.store = store;
+        this.backend = store.backend();
+        this.channel = channelOf(backend.tables());
+    }
+
+    /**
+     * @param store the store whose final states to announce
+     * @return a notifier; it listens once something subscribes, until {@link #close()}
+     */
+    public static JdbcFinalStateNotifier over(JdbcJobStore store) {
+        return new JdbcFinalStateNotifier(Objects.requireNonNull(store, "store"));
+    }
+
+    /** {@return the channel of final states: the queue's wake-up channel with "final" for "wake"} */
+    static String channelOf(Tables tables) {
+        String wake = tables.channel();
+        return wake.substring(0, wake.length() - "wake".length()) + "final";
+    }
+
+    /** {@return the channel the jobs table's trigger notifies final job ids on} */
+    public String channel() {
+        return channel;
+    }
+
+    /**
+     * Reads each job that became final (one {@code find}) and tells {@code listener}; prefer
+     * {@link #onFinalState(Predicate, Consumer)}, which reads only the jobs of interest.
+     */
+    @Override
+    public Subscription onFinalState(Consumer<Job> listener) {
+        return onFinalState(id -> true, listener);
+    }
+
+    /** Reads only the jobs {@code interest} accepts, on the listening thread. */
+    @Override
+    public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
+        Objects.requireNonNull(interest, "interest");
+        Objects.requireNonNull(listener, "listener");
+        Consumer<JobId> onId = id -> {
+            if (interest.test(id)) {
+                Optional<Job> job = store.find(id);
+                if (job.isPresent() && job.get().status().isFinal()) {
+                    listener.accept(job.get());
+                }
+            }
+        };
+        listeners.add(onId);
+        startOnce();
+        return () -> listeners.remove(onId);
+    }
+
+    /**
+     * Waits until the notifier listens (for a test that must not write before it does).
+     *
+     * @param timeout how long at most
+     * @return true when listening
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitListening(Duration timeout) throws InterruptedException {
+        return subscribed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void startOnce() {
+        synchronized (lock) {
+            if (thread == null && stop.getCount() > 0) {
+                thread = DaemonThreads.newThread("ergate-pg-final-" + channel, this::run);
+                thread.start();
+            }
+        }
+    }
+
+    private void run() {
+        long backoffMs = 100;
+        boolean failing = false;
+        while (stop.getCount() > 0) {
+            try (Connection connection = backend.connections().getConnection()) {
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + Tables.quote(channel));
+                }
+                if (failing) {
+                    LOG.info("{}: listening again", this);
+                    failing = false;
+                }
+                backoffMs = 100;
+                subscribed.countDown();
+                receive(connection, connection.unwrap(PGConnection.class));
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("UNLISTEN *");   // the connection goes back to the pool
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (stop.getCount() == 0) {
+                    return;
+                }
+                if (!failing) {
+                    LOG.warn("{}: lost the notification connection ({}); waiters poll until it is back", this,
+                            e.toString());
+                    failing = true;
+                }
+                try {
+                    if (stop.await(backoffMs, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            }
+        }
+    }
+
+    private void receive(Connection connection, PGConnection pg) throws SQLException {
+        long lastCheck = System.nanoTime();
+        long since = lastCheck;
+        while (stop.getCount() > 0 && System.nanoTime() - since < RECYCLE_NANOS) {
+            PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MS);
+            if (notifications != null && notifications.length > 0) {
+                for (PGNotification notification : notifications) {
+                    JobId id = idOf(notification.getParameter());
+                    if (id != null) {
+                        tell(id);
+                    }
+                }
+                lastCheck = System.nanoTime();
+            } else if (System.nanoTime() - lastCheck > HEALTH_CHECK_NANOS) {
+                // a silently dead connection delivers nothing: check it now and then
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("select 1");
+                }
+                lastCheck = System.nanoTime();
+            }
+        }
+    }
+
+    private void tell(JobId id) {
+        for (Consumer<JobId> listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // the SPI says a listener must not throw; one that does must not end the listening
+                LOG.debug("{}: a final-state listener threw: {}", this, e.toString());
+            }
+        }
+    }
+
+    /** {@return the job id of a payload ({@code s:ID} or {@code n:ID}), or null if it is not one} */
+    static @Nullable JobId idOf(String payload) {
+        if (payload.startsWith("s:")) {
+            return JobId.of(payload.substring(2));
+        }
+        if (payload.startsWith("n:")) {
+            try {
+                return JobId.of(new BigInteger(payload.substring(2)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Stops listening and gives the connection back; subscriptions get no more calls. Idempotent. */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (lock) {
+            stop.countDown();
+            running = thread;
+        }
+        if (running != null) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcFinalStateNotifier[" + channel + "]";
+    }
+}
