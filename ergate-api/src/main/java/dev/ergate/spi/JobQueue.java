@@ -2,6 +2,7 @@ package dev.ergate.spi;
 
 import dev.ergate.Job;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +40,21 @@ public interface JobQueue extends AutoCloseable {
     void put(Job job);
 
     /**
+     * Adds jobs as {@link #put} does; a backend that can send them in fewer round trips does.
+     * The default puts them one by one. When it throws, the jobs before the failing one may have
+     * been put.
+     *
+     * @param jobs the jobs
+     * @throws JobTooLargeException if a job is too large for the backend
+     * @throws ErgateBackendException if the backend fails
+     */
+    default void putAll(List<Job> jobs) {
+        for (Job job : jobs) {
+            put(job);
+        }
+    }
+
+    /**
      * Takes the next available job and leases it.
      *
      * @param maxWait the longest time to block; zero means "don't block"
@@ -59,6 +75,18 @@ public interface JobQueue extends AutoCloseable {
      * @return the atomic finisher, or empty when this queue can't finish atomically with it
      */
     default Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
+        return Optional.empty();
+    }
+
+    /**
+     * Offers an atomic submit with the given store: a new job's state write and its put in one
+     * transaction or script (see {@link AtomicSubmit}). Backends that hold queue and store in one
+     * system offer it when {@code store} lives in the same place.
+     *
+     * @param store the state store the client records submitted jobs in
+     * @return the atomic submitter, or empty when this queue can't submit atomically with it
+     */
+    default Optional<AtomicSubmit> atomicSubmit(StateStore store) {
         return Optional.empty();
     }
 

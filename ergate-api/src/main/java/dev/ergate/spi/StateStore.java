@@ -1,6 +1,7 @@
 package dev.ergate.spi;
 
 import dev.ergate.Job;
+import java.util.List;
 
 /**
  * Where a job's state is recorded after every change: the only thing Python Ergate asks of a
@@ -19,4 +20,18 @@ public interface StateStore {
      * @throws ErgateBackendException if the backend fails
      */
     void update(Job job);
+
+    /**
+     * Records several jobs' states as {@link #update} does; a backend that can write them in
+     * fewer round trips does. The default updates them one by one.
+     *
+     * @param jobs the jobs' new states
+     * @throws ErgateBackendException if the backend fails; the states before the failing one
+     *     may have been written
+     */
+    default void updateAll(List<Job> jobs) {
+        for (Job job : jobs) {
+            update(job);
+        }
+    }
 }

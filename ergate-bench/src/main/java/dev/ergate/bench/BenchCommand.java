@@ -131,7 +131,7 @@ final class BenchCommand {
         return b.build();
     }
 
-    private static @Nullable String orEnv(@Nullable String given, Map<String, String> env, String variable) {
+    static @Nullable String orEnv(@Nullable String given, Map<String, String> env, String variable) {
         if (given != null) {
             return given;
         }

@@ -10,7 +10,9 @@ import picocli.CommandLine;
 /**
  * The runnable jar's entry point: {@code java -jar ergate-bench.jar [options]} runs the {@link
  * Harness} and prints its table; {@code java -jar ergate-bench.jar jmh [JMH options]} runs the
- * JMH benchmarks (the same as {@code java -cp ergate-bench.jar org.openjdk.jmh.Main}). Exit
+ * JMH benchmarks (the same as {@code java -cp ergate-bench.jar org.openjdk.jmh.Main}); {@code
+ * java -jar ergate-bench.jar peer [options]} runs the {@link PeerWorkload} and prints its RESULT
+ * line. Exit
  * status: 0 when every job completed right, 1 when a phase failed or a job ended wrong, 2 for a
  * bad command line. Stateless and thread-safe.
  */
@@ -28,7 +30,9 @@ public final class BenchMain {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        int status = run(args, System.out, System.err, System.getenv());
+        int status = args.length > 0 && args[0].equals("peer")
+                ? runPeer(Arrays.copyOfRange(args, 1, args.length), System.out, System.err, System.getenv())
+                : run(args, System.out, System.err, System.getenv());
         System.exit(status);
     }
 
@@ -81,5 +85,43 @@ public final class BenchMain {
         out.print(report.render());
         out.flush();
         return report;
+    }
+
+    /**
+     * Runs the peers' burn-down as the command line (after {@code peer}) asks and prints its
+     * DETAIL and RESULT lines to {@code out}, without exiting the JVM.
+     *
+     * @param args the command line after {@code peer}
+     * @param out where the RESULT line goes
+     * @param err where progress and problems go
+     * @param env the environment (backend locations)
+     * @return the exit status: 0 every job COMPLETED, 1 failed or a job not COMPLETED, 2 bad command line
+     */
+    public static int runPeer(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        CommandLine commandLine = PeerCommand.commandLine();
+        try {
+            PeerOptions options = PeerCommand.parse(commandLine, args, env);
+            if (options == null) {
+                err.print(commandLine.getUsageMessage());
+                return 0;
+            }
+            PeerResult result = new PeerWorkload(options, err).run();
+            out.println(result.detailLine());
+            out.println(result.resultLine());
+            out.flush();
+            if (!result.allCompleted()) {
+                err.println("ergate-bench peer: not every job ended COMPLETED: " + result.detailLine());
+                return 1;
+            }
+            return 0;
+        } catch (ParameterException e) {
+            err.println("ergate-bench peer: " + e.getMessage());
+            err.print(commandLine.getUsageMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("ergate-bench peer: the run failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.ergate.internal.Deadlines;
 import dev.ergate.internal.JobSizes;
 import dev.ergate.internal.UndecodableMessages;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
@@ -212,6 +213,20 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
         if (store instanceof RedisJobStore redisStore && redisStore.backend() == backend) {
             return Optional.of(new RedisStepFinish(this, redisStore));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Submits atomically with a {@link RedisJobStore} made by the same {@link RedisBackend}: one
+     * Lua script writes each job's first state and puts it ({@link RedisSubmit}).
+     *
+     * @return the submitter, or empty when {@code store} is not such a store
+     */
+    @Override
+    public Optional<AtomicSubmit> atomicSubmit(StateStore store) {
+        if (store instanceof RedisJobStore redisStore && redisStore.backend() == backend) {
+            return Optional.of(new RedisSubmit(this, redisStore));
         }
         return Optional.empty();
     }

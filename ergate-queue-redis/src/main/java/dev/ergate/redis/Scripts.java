@@ -18,6 +18,7 @@ final class Scripts {
     static final LuaScript REQUEST_CANCEL = LuaScript.load("request_cancel");
     static final LuaScript LIST_JOBS = LuaScript.load("list_jobs");
     static final LuaScript FINISH_STEP = LuaScript.load("finish_step");
+    static final LuaScript SUBMIT = LuaScript.load("submit");
     static final LuaScript ADMIN_COUNTS = LuaScript.load("admin_counts");
     static final LuaScript ADMIN_LIST_JOBS = LuaScript.load("admin_list_jobs");
     static final LuaScript ADMIN_RETRY = LuaScript.load("admin_retry");

@@ -8,6 +8,7 @@ import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
+import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.runtime.schedule.Schedules;
 import dev.ergate.spi.FinalStateNotifier;
 import dev.ergate.spi.JobQueue;
@@ -28,7 +29,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The producer's side: submits jobs from plain Java values, looks them up and cancels them. With
  * a store, a job's QUEUED state is recorded before it is queued (and marked FAILED if queuing
- * fails). Thread-safe.
+ * fails); where the queue offers an {@link AtomicSubmit} with that store (Redis, PostgreSQL), both
+ * happen in one script or transaction instead, all or nothing. {@link #submitAll} sends many jobs
+ * in a few round trips. Thread-safe.
  *
  * <pre>{@code
  * ErgateClient client = ErgateClient.builder(queue).store(store).build();
@@ -43,6 +46,7 @@ public final class ErgateClient {
     private final ObjectMapper mapper;
     private final List<SubmitHook> submitHooks;
     private final @Nullable JobAwaiter awaiter;
+    private final @Nullable AtomicSubmit atomicSubmit;
     private final @Nullable ScheduleStore scheduleStore;
 
     private ErgateClient(Builder builder) {
@@ -52,6 +56,7 @@ public final class ErgateClient {
         this.submitHooks = List.copyOf(builder.submitHooks);
         this.mapper = builder.mapper == null ? JobRunner.defaultObjectMapper() : builder.mapper;
         this.awaiter = store instanceof JobStore jobStore ? new JobAwaiter(jobStore, builder.notifier) : null;
+        this.atomicSubmit = store == null ? null : queue.atomicSubmit(store).orElse(null);
     }
 
     /**
@@ -126,11 +131,99 @@ public final class ErgateClient {
      */
     JobId submit(Job job, boolean replace) {
         Job queued = prepare(job);
+        if (atomicSubmit != null && job.id() == null && !replace) { // a new random id: nothing to check first
+            atomicSubmit.submit(List.of(queued));
+            return Objects.requireNonNull(queued.id(), "prepare assigns an id");
+        }
         if (store != null) {
             record(queued, replace, job.id() == null);
         }
         put(queued);
         return Objects.requireNonNull(queued.id(), "prepare assigns an id");
+    }
+
+    /**
+     * Submits many jobs in a few round trips: where the queue offers an {@link AtomicSubmit} with
+     * the store, in one script or transaction per call (all or nothing), else with the store's
+     * {@link StateStore#updateAll} and the queue's {@link JobQueue#putAll}. Each job is prepared
+     * as {@link #submit(Job)} prepares one.
+     *
+     * <pre>{@code
+     * List<Submission> batch = orders.stream().map(o -> client.submit("orders").input(o)).toList();
+     * List<JobId> ids = client.submitAll(batch);
+     * }</pre>
+     *
+     * <p>A submission with a {@linkplain Submission#uniqueKey unique key} is submitted on its own,
+     * as {@link Submission#submit()} does, since its key must be checked first.
+     *
+     * @param submissions jobs described with {@link #submit(String)}, not yet submitted
+     * @return the jobs' ids, in the order given (with a held unique key, the holder's)
+     * @throws IllegalStateException if a submit hook returned null or changed a job's id or status
+     * @throws dev.ergate.spi.ErgateBackendException if the backend fails; with an atomic submit
+     *     nothing was queued, else the jobs not queued are marked FAILED as {@link #submit(Job)} does
+     */
+    public List<JobId> submitAll(List<Submission> submissions) {
+        List<Job> jobs = new ArrayList<>(submissions.size());
+        List<@Nullable JobId> uniqueIds = new ArrayList<>(submissions.size());
+        for (Submission submission : submissions) {
+            if (submission.unique()) {
+                uniqueIds.add(submission.submit());
+            } else {
+                jobs.add(submission.toJob());
+                uniqueIds.add(null);
+            }
+        }
+        if (jobs.size() == submissions.size()) {
+            return submitAllJobs(jobs);
+        }
+        List<JobId> batchIds = submitAllJobs(jobs);
+        List<JobId> ids = new ArrayList<>(submissions.size());
+        int next = 0;
+        for (JobId uniqueId : uniqueIds) {
+            ids.add(uniqueId != null ? uniqueId : batchIds.get(next++));
+        }
+        return ids;
+    }
+
+    /**
+     * Submits jobs as built by the caller, as {@link #submitAll(List)} does.
+     *
+     * @param jobs the jobs
+     * @return their ids, in the order given
+     */
+    public List<JobId> submitAllJobs(List<Job> jobs) {
+        if (jobs.stream().anyMatch(job -> job.id() != null)) {
+            // a caller's id must be checked against the store first (see submit(Job)): one by one
+            List<JobId> ids = new ArrayList<>(jobs.size());
+            for (Job job : jobs) {
+                ids.add(submit(job));
+            }
+            return ids;
+        }
+        List<Job> queued = new ArrayList<>(jobs.size());
+        List<JobId> ids = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            Job prepared = prepare(job);
+            queued.add(prepared);
+            ids.add(Objects.requireNonNull(prepared.id()));
+        }
+        if (queued.isEmpty()) {
+            return ids;
+        }
+        if (atomicSubmit != null) {
+            atomicSubmit.submit(queued);
+            return ids;
+        }
+        if (store != null) {
+            store.updateAll(queued);
+        }
+        try {
+            queue.putAll(queued);
+        } catch (RuntimeException e) {
+            markUnqueued(queued, e);
+            throw e;
+        }
+        return ids;
     }
 
     /**
@@ -218,6 +311,18 @@ public final class ErgateClient {
             }
             throw e;
         }
+    }
+
+    private void markUnqueued(List<Job> jobs, RuntimeException failure) {
+        if (store == null) {
+            return;
+        }
+        List<Job> failed = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            failed.add(job.toBuilder().status(JobStatus.FAILED).exceptionTraceback("could not be queued: " + failure)
+                    .build());
+        }
+        store.updateAll(failed);
     }
 
     /**

@@ -208,6 +208,11 @@ public final class Submission {
         return client.submitUnique(toJob(), uniqueKey, holdFor, failIfExists);
     }
 
+    /** {@return true when this submission has a unique key, so it is submitted on its own} */
+    boolean unique() {
+        return uniqueKey != null || failIfExists;
+    }
+
     /**
      * Queues the job and waits for it without blocking (see {@link ErgateClient#await}).
      *
@@ -220,7 +225,8 @@ public final class Submission {
         return awaiter.await(submit(), timeout);
     }
 
-    private Job toJob() {
+    /** {@return the job this submission describes, not yet prepared for the queue} */
+    Job toJob() {
         Instant start = delay == null ? startAt : Instant.now().plus(delay);
         return Job.builder()
                 .id(id)

@@ -8,6 +8,7 @@ import dev.ergate.internal.Deadlines;
 import dev.ergate.internal.JobSizes;
 import dev.ergate.internal.UndecodableMessages;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
@@ -548,6 +549,56 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return Optional.of((delivery, state, next) -> finish(jdbcStore, delivery, state, next));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Submits atomically with a {@link JdbcJobStore} on the same DataSource: each job's first
+     * state and its queue row in one transaction, one commit for a single submit or a whole batch.
+     *
+     * @return the submitter, or empty when {@code store} is not such a store
+     */
+    @Override
+    public Optional<AtomicSubmit> atomicSubmit(StateStore store) {
+        if (store instanceof JdbcJobStore jdbcStore && jdbcStore.backend().dataSource() == backend.dataSource()) {
+            return Optional.of(jobs -> submit(jdbcStore, jobs));
+        }
+        return Optional.empty();
+    }
+
+    private void submit(JdbcJobStore store, List<Job> jobs) {
+        List<byte[]> payloads = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            Objects.requireNonNull(job, "job");
+            if (job.id() == null) {
+                throw new IllegalArgumentException("job of workflow '" + job.workflowName() + "' has no id");
+            }
+            payloads.add(encode(job)); // every size checked before anything is written
+        }
+        String what = jobs.size() == 1 ? "submit of job " + jobs.get(0).id() : "submit of " + jobs.size() + " jobs";
+        Job refused;
+        try {
+            refused = jdbi.inTransaction(handle -> {
+                for (int i = 0; i < jobs.size(); i++) {
+                    if (store.upsert(handle, jobs.get(i)) == 0) {
+                        handle.rollback(); // the fence refused it: nothing of the submit stays
+                        return jobs.get(i);
+                    }
+                    insert(handle, jobs.get(i), payloads.get(i));
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw JdbcFailures.translate(what + " on queue '" + queueName + "'", e);
+        }
+        if (refused != null) {
+            throw store.stale(refused);
+        }
+        signal.bump();
+        try {
+            jdbi.useHandle(this::notifyTakers);
+        } catch (RuntimeException e) {
+            LOG.debug("NOTIFY on queue '{}' failed; takers find the jobs by polling", queueName, e);
+        }
     }
 
     private void finish(JdbcJobStore store, Delivery delivery, Job state, @Nullable Job next) {

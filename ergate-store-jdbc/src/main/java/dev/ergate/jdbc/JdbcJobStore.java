@@ -199,7 +199,7 @@ public final class JdbcJobStore implements JobStore, UniqueJobs {
     }
 
     /** {@return the refusal of a write the fence stopped, naming what is stored} */
-    private StaleStateException stale(Job refused) {
+    StaleStateException stale(Job refused) {
         Optional<Job> stored = find(Objects.requireNonNull(refused.id()));
         return new StaleStateException("PostgreSQL: " + stored.map(s -> WriteFence.describe(s, refused))
                 .orElse("job " + refused.id() + ": refused a stale write"), null);
