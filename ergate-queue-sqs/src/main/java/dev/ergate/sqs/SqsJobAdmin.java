@@ -178,8 +178,9 @@ public final class SqsJobAdmin implements JobAdmin {
             }
             JobId jobId = job.id();
             if (jobId != null) {
+                // A deliberate repair: replace writes past the fence that refuses QUEUED over a final state.
                 store.find(jobId).filter(stored -> stored.status().isFinal())
-                        .ifPresent(stored -> store.update(job.toBuilder().status(JobStatus.QUEUED).build()));
+                        .ifPresent(stored -> store.replace(job.toBuilder().status(JobStatus.QUEUED).build()));
             }
             send(letter, message, jobId);
             requeued.add(letter.id());
