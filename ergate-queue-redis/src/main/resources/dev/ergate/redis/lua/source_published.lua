@@ -18,5 +18,7 @@ local json = redis.call('HGET', s.job, 'json')
 if not json or redis.sha1hex(json) ~= string.sub(mine, #owner + 2) then
   return 0
 end
-write_job(s, member, read_job(s.job), ARGV[3], ARGV[4], ARGV[5], 0, tonumber(ARGV[6]))
+-- The claimed state is the stored one (checked above), so its steps completed carry over unchanged.
+local old = read_job(s.job)
+write_job(s, member, old, ARGV[3], ARGV[4], ARGV[5], 0, tonumber(ARGV[6]), tonumber(old.steps) or 0, 'final')
 return 1
