@@ -3,12 +3,10 @@ package dev.ergate.redis;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.internal.DaemonThreads;
+import dev.ergate.internal.FinalStateFanOut;
 import dev.ergate.spi.FinalStateNotifier;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,7 +31,7 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
     private final RedisJobStore store;
     private final RedisBackend backend;
     private final String channel;
-    private final CopyOnWriteArrayList<Consumer<JobId>> listeners = new CopyOnWriteArrayList<>();
+    private final FinalStateFanOut fanOut;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private final Object lock = new Object();
@@ -45,6 +43,8 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
         this.backend = store.backend();
         this.channel = new RedisKeys(backend.options().namespace(), RedisQueueOptions.defaults().name()).indexPrefix()
                 + "final";
+        this.fanOut = new FinalStateFanOut(store::find,
+                e -> LOG.debug("{}: a final-state listener threw: {}", this, e.toString()));
     }
 
     /**
@@ -72,19 +72,9 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
     /** Reads only the jobs {@code interest} accepts, on the listening thread. */
     @Override
     public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
-        Objects.requireNonNull(interest, "interest");
-        Objects.requireNonNull(listener, "listener");
-        Consumer<JobId> onId = id -> {
-            if (interest.test(id)) {
-                Optional<Job> job = store.find(id);
-                if (job.isPresent() && job.get().status().isFinal()) {
-                    listener.accept(job.get());
-                }
-            }
-        };
-        listeners.add(onId);
+        Subscription subscription = fanOut.subscribe(interest, listener);
         startOnce();
-        return () -> listeners.remove(onId);
+        return subscription;
     }
 
     /**
@@ -147,34 +137,8 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
 
         @Override
         public void onMessage(String channelName, String member) {
-            JobId id = idOf(member);
-            if (id == null) {
-                return;
-            }
-            for (Consumer<JobId> listener : listeners) {
-                try {
-                    listener.accept(id);
-                } catch (RuntimeException e) {
-                    // the SPI says a listener must not throw; one that does must not end the subscription
-                    LOG.debug("{}: a final-state listener threw: {}", RedisFinalStateNotifier.this, e.toString());
-                }
-            }
+            fanOut.announce(member);
         }
-    }
-
-    /** {@return the job id of a store member ({@code s:ID} or {@code n:ID}), or null if it is not one} */
-    static @Nullable JobId idOf(String member) {
-        if (member.startsWith("s:")) {
-            return JobId.of(member.substring(2));
-        }
-        if (member.startsWith("n:")) {
-            try {
-                return JobId.of(new BigInteger(member.substring(2)));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** Stops listening; subscriptions get no more calls. Idempotent. */

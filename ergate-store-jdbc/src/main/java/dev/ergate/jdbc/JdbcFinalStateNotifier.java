@@ -3,15 +3,13 @@ package dev.ergate.jdbc;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.internal.DaemonThreads;
+import dev.ergate.internal.FinalStateFanOut;
 import dev.ergate.spi.FinalStateNotifier;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,7 +40,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     private final JdbcJobStore store;
     private final JdbcBackend backend;
     private final String channel;
-    private final CopyOnWriteArrayList<Consumer<JobId>> listeners = new CopyOnWriteArrayList<>();
+    private final FinalStateFanOut fanOut;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private final Object lock = new Object();
@@ -52,6 +50,8 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
         this.store = store;
         this.backend = store.backend();
         this.channel = channelOf(backend.tables());
+        this.fanOut = new FinalStateFanOut(store::find,
+                e -> LOG.debug("{}: a final-state listener threw: {}", this, e.toString()));
     }
 
     /**
@@ -85,19 +85,9 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     /** Reads only the jobs {@code interest} accepts, on the listening thread. */
     @Override
     public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
-        Objects.requireNonNull(interest, "interest");
-        Objects.requireNonNull(listener, "listener");
-        Consumer<JobId> onId = id -> {
-            if (interest.test(id)) {
-                Optional<Job> job = store.find(id);
-                if (job.isPresent() && job.get().status().isFinal()) {
-                    listener.accept(job.get());
-                }
-            }
-        };
-        listeners.add(onId);
+        Subscription subscription = fanOut.subscribe(interest, listener);
         startOnce();
-        return () -> listeners.remove(onId);
+        return subscription;
     }
 
     /**
@@ -168,10 +158,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
             PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MS);
             if (notifications != null && notifications.length > 0) {
                 for (PGNotification notification : notifications) {
-                    JobId id = idOf(notification.getParameter());
-                    if (id != null) {
-                        tell(id);
-                    }
+                    fanOut.announce(notification.getParameter());
                 }
                 lastCheck = System.nanoTime();
             } else if (System.nanoTime() - lastCheck > HEALTH_CHECK_NANOS) {
@@ -182,32 +169,6 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
                 lastCheck = System.nanoTime();
             }
         }
-    }
-
-    private void tell(JobId id) {
-        for (Consumer<JobId> listener : listeners) {
-            try {
-                listener.accept(id);
-            } catch (RuntimeException e) {
-                // the SPI says a listener must not throw; one that does must not end the listening
-                LOG.debug("{}: a final-state listener threw: {}", this, e.toString());
-            }
-        }
-    }
-
-    /** {@return the job id of a payload ({@code s:ID} or {@code n:ID}), or null if it is not one} */
-    static @Nullable JobId idOf(String payload) {
-        if (payload.startsWith("s:")) {
-            return JobId.of(payload.substring(2));
-        }
-        if (payload.startsWith("n:")) {
-            try {
-                return JobId.of(new BigInteger(payload.substring(2)));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** Stops listening and gives the connection back; subscriptions get no more calls. Idempotent. */
