@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,17 +67,8 @@ final class BenchCommand {
     @Option(names = "--lease-seconds", paramLabel = "N", description = "the queue's lease time (default 30)")
     private int leaseSeconds = 30;
 
-    @Option(names = "--redis-url", paramLabel = "URL",
-            description = "(or env " + HarnessOptions.REDIS_URL_ENV + "; default " + HarnessOptions.DEFAULT_REDIS_URL + ")")
-    private @Nullable String redisUrl;
-
-    @Option(names = "--postgres-url", paramLabel = "URL", description = "(or env " + HarnessOptions.POSTGRES_URL_ENV
-            + "; default " + HarnessOptions.DEFAULT_POSTGRES_URL + ")")
-    private @Nullable String postgresUrl;
-
-    @Option(names = "--sqs-endpoint", paramLabel = "URL",
-            description = "(or env " + HarnessOptions.SQS_ENDPOINT_ENV + "; default: ElasticMQ started in this JVM)")
-    private @Nullable String sqsEndpoint;
+    @Mixin
+    private BackendUrls urls = new BackendUrls();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     private boolean help;
@@ -119,24 +111,16 @@ final class BenchCommand {
         if (inFlight != null) {
             b.inFlight(inFlight);
         }
-        String redis = orEnv(redisUrl, env, HarnessOptions.REDIS_URL_ENV);
+        String redis = urls.redis(env);
         if (redis != null) {
             b.redisUrl(redis);
         }
-        String postgres = orEnv(postgresUrl, env, HarnessOptions.POSTGRES_URL_ENV);
+        String postgres = urls.postgres(env);
         if (postgres != null) {
             b.postgresUrl(postgres);
         }
-        b.sqsEndpoint(orEnv(sqsEndpoint, env, HarnessOptions.SQS_ENDPOINT_ENV));
+        b.sqsEndpoint(urls.sqs(env));
         return b.build();
-    }
-
-    static @Nullable String orEnv(@Nullable String given, Map<String, String> env, String variable) {
-        if (given != null) {
-            return given;
-        }
-        String value = env.get(variable);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** {@code --backend}: a name of {@link BackendKind}, any case ({@code postgresql} too). */

@@ -2,9 +2,11 @@ package dev.ergate.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -44,17 +46,8 @@ final class PeerCommand {
     @Option(names = "--timeout-seconds", paramLabel = "N", description = "give up after this long (default 600)")
     private int timeoutSeconds = 600;
 
-    @Option(names = "--redis-url", paramLabel = "URL",
-            description = "(or env " + HarnessOptions.REDIS_URL_ENV + "; default " + HarnessOptions.DEFAULT_REDIS_URL + ")")
-    private @Nullable String redisUrl;
-
-    @Option(names = "--postgres-url", paramLabel = "URL", description = "(or env " + HarnessOptions.POSTGRES_URL_ENV
-            + "; default " + HarnessOptions.DEFAULT_POSTGRES_URL + ")")
-    private @Nullable String postgresUrl;
-
-    @Option(names = "--sqs-endpoint", paramLabel = "URL",
-            description = "(or env " + HarnessOptions.SQS_ENDPOINT_ENV + "; default: ElasticMQ started in this JVM)")
-    private @Nullable String sqsEndpoint;
+    @Mixin
+    private BackendUrls urls = new BackendUrls();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     private boolean help;
@@ -93,13 +86,8 @@ final class PeerCommand {
         }
         return new PeerOptions(backend, jobs, concurrency, steps, batch ? batchSize : 0,
                 Duration.ofSeconds(timeoutSeconds),
-                orDefault(redisUrl, env, HarnessOptions.REDIS_URL_ENV, HarnessOptions.DEFAULT_REDIS_URL),
-                orDefault(postgresUrl, env, HarnessOptions.POSTGRES_URL_ENV, HarnessOptions.DEFAULT_POSTGRES_URL),
-                BenchCommand.orEnv(sqsEndpoint, env, HarnessOptions.SQS_ENDPOINT_ENV));
-    }
-
-    private static String orDefault(@Nullable String given, Map<String, String> env, String variable, String fallback) {
-        String value = BenchCommand.orEnv(given, env, variable);
-        return value == null ? fallback : value;
+                Objects.requireNonNullElse(urls.redis(env), HarnessOptions.DEFAULT_REDIS_URL),
+                Objects.requireNonNullElse(urls.postgres(env), HarnessOptions.DEFAULT_POSTGRES_URL),
+                urls.sqs(env));
     }
 }
