@@ -1,6 +1,7 @@
 package dev.ergate.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergate.Job;
 import dev.ergate.JobStatus;
 import dev.ergate.micrometer.ErgateMetrics;
 import dev.ergate.runtime.Dependencies;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
@@ -143,7 +145,10 @@ public final class Demo {
             ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store())
                     .objectMapper(mapper).submitHook(metrics).build();
             for (int i = 1; i <= options.jobs(); i++) {
-                client.submit(orders.next(i));
+                Job order = orders.next(i);
+                // Order ids are fixed (A-10001, ...), so a second run on the same backend replaces the first's.
+                client.submit(order.workflowName()).id(Objects.requireNonNull(order.id(), "order id"))
+                        .input(order.initialInputValue()).userContext(order.userContext()).replace().submit();
             }
             allEnded = showProgress(board, start);
             elapsed = Duration.ofNanos(System.nanoTime() - start);

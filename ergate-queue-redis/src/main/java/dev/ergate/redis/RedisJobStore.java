@@ -65,11 +65,21 @@ public final class RedisJobStore implements JobStore {
      */
     @Override
     public void update(Job job) {
+        write(job, "final");
+    }
+
+    /** Writes past the fence: a deliberate resubmit over a final job of the same id. */
+    @Override
+    public void replace(Job job) {
+        write(job, "none");
+    }
+
+    private void write(Job job, String fence) {
         Row row = row(job);
         long now = clock.millis();
         Object stored = failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps())));
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(), fence)));
         if (Long.valueOf(0).equals(stored)) {
             throw new StaleStateException(this + ": refused the state " + job.status() + " of job " + job.id()
                     + ": the store holds a final state, which a non-final one never replaces (a stale or duplicate"

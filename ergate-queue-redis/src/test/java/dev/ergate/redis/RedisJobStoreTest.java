@@ -214,6 +214,20 @@ class RedisJobStoreTest {
     }
 
     @Test
+    @DisplayName("replace writes past the fence: a resubmit of a final job's id is queued again")
+    void replacePassesTheFence() {
+        RedisJobStore store = fixture.backend().store();
+        store.update(job("again", "wf", JobStatus.COMPLETED));
+
+        Job resubmitted = job("again", "wf", JobStatus.QUEUED);
+        store.replace(resubmitted);
+
+        assertThat(store.find(JobId.of("again"))).contains(resubmitted);
+        assertThat(ids(store.list(JobStatus.QUEUED))).containsExactly("again");
+        assertThat(store.list(JobStatus.COMPLETED).jobs()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a job retried (not final again) loses its expiry; without a retention nothing expires")
     void revivedJobIsKept() {
         MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
