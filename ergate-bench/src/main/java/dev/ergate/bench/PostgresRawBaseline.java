@@ -68,6 +68,8 @@ final class PostgresRawBaseline implements RawBaseline {
 
     /** One thread's connection and prepared statements. */
     private static final class Looper implements BaselineLoops.Looper {
+        private static final int MAX_EMPTY_CLAIMS = 1_000;
+
         private final Connection connection;
         private final PreparedStatement claim;
         private final PreparedStatement writeState;
@@ -85,15 +87,25 @@ final class PostgresRawBaseline implements RawBaseline {
 
         @Override
         public void step() throws SQLException {
-            String jobId;
-            byte[] body;
-            try (ResultSet taken = claim.executeQuery()) {
-                if (!taken.next()) {
-                    connection.rollback();
-                    throw new IllegalStateException("postgres baseline: the queue table was empty");
+            String jobId = null;
+            byte[] body = null;
+            // The claim sees the rows of its statement's snapshot only. When this thread is
+            // descheduled while the others consume every row it saw (their new rows came after
+            // the snapshot), the claim finds nothing although the table is never empty: a fresh
+            // statement sees the new rows, so retry a bounded number of times.
+            for (int attempt = 0; jobId == null && attempt < MAX_EMPTY_CLAIMS; attempt++) {
+                try (ResultSet taken = claim.executeQuery()) {
+                    if (taken.next()) {
+                        jobId = taken.getString(1);
+                        body = taken.getBytes(2);
+                    } else {
+                        connection.rollback();
+                    }
                 }
-                jobId = taken.getString(1);
-                body = taken.getBytes(2);
+            }
+            if (jobId == null || body == null) {
+                throw new IllegalStateException("postgres baseline: the queue table stayed empty for "
+                        + MAX_EMPTY_CLAIMS + " claims");
             }
             writeState.setString(1, jobId);
             writeState.setString(2, new String(body, java.nio.charset.StandardCharsets.UTF_8));
