@@ -83,6 +83,16 @@ class RedisClusterTest {
         protected JobStore newStore() {
             return fixture().backend().store();
         }
+
+        @Override
+        protected boolean supportsUniqueKeys() {
+            return true;
+        }
+
+        @Override
+        protected boolean supportsUniqueKeyHold() {
+            return true;
+        }
     }
 
     @Nested

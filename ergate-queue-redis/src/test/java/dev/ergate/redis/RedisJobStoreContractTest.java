@@ -28,4 +28,14 @@ class RedisJobStoreContractTest extends JobStoreContract {
     protected JobStore newStore() {
         return fixture.backend().store();
     }
+
+    @Override
+    protected boolean supportsUniqueKeys() {
+        return true;
+    }
+
+    @Override
+    protected boolean supportsUniqueKeyHold() {
+        return true;
+    }
 }
