@@ -2,7 +2,7 @@
 -- holder the caller saw (the new job's key when it saw none), then the store keys of the new job;
 -- ARGV = unique key, the hash entry the caller saw ('' for none), then as store_update: member,
 -- json, status, workflow, retention (ms), now (ms, the caller's clock), index prefix, job prefix,
--- steps completed; then the hold (ms, 0 for none).
+-- steps completed; then the hold (ms, 0 for none), the job's attempt (WriteFence.attemptOf).
 -- An entry is 'heldUntil member': the key is held while that job is stored and not final, and
 -- until heldUntil (ms) in any case. Nothing is released when a job ends: every path that makes a
 -- job final (finish, cancel, dead-letter, admin, retention) frees its key, as this script reads
@@ -27,7 +27,7 @@ if entry then
 end
 local s = store_keys(3, ARGV[9], ARGV[10])
 if not write_job(s, ARGV[3], read_job(s.job), ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), now, tonumber(ARGV[11]),
-    'final') then
+    'final', tonumber(ARGV[13])) then
   return { 'stale' }
 end
 redis.call('HSET', KEYS[1], key, (now + tonumber(ARGV[12])) .. ' ' .. ARGV[3])
