@@ -71,7 +71,7 @@ final class RedisStepFinish implements AtomicStepFinish {
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),
                 nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
-                queue.options().maxDeadLetters());
+                queue.options().maxDeadLetters(), next == null ? 0 : next.priority());
         long before = queue.clock().millis();
         Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));

@@ -65,6 +65,11 @@ class RedisClusterTest {
         }
 
         @Override
+        protected boolean supportsPriorities() {
+            return true;
+        }
+
+        @Override
         protected Duration timingSlack() {
             return Duration.ofSeconds(1);
         }

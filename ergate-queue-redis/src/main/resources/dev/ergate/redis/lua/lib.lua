@@ -7,7 +7,10 @@
 --
 -- Queue messages: every message has an id ('#' .. counter); its body is in the msgs hash and
 -- its delivery count in the deliveries hash. The id is in exactly one of: the ready list, the
--- delayed zset (score: due time, ms) or the leased zset (score: lease deadline, ms).
+-- ranked zset, the delayed zset (score: due time, ms) or the leased zset (score: lease deadline,
+-- ms). Priorities: a message with a non-zero priority has it in the priorities hash (id ->
+-- priority, for as long as the message lives), and is ready in the ranked zset instead of the
+-- ready list; see make_ready and next_ready.
 -- A lease is identified by (id, delivery count): a new delivery of the same message bumps the
 -- count, so a stale ack, release, extend or dead-letter of an older delivery changes nothing.
 
@@ -24,12 +27,16 @@ end
 local WAKE_CAP = 16
 local FINAL = { COMPLETED = true, FAILED = true, ABORTED = true, CANCELLED = true }
 
+-- How many queue keys queue_keys reads (RedisKeys.queueKeys); a script's other keys follow them.
+local QUEUE_KEYS = 11
+
 -- The queue's keys, from KEYS[first] on, always in this order.
 local function queue_keys(first)
   return {
     ready = KEYS[first], delayed = KEYS[first + 1], leased = KEYS[first + 2],
     msgs = KEYS[first + 3], deliveries = KEYS[first + 4], seq = KEYS[first + 5],
-    signal = KEYS[first + 6], wake = KEYS[first + 7], dead = KEYS[first + 8]
+    signal = KEYS[first + 6], wake = KEYS[first + 7], dead = KEYS[first + 8],
+    ranked = KEYS[first + 9], priorities = KEYS[first + 10]
   }
 end
 
@@ -54,13 +61,19 @@ local function end_lease(q, id)
   redis.call('ZREM', q.leased, id)
   redis.call('HDEL', q.msgs, id)
   redis.call('HDEL', q.deliveries, id)
+  redis.call('HDEL', q.priorities, id)
+end
+
+-- A message's priority (0 when it has none).
+local function priority_of(q, id)
+  return tonumber(redis.call('HGET', q.priorities, id) or '0')
 end
 
 -- The signal list wakes takers blocked in BLPOP: one entry per ready message (capped). A
 -- taker's claim sets its length back to the ready list's, so it never grows without bound and
 -- never lacks an entry while something is ready.
 local function balance_signal(q)
-  local want = math.min(redis.call('LLEN', q.ready), SIGNAL_CAP)
+  local want = math.min(redis.call('LLEN', q.ready) + redis.call('ZCARD', q.ranked), SIGNAL_CAP)
   local have = redis.call('LLEN', q.signal)
   if have > want then
     if want == 0 then
@@ -75,12 +88,44 @@ local function balance_signal(q)
   end
 end
 
+-- Priorities are strict. A message of priority 0 (the default, and every raw entry) is ready on
+-- the ready list, in order; one of any other priority p in the ranked zset, scored
+-- -p * PRIORITY_STEP + n, where n is a number drawn from the queue's message counter each time
+-- it becomes ready (so equal priorities keep their order, and a released message goes behind
+-- its peers as it would on the list). The score is negative exactly for p > 0, and exact in a
+-- double (|p| <= 1000, n < 2^42). next_ready takes the ranked head while it is negative, then
+-- the list, then the ranked head (p < 0).
+local PRIORITY_STEP = 4398046511104 -- 2^42
+
 -- `signal` false: the caller claims in the same script, and the claim sets the signal list right.
-local function make_ready(q, id, signal)
-  redis.call('RPUSH', q.ready, id)
+local function make_ready(q, id, signal, priority)
+  if priority == 0 then
+    redis.call('RPUSH', q.ready, id)
+  else
+    redis.call('ZADD', q.ranked, -priority * PRIORITY_STEP + redis.call('INCR', q.seq), id)
+  end
   if signal and redis.call('LLEN', q.signal) < SIGNAL_CAP then
     redis.call('RPUSH', q.signal, '1')
   end
+end
+
+-- Takes the ready entry to hand out next by priority (see make_ready): returns it and whether
+-- it came from the ranked zset (then it is a message id), or nil when nothing is ready.
+local function next_ready(q)
+  local top = redis.call('ZRANGE', q.ranked, 0, 0, 'WITHSCORES')
+  if #top > 0 and tonumber(top[2]) < 0 then
+    redis.call('ZREM', q.ranked, top[1])
+    return top[1], true
+  end
+  local entry = redis.call('LPOP', q.ready)
+  if entry then
+    return entry, false
+  end
+  if #top > 0 then
+    redis.call('ZREM', q.ranked, top[1])
+    return top[1], true
+  end
+  return nil, false
 end
 
 -- A delayed message that is due before every other one wakes a blocked taker, so it can shorten
@@ -95,14 +140,17 @@ local function make_delayed(q, id, due)
   end
 end
 
--- `signal` as for make_ready.
-local function enqueue(q, body, due, now, signal)
+-- `signal` as for make_ready; `priority` the job's (an integer, 0 for none).
+local function enqueue(q, body, due, now, signal, priority)
   local id = '#' .. redis.call('INCR', q.seq)
   redis.call('HSET', q.msgs, id, body)
+  if priority ~= 0 then
+    redis.call('HSET', q.priorities, id, priority)
+  end
   if due > now then
     make_delayed(q, id, due)
   else
-    make_ready(q, id, signal)
+    make_ready(q, id, signal, priority)
   end
   return id
 end
@@ -126,8 +174,10 @@ local function dead_letter_oversized(q, id, body, size, n, max_bytes, now, cap)
   push_dead(q, record, cap)
 end
 
--- Moves due delayed messages to the ready list, then leases one message: a message whose lease
--- ran out first (its taker is presumably dead), else the head of the ready list. A ready entry
+-- Moves due delayed messages to the ready list (the ranked zset by their priority), then leases
+-- one message: a message whose lease ran out first (its taker is presumably dead, and the message
+-- was handed out once already, whatever its priority), else the next ready one (next_ready: by
+-- priority, then in order). A ready entry
 -- that is not a message id is a raw document someone pushed straight onto the list: it becomes
 -- a message of its own (the taker decodes it, dead-letters it if it is not a job, and gives it
 -- back delayed if its requested_start_time has not come). A body over `max_bytes` is
@@ -139,7 +189,13 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
   local due = redis.call('ZRANGEBYSCORE', q.delayed, '-inf', now, 'LIMIT', 0, 100)
   if #due > 0 then
     redis.call('ZREM', q.delayed, unpack(due))
-    redis.call('RPUSH', q.ready, unpack(due))
+    if redis.call('EXISTS', q.priorities) == 0 then
+      redis.call('RPUSH', q.ready, unpack(due))
+    else
+      for _, id in ipairs(due) do
+        make_ready(q, id, false, priority_of(q, id))
+      end
+    end
   end
 
   local id, body
@@ -165,7 +221,7 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
         end
       end
     end
-    local entry = redis.call('LPOP', q.ready)
+    local entry, ranked = next_ready(q)
     if not entry then
       break
     end
@@ -174,6 +230,9 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
       dead_letter_oversized(q, entry, redis.call('HGET', q.msgs, entry), size, 0, max_bytes, now, dead_cap)
       redis.call('HDEL', q.msgs, entry)
       redis.call('HDEL', q.deliveries, entry)
+      redis.call('HDEL', q.priorities, entry)
+    elseif ranked and size == 0 and redis.call('HEXISTS', q.msgs, entry) == 0 then
+      redis.call('HDEL', q.priorities, entry) -- a ranked id whose message is gone: nothing to hand out
     elseif size > 0 or redis.call('HEXISTS', q.msgs, entry) == 1 then
       id = entry
       body = redis.call('HGET', q.msgs, entry)
