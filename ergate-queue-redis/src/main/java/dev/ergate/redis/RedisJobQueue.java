@@ -85,6 +85,12 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         return options;
     }
 
+    /** {@return the configured lease a take gets ({@link RedisQueueOptions#leaseTime()}): the worker renews by it} */
+    @Override
+    public Duration leaseTime() {
+        return options.leaseTime();
+    }
+
     /**
      * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxJobBytes()}
      * @throws ErgateBackendException if Redis fails, or the queue is closed

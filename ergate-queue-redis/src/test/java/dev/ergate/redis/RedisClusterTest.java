@@ -6,6 +6,7 @@ import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.contract.EndToEndContract;
 import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
+import dev.ergate.testkit.contract.JobStoreFenceContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +83,22 @@ class RedisClusterTest {
         @Override
         protected JobStore newStore() {
             return fixture().backend().store();
+        }
+    }
+
+    @Nested
+    @DisplayName("RedisJobStore passes the JobStore fence contract")
+    class Fence extends JobStoreFenceContract {
+
+        @Override
+        protected JobStore newStore() {
+            return fixture().backend().store();
+        }
+
+        @Override
+        protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
+            return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
+                    .name("cluster-" + QUEUES.incrementAndGet()).leaseTime(leaseTime).build());
         }
     }
 

@@ -3,7 +3,7 @@
 -- due times are the server's), steps completed, index prefix, job prefix, next ('none',
 -- 'state': the same JSON as the state, or 'own': the body that follows), next body, next due
 -- (ms, 0 for now), lease time (ms) of a message to claim for the same worker (0: claim none),
--- largest body to claim (bytes), dead-letter cap, the next step's priority.
+-- largest body to claim (bytes), dead-letter cap, the next step's priority, attempt (of the state).
 -- Writes the job's state, puts its next step and acks the delivery, all in one script: all or
 -- nothing. Then, when asked, claims the next message as claim.lua would, so the finishing worker
 -- gets its next job without another round trip (and without waiting to be woken).
@@ -19,7 +19,7 @@ end
 local now = now_ms()
 local json = ARGV[4]
 if not write_job(s, ARGV[3], read_job(s.job), json, ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]),
-    tonumber(ARGV[9]), 'steps') then
+    tonumber(ARGV[9]), 'fence', tonumber(ARGV[19])) then
   end_lease(q, id)
   return -1
 end

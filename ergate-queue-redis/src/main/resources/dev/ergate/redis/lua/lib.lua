@@ -285,31 +285,85 @@ local function workflow_index(s, workflow)
   return s.index_prefix .. 'workflow:' .. workflow
 end
 
--- The stored fields the scripts decide on, in one call: status, workflow, seq, expires (each
--- false when the job is not stored).
+-- The stored fields the scripts decide on, in one call: status, workflow, seq, expires, steps
+-- (completed) and attempt (each false when the job is not stored; steps and attempt also when
+-- the job was written before they were kept, or attempt by a writer that did not give it).
 local function read_job(key)
-  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps')
-  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5] }
+  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps', 'attempt')
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6] }
 end
 
--- The write fence: may a state (`status`, `steps` completed) replace what is stored? `fence`:
--- 'none' (admin repairs), 'final' (store updates: never a non-final state over a final one) or
--- 'steps' (a worker's step finish: also never fewer steps completed than stored, which only a
--- stale delivery of an earlier step writes: a forked chain, a worker past its lease).
-local function fenced(old, status, steps, fence)
-  if fence == 'none' or not old.status then
-    return false
-  end
-  if FINAL[old.status] and not FINAL[status] then
+-- The write fence (WriteFence.java is the reference: keep the two the same). A job's progress is
+-- (steps completed, attempt), compared in that order; its rank is 0 for SCHEDULED and PENDING, 1
+-- for QUEUED, 2 for RUNNING and CANCELLING, 3 for a final status. A write is refused when the
+-- stored job is final and the written one not, when its progress is lower, or when the progress
+-- is equal and its rank lower, or equal and not 2 (a RUNNING state may be written again: a
+-- delivery after a lost lease runs the step again).
+local RANK = { SCHEDULED = 0, PENDING = 0, QUEUED = 1, RUNNING = 2, CANCELLING = 2 }
+
+local function rank(status)
+  return RANK[status] or 3
+end
+
+local function refuses(old_status, old_steps, old_attempt, status, steps, attempt)
+  if FINAL[old_status] and not FINAL[status] then
     return true
   end
-  if fence ~= 'steps' then
+  if steps ~= old_steps then
+    return steps < old_steps
+  end
+  if attempt ~= old_attempt then
+    return attempt < old_attempt
+  end
+  local r, old_r = rank(status), rank(old_status)
+  return r < old_r or (r == old_r and r ~= 2)
+end
+
+-- The attempt a job's JSON carries (the extra field ergate_attempt, a whole number from 1; else 1).
+local function attempt_of(json)
+  if not json or not string.find(json, 'ergate_attempt', 1, true) then
+    return 1
+  end
+  local ok, doc = pcall(cjson.decode, json)
+  local a = ok and type(doc) == 'table' and doc.ergate_attempt
+  if type(a) == 'number' and a >= 1 and a <= 2147483647 and math.floor(a) == a then
+    return a
+  end
+  return 1
+end
+
+-- The stored job's progress: its steps and attempt fields, else (a job written before they were
+-- kept, or by a writer that did not give the attempt) read from its JSON.
+local function stored_progress(key, old)
+  local steps, attempt = tonumber(old.steps), tonumber(old.attempt)
+  if steps and attempt then
+    return steps, attempt
+  end
+  local json = redis.call('HGET', key, 'json')
+  if not steps then
+    local ok, doc = pcall(cjson.decode, json or '')
+    steps = ok and type(doc) == 'table' and tonumber(doc.steps_completed) or 0
+  end
+  return steps, attempt or attempt_of(json)
+end
+
+-- May a state (`status`, `steps` completed, `attempt`) replace what is stored (`old`, read_job's,
+-- under `key`)? `fence`: 'fence' (WriteFence: store updates, step starts and finishes), 'final'
+-- (only never a non-final state over a final one: a submit, the publisher's write over the very
+-- state it claimed), 'insert' (only when nothing is stored), 'none' (admin repairs) or
+-- 'replace' (a deliberate resubmit). True when refused.
+local function fenced(key, old, status, steps, attempt, fence)
+  if not old.status or fence == 'none' or fence == 'replace' then
     return false
   end
-  if FINAL[old.status] and old.status ~= status then
+  if fence == 'insert' then
     return true
   end
-  return old.steps ~= false and old.steps ~= nil and steps < tonumber(old.steps)
+  if fence == 'final' then
+    return FINAL[old.status] and not FINAL[status]
+  end
+  local old_steps, old_attempt = stored_progress(key, old)
+  return refuses(old.status, old_steps, old_attempt, status, steps, attempt or 1)
 end
 
 -- Is a stored job past its retention (and so as good as deleted)?
@@ -347,16 +401,18 @@ local PURGE_BATCH = 16
 -- JSON and the write time (ms, 'updated', for the admin) always, the status and workflow (and
 -- their indexes) when they differ, the expiry when the
 -- job becomes final with a retention or stops being final. Returns the status stored, or false
--- (nothing written) when the write fence refused it (see fenced()).
-local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence)
+-- (nothing written) when the write fence refused it (see fenced()). `attempt`: the written job's
+-- (WriteFence.attemptOf), or nil when the caller did not give it (then read from the JSON when a
+-- fence needs it). A stored CANCELLING is kept over a non-final state, but not by 'replace'.
+local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt)
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
     old = {}
   end
-  if fenced(old, status, steps, fence) then
+  if fenced(s.job, old, status, steps, attempt, fence) then
     return false
   end
-  if old.status == 'CANCELLING' and not FINAL[status] then
+  if old.status == 'CANCELLING' and not FINAL[status] and fence ~= 'replace' then
     status = 'CANCELLING'
   end
   if not old.status then
@@ -365,7 +421,7 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     redis.call('ZADD', status_index(s, status), seq, member)
     redis.call('ZADD', workflow_index(s, workflow), seq, member)
     redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now,
-      'steps', steps)
+      'steps', steps, 'attempt', attempt or '')
   else
     if old.status ~= status then
       redis.call('ZREM', status_index(s, old.status), member)
@@ -374,11 +430,12 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     if old.workflow ~= workflow then
       redis.call('ZREM', workflow_index(s, old.workflow), member)
       redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now, 'steps', steps,
+        'attempt', attempt or '')
     elseif old.status ~= status then
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now, 'steps', steps, 'attempt', attempt or '')
     else
-      redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps, 'attempt', attempt or '')
     end
   end
   if FINAL[status] and old.status ~= status then
