@@ -6,7 +6,6 @@ import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.contract.EndToEndContract;
 import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
-import dev.ergate.testkit.contract.JobStoreFenceContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,16 +78,6 @@ class RedisClusterTest {
     @Nested
     @DisplayName("RedisJobStore passes the JobStore contract")
     class Store extends JobStoreContract {
-
-        @Override
-        protected JobStore newStore() {
-            return fixture().backend().store();
-        }
-    }
-
-    @Nested
-    @DisplayName("RedisJobStore passes the JobStore fence contract")
-    class Fence extends JobStoreFenceContract {
 
         @Override
         protected JobStore newStore() {
