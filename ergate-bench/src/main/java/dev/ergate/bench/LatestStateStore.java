@@ -6,7 +6,9 @@ import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,25 +30,61 @@ public final class LatestStateStore implements JobStore {
     private final PositionLog byPosition = new PositionLog();
 
     /**
+     * Fenced by {@link WriteFence}; a stored CANCELLING is kept over a non-final state.
+     *
      * @throws IllegalArgumentException if the job has no id
+     * @throws StaleStateException if the stored state is newer; nothing written
      */
     @Override
     public void update(Job job) {
-        Objects.requireNonNull(job, "job");
-        JobId id = job.id();
-        if (id == null) {
-            throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
-                    + "' has no id; the runtime assigns one before the first update");
-        }
+        write(job, true);
+    }
+
+    /** Writes past the fence, over a final or CANCELLING job too. */
+    @Override
+    public void replace(Job job) {
+        write(job, false);
+    }
+
+    /** One map update: written only when no job of its id is stored. */
+    @Override
+    public boolean insert(Job job) {
+        JobId id = idOf(job);
+        boolean[] written = {false};
+        byId.computeIfAbsent(id, key -> {
+            written[0] = true;
+            return new Entry(byPosition.append(key), job);
+        });
+        return written[0];
+    }
+
+    private void write(Job job, boolean fenced) {
+        JobId id = idOf(job);
         byId.compute(id, (key, old) -> {
             if (old == null) {
                 return new Entry(byPosition.append(key), job);
+            }
+            if (!fenced) {
+                return new Entry(old.position(), job);
+            }
+            if (WriteFence.refuses(old.job(), job)) {
+                throw new StaleStateException("latest-state store: " + WriteFence.describe(old.job(), job), null);
             }
             if (old.job().status() == JobStatus.CANCELLING && !job.status().isFinal()) {
                 return new Entry(old.position(), job.toBuilder().status(JobStatus.CANCELLING).build());
             }
             return new Entry(old.position(), job);
         });
+    }
+
+    private static JobId idOf(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
+                    + "' has no id; the runtime assigns one before the first update");
+        }
+        return id;
     }
 
     /** One map update: the check and the write are atomic, and a step start costs one lookup, not two. */
@@ -62,7 +100,7 @@ public final class LatestStateStore implements JobStore {
             if (old == null) {
                 return new Entry(byPosition.append(key), running);
             }
-            start[0] = StepStart.over(old.job().status());
+            start[0] = StepStart.over(old.job(), running);
             return start[0] == StepStart.STARTED ? new Entry(old.position(), running) : old;
         });
         return start[0];
@@ -122,9 +160,13 @@ public final class LatestStateStore implements JobStore {
                 return entry;
             }
             cancelling[0] = true;
-            return status == JobStatus.CANCELLING
-                    ? entry
-                    : new Entry(entry.position(), entry.job().toBuilder().status(JobStatus.CANCELLING).build());
+            if (status == JobStatus.CANCELLING) {
+                return entry;
+            }
+            // a waiting job has no message a worker would see the request on: it ends at once
+            JobStatus next = status == JobStatus.SCHEDULED || status == JobStatus.PENDING
+                    ? JobStatus.CANCELLED : JobStatus.CANCELLING;
+            return new Entry(entry.position(), entry.job().toBuilder().status(next).build());
         });
         return cancelling[0];
     }

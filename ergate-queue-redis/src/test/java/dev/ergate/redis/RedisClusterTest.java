@@ -6,7 +6,6 @@ import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.contract.EndToEndContract;
 import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
-import dev.ergate.testkit.contract.JobStoreFenceContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,16 +92,6 @@ class RedisClusterTest {
         @Override
         protected boolean supportsUniqueKeyHold() {
             return true;
-        }
-    }
-
-    @Nested
-    @DisplayName("RedisJobStore passes the JobStore fence contract")
-    class Fence extends JobStoreFenceContract {
-
-        @Override
-        protected JobStore newStore() {
-            return fixture().backend().store();
         }
 
         @Override
