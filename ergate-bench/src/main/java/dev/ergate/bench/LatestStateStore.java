@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory backend's store: only the latest state of each job, so a long benchmark measures
@@ -20,7 +21,41 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LatestStateStore implements JobStore {
 
-    private record Entry(long position, Job job) {
+    /**
+     * One job's latest state. After the job's first write its slot stays in the map and a write
+     * only swaps the state in it (compare-and-set), so a step reads the map but never locks or
+     * writes one of its bins.
+     */
+    private static final class Entry {
+        private static final java.lang.invoke.VarHandle JOB;
+
+        static {
+            try {
+                JOB = java.lang.invoke.MethodHandles.lookup().findVarHandle(Entry.class, "job", Job.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final long position;
+        private volatile Job job;
+
+        Entry(long position, Job job) {
+            this.position = position;
+            this.job = job;
+        }
+
+        long position() {
+            return position;
+        }
+
+        Job job() {
+            return job;
+        }
+
+        boolean swap(Job expected, Job next) {
+            return JOB.compareAndSet(this, expected, next);
+        }
     }
 
     /** Sized for a pre-loaded benchmark run, so the first tens of thousands of jobs don't resize it. */
@@ -38,15 +73,35 @@ public final class LatestStateStore implements JobStore {
             throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
                     + "' has no id; the runtime assigns one before the first update");
         }
+        Entry entry = entryOf(id, job);
+        if (entry == null) {
+            return; // the first write: the new entry holds the job
+        }
+        while (true) {
+            Job old = entry.job();
+            Job next = old.status() == JobStatus.CANCELLING && !job.status().isFinal()
+                    ? job.toBuilder().status(JobStatus.CANCELLING).build() : job;
+            if (entry.swap(old, next)) {
+                return;
+            }
+        }
+    }
+
+    /** {@return the job's entry, or null when there was none and {@code first} is now stored as its first write} */
+    private @Nullable Entry entryOf(JobId id, Job first) {
+        Entry entry = byId.get(id);
+        if (entry != null) {
+            return entry;
+        }
+        Entry[] existing = {null};
         byId.compute(id, (key, old) -> {
-            if (old == null) {
-                return new Entry(byPosition.append(key), job);
+            if (old != null) {
+                existing[0] = old;
+                return old;
             }
-            if (old.job().status() == JobStatus.CANCELLING && !job.status().isFinal()) {
-                return new Entry(old.position(), job.toBuilder().status(JobStatus.CANCELLING).build());
-            }
-            return new Entry(old.position(), job);
+            return new Entry(byPosition.append(key), first);
         });
+        return existing[0];
     }
 
     /** One map update: the check and the write are atomic, and a step start costs one lookup, not two. */
@@ -57,15 +112,17 @@ public final class LatestStateStore implements JobStore {
             throw new IllegalArgumentException("latest-state store: job of workflow '" + running.workflowName()
                     + "' has no id; a step can only be started for a job with one");
         }
-        StepStart[] start = {StepStart.STARTED};
-        byId.compute(id, (key, old) -> {
-            if (old == null) {
-                return new Entry(byPosition.append(key), running);
+        Entry entry = entryOf(id, running);
+        if (entry == null) {
+            return StepStart.STARTED;
+        }
+        while (true) {
+            Job old = entry.job();
+            StepStart start = StepStart.over(old.status());
+            if (start != StepStart.STARTED || entry.swap(old, running)) {
+                return start;
             }
-            start[0] = StepStart.over(old.job().status());
-            return start[0] == StepStart.STARTED ? new Entry(old.position(), running) : old;
-        });
-        return start[0];
+        }
     }
 
     @Override
@@ -115,18 +172,20 @@ public final class LatestStateStore implements JobStore {
 
     @Override
     public boolean requestCancel(JobId id) {
-        boolean[] cancelling = new boolean[1];
-        byId.computeIfPresent(id, (key, entry) -> {
-            JobStatus status = entry.job().status();
-            if (status.isFinal()) {
-                return entry;
+        Entry entry = byId.get(id);
+        if (entry == null) {
+            return false;
+        }
+        while (true) {
+            Job old = entry.job();
+            if (old.status().isFinal()) {
+                return false;
             }
-            cancelling[0] = true;
-            return status == JobStatus.CANCELLING
-                    ? entry
-                    : new Entry(entry.position(), entry.job().toBuilder().status(JobStatus.CANCELLING).build());
-        });
-        return cancelling[0];
+            if (old.status() == JobStatus.CANCELLING
+                    || entry.swap(old, old.toBuilder().status(JobStatus.CANCELLING).build())) {
+                return true;
+            }
+        }
     }
 
     /** {@return how many jobs the store holds} */
