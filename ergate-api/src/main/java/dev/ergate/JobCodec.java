@@ -28,28 +28,47 @@ import org.jspecify.annotations.Nullable;
  * Reads and writes a {@link Job} as Python Ergate's JSON: known fields by their snake_case names,
  * unknown ones kept, the status by name or a {@link StatusDialect} code, {@code encode(decode(x))}
  * equal to {@code x}. Bad input raises {@link JobFormatException} naming the field; documents
- * deeper than {@value #MAX_NESTING_DEPTH} levels are refused; no polymorphic typing. Immutable
- * and thread-safe (DESIGN.md, "The model").
+ * deeper than {@value #MAX_NESTING_DEPTH} levels or longer than {@link #maxDocumentBytes()} are
+ * refused before a tree is built; no polymorphic typing. Immutable and thread-safe (DESIGN.md,
+ * "The model").
  */
 public final class JobCodec {
 
     /** The deepest nesting of JSON arrays and objects a document may have. */
     public static final int MAX_NESTING_DEPTH = 1000;
 
+    /**
+     * The default longest document {@link #decode(byte[])} reads, in bytes (64 MiB): four times the
+     * largest default {@code maxJobBytes} of Ergate's queues (Redis, 16 MiB), so no job a queue
+     * accepts with its defaults is refused here.
+     */
+    public static final long DEFAULT_MAX_DOCUMENT_BYTES = 64L * 1024 * 1024;
+
     private static final int SHOWN_VALUE_CHARS = 80;
     private static final JobCodec STANDARD = builder().build();
 
     private final StatusDialect dialect;
     private final boolean writeStatusCodes;
+    private final long maxDocumentBytes;
     private final ObjectMapper mapper;
+    /** The same as {@link #mapper} without the document-length limit, for {@link #toTree}: the job is already in memory. */
+    private final ObjectMapper ownJobsMapper;
 
     private JobCodec(Builder builder) {
         this.dialect = builder.dialect;
         this.writeStatusCodes = builder.writeStatusCodes;
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-                .build();
-        this.mapper = JsonMapper.builder(factory)
+        this.maxDocumentBytes = builder.maxDocumentBytes;
+        this.mapper = mapper(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                // decode checks the length first with a clearer message; this holds for any other read
+                .maxDocumentLength(maxDocumentBytes)
+                .build());
+        this.ownJobsMapper = mapper(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    }
+
+    private static ObjectMapper mapper(StreamReadConstraints constraints) {
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
+        return JsonMapper.builder(factory)
                 // a document with a field twice is ambiguous: which one would Python have kept?
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .nodeFactory(FiniteNumberNodeFactory.INSTANCE)
@@ -69,6 +88,14 @@ public final class JobCodec {
     /** {@return the dialect used to read (and, if chosen, write) integer status codes} */
     public StatusDialect dialect() {
         return dialect;
+    }
+
+    /**
+     * {@return the longest document, in bytes of UTF-8, that {@link #decode(byte[])} reads; longer
+     *     ones are refused with a {@link JobFormatException} naming both sizes, before any parsing}
+     */
+    public long maxDocumentBytes() {
+        return maxDocumentBytes;
     }
 
     // ---------------------------------------------------------------- writing
@@ -112,7 +139,7 @@ public final class JobCodec {
      * @return its JSON as a Jackson tree
      */
     public JsonNode toTree(Job job) {
-        return decodeTree(encode(job));
+        return decodeTree(ownJobsMapper, encode(job));
     }
 
     private void write(Job job, JsonGenerator gen) throws IOException {
@@ -182,21 +209,36 @@ public final class JobCodec {
     /**
      * @param json a job's JSON, UTF-8
      * @return the job
-     * @throws JobFormatException if the bytes are not a valid job; nothing else is thrown
+     * @throws JobFormatException if the bytes are not a valid job or are longer than
+     *     {@link #maxDocumentBytes()}; nothing else is thrown
      */
     public Job decode(byte[] json) {
         Objects.requireNonNull(json, "json");
-        return fromTree(decodeTree(json));
+        if (json.length > maxDocumentBytes) {
+            throw tooLong(json.length, "");
+        }
+        return fromTree(decodeTree(mapper, json));
     }
 
     /**
      * @param json a job's JSON
      * @return the job
-     * @throws JobFormatException if the text is not a valid job; nothing else is thrown
+     * @throws JobFormatException if the text is not a valid job or its UTF-8 is longer than
+     *     {@link #maxDocumentBytes()}; nothing else is thrown
      */
     public Job decode(String json) {
         Objects.requireNonNull(json, "json");
+        if (json.length() > maxDocumentBytes) {
+            // UTF-8 takes at least a byte per char: refused before a copy is made
+            throw tooLong(json.length(), "at least ");
+        }
         return decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JobFormatException tooLong(long size, String qualifier) {
+        return new JobFormatException(null, "document too long: " + qualifier + size
+                + " bytes, over the codec's limit of " + maxDocumentBytes
+                + " bytes (JobCodec.Builder.maxDocumentBytes); not read", null);
     }
 
     /**
@@ -233,9 +275,9 @@ public final class JobCodec {
         }
     }
 
-    private JsonNode decodeTree(byte[] json) {
+    private static JsonNode decodeTree(ObjectMapper reader, byte[] json) {
         try {
-            JsonNode tree = mapper.readTree(json);
+            JsonNode tree = reader.readTree(json);
             if (tree == null || tree.isMissingNode()) {
                 throw new JobFormatException(null, "a job must be a JSON object, got an empty document", null);
             }
@@ -420,8 +462,25 @@ public final class JobCodec {
 
         private StatusDialect dialect = StatusDialect.NAMES_ONLY;
         private boolean writeStatusCodes;
+        private long maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
 
         private Builder() {
+        }
+
+        /**
+         * @param maxDocumentBytes the longest document, in bytes of UTF-8, that {@code decode}
+         *     reads (default {@value JobCodec#DEFAULT_MAX_DOCUMENT_BYTES}); keep it at least as
+         *     high as the {@code maxJobBytes} of every queue and store the codec serves, or their
+         *     largest jobs can't be read back
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxDocumentBytes(long maxDocumentBytes) {
+            if (maxDocumentBytes <= 0) {
+                throw new IllegalArgumentException("maxDocumentBytes must be positive, got " + maxDocumentBytes);
+            }
+            this.maxDocumentBytes = maxDocumentBytes;
+            return this;
         }
 
         /**

@@ -200,6 +200,75 @@ class JobCodecTest {
         }
 
         @Test
+        @DisplayName("a document longer than the codec's limit is refused before parsing, naming the limit and the size")
+        void documentOverLimit() {
+            JobCodec small = JobCodec.builder().maxDocumentBytes(1024).build();
+            String atLimit = padded(1024);
+            String overLimit = padded(1025);
+
+            assertThat(small.maxDocumentBytes()).isEqualTo(1024);
+            assertThat(small.decode(atLimit).workflowName()).isEqualTo("w");
+            assertThat(small.decode(atLimit.getBytes(java.nio.charset.StandardCharsets.UTF_8)).workflowName()).isEqualTo("w");
+            assertThatThrownBy(() -> small.decode(overLimit.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isInstanceOf(JobFormatException.class)
+                    .hasMessage("document too long: 1025 bytes, over the codec's limit of 1024 bytes"
+                            + " (JobCodec.Builder.maxDocumentBytes); not read");
+            assertThatThrownBy(() -> small.decode(overLimit))
+                    .isInstanceOf(JobFormatException.class)
+                    .hasMessageContaining("at least 1025 bytes").hasMessageContaining("limit of 1024 bytes");
+        }
+
+        @Test
+        @DisplayName("the limit counts UTF-8 bytes, not chars")
+        void limitCountsBytes() {
+            JobCodec small = JobCodec.builder().maxDocumentBytes(1024).build();
+            // 500 chars of 3 bytes each: 1,546 bytes of UTF-8 in 546 chars
+            String wide = "{\"workflow_name\":\"w\",\"initial_input_value\":\"" + "\u20ac".repeat(500) + "\"}";
+
+            assertThatThrownBy(() -> small.decode(wide))
+                    .isInstanceOf(JobFormatException.class)
+                    .hasMessageContaining("document too long: 1546 bytes").hasMessageContaining("limit of 1024 bytes");
+        }
+
+        @Test
+        @DisplayName("by default a foreign body over 64 MiB is refused at once, without building a tree")
+        void defaultLimit() {
+            assertThat(codec.maxDocumentBytes()).isEqualTo(JobCodec.DEFAULT_MAX_DOCUMENT_BYTES).isEqualTo(64L << 20);
+            byte[] huge = new byte[(64 << 20) + 1];
+            java.util.Arrays.fill(huge, (byte) '[');
+
+            assertThatThrownBy(() -> codec.decode(huge))
+                    .isInstanceOf(JobFormatException.class)
+                    .hasMessageContaining(String.valueOf(huge.length))
+                    .hasMessageContaining(String.valueOf(64L << 20));
+        }
+
+        @Test
+        @DisplayName("the limit applies to reading only: a job of the codec's own is still written and turned into a tree")
+        void ownJobsNotLimited() {
+            JobCodec small = JobCodec.builder().maxDocumentBytes(64).build();
+            Job big = Job.builder().workflowName("w").initialInputValue(JsonNodeFactory.instance.textNode("x".repeat(1000))).build();
+
+            assertThat(small.encode(big)).hasSizeGreaterThan(1000);
+            assertThat(small.toTree(big).get("initial_input_value").textValue()).hasSize(1000);
+        }
+
+        @ParameterizedTest
+        @ValueSource(longs = {0, -1})
+        @DisplayName("a limit that is not positive is refused")
+        void badLimit(long limit) {
+            assertThatThrownBy(() -> JobCodec.builder().maxDocumentBytes(limit))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxDocumentBytes must be positive, got " + limit);
+        }
+
+        private static String padded(int bytes) {
+            String head = "{\"workflow_name\":\"w\",\"initial_input_value\":\"";
+            String tail = "\"}";
+            return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+        }
+
+        @Test
         @DisplayName("a huge offending value is shortened in the message")
         void hugeValueShortened() {
             String huge = "x".repeat(1_000_000);

@@ -3,6 +3,7 @@ package dev.ergate.spi;
 import dev.ergate.Job;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The publisher's driver: a store of jobs waiting to be queued (SCHEDULED or PENDING, with a
@@ -15,7 +16,9 @@ public interface JobSource {
     /**
      * Claims up to {@code max} jobs that are due at {@code now}.
      *
-     * @param now the publisher's current time
+     * @param now the publisher's current time; a backend with a clock of its own (PostgreSQL,
+     *     Redis) may compare due times and claims with that instead, so a publisher whose clock is
+     *     off neither publishes early nor steals a live claim
      * @param max the most jobs to claim
      * @return the claimed jobs, oldest due first; empty when none is due
      * @throws ErgateBackendException if the backend fails
@@ -38,4 +41,16 @@ public interface JobSource {
      * @throws ErgateBackendException if the backend fails
      */
     void publishFailed(Job job, Exception failure);
+
+    /**
+     * Offers a publish that puts the job on {@code queue} and reports it in one transaction (see
+     * {@link AtomicPublish}). Sources that keep the jobs in the same system as the queue offer it.
+     *
+     * @param queue the queue the publisher puts on
+     * @return the atomic publish, or empty when this source can't publish atomically on that queue
+     *     (the publisher then puts and calls {@link #published})
+     */
+    default Optional<AtomicPublish> atomicPublish(JobQueue queue) {
+        return Optional.empty();
+    }
 }

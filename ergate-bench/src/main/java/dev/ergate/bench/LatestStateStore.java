@@ -6,7 +6,11 @@ import dev.ergate.JobStatus;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,22 +26,22 @@ import org.jspecify.annotations.Nullable;
 public final class LatestStateStore implements JobStore {
 
     /**
-     * One job's latest state. After the job's first write its slot stays in the map and a write
+     * One job's latest state. After the job's first write its entry stays in the map and a write
      * only swaps the state in it (compare-and-set), so a step reads the map but never locks or
-     * writes one of its bins.
+     * writes one of its bins (a map update per write was the largest share of a memory run's CPU).
      */
     private static final class Entry {
-        private static final java.lang.invoke.VarHandle JOB;
+        private static final VarHandle JOB;
 
         static {
             try {
-                JOB = java.lang.invoke.MethodHandles.lookup().findVarHandle(Entry.class, "job", Job.class);
+                JOB = MethodHandles.lookup().findVarHandle(Entry.class, "job", Job.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        final long position;
+        private final long position;
         private volatile Job job;
 
         Entry(long position, Job job) {
@@ -63,45 +67,81 @@ public final class LatestStateStore implements JobStore {
     private final PositionLog byPosition = new PositionLog();
 
     /**
+     * Fenced by {@link WriteFence}; a stored CANCELLING is kept over a non-final state.
+     *
      * @throws IllegalArgumentException if the job has no id
+     * @throws StaleStateException if the stored state is newer; nothing written
      */
     @Override
     public void update(Job job) {
-        Objects.requireNonNull(job, "job");
-        JobId id = job.id();
-        if (id == null) {
-            throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
-                    + "' has no id; the runtime assigns one before the first update");
-        }
-        Entry entry = entryOf(id, job);
+        write(job, true);
+    }
+
+    /** Writes past the fence, over a final or CANCELLING job too. */
+    @Override
+    public void replace(Job job) {
+        write(job, false);
+    }
+
+    /** One map update: written only when no job of its id is stored. */
+    @Override
+    public boolean insert(Job job) {
+        JobId id = idOf(job);
+        boolean[] written = {false};
+        byId.computeIfAbsent(id, key -> {
+            written[0] = true;
+            return new Entry(byPosition.append(key), job);
+        });
+        return written[0];
+    }
+
+    private void write(Job job, boolean fenced) {
+        Entry entry = entryOf(idOf(job), job);
         if (entry == null) {
             return; // the first write: the new entry holds the job
         }
         while (true) {
             Job old = entry.job();
-            Job next = old.status() == JobStatus.CANCELLING && !job.status().isFinal()
-                    ? job.toBuilder().status(JobStatus.CANCELLING).build() : job;
+            Job next = job;
+            if (fenced) {
+                if (WriteFence.refuses(old, job)) {
+                    throw new StaleStateException("latest-state store: " + WriteFence.describe(old, job), null);
+                }
+                if (old.status() == JobStatus.CANCELLING && !job.status().isFinal()) {
+                    next = job.toBuilder().status(JobStatus.CANCELLING).build();
+                }
+            }
             if (entry.swap(old, next)) {
                 return;
             }
         }
     }
 
-    /** {@return the job's entry, or null when there was none and {@code first} is now stored as its first write} */
+    /**
+     * {@return the job's entry; or null when it had none, and then {@code first} is stored as its
+     * first state}
+     */
     private @Nullable Entry entryOf(JobId id, Job first) {
         Entry entry = byId.get(id);
         if (entry != null) {
             return entry;
         }
-        Entry[] existing = {null};
-        byId.compute(id, (key, old) -> {
-            if (old != null) {
-                existing[0] = old;
-                return old;
-            }
+        boolean[] created = {false};
+        Entry now = byId.computeIfAbsent(id, key -> {
+            created[0] = true;
             return new Entry(byPosition.append(key), first);
         });
-        return existing[0];
+        return created[0] ? null : now;
+    }
+
+    private static JobId idOf(Job job) {
+        Objects.requireNonNull(job, "job");
+        JobId id = job.id();
+        if (id == null) {
+            throw new IllegalArgumentException("latest-state store: job of workflow '" + job.workflowName()
+                    + "' has no id; the runtime assigns one before the first update");
+        }
+        return id;
     }
 
     /** One map update: the check and the write are atomic, and a step start costs one lookup, not two. */
@@ -118,7 +158,7 @@ public final class LatestStateStore implements JobStore {
         }
         while (true) {
             Job old = entry.job();
-            StepStart start = StepStart.over(old.status());
+            StepStart start = StepStart.over(old, running);
             if (start != StepStart.STARTED || entry.swap(old, running)) {
                 return start;
             }
@@ -178,11 +218,17 @@ public final class LatestStateStore implements JobStore {
         }
         while (true) {
             Job old = entry.job();
-            if (old.status().isFinal()) {
+            JobStatus status = old.status();
+            if (status.isFinal()) {
                 return false;
             }
-            if (old.status() == JobStatus.CANCELLING
-                    || entry.swap(old, old.toBuilder().status(JobStatus.CANCELLING).build())) {
+            if (status == JobStatus.CANCELLING) {
+                return true;
+            }
+            // a waiting job has no message a worker would see the request on: it ends at once
+            JobStatus next = status == JobStatus.SCHEDULED || status == JobStatus.PENDING
+                    ? JobStatus.CANCELLED : JobStatus.CANCELLING;
+            if (entry.swap(old, old.toBuilder().status(next).build())) {
                 return true;
             }
         }

@@ -70,6 +70,14 @@ final class Browser implements AutoCloseable {
         return until(d -> d.findElement(By.cssSelector(css)));
     }
 
+    /** Clicks the element, found again when a refresh replaced it between find and click. */
+    void click(String css) {
+        until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     /** The element's text, read again when a refresh replaced the element between find and read. */
     String text(String css) {
         return until(d -> d.findElement(By.cssSelector(css)).getText());

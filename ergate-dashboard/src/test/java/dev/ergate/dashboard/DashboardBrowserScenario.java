@@ -156,10 +156,7 @@ abstract class DashboardBrowserScenario {
         assertThat(browser.text("#throughput-caption")).contains("Jobs finished per");
         browser.screenshot(name() + "-overview");
 
-        browser.until(d -> { // the table may be rebuilt by a refresh between finding and clicking
-            d.findElement(By.cssSelector("#counts td[data-workflow='orders'][data-status='COMPLETED'] a")).click();
-            return true;
-        });
+        browser.click("#counts td[data-workflow='orders'][data-status='COMPLETED'] a");
         browser.until(d -> d.getCurrentUrl().contains("/jobs?"));
         browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-status='COMPLETED']")).size()
                 == backend.admin().countJobs().count("orders", JobStatus.COMPLETED));
@@ -173,17 +170,17 @@ abstract class DashboardBrowserScenario {
         browser.find("#jobs tr[data-id='" + failed.value() + "']");
         browser.find("#filter-status").sendKeys("any status");
         browser.find("#filter-id").sendKeys("failing-");
-        browser.find("#apply-filters").click();
+        browser.click("#apply-filters");
         browser.until(d -> d.getCurrentUrl().contains("id=failing-") && !d.getCurrentUrl().contains("status="));
         browser.until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-id]")).size() == 1);
-        browser.find("#jobs tr[data-id='" + failed.value() + "'] a.job-link").click();
+        browser.click("#jobs tr[data-id='" + failed.value() + "'] a.job-link");
         browser.until(d -> d.getCurrentUrl().contains("/job?id="));
         assertThat(browser.text("#job-status")).isEqualTo("FAILED");
         assertThat(browser.text("#traceback")).contains("payment declined for 26");
         browser.screenshot(name() + "-job-failed");
 
         failing.set(false);
-        browser.find("#action-retry").click();
+        browser.click("#action-retry");
         browser.until(d -> d.findElement(By.cssSelector("#job-status")).getText().equals("COMPLETED"));
         assertThat(status(failed)).isEqualTo(JobStatus.COMPLETED);
         assertThat(browser.text("#job-fields tr[data-field='last_return_value'] pre")).contains("ok 26");
@@ -195,10 +192,7 @@ abstract class DashboardBrowserScenario {
         browser.get(url("/dead-letters"));
         assertThat(browser.text("#dead-letters tbody tr .reason")).contains("poisoned for the browser test");
         browser.screenshot(name() + "-dead-letters");
-        browser.until(d -> { // the list may be rebuilt by a refresh between finding and clicking
-            d.findElement(By.cssSelector("#dead-letters tbody tr button.requeue")).click();
-            return true;
-        });
+        browser.click("#dead-letters tbody tr button.requeue");
         browser.until(d -> !d.findElements(By.id("no-dead-letters")).isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> status(poisoned) == JobStatus.COMPLETED);
         assertThat(backend.store().find(poisoned).orElseThrow().lastReturnValue().asText()).isEqualTo("ok 42");
@@ -210,14 +204,14 @@ abstract class DashboardBrowserScenario {
                 .initialInputValue(IntNode.valueOf(1)).requestedStartTime(java.time.Instant.now().plusSeconds(3600))
                 .build());
         browser.get(url("/job?id=" + later.value()));
-        browser.find("#action-cancel").click();
+        browser.click("#action-cancel");
         assertThat(browser.text("#action-cancel")).isEqualTo("Click again to cancel");
-        browser.find("#action-cancel").click();
+        browser.click("#action-cancel");
         browser.until(d -> d.findElement(By.cssSelector("#job-status")).getText().equals("CANCELLING"));
         assertThat(status(later)).isEqualTo(JobStatus.CANCELLING);
 
-        browser.find("#action-delete").click();
-        browser.find("#action-delete").click();
+        browser.click("#action-delete");
+        browser.click("#action-delete");
         browser.until(d -> d.getCurrentUrl().endsWith("/jobs"));
         assertThat(backend.store().find(later)).isEmpty();
     }

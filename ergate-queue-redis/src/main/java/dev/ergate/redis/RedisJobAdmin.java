@@ -226,7 +226,8 @@ public final class RedisJobAdmin implements JobAdmin {
         scriptKeys.addAll(keys.storeKeys(member));
         Object reply = failures.call("retry job " + id, () -> Scripts.ADMIN_RETRY.run(client(), scriptKeys,
                 List.of(member, ended.status().name(), codec.encode(retried), retried.workflowName(), clock.millis(),
-                        keys.indexPrefix(), keys.jobPrefix(), foreignQueue == null ? "1" : "0", retried.stepsCompleted())));
+                        keys.indexPrefix(), keys.jobPrefix(), foreignQueue == null ? "1" : "0", retried.stepsCompleted(),
+                        retried.priority())));
         long done = ((Number) Objects.requireNonNull(reply)).longValue();
         if (done != 1) {
             return done == 0 ? RetryOutcome.NOT_RETRYABLE : RetryOutcome.NOT_FOUND;
@@ -375,7 +376,7 @@ public final class RedisJobAdmin implements JobAdmin {
             Object reply = failures.call("requeue dead letter " + entry.letter().id(), () -> Scripts.ADMIN_REQUEUE.run(
                     client(), scriptKeys, List.of(entry.raw(), entry.body(), clock.millis(), member,
                             codec.encode(queued), queued.workflowName(), keys.indexPrefix(), keys.jobPrefix(),
-                            queued.stepsCompleted())));
+                            queued.stepsCompleted(), queued.priority())));
             if (Long.valueOf(1).equals(reply)) {
                 requeued.add(entry.letter().id());
             }

@@ -85,6 +85,12 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         return options;
     }
 
+    /** {@return the configured lease a take gets ({@link RedisQueueOptions#leaseTime()}): the worker renews by it} */
+    @Override
+    public Duration leaseTime() {
+        return options.leaseTime();
+    }
+
     /**
      * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxJobBytes()}
      * @throws ErgateBackendException if Redis fails, or the queue is closed
@@ -96,12 +102,13 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         long due = dueMillis(job);
         ensureOpen("put");
         failures.call("put job " + job.id() + " of workflow '" + job.workflowName() + "'",
-                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due)));
+                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due, job.priority())));
     }
 
     /**
      * Takes the next job and leases it for {@link RedisQueueOptions#leaseTime()}: a job whose
-     * lease ran out first, then the oldest ready one. Messages that are not jobs, or delivered
+     * lease ran out first, then the ready one of the highest {@link Job#priority()}, the oldest
+     * among equals. Messages that are not jobs, or delivered
      * too often, are moved to the dead letters on the way.
      *
      * @param maxWait the longest time to block; zero means "don't block"
@@ -260,7 +267,8 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     public QueueCounts counts() {
         return failures.call("read queue sizes", () -> {
             UnifiedJedis redis = client();
-            return new QueueCounts(redis.llen(keys.ready()), redis.zcard(keys.delayed()),
+            long ready = redis.llen(keys.ready()) + redis.zcard(keys.ranked());
+            return new QueueCounts(ready, redis.zcard(keys.delayed()),
                     redis.zcard(keys.leased()), redis.llen(keys.dead()), false);
         });
     }

@@ -11,6 +11,7 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,8 +57,10 @@ public final class RedisJobStore implements JobStore {
     }
 
     /**
-     * Fenced: a non-final state over a final one is refused (a stale or duplicate delivery would
-     * otherwise move a finished job back).
+     * Fenced by {@link WriteFence} in the script that writes: a state older than the stored one
+     * (fewer steps completed, an earlier attempt, or the same progress without moving on) or a
+     * non-final state over a final one is refused; a stored CANCELLING is kept over a non-final
+     * state.
      *
      * @throws IllegalArgumentException if the job has no id
      * @throws StaleStateException if the write fence refused it; nothing written
@@ -65,30 +68,50 @@ public final class RedisJobStore implements JobStore {
      */
     @Override
     public void update(Job job) {
-        write(job, "final");
+        if (!write(job, "fence")) {
+            throw stale(job);
+        }
     }
 
-    /** Writes past the fence: a deliberate resubmit over a final job of the same id. */
+    /** Writes past the fence, a stored CANCELLING included: a deliberate resubmit of the same id. */
     @Override
     public void replace(Job job) {
-        write(job, "none");
+        write(job, "replace");
     }
 
-    private void write(Job job, String fence) {
+    /** One script: writes the job only when no job of its id is stored (or only one past its retention). */
+    @Override
+    public boolean insert(Job job) {
+        return write(job, "insert");
+    }
+
+    /** {@return true when written, false when the fence refused the write} */
+    private boolean write(Job job, String fence) {
         Row row = row(job);
         long now = clock.millis();
         Object stored = failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(), fence)));
-        if (Long.valueOf(0).equals(stored)) {
-            throw new StaleStateException(this + ": refused the state " + job.status() + " of job " + job.id()
-                    + ": the store holds a final state, which a non-final one never replaces (a stale or duplicate"
-                    + " delivery); nothing written", null);
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(), fence,
+                        row.attempt())));
+        return !Long.valueOf(0).equals(stored);
+    }
+
+    /** {@return the refusal of a write the fence stopped, naming what is stored} */
+    StaleStateException stale(Job refused) {
+        String what;
+        try {
+            what = find(Objects.requireNonNull(refused.id())).map(stored -> WriteFence.describe(stored, refused))
+                    .orElse("job " + refused.id() + ": refused a stale write");
+        } catch (RuntimeException e) {
+            what = "job " + refused.id() + ": refused a stale write (the stored state could not be read: " + e + ")";
         }
+        return new StaleStateException(this + ": " + what + "; nothing written", null);
     }
 
     /**
-     * One script: the check and the RUNNING write can't be split by a finish or a cancel request.
+     * One script: the check and the RUNNING write can't be split by a finish or a cancel request;
+     * the rule is {@link StepStart#over(Job, Job)} ({@link StepStart#STALE} when the stored job
+     * is further on than the delivery).
      *
      * @throws IllegalArgumentException if the job has no id
      * @throws ErgateBackendException if Redis fails
@@ -99,7 +122,8 @@ public final class RedisJobStore implements JobStore {
         long now = clock.millis();
         Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
                 keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
-                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps())));
+                        retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(),
+                        row.attempt())));
         return StepStart.valueOf(text(reply));
     }
 
@@ -152,14 +176,20 @@ public final class RedisJobStore implements JobStore {
         return new JobPage(jobs, more && !last.isEmpty() ? last : null);
     }
 
-    /** @throws ErgateBackendException if Redis fails */
+    /**
+     * A SCHEDULED or PENDING job (no message of it is on a queue) becomes CANCELLED at once; any
+     * other job that is not final becomes CANCELLING.
+     *
+     * @throws ErgateBackendException if Redis fails
+     */
     @Override
     public boolean requestCancel(JobId id) {
         Objects.requireNonNull(id, "id");
         String member = RedisKeys.member(id);
         long now = clock.millis();
         Object done = failures.call("request cancellation of job " + id, () -> Scripts.REQUEST_CANCEL.run(
-                client(), keys.storeKeys(member), List.of(member, now, keys.indexPrefix(), keys.jobPrefix())));
+                client(), keys.storeKeys(member), List.of(member, now, keys.indexPrefix(), keys.jobPrefix(),
+                retentionMillis())));
         return Long.valueOf(1).equals(done);
     }
 
@@ -171,7 +201,7 @@ public final class RedisJobStore implements JobStore {
     // ---------------------------------------------------------------- shared with the step finisher
 
     /** What a state update writes for one job. */
-    record Row(String member, byte[] json, String status, String workflow, int steps) {
+    record Row(String member, byte[] json, String status, String workflow, int steps, int attempt) {
     }
 
     Row row(Job job) {
@@ -182,7 +212,7 @@ public final class RedisJobStore implements JobStore {
                     + job.workflowName() + "' has none");
         }
         return new Row(RedisKeys.member(id), codec.encode(job), job.status().name(), job.workflowName(),
-                job.stepsCompleted());
+                job.stepsCompleted(), WriteFence.attemptOf(job));
     }
 
     long retentionMillis() {

@@ -10,7 +10,9 @@ import java.util.List;
  * all of a namespace's keys are in one Redis Cluster slot and a Lua script may touch any of them.
  *
  * <pre>
- * {ns}:queue:NAME:ready     list   ids of messages ready now, oldest first
+ * {ns}:queue:NAME:ready     list   ids of messages of priority 0 ready now, oldest first
+ * {ns}:queue:NAME:ranked    zset   ids of messages of another priority ready now, by -priority x 2^42 + number
+ * {ns}:queue:NAME:priorities hash  id -> priority, of messages whose priority is not 0
  * {ns}:queue:NAME:delayed   zset   ids of messages not due yet, by due time (ms)
  * {ns}:queue:NAME:leased    zset   ids of taken messages, by lease deadline (ms)
  * {ns}:queue:NAME:msgs      hash   id -> the message's body (the job's JSON)
@@ -50,7 +52,7 @@ final class RedisKeys {
         this.jobPrefix = tag + ":job:";
         this.indexPrefix = tag + ":jobs:";
         this.queueKeys = List.of(bytes(ready()), bytes(delayed()), bytes(leased()), bytes(msgs()), bytes(deliveries()),
-                bytes(seq()), bytes(signal()), bytes(wake()), bytes(dead()));
+                bytes(seq()), bytes(signal()), bytes(wake()), bytes(dead()), bytes(ranked()), bytes(priorities()));
         this.jobSeqKey = bytes(jobSeq());
         this.expiringKey = bytes(expiring());
         this.allJobsKey = bytes(allJobs());
@@ -100,6 +102,14 @@ final class RedisKeys {
 
     String leased() {
         return queuePrefix + "leased";
+    }
+
+    String ranked() {
+        return queuePrefix + "ranked";
+    }
+
+    String priorities() {
+        return queuePrefix + "priorities";
     }
 
     String msgs() {

@@ -38,8 +38,8 @@ final class RedisStepFinish implements AtomicStepFinish {
      * @throws dev.ergate.spi.JobTooLargeException if {@code next} is too large; nothing changed
      * @throws ErgateBackendException if Redis fails, or (not transient) the delivery's lease was
      *     lost to another taker; nothing changed then
-     * @throws StaleStateException if the store holds a final state or a later step: nothing
-     *     written or put, and the delivery was dropped (acked)
+     * @throws StaleStateException if the {@link dev.ergate.spi.WriteFence} refused the state (the
+     *     store holds a newer one): nothing written or put, and the delivery was dropped (acked)
      */
     @Override
     public void finish(Delivery delivery, Job state, @Nullable Job next) {
@@ -71,7 +71,7 @@ final class RedisStepFinish implements AtomicStepFinish {
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),
                 nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
-                queue.options().maxDeadLetters());
+                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt());
         long before = queue.clock().millis();
         Object done = queue.failures().call("finish the step of job ", state.id(),
                 () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
@@ -82,10 +82,8 @@ final class RedisStepFinish implements AtomicStepFinish {
         }
         if (Long.valueOf(-1).equals(done)) {
             lease.finished();
-            throw new StaleStateException(queue + ": refused the state " + state.status() + " after "
-                    + state.stepsCompleted() + " steps of job " + state.id() + " (message " + lease.messageId()
-                    + "): the store holds a final state or a later step; nothing written, no next step put, the"
-                    + " stale delivery dropped", null);
+            throw new StaleStateException(queue + " (message " + lease.messageId() + "): "
+                    + store.stale(state).getMessage() + ", no next step put, the stale delivery dropped", null);
         }
         if (!Long.valueOf(1).equals(done)) {
             throw new LeaseLostException(queue + ": can't finish the step of job " + state.id() + " (message "

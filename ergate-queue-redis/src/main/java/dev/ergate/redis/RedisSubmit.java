@@ -51,7 +51,7 @@ final class RedisSubmit implements AtomicSubmit {
     private void run(List<Job> jobs, List<RedisJobStore.Row> rows) {
         RedisKeys k = queue.keys();
         List<byte[]> keys = k.queueAndStoreKeys(rows.get(0).member());
-        List<Object> args = new ArrayList<>(4 + 6 * rows.size());
+        List<Object> args = new ArrayList<>(4 + 7 * rows.size());
         args.add(store.retentionMillis());
         args.add(queue.clock().millis());
         args.add(k.indexPrefixBytes());
@@ -67,6 +67,7 @@ final class RedisSubmit implements AtomicSubmit {
             args.add(row.workflow());
             args.add(RedisJobQueue.dueMillis(jobs.get(i)));
             args.add(row.steps());
+            args.add(jobs.get(i).priority());
         }
         String what = jobs.size() == 1 ? "submit job " + jobs.get(0).id() : "submit " + jobs.size() + " jobs";
         queue.failures().call(what, () -> Scripts.SUBMIT.run(queue.client(), keys, args));

@@ -65,6 +65,11 @@ class RedisClusterTest {
         }
 
         @Override
+        protected boolean supportsPriorities() {
+            return true;
+        }
+
+        @Override
         protected Duration timingSlack() {
             return Duration.ofSeconds(1);
         }
@@ -77,6 +82,12 @@ class RedisClusterTest {
         @Override
         protected JobStore newStore() {
             return fixture().backend().store();
+        }
+
+        @Override
+        protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
+            return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
+                    .name("cluster-" + QUEUES.incrementAndGet()).leaseTime(leaseTime).build());
         }
     }
 

@@ -61,6 +61,12 @@ class RedisJobQueueContractTest extends JobQueueContract {
         return OptionalLong.of(MAX_BYTES);
     }
 
+    /** Strict priorities: the ranked zset before the ready list (lib.lua, make_ready). */
+    @Override
+    protected boolean supportsPriorities() {
+        return true;
+    }
+
     @Override
     protected Duration timingSlack() {
         return Duration.ofSeconds(1);

@@ -1,12 +1,15 @@
 package dev.ergate.redis;
 
+import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.testkit.contract.JobStoreContract;
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("RedisJobStore passes the JobStore contract")
+@DisplayName("RedisJobStore passes the JobStore contract, the write fence included")
 class RedisJobStoreContractTest extends JobStoreContract {
 
     private static RedisFixture fixture;
@@ -27,5 +30,11 @@ class RedisJobStoreContractTest extends JobStoreContract {
     @Override
     protected JobStore newStore() {
         return fixture.backend().store();
+    }
+
+    @Override
+    protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
+        return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
+                .name("fence-" + UUID.randomUUID()).leaseTime(leaseTime).build());
     }
 }

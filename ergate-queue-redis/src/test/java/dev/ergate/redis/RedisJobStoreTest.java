@@ -159,7 +159,7 @@ class RedisJobStoreTest {
         assertThat(ids(store.list(JobStatus.CANCELLING))).containsExactly("c");
         assertThat(store.list(JobStatus.QUEUED).jobs()).isEmpty();
 
-        store.update(job("c", "wf", JobStatus.CANCELLED));
+        store.update(job("c", "wf", JobStatus.CANCELLED).toBuilder().stepsCompleted(1).build());
         assertThat(store.find(JobId.of("c")).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(store.requestCancel(JobId.of("c"))).isFalse();
         assertThat(store.requestCancel(JobId.of("unknown"))).isFalse();

@@ -5,6 +5,7 @@ import dev.ergate.Job;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
 import dev.ergate.internal.DaemonThreads;
+import dev.ergate.spi.AtomicPublish;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobSource;
 import java.time.Duration;
@@ -30,6 +31,8 @@ public final class ErgatePublisher implements AutoCloseable {
 
     private final JobSource source;
     private final JobQueue queue;
+    /** Put and report in one transaction, when the source offers it for this queue. */
+    private final @Nullable AtomicPublish atomicPublish;
     private final PublisherOptions options;
     private final Object lock = new Object();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -71,6 +74,7 @@ public final class ErgatePublisher implements AutoCloseable {
     private ErgatePublisher(Builder b) {
         this.source = b.source;
         this.queue = b.queue;
+        this.atomicPublish = b.source.atomicPublish(b.queue).orElse(null);
         this.options = b.options;
         this.scheduler = b.scheduler;
         this.lifespan = b.lifespan;
@@ -97,6 +101,10 @@ public final class ErgatePublisher implements AutoCloseable {
         for (Job job : due) {
             Job queued = job.toBuilder().status(JobStatus.QUEUED)
                     .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(options.clock().millis())).build();
+            if (atomicPublish != null) {
+                published += publishAtomically(atomicPublish, job, queued);
+                continue;
+            }
             String key = job.id() + "@" + job.stepsCompleted() + "/" + dev.ergate.spi.WriteFence.attemptOf(job);
             if (putUnreported.remove(key) != null) {
                 // put by an earlier pass whose report failed: only the report is missing
@@ -123,6 +131,18 @@ public final class ErgatePublisher implements AutoCloseable {
             LOG.debug("Published {} of {} due jobs", published, due.size());
         }
         return published;
+    }
+
+    /** @return 1 if the job was put, 0 if not (the claim was lost, or the put failed and was reported) */
+    private int publishAtomically(AtomicPublish atomic, Job job, Job queued) {
+        try {
+            return atomic.publish(queued) ? 1 : 0;
+        } catch (RuntimeException e) {
+            LOG.warn("Publishing job {} of workflow '{}' failed; handing it back to the source: {}",
+                    job.id(), job.workflowName(), e.toString());
+            source.publishFailed(job, e);
+            return 0;
+        }
     }
 
     /**

@@ -251,6 +251,31 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         return JobSizes.check(job, codec.encode(job), options.maxJobBytes());
     }
 
+    /**
+     * The put of a job inside the caller's transaction (the publisher's atomic publish, {@link
+     * JdbcJobSource}): the payload from {@link #payload(Job)}; call {@link #wakeTakers()} after the commit.
+     */
+    void insertIn(Handle handle, Job job, byte[] payload) {
+        insert(handle, job, payload);
+    }
+
+    /**
+     * @throws JobTooLargeException if the job's JSON is over {@link JdbcOptions#maxJobBytes()}
+     */
+    byte[] payload(Job job) {
+        return encode(job);
+    }
+
+    /** Tells takers here and elsewhere that a job was put by {@link #insertIn}; never fails. */
+    void wakeTakers() {
+        signal.bump();
+        try {
+            jdbi.useHandle(this::notifyTakers);
+        } catch (RuntimeException e) {
+            LOG.debug("NOTIFY on queue '{}' failed; takers find the job by polling", queueName, e);
+        }
+    }
+
     private void insert(Handle handle, Job job, byte[] payload) {
         JobId id = job.id();
         handle.createUpdate(putSql)

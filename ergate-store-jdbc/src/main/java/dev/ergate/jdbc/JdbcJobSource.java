@@ -1,15 +1,21 @@
 package dev.ergate.jdbc;
 
 import dev.ergate.Job;
+import dev.ergate.spi.AtomicPublish;
 import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobSource;
+import dev.ergate.spi.JobTooLargeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +23,15 @@ import org.slf4j.LoggerFactory;
  * The publisher's {@link JobSource} over the jobs table: hands out due SCHEDULED and PENDING jobs,
  * oldest due first, claimed with {@code FOR UPDATE SKIP LOCKED} so no two publishers get one job
  * while a claim holds; an unreported claim runs out after {@link
- * JdbcOptions#publisherClaimTimeout()}. From {@link JdbcBackend#jobSource()}; each instance is a
- * distinct claimer. Thread-safe. How: the module README, "Publisher".
+ * JdbcOptions#publisherClaimTimeout()}, by PostgreSQL's clock; on a queue of the same backend the
+ * put and the report are one transaction ({@link #atomicPublish}). From {@link
+ * JdbcBackend#jobSource()}; each instance is a distinct claimer. Thread-safe. How: the module README, "Publisher".
  */
 public final class JdbcJobSource implements JobSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJobSource.class);
 
+    private final JdbcBackend backend;
     private final Jdbi jdbi;
     private final JdbcOptions options;
     private final String owner;
@@ -32,16 +40,21 @@ public final class JdbcJobSource implements JobSource {
     private final String unclaimSql;
 
     JdbcJobSource(JdbcBackend backend) {
+        this.backend = backend;
         this.jdbi = backend.jdbi();
         this.options = backend.options();
         this.owner = options.ownerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         Tables t = backend.tables();
+        // due times and claims are compared with the database's clock (now(): the statement's
+        // start), never the publisher's, as the queue does with leases: a publisher whose clock
+        // runs ahead neither publishes a delayed job early nor takes over a live claim
         this.claimSql = t.render("with due as (select id, id_is_number from {jobs} "
                 + "where status in ('SCHEDULED', 'PENDING') "
-                + "and (requested_start_time is null or requested_start_time <= :now) "
-                + "and (claim_expires_at is null or claim_expires_at <= :now) "
+                + "and (requested_start_time is null or requested_start_time <= now()) "
+                + "and (claim_expires_at is null or claim_expires_at <= now()) "
                 + "order by coalesce(requested_start_time, updated_at), seq limit :max for update skip locked) "
-                + "update {jobs} j set claimed_by = :owner, claim_expires_at = :until from due "
+                + "update {jobs} j set claimed_by = :owner, "
+                + "claim_expires_at = now() + :claim_ms * interval '1 millisecond' from due "
                 + "where j.id = due.id and j.id_is_number = due.id_is_number "
                 + "returning " + JobRows.columns("j") + ", coalesce(j.requested_start_time, j.updated_at) as due_at, "
                 + "j.seq");
@@ -68,6 +81,11 @@ public final class JdbcJobSource implements JobSource {
     private record Due(Job job, Instant dueAt, long seq) {
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code now} is not used: due times and claim deadlines are compared with PostgreSQL's clock.
+     */
     @Override
     public List<Job> claimDue(Instant now, int max) {
         Objects.requireNonNull(now, "now");
@@ -77,10 +95,9 @@ public final class JdbcJobSource implements JobSource {
         List<Due> due;
         try {
             due = jdbi.withHandle(handle -> handle.createQuery(claimSql)
-                    .bind("now", JobRows.time(now))
                     .bind("max", max)
                     .bind("owner", owner)
-                    .bind("until", JobRows.time(now.plus(options.publisherClaimTimeout())))
+                    .bind("claim_ms", options.publisherClaimTimeout().toMillis())
                     .map((rs, ctx) -> new Due(JobRows.map(rs),
                             Objects.requireNonNull(JobRows.instant(rs, "due_at")), rs.getLong("seq")))
                     .list());
@@ -103,22 +120,76 @@ public final class JdbcJobSource implements JobSource {
      */
     @Override
     public void published(Job queued) {
-        Objects.requireNonNull(queued, "queued");
-        if (queued.id() == null) {
-            throw new IllegalArgumentException("published job of workflow '" + queued.workflowName() + "' has no id");
-        }
+        requireId(queued);
         int rows;
         try {
-            rows = jdbi.withHandle(handle -> JobRows.bind(handle.createUpdate(publishedSql), queued)
-                    .bind("owner", owner)
-                    .bind("now", JobRows.time(options.clock().instant()))
-                    .execute());
+            rows = jdbi.withHandle(handle -> recordPublished(handle, queued).execute());
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("record of published job " + queued.id(), e);
         }
         if (rows == 0) {
             LOG.debug("Published job {} was no longer claimed by {}; its stored state is newer", queued.id(), owner);
         }
+    }
+
+    private static void requireId(Job queued) {
+        Objects.requireNonNull(queued, "queued");
+        if (queued.id() == null) {
+            throw new IllegalArgumentException("published job of workflow '" + queued.workflowName() + "' has no id");
+        }
+    }
+
+    private Update recordPublished(Handle handle, Job queued) {
+        return JobRows.bind(handle.createUpdate(publishedSql), queued)
+                .bind("owner", owner)
+                .bind("now", JobRows.time(options.clock().instant()));
+    }
+
+    /**
+     * On a queue of this backend (same database, same tables), publishes in one transaction: the
+     * QUEUED state is written only while this source holds the job's claim, and the queue row is
+     * inserted in the same transaction, so a publisher whose claim ran out and was taken over (a
+     * pause past {@link JdbcOptions#publisherClaimTimeout()}) puts nothing: one message per publish
+     * of a job, never two.
+     *
+     * @param queue the queue the publisher puts on
+     * @return the atomic publish, or empty for a queue of another backend or system
+     */
+    @Override
+    public Optional<AtomicPublish> atomicPublish(JobQueue queue) {
+        Objects.requireNonNull(queue, "queue");
+        if (queue instanceof JdbcJobQueue jdbc && jdbc.backend() == backend) {
+            return Optional.of(queued -> publishAtomically(jdbc, queued));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @throws JobTooLargeException if the job is over the queue's size limit; nothing is written
+     */
+    private boolean publishAtomically(JdbcJobQueue queue, Job queued) {
+        requireId(queued);
+        byte[] payload = queue.payload(queued);
+        boolean put;
+        try {
+            put = jdbi.inTransaction(handle -> {
+                // the update takes the job row's lock and checks the claim; the insert follows it
+                if (recordPublished(handle, queued).execute() == 0) {
+                    return false;
+                }
+                queue.insertIn(handle, queued, payload);
+                return true;
+            });
+        } catch (RuntimeException e) {
+            throw JdbcFailures.translate("publish of job " + queued.id() + " on queue '" + queue.name() + "'", e);
+        }
+        if (put) {
+            queue.wakeTakers();
+        } else {
+            LOG.info("Job {} was no longer claimed by {} (its claim ran out or a newer state was written); "
+                    + "not put on queue '{}'", queued.id(), owner, queue.name());
+        }
+        return put;
     }
 
     @Override

@@ -1,10 +1,11 @@
 -- admin_requeue: KEYS = queue keys, then store keys (of the job, or any key when none); ARGV =
 -- dead-letter record (exact entry of the dead list), body, now (ms), member ('' when the body has
--- no job id), json (the job's QUEUED state), workflow, index prefix, job prefix, its steps completed.
+-- no job id), json (the job's QUEUED state), workflow, index prefix, job prefix, its steps completed,
+-- its priority.
 -- Removes the record and puts the body on the queue; when the store holds the job in a final
 -- status, writes its QUEUED state so a worker runs it. Returns 1, or 0 when the record is gone.
 local q = queue_keys(1)
-local s = store_keys(10, ARGV[7], ARGV[8])
+local s = store_keys(QUEUE_KEYS + 1, ARGV[7], ARGV[8])
 local now = tonumber(ARGV[3])
 if redis.call('LREM', q.dead, 1, ARGV[1]) == 0 then
   return 0
@@ -15,5 +16,5 @@ if ARGV[4] ~= '' then
     write_job(s, ARGV[4], old, ARGV[5], 'QUEUED', ARGV[6], 0, now, tonumber(ARGV[9]), 'none')
   end
 end
-enqueue(q, ARGV[2], now, now, true)
+enqueue(q, ARGV[2], now, now, true, tonumber(ARGV[10]))
 return 1

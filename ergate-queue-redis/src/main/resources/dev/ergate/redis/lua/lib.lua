@@ -7,7 +7,10 @@
 --
 -- Queue messages: every message has an id ('#' .. counter); its body is in the msgs hash and
 -- its delivery count in the deliveries hash. The id is in exactly one of: the ready list, the
--- delayed zset (score: due time, ms) or the leased zset (score: lease deadline, ms).
+-- ranked zset, the delayed zset (score: due time, ms) or the leased zset (score: lease deadline,
+-- ms). Priorities: a message with a non-zero priority has it in the priorities hash (id ->
+-- priority, for as long as the message lives), and is ready in the ranked zset instead of the
+-- ready list; see make_ready and next_ready.
 -- A lease is identified by (id, delivery count): a new delivery of the same message bumps the
 -- count, so a stale ack, release, extend or dead-letter of an older delivery changes nothing.
 
@@ -24,12 +27,16 @@ end
 local WAKE_CAP = 16
 local FINAL = { COMPLETED = true, FAILED = true, ABORTED = true, CANCELLED = true }
 
+-- How many queue keys queue_keys reads (RedisKeys.queueKeys); a script's other keys follow them.
+local QUEUE_KEYS = 11
+
 -- The queue's keys, from KEYS[first] on, always in this order.
 local function queue_keys(first)
   return {
     ready = KEYS[first], delayed = KEYS[first + 1], leased = KEYS[first + 2],
     msgs = KEYS[first + 3], deliveries = KEYS[first + 4], seq = KEYS[first + 5],
-    signal = KEYS[first + 6], wake = KEYS[first + 7], dead = KEYS[first + 8]
+    signal = KEYS[first + 6], wake = KEYS[first + 7], dead = KEYS[first + 8],
+    ranked = KEYS[first + 9], priorities = KEYS[first + 10]
   }
 end
 
@@ -54,13 +61,19 @@ local function end_lease(q, id)
   redis.call('ZREM', q.leased, id)
   redis.call('HDEL', q.msgs, id)
   redis.call('HDEL', q.deliveries, id)
+  redis.call('HDEL', q.priorities, id)
+end
+
+-- A message's priority (0 when it has none).
+local function priority_of(q, id)
+  return tonumber(redis.call('HGET', q.priorities, id) or '0')
 end
 
 -- The signal list wakes takers blocked in BLPOP: one entry per ready message (capped). A
 -- taker's claim sets its length back to the ready list's, so it never grows without bound and
 -- never lacks an entry while something is ready.
 local function balance_signal(q)
-  local want = math.min(redis.call('LLEN', q.ready), SIGNAL_CAP)
+  local want = math.min(redis.call('LLEN', q.ready) + redis.call('ZCARD', q.ranked), SIGNAL_CAP)
   local have = redis.call('LLEN', q.signal)
   if have > want then
     if want == 0 then
@@ -75,12 +88,44 @@ local function balance_signal(q)
   end
 end
 
+-- Priorities are strict. A message of priority 0 (the default, and every raw entry) is ready on
+-- the ready list, in order; one of any other priority p in the ranked zset, scored
+-- -p * PRIORITY_STEP + n, where n is a number drawn from the queue's message counter each time
+-- it becomes ready (so equal priorities keep their order, and a released message goes behind
+-- its peers as it would on the list). The score is negative exactly for p > 0, and exact in a
+-- double (|p| <= 1000, n < 2^42). next_ready takes the ranked head while it is negative, then
+-- the list, then the ranked head (p < 0).
+local PRIORITY_STEP = 4398046511104 -- 2^42
+
 -- `signal` false: the caller claims in the same script, and the claim sets the signal list right.
-local function make_ready(q, id, signal)
-  redis.call('RPUSH', q.ready, id)
+local function make_ready(q, id, signal, priority)
+  if priority == 0 then
+    redis.call('RPUSH', q.ready, id)
+  else
+    redis.call('ZADD', q.ranked, -priority * PRIORITY_STEP + redis.call('INCR', q.seq), id)
+  end
   if signal and redis.call('LLEN', q.signal) < SIGNAL_CAP then
     redis.call('RPUSH', q.signal, '1')
   end
+end
+
+-- Takes the ready entry to hand out next by priority (see make_ready): returns it and whether
+-- it came from the ranked zset (then it is a message id), or nil when nothing is ready.
+local function next_ready(q)
+  local top = redis.call('ZRANGE', q.ranked, 0, 0, 'WITHSCORES')
+  if #top > 0 and tonumber(top[2]) < 0 then
+    redis.call('ZREM', q.ranked, top[1])
+    return top[1], true
+  end
+  local entry = redis.call('LPOP', q.ready)
+  if entry then
+    return entry, false
+  end
+  if #top > 0 then
+    redis.call('ZREM', q.ranked, top[1])
+    return top[1], true
+  end
+  return nil, false
 end
 
 -- A delayed message that is due before every other one wakes a blocked taker, so it can shorten
@@ -95,14 +140,17 @@ local function make_delayed(q, id, due)
   end
 end
 
--- `signal` as for make_ready.
-local function enqueue(q, body, due, now, signal)
+-- `signal` as for make_ready; `priority` the job's (an integer, 0 for none).
+local function enqueue(q, body, due, now, signal, priority)
   local id = '#' .. redis.call('INCR', q.seq)
   redis.call('HSET', q.msgs, id, body)
+  if priority ~= 0 then
+    redis.call('HSET', q.priorities, id, priority)
+  end
   if due > now then
     make_delayed(q, id, due)
   else
-    make_ready(q, id, signal)
+    make_ready(q, id, signal, priority)
   end
   return id
 end
@@ -126,8 +174,10 @@ local function dead_letter_oversized(q, id, body, size, n, max_bytes, now, cap)
   push_dead(q, record, cap)
 end
 
--- Moves due delayed messages to the ready list, then leases one message: a message whose lease
--- ran out first (its taker is presumably dead), else the head of the ready list. A ready entry
+-- Moves due delayed messages to the ready list (the ranked zset by their priority), then leases
+-- one message: a message whose lease ran out first (its taker is presumably dead, and the message
+-- was handed out once already, whatever its priority), else the next ready one (next_ready: by
+-- priority, then in order). A ready entry
 -- that is not a message id is a raw document someone pushed straight onto the list: it becomes
 -- a message of its own (the taker decodes it, dead-letters it if it is not a job, and gives it
 -- back delayed if its requested_start_time has not come). A body over `max_bytes` is
@@ -139,7 +189,13 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
   local due = redis.call('ZRANGEBYSCORE', q.delayed, '-inf', now, 'LIMIT', 0, 100)
   if #due > 0 then
     redis.call('ZREM', q.delayed, unpack(due))
-    redis.call('RPUSH', q.ready, unpack(due))
+    if redis.call('EXISTS', q.priorities) == 0 then
+      redis.call('RPUSH', q.ready, unpack(due))
+    else
+      for _, id in ipairs(due) do
+        make_ready(q, id, false, priority_of(q, id))
+      end
+    end
   end
 
   local id, body
@@ -165,7 +221,7 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
         end
       end
     end
-    local entry = redis.call('LPOP', q.ready)
+    local entry, ranked = next_ready(q)
     if not entry then
       break
     end
@@ -174,6 +230,9 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
       dead_letter_oversized(q, entry, redis.call('HGET', q.msgs, entry), size, 0, max_bytes, now, dead_cap)
       redis.call('HDEL', q.msgs, entry)
       redis.call('HDEL', q.deliveries, entry)
+      redis.call('HDEL', q.priorities, entry)
+    elseif ranked and size == 0 and redis.call('HEXISTS', q.msgs, entry) == 0 then
+      redis.call('HDEL', q.priorities, entry) -- a ranked id whose message is gone: nothing to hand out
     elseif size > 0 or redis.call('HEXISTS', q.msgs, entry) == 1 then
       id = entry
       body = redis.call('HGET', q.msgs, entry)
@@ -226,31 +285,85 @@ local function workflow_index(s, workflow)
   return s.index_prefix .. 'workflow:' .. workflow
 end
 
--- The stored fields the scripts decide on, in one call: status, workflow, seq, expires (each
--- false when the job is not stored).
+-- The stored fields the scripts decide on, in one call: status, workflow, seq, expires, steps
+-- (completed) and attempt (each false when the job is not stored; steps and attempt also when
+-- the job was written before they were kept, or attempt by a writer that did not give it).
 local function read_job(key)
-  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps')
-  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5] }
+  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps', 'attempt')
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6] }
 end
 
--- The write fence: may a state (`status`, `steps` completed) replace what is stored? `fence`:
--- 'none' (admin repairs), 'final' (store updates: never a non-final state over a final one) or
--- 'steps' (a worker's step finish: also never fewer steps completed than stored, which only a
--- stale delivery of an earlier step writes: a forked chain, a worker past its lease).
-local function fenced(old, status, steps, fence)
-  if fence == 'none' or not old.status then
-    return false
-  end
-  if FINAL[old.status] and not FINAL[status] then
+-- The write fence (WriteFence.java is the reference: keep the two the same). A job's progress is
+-- (steps completed, attempt), compared in that order; its rank is 0 for SCHEDULED and PENDING, 1
+-- for QUEUED, 2 for RUNNING and CANCELLING, 3 for a final status. A write is refused when the
+-- stored job is final and the written one not, when its progress is lower, or when the progress
+-- is equal and its rank lower, or equal and not 2 (a RUNNING state may be written again: a
+-- delivery after a lost lease runs the step again).
+local RANK = { SCHEDULED = 0, PENDING = 0, QUEUED = 1, RUNNING = 2, CANCELLING = 2 }
+
+local function rank(status)
+  return RANK[status] or 3
+end
+
+local function refuses(old_status, old_steps, old_attempt, status, steps, attempt)
+  if FINAL[old_status] and not FINAL[status] then
     return true
   end
-  if fence ~= 'steps' then
+  if steps ~= old_steps then
+    return steps < old_steps
+  end
+  if attempt ~= old_attempt then
+    return attempt < old_attempt
+  end
+  local r, old_r = rank(status), rank(old_status)
+  return r < old_r or (r == old_r and r ~= 2)
+end
+
+-- The attempt a job's JSON carries (the extra field ergate_attempt, a whole number from 1; else 1).
+local function attempt_of(json)
+  if not json or not string.find(json, 'ergate_attempt', 1, true) then
+    return 1
+  end
+  local ok, doc = pcall(cjson.decode, json)
+  local a = ok and type(doc) == 'table' and doc.ergate_attempt
+  if type(a) == 'number' and a >= 1 and a <= 2147483647 and math.floor(a) == a then
+    return a
+  end
+  return 1
+end
+
+-- The stored job's progress: its steps and attempt fields, else (a job written before they were
+-- kept, or by a writer that did not give the attempt) read from its JSON.
+local function stored_progress(key, old)
+  local steps, attempt = tonumber(old.steps), tonumber(old.attempt)
+  if steps and attempt then
+    return steps, attempt
+  end
+  local json = redis.call('HGET', key, 'json')
+  if not steps then
+    local ok, doc = pcall(cjson.decode, json or '')
+    steps = ok and type(doc) == 'table' and tonumber(doc.steps_completed) or 0
+  end
+  return steps, attempt or attempt_of(json)
+end
+
+-- May a state (`status`, `steps` completed, `attempt`) replace what is stored (`old`, read_job's,
+-- under `key`)? `fence`: 'fence' (WriteFence: store updates, step starts and finishes), 'final'
+-- (only never a non-final state over a final one: a submit, the publisher's write over the very
+-- state it claimed), 'insert' (only when nothing is stored), 'none' (admin repairs) or
+-- 'replace' (a deliberate resubmit). True when refused.
+local function fenced(key, old, status, steps, attempt, fence)
+  if not old.status or fence == 'none' or fence == 'replace' then
     return false
   end
-  if FINAL[old.status] and old.status ~= status then
+  if fence == 'insert' then
     return true
   end
-  return old.steps ~= false and old.steps ~= nil and steps < tonumber(old.steps)
+  if fence == 'final' then
+    return FINAL[old.status] and not FINAL[status]
+  end
+  local old_steps, old_attempt = stored_progress(key, old)
+  return refuses(old.status, old_steps, old_attempt, status, steps, attempt or 1)
 end
 
 -- Is a stored job past its retention (and so as good as deleted)?
@@ -288,16 +401,18 @@ local PURGE_BATCH = 16
 -- JSON and the write time (ms, 'updated', for the admin) always, the status and workflow (and
 -- their indexes) when they differ, the expiry when the
 -- job becomes final with a retention or stops being final. Returns the status stored, or false
--- (nothing written) when the write fence refused it (see fenced()).
-local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence)
+-- (nothing written) when the write fence refused it (see fenced()). `attempt`: the written job's
+-- (WriteFence.attemptOf), or nil when the caller did not give it (then read from the JSON when a
+-- fence needs it). A stored CANCELLING is kept over a non-final state, but not by 'replace'.
+local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt)
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
     old = {}
   end
-  if fenced(old, status, steps, fence) then
+  if fenced(s.job, old, status, steps, attempt, fence) then
     return false
   end
-  if old.status == 'CANCELLING' and not FINAL[status] then
+  if old.status == 'CANCELLING' and not FINAL[status] and fence ~= 'replace' then
     status = 'CANCELLING'
   end
   if not old.status then
@@ -306,7 +421,7 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     redis.call('ZADD', status_index(s, status), seq, member)
     redis.call('ZADD', workflow_index(s, workflow), seq, member)
     redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now,
-      'steps', steps)
+      'steps', steps, 'attempt', attempt or '')
   else
     if old.status ~= status then
       redis.call('ZREM', status_index(s, old.status), member)
@@ -315,11 +430,12 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     if old.workflow ~= workflow then
       redis.call('ZREM', workflow_index(s, old.workflow), member)
       redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now, 'steps', steps,
+        'attempt', attempt or '')
     elseif old.status ~= status then
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now, 'steps', steps, 'attempt', attempt or '')
     else
-      redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps)
+      redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps, 'attempt', attempt or '')
     end
   end
   if FINAL[status] and old.status ~= status then

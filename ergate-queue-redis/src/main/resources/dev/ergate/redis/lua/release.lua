@@ -15,6 +15,6 @@ local due = now + tonumber(ARGV[3])
 if due > now then
   make_delayed(q, id, due)
 else
-  make_ready(q, id, true)
+  make_ready(q, id, true, priority_of(q, id))
 end
 return 1

@@ -16,7 +16,9 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
+import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.WriteFence;
 import dev.ergate.testkit.InMemoryJobQueue;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,7 +112,13 @@ class ContractSelfTest {
                 Arguments.of("pages by offset in last-updated order", StoreUnstablePages.class,
                         JobStoreContract.Listing.class, "stableWhileWriting"),
                 Arguments.of("ignores the status filter", StoreIgnoresStatus.class,
-                        JobStoreContract.Listing.class, "byStatus"));
+                        JobStoreContract.Listing.class, "byStatus"),
+                Arguments.of("writes a state older than the stored one", StoreWithoutFence.class,
+                        JobStoreContract.FencedUpdates.class, "older"),
+                Arguments.of("writes a stale state over a final one", StoreWithoutFence.class,
+                        JobStoreContract.FencedUpdates.class, "notFinalOverFinal"),
+                Arguments.of("leaves a cancelled waiting job CANCELLING", StoreLeavesWaitingJobCancelling.class,
+                        JobStoreContract.CancelWaiting.class, "waiting"));
     }
 
     @ParameterizedTest(name = "catches a store that {0} ({3})")
@@ -447,7 +455,21 @@ class ContractSelfTest {
 
         @Override
         public synchronized void update(Job job) {
-            jobs.put(job.id(), stored(job, jobs.get(job.id())));
+            Job old = jobs.get(job.id());
+            if (old != null && WriteFence.refuses(old, job)) {
+                throw new StaleStateException(WriteFence.describe(old, job), null);
+            }
+            jobs.put(job.id(), stored(job, old));
+        }
+
+        @Override
+        public synchronized void replace(Job job) {
+            jobs.put(job.id(), job);
+        }
+
+        @Override
+        public synchronized boolean insert(Job job) {
+            return JobStore.super.insert(job);
         }
 
         @Override
@@ -488,7 +510,8 @@ class ContractSelfTest {
             if (job == null || job.status().isFinal()) {
                 return false;
             }
-            jobs.put(id, job.toBuilder().status(JobStatus.CANCELLING).build());
+            boolean waiting = job.status() == JobStatus.SCHEDULED || job.status() == JobStatus.PENDING;
+            jobs.put(id, job.toBuilder().status(waiting ? JobStatus.CANCELLED : JobStatus.CANCELLING).build());
             return true;
         }
     }
@@ -547,7 +570,7 @@ class ContractSelfTest {
             return new SimpleStore() {
                 @Override
                 public synchronized StepStart startStep(Job running) {
-                    update(running);
+                    jobs.put(running.id(), running);
                     return StepStart.STARTED;
                 }
             };
@@ -579,6 +602,35 @@ class ContractSelfTest {
                 public synchronized void update(Job job) {
                     Job old = jobs.remove(job.id());
                     jobs.put(job.id(), stored(job, old));
+                }
+            };
+        }
+    }
+
+    static class StoreWithoutFence extends JobStoreContract {
+        @Override
+        protected JobStore newStore() {
+            return new SimpleStore() {
+                @Override
+                public synchronized void update(Job job) {
+                    jobs.put(job.id(), stored(job, jobs.get(job.id())));
+                }
+            };
+        }
+    }
+
+    static class StoreLeavesWaitingJobCancelling extends JobStoreContract {
+        @Override
+        protected JobStore newStore() {
+            return new SimpleStore() {
+                @Override
+                public synchronized boolean requestCancel(JobId id) {
+                    Job job = jobs.get(id);
+                    if (job == null || job.status().isFinal()) {
+                        return false;
+                    }
+                    jobs.put(id, job.toBuilder().status(JobStatus.CANCELLING).build());
+                    return true;
                 }
             };
         }
