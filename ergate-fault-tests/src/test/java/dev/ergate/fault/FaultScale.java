@@ -16,14 +16,22 @@ import java.util.Locale;
  * @param restarts backend restarts (or connection purges) in one run
  * @param termJobs jobs in the SIGTERM run
  * @param terms SIGTERMs in that run
+ * @param deployJobs jobs of each workflow in the rolling deploy (the old one's and the new one's)
+ * @param cancels jobs cancelled during a run (one cancel each)
+ * @param skewJobs jobs run by the workers with skewed clocks
  */
 record FaultScale(String name, int stormJobs, int stormKills, long stormStepMillis, int hostileGoodJobs,
-        int restartJobs, int restarts, int termJobs, int terms) {
+        int restartJobs, int restarts, int termJobs, int terms, int deployJobs, int cancels, int skewJobs) {
 
     static final String PROPERTY = "ergate.fault.scale";
 
-    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2);
-    static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6);
+    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2, 20, 300, 8);
+    static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6, 300, 2_000, 40);
+
+    /** {@return how long the job-state store is down while SQS stays up: 25 s, 3 minutes in the long run} */
+    int storeOutageSeconds() {
+        return name.equals("long") ? 180 : 25;
+    }
 
     /** @return the scale the system property names (short when unset) */
     static FaultScale current() {

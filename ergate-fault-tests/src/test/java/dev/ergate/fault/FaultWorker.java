@@ -5,6 +5,7 @@ import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * (steps that ignore interrupts). With the system property {@value #HEAP_SAMPLE_PROPERTY} set to
  * N, it writes {@code MARK HEAP:<bytes used after a full GC>} to its step log every N ms. With
  * {@value PausePoints#PROPERTY} set, the first thread to reach a named pause point writes
- * {@code MARK PAUSED:<point>:<job id>} and stops there until the test kills the JVM.
+ * {@code MARK PAUSED:<point>:<job id>} and stops there until the test kills the JVM. With
+ * {@value #CLOCK_OFFSET_PROPERTY} its clock (Ergate's and the adapters') is that many ms off.
  */
 final class FaultWorker {
 
@@ -29,6 +31,13 @@ final class FaultWorker {
     static final String HEAP_MARK = "HEAP:";
     /** Step-log mark of a thread stopped at a pause point: {@code PAUSED:<point>:<job id>}. */
     static final String PAUSED_MARK = "PAUSED:";
+    /**
+     * Milliseconds the worker's clock is off (negative: behind), for Ergate and its adapters alike:
+     * a skewed host clock. Leases and due times must still come from the backend's clock.
+     */
+    static final String CLOCK_OFFSET_PROPERTY = "ergate.fault.clockOffsetMillis";
+    /** Milliseconds the first step of every job works, when set (the others work the step millis). */
+    static final String FIRST_STEP_PROPERTY = "ergate.fault.firstStepMillis";
 
     private FaultWorker() {
     }
@@ -41,11 +50,15 @@ final class FaultWorker {
         long stepMillis = Long.parseLong(args[at + 2]);
         int concurrency = Integer.parseInt(args[at + 3]);
         Duration drain = Duration.ofMillis(Long.parseLong(args[at + 4]));
-        FaultWorkflow.Work work = switch (args[at + 5]) {
+        FaultWorkflow.Work chosen = switch (args[at + 5]) {
             case "sleep" -> FaultWorkflow.SLEEP;
             case "stubborn" -> FaultWorkflow.STUBBORN;
             default -> throw new IllegalArgumentException("step work must be sleep or stubborn, not " + args[at + 5]);
         };
+        long firstStepMillis = Long.getLong(FIRST_STEP_PROPERTY, -1L);
+        FaultWorkflow.Work work = firstStepMillis < 0 ? chosen
+                : (jobId, step, millis) -> chosen.work(jobId, step, step == 0 ? firstStepMillis : millis);
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofMillis(Long.getLong(CLOCK_OFFSET_PROPERTY, 0L)));
         StepLog log = new StepLog(logFile);
         // a paused thread says where and on which job in the step log, then waits for its SIGKILL
         PausePoints.handler((point, jobId) -> {
@@ -59,9 +72,9 @@ final class FaultWorker {
         if (heapSampleMillis > 0) {
             sampleHeap(log, heapSampleMillis);
         }
-        FaultBackend backend = spec.open(lease, concurrency + 4, "ergate-fault-worker");
+        FaultBackend backend = spec.open(lease, concurrency + 4, "ergate-fault-worker", clock);
         Ergate worker = Ergate.builder(backend.queue(), backend.store())
-                .options(ErgateOptions.builder().concurrency(concurrency).pollTimeout(Duration.ofMillis(500))
+                .options(ErgateOptions.builder().concurrency(concurrency).pollTimeout(Duration.ofMillis(500)).clock(clock)
                         .drainTimeout(drain).backendRetryDelays(Duration.ofMillis(50), Duration.ofSeconds(1))
                         .handleSignals(true).build())
                 .build();

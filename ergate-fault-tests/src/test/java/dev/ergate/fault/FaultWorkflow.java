@@ -63,8 +63,14 @@ final class FaultWorkflow {
      */
     static Workflow build(StepLog log, long stepMillis, @Nullable Duration timeout, Work work,
             @Nullable RetryPolicy retry) {
+        return build(NAME, log, stepMillis, timeout, work, retry);
+    }
+
+    /** As {@link #build(StepLog, long, Duration, Work, RetryPolicy)}, under another workflow name. */
+    static Workflow build(String name, StepLog log, long stepMillis, @Nullable Duration timeout, Work work,
+            @Nullable RetryPolicy retry) {
         StepOptions options = StepOptions.builder().timeout(timeout).retryPolicy(retry).build();
-        return Workflow.builder(NAME)
+        return Workflow.builder(name)
                 .step(STEPS[0], Integer.class, (n, ctx) -> run(log, work, ctx.job().id().toString(), 0, stepMillis,
                         n * 10), options)
                 .step(STEPS[1], Integer.class, (n, ctx) -> run(log, work, ctx.job().id().toString(), 1, stepMillis,

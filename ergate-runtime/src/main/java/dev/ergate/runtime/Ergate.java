@@ -449,11 +449,13 @@ public final class Ergate implements AutoCloseable {
             String poison = poisonReason(step, delivery);
             StepResult result;
             if (poison != null) {
+                flight.counted = true;
                 result = runner.fail(job, poison);
             } else {
                 try {
                     result = startAndRun(step, delivery, flight);
                 } catch (StartRefused refused) {
+                    flight.counted = true;
                     poison = refused.getMessage();
                     result = runner.fail(job, String.valueOf(poison));
                 }
@@ -599,6 +601,7 @@ public final class Ergate implements AutoCloseable {
                             : start == StepStart.STALE ? "further on (a stale delivery, dropped)" : "already final");
             return runner.notStarted(step, start);
         }
+        flight.counted = true;
         PausePoints.reached(PausePoints.AFTER_START, running.id());
         flight.lease.keep(delivery, leaseNanos);
         try {
@@ -760,7 +763,10 @@ public final class Ergate implements AutoCloseable {
 
     /**
      * A backend call was given up on, or something unexpected failed: the delivery goes back to
-     * the queue after a backoff, and the worker thread goes on.
+     * the queue after a backoff, and the worker thread goes on. A delivery whose step never started
+     * because a call failed transiently (a store outage) goes back with {@link
+     * Delivery#releaseUnstarted}, so that it does not count as a delivery (on SQS, the receive
+     * count its redrive policy reads does not climb).
      */
     private void giveBack(Delivery delivery, InFlight flight, Throwable e) {
         boolean gaveUp = e instanceof BackendCalls.GaveUp;
@@ -769,8 +775,21 @@ public final class Ergate implements AutoCloseable {
         } else {
             LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
         }
-        if (flight.claimFinish(delivery)) {
-            releaseQuietly(delivery, backend.backoff(gaveUp ? 2 : 1), gaveUp ? "backend failure" : "unexpected failure");
+        if (!flight.claimFinish(delivery)) {
+            return;
+        }
+        Duration wait = backend.backoff(gaveUp ? 2 : 1);
+        boolean unstarted = gaveUp && !flight.counted && e.getCause() instanceof ErgateBackendException be
+                && be.isTransient();
+        if (!unstarted) {
+            releaseQuietly(delivery, wait, gaveUp ? "backend failure" : "unexpected failure");
+            return;
+        }
+        try {
+            delivery.releaseUnstarted(wait);
+        } catch (RuntimeException failure) {
+            LOG.warn("Releasing job {} (its step never started: backend failure) failed; it comes back when its"
+                    + " lease runs out: {}", delivery.job().id(), failure.toString());
         }
     }
 
@@ -799,6 +818,11 @@ public final class Ergate implements AutoCloseable {
         final LeaseKeeper.Slot lease;
         /** This worker thread's MDC keys, set from {@link #begin} to {@link #end}. */
         final StepMdc mdc = new StepMdc(Ergate.this.mdc);
+        /**
+         * Whether the delivery in hand counts toward maxDeliveries: its step started, or it is
+         * given up as poison. Only this worker thread reads and writes it.
+         */
+        boolean counted;
         /** The worker thread; set before it starts. */
         private @Nullable Thread thread;
 
@@ -808,6 +832,7 @@ public final class Ergate implements AutoCloseable {
 
         void begin(Delivery delivery) {
             mdc.enter(delivery.job());
+            counted = false;
             current.set(delivery);
         }
 
