@@ -69,6 +69,17 @@ public abstract class AbstractDelivery implements Delivery {
     }
 
     @Override
+    public final synchronized void releaseUnstarted(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("release delay must not be negative, got " + delay);
+        }
+        if (!ended) {
+            end(() -> releaseUnstartedLease(delay));
+        }
+    }
+
+    @Override
     public final synchronized void deadLetter(String reason) {
         Objects.requireNonNull(reason, "reason");
         if (!ended) {
@@ -119,6 +130,19 @@ public abstract class AbstractDelivery implements Delivery {
      * @throws ErgateBackendException if the backend fails; the delivery stays open
      */
     protected abstract boolean releaseLease(Duration delay);
+
+    /**
+     * Gives the job back, visible after {@code delay} (not negative), if the lease is still held,
+     * without this delivery counting toward the next one's {@link #deliveryCount()} (see {@link
+     * Delivery#releaseUnstarted}). By default {@link #releaseLease}: override where the backend
+     * counts deliveries itself.
+     *
+     * @return false when the lease was already lost (nothing was changed)
+     * @throws ErgateBackendException if the backend fails; the delivery stays open
+     */
+    protected boolean releaseUnstartedLease(Duration delay) {
+        return releaseLease(delay);
+    }
 
     /**
      * Moves the message to the dead letters with {@code reason}, if the lease is still held.

@@ -36,6 +36,15 @@ public interface Delivery {
     Instant leaseExpiresAt();
 
     /**
+     * {@return the RUNNING state the queue already recorded in the store for this delivery when
+     * it leased the job ({@link JobQueue#startOnTake}), or {@code null} when it recorded none (the
+     * default): then the worker records the start}
+     */
+    default @org.jspecify.annotations.Nullable Job startedState() {
+        return null;
+    }
+
+    /**
      * The job's step is done: remove this message for good. Does nothing when the delivery
      * already ended or its lease was lost.
      *
@@ -52,6 +61,27 @@ public interface Delivery {
      * @throws ErgateBackendException if the backend fails
      */
     void release(Duration delay);
+
+    /**
+     * Gives the job back, like {@link #release(Duration)}, when its step never started: the worker
+     * could not record the start because the store failed transiently (an outage). Such a give-back
+     * is not a delivery that counts toward a poison limit: a queue that counts receives itself
+     * (SQS's {@code ApproximateReceiveCount}, which its redrive policy reads) gives the job back as
+     * a fresh message, in an order that never loses it (the new message first, then the old one
+     * goes; a crash in between leaves a duplicate, which the store's write fence drops), and
+     * {@link #deliveryCount()} of the next delivery does not count this one. The default is
+     * {@link #release(Duration)}: queues whose counts Ergate keeps itself need nothing more.
+     *
+     * <p>Not for a job the store refuses for good (it must reach its limit and be dead-lettered),
+     * nor for a step that ran.
+     *
+     * @param delay how long the job stays invisible; zero for at once
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws ErgateBackendException if the backend fails
+     */
+    default void releaseUnstarted(Duration delay) {
+        release(delay);
+    }
 
     /**
      * Keeps the lease while a long step runs: it now expires {@code duration} from now.

@@ -34,6 +34,14 @@ final class BackendRestartScenario {
 
     static void run(String scenario, String backendName, BackendSpec spec, Outage outage, String faultName)
             throws Exception {
+        run(scenario, backendName, spec, outage, faultName, ErgateOptions.builder().concurrency(4)
+                .pollTimeout(Duration.ofMillis(300)).backendRetryDelays(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .handleSignals(false).build());
+    }
+
+    /** As {@link #run(String, String, BackendSpec, Outage, String)}, with the worker's options. */
+    static void run(String scenario, String backendName, BackendSpec spec, Outage outage, String faultName,
+            ErgateOptions options) throws Exception {
         FaultScale scale = FaultScale.current();
         long began = System.currentTimeMillis();
         int jobs = scale.restartJobs();
@@ -41,11 +49,7 @@ final class BackendRestartScenario {
         long maxRecovery = 0;
         try (FaultBackend backend = spec.open(LEASE, 12, "ergate-fault-test");
                 StepLog log = new StepLog(dir.resolve("in-process.steps"));
-                Ergate worker = Ergate.builder(backend.queue(), backend.store())
-                        .options(ErgateOptions.builder().concurrency(4).pollTimeout(Duration.ofMillis(300))
-                                .backendRetryDelays(Duration.ofMillis(100), Duration.ofSeconds(2))
-                                .handleSignals(false).build())
-                        .build()) {
+                Ergate worker = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
             worker.registerWorkflow(FaultWorkflow.build(log, 20, null));
             FaultScenarios.putJobs(backend, jobs);
             worker.start();

@@ -73,6 +73,43 @@ final class Deferrals {
     }
 
     /**
+     * Replaces a leased message whose step never started by a fresh copy (its receive count starts
+     * again, so SQS's redrive policy does not see this give-back), visible after {@code delay}:
+     * sends the copy, then deletes the original, so a crash in between leaves a duplicate, never
+     * nothing (on FIFO queues the copy's deduplication id makes a second send of it a no-op). The
+     * copy carries {@value MessageAttributes#DELIVERIES}, the deliveries that counted so far.
+     *
+     * @param deliveriesBefore the deliveries that counted before the one given back
+     */
+    void resend(Message message, Duration delay, int deliveriesBefore) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
+        if (deliveriesBefore > 0) {
+            attributes.put(MessageAttributes.DELIVERIES, MessageAttributes.number(deliveriesBefore));
+        } else {
+            attributes.remove(MessageAttributes.DELIVERIES);
+        }
+        long seconds = secondsUntil(Instant.EPOCH, Instant.EPOCH.plus(delay));
+        int delaySeconds = 0;
+        if (fifo ? seconds > 0 : seconds > MAX_DELAY_SECONDS) {
+            Instant visibleAt = clock.instant().plus(delay);
+            Instant marked = MessageAttributes.notBefore(message);
+            attributes.putAll(MessageAttributes.notBefore(marked != null && marked.isAfter(visibleAt) ? marked : visibleAt));
+        }
+        if (!fifo) {
+            delaySeconds = (int) Math.min(MAX_DELAY_SECONDS, seconds);
+        }
+        String group = fifo ? Inbound.groupId(message) : null;
+        if (fifo && group == null) {
+            group = MessageIds.groupId(null);
+        }
+        ops.send(ops.queueUrl(), message.body(), attributes, delaySeconds, group,
+                fifo ? MessageIds.derivedId("unstarted", message.messageId()) : null);
+        ops.delete(message.receiptHandle());
+        LOG.debug("message {} given back before its step started: replaced by a fresh copy delayed {} s",
+                message.messageId(), seconds);
+    }
+
+    /**
      * Replaces a leased message by a copy that is handed out no sooner than {@code notBefore}:
      * sends the copy, then deletes the original (a crash in between leaves both, which at-least-once
      * delivery allows; on FIFO queues the copy's deduplication id makes a second copy a no-op).

@@ -79,7 +79,9 @@ final class InboundSorter {
             return null;
         }
         int receives = Inbound.receiveCount(message);
-        int deliveryCount = marked != null ? Math.max(1, receives - 1) : receives;
+        // a copy given back before its step started carries the deliveries that counted before it
+        int deliveryCount = MessageAttributes.deliveries(message)
+                + (marked != null ? Math.max(1, receives - 1) : receives);
         return new Inbound(message, job, receivedAt, leaseStart, arrivedNanos, deliveryCount);
     }
 

@@ -12,6 +12,12 @@ final class MessageAttributes {
 
     /** Number, epoch milliseconds: the message must not be handed out before then. */
     static final String NOT_BEFORE = "ergate.notBefore";
+    /**
+     * Number: deliveries of the job's message that counted before this message was sent, when it
+     * replaces one given back before its step started ({@link SqsDelivery}); added to this
+     * message's own receives in {@code deliveryCount}.
+     */
+    static final String DELIVERIES = "ergate.deliveries";
     /** String: why the message was dead-lettered. */
     static final String DEAD_LETTER_REASON = "ergate.deadLetterReason";
     /** String: the URL of the queue it was dead-lettered from. */
@@ -37,6 +43,23 @@ final class MessageAttributes {
     static Map<String, MessageAttributeValue> notBefore(Instant time) {
         return Map.of(NOT_BEFORE, MessageAttributeValue.builder()
                 .dataType("Number").stringValue(Long.toString(time.toEpochMilli())).build());
+    }
+
+    static MessageAttributeValue number(long value) {
+        return MessageAttributeValue.builder().dataType("Number").stringValue(Long.toString(value)).build();
+    }
+
+    /** {@return the message's {@link #DELIVERIES}, or 0 when it has none (or a malformed one)} */
+    static int deliveries(Message message) {
+        MessageAttributeValue value = message.messageAttributes().get(DELIVERIES);
+        if (value == null || value.stringValue() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.stringValue().trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** {@return the message's {@link #NOT_BEFORE}, or null when it has none (or a malformed one)} */

@@ -97,6 +97,22 @@ final class SqsDelivery extends AbstractDelivery {
     }
 
     /**
+     * The step never started (the store failed): the message is replaced by a fresh copy, sent
+     * before the original is deleted, so SQS's receive count (which a redrive policy reads) starts
+     * again, and the copy carries the deliveries that counted so far, less this one.
+     */
+    @Override
+    protected boolean releaseUnstartedLease(Duration delay) {
+        try {
+            requireLease("release");
+            deferrals.resend(inbound.message(), delay, deliveryCount() - 1);
+            return true;
+        } catch (LeaseLostException e) {
+            return lost("release", e);
+        }
+    }
+
+    /**
      * SQS keeps a message invisible at most 12 hours after it was received: an extension stops
      * there (logged), and one asked for after that throws a non-transient failure.
      */

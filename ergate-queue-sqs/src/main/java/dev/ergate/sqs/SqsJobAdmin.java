@@ -51,7 +51,7 @@ public final class SqsJobAdmin implements JobAdmin {
     /** The most dead letters one walk receives. */
     private static final int MAX_WALK = 100_000;
     private static final Set<String> DEAD_LETTER_ATTRIBUTES = Set.of(MessageAttributes.DEAD_LETTER_REASON,
-            MessageAttributes.SOURCE_QUEUE, MessageAttributes.SOURCE_MESSAGE_ID);
+            MessageAttributes.SOURCE_QUEUE, MessageAttributes.SOURCE_MESSAGE_ID, MessageAttributes.DELIVERIES);
 
     private final SqsJobQueue queue;
     private final JobAdmin jobs;

@@ -14,6 +14,7 @@ import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.ScheduleStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,10 @@ public final class Ergate implements AutoCloseable {
     private @Nullable LeaseKeeper leaseKeeper;
     private @Nullable AutoCloseable lifespanHandle;
     private @Nullable AtomicStepFinish atomicFinish;
+    /** Whether the queue records steps' starts as it leases jobs ({@link JobQueue#startOnTake}). */
+    private boolean startOnTake;
+    /** The registered workflows' step names, for {@link JobQueue#startOnTake}; replaced on registration. */
+    private volatile Map<String, List<String>> stepPlan = Map.of();
     /** Pauses the takers while the store fails transiently. */
     private final StoreCircuit circuit;
     /** Applies the retention policy while the worker runs, or null when none was given. */
@@ -122,7 +127,12 @@ public final class Ergate implements AutoCloseable {
      *     needs a dependency nobody provides, or its providers form a cycle
      */
     public Ergate registerWorkflow(Workflow workflow) {
-        runner.register(workflow);
+        synchronized (lock) {
+            runner.register(workflow);
+            Map<String, List<String>> plan = new java.util.HashMap<>(stepPlan);
+            plan.put(workflow.name(), List.copyOf(workflow.stepNames()));
+            stepPlan = Map.copyOf(plan);
+        }
         return this;
     }
 
@@ -189,6 +199,9 @@ public final class Ergate implements AutoCloseable {
                 }
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
+            StepPlan plan = () -> stepPlan;
+            startOnTake = options.checkCancellation() && store instanceof JobStore jobStore
+                    && queue.startOnTake(jobStore, plan);
             LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper", events, mdc);
             leaseKeeper = keeper;
             for (int i = 0; i < options.concurrency(); i++) {
@@ -208,8 +221,8 @@ public final class Ergate implements AutoCloseable {
             if (scheduler != null) {
                 scheduler.start();
             }
-            LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
-                    runner.workflows().keySet(), atomicFinish != null);
+            LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}, start on take {}",
+                    options.concurrency(), runner.workflows().keySet(), atomicFinish != null, startOnTake);
         }
     }
 
@@ -436,11 +449,13 @@ public final class Ergate implements AutoCloseable {
             String poison = poisonReason(step, delivery);
             StepResult result;
             if (poison != null) {
+                flight.counted = true;
                 result = runner.fail(job, poison);
             } else {
                 try {
                     result = startAndRun(step, delivery, flight);
                 } catch (StartRefused refused) {
+                    flight.counted = true;
                     poison = refused.getMessage();
                     result = runner.fail(job, String.valueOf(poison));
                 }
@@ -586,6 +601,7 @@ public final class Ergate implements AutoCloseable {
                             : start == StepStart.STALE ? "further on (a stale delivery, dropped)" : "already final");
             return runner.notStarted(step, start);
         }
+        flight.counted = true;
         PausePoints.reached(PausePoints.AFTER_START, running.id());
         flight.lease.keep(delivery, leaseNanos);
         try {
@@ -597,11 +613,17 @@ public final class Ergate implements AutoCloseable {
     }
 
     /**
-     * Records the start. A store that refuses it for good (not a transient failure: the job can't
-     * be stored) gives the delivery back, and from the maxDeliveries-th delivery on gives it up
-     * ({@link StartRefused}), so such a job can't come back for ever.
+     * Records the start, unless the queue recorded this very RUNNING state as it leased the job
+     * ({@link JobQueue#startOnTake}: the delivery's started state equals {@code running}). A store
+     * that refuses it for good (not a transient failure: the job can't be stored) gives the
+     * delivery back, and from the maxDeliveries-th delivery on gives it up ({@link StartRefused}),
+     * so such a job can't come back for ever.
      */
     private StepStart recordStart(Job running, Delivery delivery) {
+        Job started = delivery.startedState();
+        if (started != null && started.equals(running)) {
+            return StepStart.STARTED; // the queue recorded this very state as it leased the job
+        }
         try {
             if (options.checkCancellation() && store instanceof JobStore jobStore) {
                 return storeCall("start of a step", running, () -> jobStore.startStep(running));
@@ -741,7 +763,10 @@ public final class Ergate implements AutoCloseable {
 
     /**
      * A backend call was given up on, or something unexpected failed: the delivery goes back to
-     * the queue after a backoff, and the worker thread goes on.
+     * the queue after a backoff, and the worker thread goes on. A delivery whose step never started
+     * because a call failed transiently (a store outage) goes back with {@link
+     * Delivery#releaseUnstarted}, so that it does not count as a delivery (on SQS, the receive
+     * count its redrive policy reads does not climb).
      */
     private void giveBack(Delivery delivery, InFlight flight, Throwable e) {
         boolean gaveUp = e instanceof BackendCalls.GaveUp;
@@ -750,8 +775,21 @@ public final class Ergate implements AutoCloseable {
         } else {
             LOG.error("Unexpected failure handling job {}; releasing it", delivery.job().id(), e);
         }
-        if (flight.claimFinish(delivery)) {
-            releaseQuietly(delivery, backend.backoff(gaveUp ? 2 : 1), gaveUp ? "backend failure" : "unexpected failure");
+        if (!flight.claimFinish(delivery)) {
+            return;
+        }
+        Duration wait = backend.backoff(gaveUp ? 2 : 1);
+        boolean unstarted = gaveUp && !flight.counted && e.getCause() instanceof ErgateBackendException be
+                && be.isTransient();
+        if (!unstarted) {
+            releaseQuietly(delivery, wait, gaveUp ? "backend failure" : "unexpected failure");
+            return;
+        }
+        try {
+            delivery.releaseUnstarted(wait);
+        } catch (RuntimeException failure) {
+            LOG.warn("Releasing job {} (its step never started: backend failure) failed; it comes back when its"
+                    + " lease runs out: {}", delivery.job().id(), failure.toString());
         }
     }
 
@@ -780,6 +818,11 @@ public final class Ergate implements AutoCloseable {
         final LeaseKeeper.Slot lease;
         /** This worker thread's MDC keys, set from {@link #begin} to {@link #end}. */
         final StepMdc mdc = new StepMdc(Ergate.this.mdc);
+        /**
+         * Whether the delivery in hand counts toward maxDeliveries: its step started, or it is
+         * given up as poison. Only this worker thread reads and writes it.
+         */
+        boolean counted;
         /** The worker thread; set before it starts. */
         private @Nullable Thread thread;
 
@@ -789,6 +832,7 @@ public final class Ergate implements AutoCloseable {
 
         void begin(Delivery delivery) {
             mdc.enter(delivery.job());
+            counted = false;
             current.set(delivery);
         }
 

@@ -196,6 +196,120 @@ class DeliveryEdgesTest {
         assertThat(queue.deadLetters()).isEmpty();
     }
 
+    /** A queue whose deliveries say how they were given back. */
+    static final class GiveBackQueue implements JobQueue {
+        final JobQueue delegate;
+        final List<String> giveBacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        GiveBackQueue(JobQueue delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void put(Job job) {
+            delegate.put(job);
+        }
+
+        @Override
+        public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
+            return delegate.take(maxWait).map(d -> new Delivery() {
+                @Override
+                public Job job() {
+                    return d.job();
+                }
+
+                @Override
+                public int deliveryCount() {
+                    return d.deliveryCount();
+                }
+
+                @Override
+                public java.time.Instant leaseExpiresAt() {
+                    return d.leaseExpiresAt();
+                }
+
+                @Override
+                public void ack() {
+                    d.ack();
+                }
+
+                @Override
+                public void release(Duration delay) {
+                    giveBacks.add("release");
+                    d.release(delay);
+                }
+
+                @Override
+                public void releaseUnstarted(Duration delay) {
+                    giveBacks.add("releaseUnstarted");
+                    d.releaseUnstarted(delay);
+                }
+
+                @Override
+                public void extend(Duration duration) {
+                    d.extend(duration);
+                }
+
+                @Override
+                public void deadLetter(String reason) {
+                    d.deadLetter(reason);
+                }
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("gives back with releaseUnstarted a delivery whose step never started, with release one whose step ran")
+    void unstartedGiveBacks() {
+        FlakyStore store = new FlakyStore(memory);
+        GiveBackQueue giving = new GiveBackQueue(queue);
+        memory.update(job("outage", "one"));
+        queue.put(job("outage", "one"));
+        store.down = true;
+        AtomicInteger ran = new AtomicInteger();
+        Workflow one = Workflow.builder("one").step("a", com.fasterxml.jackson.databind.JsonNode.class, (in, ctx) -> {
+            ran.incrementAndGet();
+            return "done";
+        }).build();
+
+        start(giving, store, fast().concurrency(1).build(), one);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> giving.giveBacks.size() >= 1);
+        assertThat(giving.giveBacks).as("the start could not be recorded").containsOnly("releaseUnstarted");
+        assertThat(ran).hasValue(0);
+        store.down = false;
+        await().atMost(20, TimeUnit.SECONDS).until(() -> status("outage") == JobStatus.COMPLETED);
+    }
+
+    @Test
+    @DisplayName("never gives back with releaseUnstarted a delivery whose step ran before the store failed")
+    void startedGiveBacks() {
+        InMemoryJobQueue shortLeases = InMemoryJobQueue.builder().leaseTime(Duration.ofSeconds(1)).build();
+        GiveBackQueue giving = new GiveBackQueue(shortLeases);
+        AtomicInteger refusals = new AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
+        Workflow one = Workflow.builder("one").step("a", com.fasterxml.jackson.databind.JsonNode.class, (in, ctx) -> {
+            ran.incrementAndGet();
+            return "done";
+        }).build();
+        ForwardingStore finishFails = new ForwardingStore(memory) {
+            @Override
+            public void update(Job job) {
+                if (job.status() == JobStatus.COMPLETED && ran.get() == 1) {
+                    refusals.incrementAndGet();
+                    throw new ErgateBackendException("flaky store: finish refused on the first run", null, true);
+                }
+                super.update(job);
+            }
+        };
+        memory.update(job("ran", "one"));
+        shortLeases.put(job("ran", "one"));
+        start(giving, finishFails, fast().concurrency(1).build(), one);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> status("ran") == JobStatus.COMPLETED);
+        assertThat(refusals).as("finishes refused").hasPositiveValue();
+        assertThat(ran).as("runs").hasValue(2);
+        assertThat(giving.giveBacks).as("the step ran before the store failed").doesNotContain("releaseUnstarted");
+    }
+
     /** A store that refuses, for good, every write of one job (as PostgreSQL a value it can't hold). */
     static final class RefusingStore extends ForwardingStore {
         RefusingStore(JobStore delegate) {
