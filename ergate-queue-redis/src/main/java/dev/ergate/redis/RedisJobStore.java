@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -34,6 +35,12 @@ public final class RedisJobStore implements JobStore {
     private static final String FIELD_EXPIRES = "expires";
     /** Entries one listing call looks at, at most, when it filters by status and workflow. */
     static final int FILTERED_SCAN = 1_000;
+    /** Expired jobs one purge after a final write (or a cancel request) deletes, at most. */
+    static final int PURGE_BATCH = 256;
+    /** Expired jobs a listing deletes before it reads, at most. */
+    static final int LIST_PURGE_BATCH = 64;
+    /** The least time between two purges a final write starts, per store. */
+    static final long PURGE_EVERY_NANOS = 1_000_000_000L;
 
     private final RedisBackend backend;
     private final RedisStoreOptions options;
@@ -41,6 +48,7 @@ public final class RedisJobStore implements JobStore {
     private final JobCodec codec;
     private final Clock clock;
     private final RedisFailures failures;
+    private final AtomicLong lastPurge = new AtomicLong(System.nanoTime() - PURGE_EVERY_NANOS);
 
     RedisJobStore(RedisBackend backend, RedisStoreOptions options) {
         this.backend = backend;
@@ -90,10 +98,40 @@ public final class RedisJobStore implements JobStore {
         Row row = row(job);
         long now = clock.millis();
         Object stored = failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(),
-                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                keys.withIndexes(keys.storeKeys(row.member()), row.workflow()), List.of(row.member(), row.json(), row.status(), row.workflow(),
                         retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(), fence,
                         row.attempt())));
+        afterWrite(job);
         return !Long.valueOf(0).equals(stored);
+    }
+
+    /**
+     * Deletes jobs whose retention ran out, now and then: after a final state is written with a
+     * retention, at most once per {@link #PURGE_EVERY_NANOS} per store (the scripts that write a
+     * final state can't delete other jobs: their keys are not declared).
+     */
+    void afterWrite(Job job) {
+        if (!job.status().isFinal() || retentionMillis() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastPurge.get();
+        if (now - last >= PURGE_EVERY_NANOS && lastPurge.compareAndSet(last, now)) {
+            purgeExpired(PURGE_BATCH);
+        }
+    }
+
+    /**
+     * Deletes up to {@code most} final jobs whose retention ran out, with their index entries
+     * (purge_jobs.lua). A job past its retention is never found or listed, deleted or not.
+     *
+     * @return how many jobs it deleted
+     */
+    int purgeExpired(int most) {
+        long now = clock.millis();
+        Object deleted = failures.call("delete jobs past their retention", () -> Scripts.PURGE_JOBS.run(client(),
+                keys.withIndexes(keys.storeKeys("")), List.of(now, most, keys.indexPrefix(), keys.jobPrefix())));
+        return deleted instanceof Long n ? (int) (long) n : 0;
     }
 
     /** {@return the refusal of a write the fence stopped, naming what is stored} */
@@ -121,7 +159,7 @@ public final class RedisJobStore implements JobStore {
         Row row = row(running);
         long now = clock.millis();
         Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
-                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                keys.withIndexes(keys.storeKeys(row.member()), row.workflow()), List.of(row.member(), row.json(), row.status(), row.workflow(),
                         retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(),
                         row.attempt())));
         return StepStart.valueOf(text(reply));
@@ -162,6 +200,7 @@ public final class RedisJobStore implements JobStore {
         // with both filters one index is walked and the other filter checked per entry: look at
         // more entries than a page holds, but a bounded number per call (Redis runs one script at a time)
         int most = status != null && workflow != null ? Math.max(pageSize + 1, FILTERED_SCAN) : pageSize + 1;
+        purgeExpired(LIST_PURGE_BATCH);
         long now = clock.millis();
         Object reply = failures.call("list jobs", () -> Scripts.LIST_JOBS.run(client(), scriptKeys,
                 List.of(after, pageSize, now, keys.indexPrefix(), keys.jobPrefix(),
@@ -186,9 +225,10 @@ public final class RedisJobStore implements JobStore {
     public boolean requestCancel(JobId id) {
         Objects.requireNonNull(id, "id");
         String member = RedisKeys.member(id);
+        purgeExpired(PURGE_BATCH);
         long now = clock.millis();
         Object done = failures.call("request cancellation of job " + id, () -> Scripts.REQUEST_CANCEL.run(
-                client(), keys.storeKeys(member), List.of(member, now, keys.indexPrefix(), keys.jobPrefix(),
+                client(), keys.withIndexes(keys.storeKeys(member)), List.of(member, now, keys.indexPrefix(), keys.jobPrefix(),
                 retentionMillis())));
         return Long.valueOf(1).equals(done);
     }
