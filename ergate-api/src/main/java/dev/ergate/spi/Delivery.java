@@ -36,6 +36,15 @@ public interface Delivery {
     Instant leaseExpiresAt();
 
     /**
+     * {@return the RUNNING state the queue already recorded in the store for this delivery when
+     * it leased the job ({@link JobQueue#startOnTake}), or {@code null} when it recorded none (the
+     * default): then the worker records the start}
+     */
+    default @org.jspecify.annotations.Nullable Job startedState() {
+        return null;
+    }
+
+    /**
      * The job's step is done: remove this message for good. Does nothing when the delivery
      * already ended or its lease was lost.
      *

@@ -91,6 +91,29 @@ public interface JobQueue extends AutoCloseable {
     }
 
     /**
+     * Asks the queue to record the start of a step as it leases the job, in the same statement or
+     * script as the lease (one round trip instead of a lease and a {@link JobStore#startStep}), for
+     * the jobs it can: it writes to {@code store} exactly the RUNNING state the worker would write
+     * ({@code delivery.job()} with status RUNNING, {@code step_name} the step the {@code plan} names
+     * and the extra field {@code current_step} its index), under the rules of {@link
+     * JobStore#startStep} and {@link WriteFence}, and hands that state out as the delivery's
+     * {@link Delivery#startedState()}. A job it can't start so (a first delivery only, of a
+     * workflow the plan knows, whose stored state it knows to be the message's) is delivered as
+     * before, with no started state, and the worker records its start itself.
+     *
+     * <p>The runtime asks once, when a worker starts with a {@link JobStore} and cancellation
+     * checks on, and counts a step as started only when the delivery's started state equals the
+     * RUNNING state it computed itself. The default declines.
+     *
+     * @param store the store the worker records states in
+     * @param plan the steps of the workflows the worker runs
+     * @return true when the queue will start steps on take with this store
+     */
+    default boolean startOnTake(JobStore store, StepPlan plan) {
+        return false;
+    }
+
+    /**
      * The lease length this queue gives a taken job, as configured. The worker renews running
      * steps' leases by it (and times each extension to well under half of it); when empty, it
      * renews by the lease left on the delivery when it was taken.

@@ -9,9 +9,11 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a backend's queue and store so a {@link RunTracker} hears every state written (after an
@@ -119,6 +121,23 @@ public final class Instrumentation {
                 finish.finish(delivery, state, next);
                 tracker.stateWritten(state);
             });
+        }
+
+        /** The backend's own start on take, with its own store (this bench measures it as a worker would get it). */
+        @Override
+        public boolean startOnTake(JobStore store, StepPlan plan) {
+            JobStore real = store instanceof TrackedJobStore tracked ? tracked.jobs : store;
+            return inner.startOnTake(real, plan);
+        }
+
+        @Override
+        public @Nullable Duration leaseTime() {
+            return inner.leaseTime();
+        }
+
+        @Override
+        public void releaseHeld() {
+            inner.releaseHeld();
         }
 
         @Override

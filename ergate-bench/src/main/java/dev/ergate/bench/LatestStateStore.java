@@ -9,11 +9,14 @@ import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
 import dev.ergate.spi.WriteFence;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory backend's store: only the latest state of each job, so a long benchmark measures
@@ -22,7 +25,41 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LatestStateStore implements JobStore {
 
-    private record Entry(long position, Job job) {
+    /**
+     * One job's latest state. After the job's first write its entry stays in the map and a write
+     * only swaps the state in it (compare-and-set), so a step reads the map but never locks or
+     * writes one of its bins (a map update per write was the largest share of a memory run's CPU).
+     */
+    private static final class Entry {
+        private static final VarHandle JOB;
+
+        static {
+            try {
+                JOB = MethodHandles.lookup().findVarHandle(Entry.class, "job", Job.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final long position;
+        private volatile Job job;
+
+        Entry(long position, Job job) {
+            this.position = position;
+            this.job = job;
+        }
+
+        long position() {
+            return position;
+        }
+
+        Job job() {
+            return job;
+        }
+
+        boolean swap(Job expected, Job next) {
+            return JOB.compareAndSet(this, expected, next);
+        }
     }
 
     /** Sized for a pre-loaded benchmark run, so the first tens of thousands of jobs don't resize it. */
@@ -59,22 +96,42 @@ public final class LatestStateStore implements JobStore {
     }
 
     private void write(Job job, boolean fenced) {
-        JobId id = idOf(job);
-        byId.compute(id, (key, old) -> {
-            if (old == null) {
-                return new Entry(byPosition.append(key), job);
+        Entry entry = entryOf(idOf(job), job);
+        if (entry == null) {
+            return; // the first write: the new entry holds the job
+        }
+        while (true) {
+            Job old = entry.job();
+            Job next = job;
+            if (fenced) {
+                if (WriteFence.refuses(old, job)) {
+                    throw new StaleStateException("latest-state store: " + WriteFence.describe(old, job), null);
+                }
+                if (old.status() == JobStatus.CANCELLING && !job.status().isFinal()) {
+                    next = job.toBuilder().status(JobStatus.CANCELLING).build();
+                }
             }
-            if (!fenced) {
-                return new Entry(old.position(), job);
+            if (entry.swap(old, next)) {
+                return;
             }
-            if (WriteFence.refuses(old.job(), job)) {
-                throw new StaleStateException("latest-state store: " + WriteFence.describe(old.job(), job), null);
-            }
-            if (old.job().status() == JobStatus.CANCELLING && !job.status().isFinal()) {
-                return new Entry(old.position(), job.toBuilder().status(JobStatus.CANCELLING).build());
-            }
-            return new Entry(old.position(), job);
+        }
+    }
+
+    /**
+     * {@return the job's entry; or null when it had none, and then {@code first} is stored as its
+     * first state}
+     */
+    private @Nullable Entry entryOf(JobId id, Job first) {
+        Entry entry = byId.get(id);
+        if (entry != null) {
+            return entry;
+        }
+        boolean[] created = {false};
+        Entry now = byId.computeIfAbsent(id, key -> {
+            created[0] = true;
+            return new Entry(byPosition.append(key), first);
         });
+        return created[0] ? null : now;
     }
 
     private static JobId idOf(Job job) {
@@ -95,15 +152,17 @@ public final class LatestStateStore implements JobStore {
             throw new IllegalArgumentException("latest-state store: job of workflow '" + running.workflowName()
                     + "' has no id; a step can only be started for a job with one");
         }
-        StepStart[] start = {StepStart.STARTED};
-        byId.compute(id, (key, old) -> {
-            if (old == null) {
-                return new Entry(byPosition.append(key), running);
+        Entry entry = entryOf(id, running);
+        if (entry == null) {
+            return StepStart.STARTED;
+        }
+        while (true) {
+            Job old = entry.job();
+            StepStart start = StepStart.over(old, running);
+            if (start != StepStart.STARTED || entry.swap(old, running)) {
+                return start;
             }
-            start[0] = StepStart.over(old.job(), running);
-            return start[0] == StepStart.STARTED ? new Entry(old.position(), running) : old;
-        });
-        return start[0];
+        }
     }
 
     @Override
@@ -153,22 +212,26 @@ public final class LatestStateStore implements JobStore {
 
     @Override
     public boolean requestCancel(JobId id) {
-        boolean[] cancelling = new boolean[1];
-        byId.computeIfPresent(id, (key, entry) -> {
-            JobStatus status = entry.job().status();
+        Entry entry = byId.get(id);
+        if (entry == null) {
+            return false;
+        }
+        while (true) {
+            Job old = entry.job();
+            JobStatus status = old.status();
             if (status.isFinal()) {
-                return entry;
+                return false;
             }
-            cancelling[0] = true;
             if (status == JobStatus.CANCELLING) {
-                return entry;
+                return true;
             }
             // a waiting job has no message a worker would see the request on: it ends at once
             JobStatus next = status == JobStatus.SCHEDULED || status == JobStatus.PENDING
                     ? JobStatus.CANCELLED : JobStatus.CANCELLING;
-            return new Entry(entry.position(), entry.job().toBuilder().status(next).build());
-        });
-        return cancelling[0];
+            if (entry.swap(old, old.toBuilder().status(next).build())) {
+                return true;
+            }
+        }
     }
 
     /** {@return how many jobs the store holds} */

@@ -14,6 +14,7 @@ import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.ScheduleStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.StepStart;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,10 @@ public final class Ergate implements AutoCloseable {
     private @Nullable LeaseKeeper leaseKeeper;
     private @Nullable AutoCloseable lifespanHandle;
     private @Nullable AtomicStepFinish atomicFinish;
+    /** Whether the queue records steps' starts as it leases jobs ({@link JobQueue#startOnTake}). */
+    private boolean startOnTake;
+    /** The registered workflows' step names, for {@link JobQueue#startOnTake}; replaced on registration. */
+    private volatile Map<String, List<String>> stepPlan = Map.of();
     /** Pauses the takers while the store fails transiently. */
     private final StoreCircuit circuit;
     /** Applies the retention policy while the worker runs, or null when none was given. */
@@ -122,7 +127,12 @@ public final class Ergate implements AutoCloseable {
      *     needs a dependency nobody provides, or its providers form a cycle
      */
     public Ergate registerWorkflow(Workflow workflow) {
-        runner.register(workflow);
+        synchronized (lock) {
+            runner.register(workflow);
+            Map<String, List<String>> plan = new java.util.HashMap<>(stepPlan);
+            plan.put(workflow.name(), List.copyOf(workflow.stepNames()));
+            stepPlan = Map.copyOf(plan);
+        }
         return this;
     }
 
@@ -189,6 +199,9 @@ public final class Ergate implements AutoCloseable {
                 }
             }
             atomicFinish = queue.atomicStepFinish(store).orElse(null);
+            StepPlan plan = () -> stepPlan;
+            startOnTake = options.checkCancellation() && store instanceof JobStore jobStore
+                    && queue.startOnTake(jobStore, plan);
             LeaseKeeper keeper = new LeaseKeeper(options.concurrency(), "ergate-lease-keeper", events, mdc);
             leaseKeeper = keeper;
             for (int i = 0; i < options.concurrency(); i++) {
@@ -208,8 +221,8 @@ public final class Ergate implements AutoCloseable {
             if (scheduler != null) {
                 scheduler.start();
             }
-            LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}", options.concurrency(),
-                    runner.workflows().keySet(), atomicFinish != null);
+            LOG.info("Ergate worker started: {} threads, workflows {}, atomic finish {}, start on take {}",
+                    options.concurrency(), runner.workflows().keySet(), atomicFinish != null, startOnTake);
         }
     }
 
@@ -600,11 +613,17 @@ public final class Ergate implements AutoCloseable {
     }
 
     /**
-     * Records the start. A store that refuses it for good (not a transient failure: the job can't
-     * be stored) gives the delivery back, and from the maxDeliveries-th delivery on gives it up
-     * ({@link StartRefused}), so such a job can't come back for ever.
+     * Records the start, unless the queue recorded this very RUNNING state as it leased the job
+     * ({@link JobQueue#startOnTake}: the delivery's started state equals {@code running}). A store
+     * that refuses it for good (not a transient failure: the job can't be stored) gives the
+     * delivery back, and from the maxDeliveries-th delivery on gives it up ({@link StartRefused}),
+     * so such a job can't come back for ever.
      */
     private StepStart recordStart(Job running, Delivery delivery) {
+        Job started = delivery.startedState();
+        if (started != null && started.equals(running)) {
+            return StepStart.STARTED; // the queue recorded this very state as it leased the job
+        }
         try {
             if (options.checkCancellation() && store instanceof JobStore jobStore) {
                 return storeCall("start of a step", running, () -> jobStore.startStep(running));

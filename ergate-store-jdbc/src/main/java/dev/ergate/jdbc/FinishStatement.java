@@ -30,8 +30,8 @@ final class FinishStatement {
 
     /** The input columns, in the order of the arrays bound. */
     private static final String INPUT = "unnest(cast(? as bigint[]), cast(? as uuid[]), " + JobArrays.UNNEST_ARGUMENTS
-            + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[]), cast(? as integer[])) as r(message_id, token, "
-            + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, start_at, priority)";
+            + ", cast(? as text[]), cast(? as bytea[]), cast(? as timestamptz[]), cast(? as integer[]), cast(? as boolean[])) "
+            + "as r(message_id, token, " + JobArrays.UNNEST_COLUMNS + ", next_job_id, payload, start_at, priority, carries)";
 
     private final String sql;
 
@@ -52,10 +52,16 @@ final class FinishStatement {
             sql.append(", h as (").append(jobs.render(JdbcJobStore.historyInsert("up"))).append(")");
         }
         // only the finishes whose state the fence let through put their next step
-        sql.append(", w as (select ack.* from ack join up on up.id = ack.id and up.id_is_number = ack.id_is_number)");
+        sql.append(", w as (select ack.*, up.version as stored_version from ack join up on up.id = ack.id "
+                + "and up.id_is_number = ack.id_is_number)");
+        // a next step that is the state just written (the runtime's) records that state's version,
+        // so the claim can start its step in the same statement (JdbcJobQueue.startOnTake)
+        boolean sameJobs = jobs.jobs().equals(target.jobs());
         sql.append(", nx as (").append(target.render("insert into {queue} (queue_name, job_id, payload, visible_at, "
-                + "enqueued_at, priority) select p.queue, w.next_job_id, w.payload, greatest(w.start_at, now()), now(), "
-                + "w.priority "
+                + "enqueued_at, priority, job_id_is_number, job_version) select p.queue, w.next_job_id, w.payload, "
+                + "greatest(w.start_at, now()), now(), w.priority, "
+                + (sameJobs ? "case when w.carries then w.id_is_number end, case when w.carries then w.stored_version end "
+                        : "null, null ")
                 + "from w cross join p where w.payload is not null")).append(")");
         this.sql = sql.append(" select ack.message_id, exists (select 1 from w where w.message_id = ack.message_id) "
                 + "as written from ack").toString();
@@ -85,6 +91,7 @@ final class FinishStatement {
         byte[][] payloads = new byte[n][];
         Timestamp[] startAts = new Timestamp[n];
         Integer[] priorities = new Integer[n];
+        Boolean[] carries = new Boolean[n];
         for (int i = 0; i < n; i++) {
             StepFinish finish = finishes.get(i);
             messageIds[i] = finish.delivery().messageId();
@@ -97,6 +104,7 @@ final class FinishStatement {
             // the database's clock decides when it is due: greatest(start_at, now()) in the statement
             startAts[i] = next == null ? null : JobArrays.timestamp(next.requestedStartTime());
             priorities[i] = next == null ? 0 : next.priority();
+            carries[i] = next != null && (next == finish.state() || next.equals(finish.state()));
         }
         JobArrays jobs = new JobArrays(states);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -112,7 +120,8 @@ final class FinishStatement {
             statement.setArray(p++, connection.createArrayOf("text", nextJobIds));
             statement.setArray(p++, connection.createArrayOf("bytea", payloads));
             statement.setArray(p++, connection.createArrayOf("timestamptz", startAts));
-            statement.setArray(p, connection.createArrayOf("int4", priorities));
+            statement.setArray(p++, connection.createArrayOf("int4", priorities));
+            statement.setArray(p, connection.createArrayOf("bool", carries));
             Map<Long, Boolean> acked = new HashMap<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

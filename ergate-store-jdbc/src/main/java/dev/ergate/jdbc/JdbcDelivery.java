@@ -20,14 +20,29 @@ final class JdbcDelivery extends AbstractDelivery {
     private final long messageId;
     private final UUID token;
     private final long claimedNanos;
+    private final @Nullable Job started;
 
     JdbcDelivery(JdbcJobQueue queue, long messageId, UUID token, Job job, int deliveryCount,
             Instant leaseExpiresAt) {
+        this(queue, messageId, token, job, deliveryCount, leaseExpiresAt, null);
+    }
+
+    /**
+     * @param started the RUNNING state the claim recorded for the job, or null when it recorded none
+     */
+    JdbcDelivery(JdbcJobQueue queue, long messageId, UUID token, Job job, int deliveryCount,
+            Instant leaseExpiresAt, @Nullable Job started) {
         super(job, deliveryCount, leaseExpiresAt);
         this.queue = queue;
         this.messageId = messageId;
         this.token = token;
         this.claimedNanos = System.nanoTime();
+        this.started = started;
+    }
+
+    @Override
+    public @Nullable Job startedState() {
+        return started;
     }
 
     @Override
@@ -74,6 +89,6 @@ final class JdbcDelivery extends AbstractDelivery {
     @Override
     public String toString() {
         return "JdbcDelivery[message=" + messageId + ", job=" + job().id() + ", delivery=" + deliveryCount()
-                + ", leaseExpiresAt=" + leaseExpiresAt() + "]";
+                + ", leaseExpiresAt=" + leaseExpiresAt() + (started != null ? ", started" : "") + "]";
     }
 }

@@ -1,8 +1,11 @@
 package dev.ergate.jdbc;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobId;
+import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.internal.Batcher;
 import dev.ergate.internal.Deadlines;
 import dev.ergate.internal.JobSizes;
@@ -13,11 +16,13 @@ import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepPlan;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,7 +75,10 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final AtomicInteger waitingTakers = new AtomicInteger();
     private final AtomicInteger finishing = new AtomicInteger();
     private final Map<FinishTarget, Batcher<StepFinish>> combiners = new ConcurrentHashMap<>();
+    private final Map<JdbcJobStore, SubmitStatement> submitStatements = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Set by {@link #startOnTake}: the claim then starts steps too. */
+    private volatile @Nullable Starter starter;
 
     private final String putSql;
     private final String notifySql;
@@ -105,24 +113,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         // for every few steps. A body over the size limit (pushed by a foreign producer: put
         // refuses one) is moved to the dead letters inside the statement, never sent here:
         // octet_length of a stored bytea reads its header, not the value.
-        this.claimSql = t.render("with c as (select id, priority, visible_at, octet_length(payload) as bytes, "
-                + "octet_length(payload) > ? as too_big from {queue} "
-                + "where queue_name = ? and visible_at <= now() "
-                + "order by priority desc, visible_at, id limit ? for update skip locked), "
-                + "big as (delete from {queue} m using c where m.id = c.id and c.too_big "
-                + "returning m.id, m.queue_name, m.job_id, m.payload, m.delivery_count, m.enqueued_at, c.bytes), "
-                + "dl as (insert into {dead} (queue_name, job_id, payload, reason, delivery_count, enqueued_at, dead_at) "
-                + "select queue_name, job_id, payload, 'too large to take: ' || bytes || ' bytes, over the limit of ' "
-                + "|| ? || ' (JdbcOptions.maxJobBytes)', delivery_count + 1, enqueued_at, now() from big), "
-                + "u as (update {queue} m set visible_at = now() + ? * interval '1 millisecond', lease_token = ?, "
-                + "lease_owner = ?, "
-                + "delivery_count = m.delivery_count + 1 from c where m.id = c.id and not c.too_big "
-                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, c.priority, "
-                + "m.visible_at as lease_until, "
-                // a lost claim is harmless (the row is just claimable again): don't wait for the disk
-                + "set_config('synchronous_commit', 'off', true) as async_commit) "
-                + "select id, job_id, payload, delivery_count, was_visible_at, priority, lease_until, null as bytes from u "
-                + "union all select id, job_id, null, delivery_count, now(), 0, now(), bytes from big");
+        this.claimSql = claimSql(t, null, false);
         this.nextVisibleSql = t.render("select extract(epoch from min(visible_at) - clock_timestamp()) * 1000 as ms "
                 + "from {queue} where queue_name = :queue");
         this.ackSql = t.render("delete from {queue} where id = :id and lease_token = :token");
@@ -148,6 +139,79 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 + "count(*) filter (where lease_token is not null) as in_flight, "
                 + "(select count(*) from {dead} where queue_name = :queue) as dead "
                 + "from {queue} where queue_name = :queue");
+    }
+
+    /**
+     * The claim: leases up to n ready messages (highest priority, then oldest first) with {@code
+     * FOR UPDATE SKIP LOCKED}; a body over the size limit (pushed by a foreign producer: put
+     * refuses one) is moved to the dead letters inside the statement, never sent here ({@code
+     * octet_length} of a stored bytea reads its header, not the value). Positional parameters:
+     * max bytes, queue, n, max bytes, lease ms, token, owner; with {@code startIn}, then the step
+     * plan (JSONB) and the update time. Plain JDBC: it runs for every few steps.
+     *
+     * <p>With {@code startIn} (the jobs table of a {@link #startOnTake} store), the same
+     * statement also starts the step of each first delivery whose job row is still the version
+     * the message was written with (schema version 6: {@code job_version}, set by the atomic
+     * finish and submit) and QUEUED, as {@link JdbcJobStore#startStep} would: RUNNING, the plan's
+     * step name for its step index, {@code current_step} set, version and update time, plus its
+     * history row. Since the stored row is the message's own state and QUEUED, neither a cancel
+     * request nor the {@link dev.ergate.spi.WriteFence} can stand in the way (PostgreSQL checks
+     * both conditions again on the newest row version if a concurrent writer got there first).
+     * The statement returns the step it started, if any, with each message.
+     */
+    private static String claimSql(Tables t, @Nullable Tables startIn, boolean recordHistory) {
+        StringBuilder sql = new StringBuilder(t.render("with c as (select id, priority, visible_at, "
+                + "octet_length(payload) as bytes, octet_length(payload) > ? as too_big from {queue} "
+                + "where queue_name = ? and visible_at <= now() "
+                + "order by priority desc, visible_at, id limit ? for update skip locked), "
+                + "big as (delete from {queue} m using c where m.id = c.id and c.too_big "
+                + "returning m.id, m.queue_name, m.job_id, m.payload, m.delivery_count, m.enqueued_at, c.bytes), "
+                + "dl as (insert into {dead} (queue_name, job_id, payload, reason, delivery_count, enqueued_at, dead_at) "
+                + "select queue_name, job_id, payload, 'too large to take: ' || bytes || ' bytes, over the limit of ' "
+                + "|| ? || ' (JdbcOptions.maxJobBytes)', delivery_count + 1, enqueued_at, now() from big), "
+                + "u as (update {queue} m set visible_at = now() + ? * interval '1 millisecond', lease_token = ?, "
+                + "lease_owner = ?, "
+                + "delivery_count = m.delivery_count + 1 from c where m.id = c.id and not c.too_big "
+                + "returning m.id, m.job_id, m.payload, m.delivery_count, c.visible_at as was_visible_at, c.priority, "
+                + "m.visible_at as lease_until, m.job_id_is_number, m.job_version, "
+                // a lost claim is harmless (the row is just claimable again): don't wait for the disk
+                + "set_config('synchronous_commit', 'off', true) as async_commit)"));
+        if (startIn == null) {
+            return sql.append(" select id, job_id, payload, delivery_count, was_visible_at, priority, lease_until, "
+                    + "null as bytes from u union all select id, job_id, null, delivery_count, now(), 0, now(), bytes "
+                    + "from big").toString();
+        }
+        String field = dev.ergate.RuntimeFields.CURRENT_STEP;
+        String current = "(j.extra_fields -> '" + field + "')";
+        // the step index as JobRunner finds it: current_step, else (no step name either) steps completed
+        String index = "(case when jsonb_typeof(" + current + ") = 'number' and (j.extra_fields ->> '" + field
+                + "') ~ '^[0-9]{1,9}$' then cast(j.extra_fields ->> '" + field + "' as integer) "
+                + "when coalesce(jsonb_typeof(" + current + "), 'null') = 'null' and j.step_name is null "
+                + "then j.steps_completed end)";
+        String name = "((sp.plan -> j.workflow_name) ->> " + index + ")";
+        sql.append(", x as (select u.id as message_id, u.job_id, u.job_id_is_number, u.job_version from u "
+                        + "where u.delivery_count = 1 and u.job_version is not null and u.job_id is not null), ")
+                .append("sp as (select cast(? as jsonb) as plan, cast(? as timestamptz) as at), ")
+                .append(startIn.render("st as (update {jobs} as j set status = 'RUNNING', step_name = " + name
+                        + ", extra_fields = jsonb_set(coalesce(j.extra_fields, '{}'), '{" + field + "}', to_jsonb("
+                        + index + ")), version = j.version + 1, updated_at = sp.at, claimed_by = null, "
+                        + "claim_expires_at = null from x cross join sp "
+                        // = any(array(...)): an index scan of the primary key, never a join over the whole table
+                        + "where j.id = any(array(select job_id from x)) "
+                        + "and j.id = x.job_id and j.id_is_number = x.job_id_is_number and j.version = x.job_version "
+                        + "and j.status = 'QUEUED' and (j.requested_start_time is null or j.requested_start_time <= now()) "
+                        + "and " + name + " is not null "
+                        + "returning x.message_id, j.id, j.id_is_number, j.version, j.status, j.step_name, "
+                        + "j.steps_completed, j.percent_completed, j.updated_at, "
+                        + "cast(j.extra_fields ->> '" + field + "' as integer) as step_index)"));
+        if (recordHistory) {
+            sql.append(", h as (").append(startIn.render(JdbcJobStore.historyInsert("st"))).append(")");
+        }
+        return sql.append(" select u.id, u.job_id, u.payload, u.delivery_count, u.was_visible_at, u.priority, "
+                + "u.lease_until, null as bytes, st.step_name as started_step, st.step_index as started_index "
+                + "from u left join st on st.message_id = u.id "
+                + "union all select id, job_id, null, delivery_count, now(), 0, now(), bytes, null, null from big")
+                .toString();
     }
 
     /** {@return the backend this queue belongs to} */
@@ -369,15 +433,16 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, int priority,
-            Instant wasVisibleAt, Instant leaseUntil) {
+            Instant wasVisibleAt, Instant leaseUntil, @Nullable String startedStep, int startedIndex) {
     }
 
     private Claim claim(int max) {
         UUID token = UUID.randomUUID();
         List<Claimed> rows = new ArrayList<>(max);
         int tooBig = 0;
+        Starter starting = starter;
         try (Connection connection = backend.connections().getConnection();
-                PreparedStatement statement = connection.prepareStatement(claimSql)) {
+                PreparedStatement statement = connection.prepareStatement(starting == null ? claimSql : starting.sql)) {
             statement.setLong(1, options.maxJobBytes());
             statement.setString(2, queueName);
             statement.setInt(3, max);
@@ -385,6 +450,10 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             statement.setLong(5, leaseTime.toMillis());
             statement.setObject(6, token);
             statement.setString(7, options.ownerName());
+            if (starting != null) {
+                statement.setString(8, starting.planJson());
+                statement.setTimestamp(9, JobArrays.timestamp(options.clock().instant()));
+            }
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     long bytes = rs.getLong("bytes");
@@ -395,10 +464,12 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                         tooBig++;
                         continue;
                     }
+                    String startedStep = starting == null ? null : rs.getString("started_step");
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
                             rs.getInt("delivery_count"), rs.getInt("priority"),
                             Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null"),
-                            Objects.requireNonNull(JobRows.instant(rs, "lease_until"), "visible_at is not null")));
+                            Objects.requireNonNull(JobRows.instant(rs, "lease_until"), "visible_at is not null"),
+                            startedStep, startedStep == null ? -1 : rs.getInt("started_index")));
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -434,7 +505,11 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 dead++;
                 continue;
             }
-            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), row.leaseUntil()));
+            String startedStep = row.startedStep();
+            // what the claim wrote: the stored row, which is this message's state, started
+            Job started = startedStep == null ? null : job.toBuilder().status(JobStatus.RUNNING).stepName(startedStep)
+                    .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(row.startedIndex())).build();
+            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), row.leaseUntil(), started));
         }
         return new Claim(deliveries, dead);
     }
@@ -553,6 +628,62 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
     }
 
+    // ---------------------------------------------------------------- start on take
+
+    /**
+     * Starts steps in the claim from now on (see {@link #claimSql}) when {@code store} is a {@link
+     * JdbcJobStore} on this queue's DataSource and tables: a step then costs no {@link
+     * JdbcJobStore#startStep} round trip. Messages whose stored job the claim can't vouch for
+     * (put by a plain {@link #put}, delivered before, changed in the store since, of a workflow
+     * the plan lacks) come without a started state, and the worker starts them as before.
+     *
+     * <p>A claimed job held for a taker that does not come (the worker stops) is given back with
+     * its stored state RUNNING, as after a worker that crashed: the next delivery starts it again.
+     */
+    @Override
+    public boolean startOnTake(JobStore store, StepPlan plan) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(plan, "plan");
+        if (!(store instanceof JdbcJobStore jdbcStore) || jdbcStore.backend().dataSource() != backend.dataSource()
+                || !jdbcStore.backend().tables().jobs().equals(backend.tables().jobs())) {
+            return false;
+        }
+        Tables storeTables = jdbcStore.backend().tables();
+        starter = new Starter(plan, claimSql(backend.tables(), storeTables, jdbcStore.backend().options().recordHistory()));
+        return true;
+    }
+
+    /** The claim that starts steps, and the plan it binds (as JSON, encoded again only when the plan changes). */
+    private static final class Starter {
+        final StepPlan plan;
+        final String sql;
+        private volatile PlanJson encoded = new PlanJson(Map.of(), "{}");
+
+        Starter(StepPlan plan, String sql) {
+            this.plan = plan;
+            this.sql = sql;
+        }
+
+        String planJson() {
+            Map<String, List<String>> steps = plan.stepsByWorkflow();
+            PlanJson seen = encoded;
+            if (seen.steps() != steps) {
+                com.fasterxml.jackson.databind.node.ObjectNode json =
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                steps.forEach((workflow, names) -> {
+                    com.fasterxml.jackson.databind.node.ArrayNode array = json.putArray(workflow);
+                    names.forEach(array::add);
+                });
+                seen = new PlanJson(steps, json.toString());
+                encoded = seen;
+            }
+            return seen.json();
+        }
+    }
+
+    private record PlanJson(Map<String, List<String>> steps, String json) {
+    }
+
     // ---------------------------------------------------------------- atomic step finish
 
     /**
@@ -601,8 +732,62 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
         String what = jobs.size() == 1 ? "submit of job " + jobs.get(0).id() : "submit of " + jobs.size() + " jobs";
         Job refused;
+        if (SubmitStatement.distinct(jobs)) {
+            refused = submitInOneStatement(store, jobs, payloads, what);
+        } else {
+            refused = submitOneByOne(store, jobs, payloads, what);
+        }
+        if (refused != null) {
+            throw store.stale(refused);
+        }
+        signal.bump();
         try {
-            refused = jdbi.inTransaction(handle -> {
+            backend.notifier().request(queueName); // from the notifier's thread: the caller does not wait for it
+        } catch (IllegalStateException closedBackend) {
+            LOG.debug("Backend closed; no NOTIFY for queue '{}'", queueName);
+        }
+    }
+
+    /**
+     * The submit as one statement ({@link SubmitStatement}): for one job in auto-commit (a refused
+     * state writes nothing at all), for several in a transaction that is rolled back when the
+     * fence refused any of them.
+     *
+     * @return the job the fence refused (nothing was written then), or null
+     */
+    private @Nullable Job submitInOneStatement(JdbcJobStore store, List<Job> jobs, List<byte[]> payloads, String what) {
+        SubmitStatement statement = submitStatements.computeIfAbsent(store, s -> new SubmitStatement(s, backend.tables()));
+        Instant now = options.clock().instant();
+        try (Connection connection = backend.connections().getConnection()) {
+            if (jobs.size() == 1) {
+                return statement.run(connection, queueName, now, jobs, payloads).isEmpty() ? jobs.get(0) : null;
+            }
+            connection.setAutoCommit(false);
+            try {
+                Set<String> written = statement.run(connection, queueName, now, jobs, payloads);
+                for (Job job : jobs) {
+                    if (!written.contains(SubmitStatement.key(Objects.requireNonNull(job.id())))) {
+                        connection.rollback(); // the fence refused it: nothing of the submit stays
+                        return job;
+                    }
+                }
+                connection.commit();
+                return null;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw JdbcFailures.translate(what + " on queue '" + queueName + "'", e);
+        }
+    }
+
+    /** The submit of jobs that share ids, one upsert and put after the other in one transaction. */
+    private @Nullable Job submitOneByOne(JdbcJobStore store, List<Job> jobs, List<byte[]> payloads, String what) {
+        try {
+            return jdbi.inTransaction(handle -> {
                 for (int i = 0; i < jobs.size(); i++) {
                     if (store.upsert(handle, jobs.get(i)) == 0) {
                         handle.rollback(); // the fence refused it: nothing of the submit stays
@@ -614,15 +799,6 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             });
         } catch (RuntimeException e) {
             throw JdbcFailures.translate(what + " on queue '" + queueName + "'", e);
-        }
-        if (refused != null) {
-            throw store.stale(refused);
-        }
-        signal.bump();
-        try {
-            jdbi.useHandle(this::notifyTakers);
-        } catch (RuntimeException e) {
-            LOG.debug("NOTIFY on queue '{}' failed; takers find the jobs by polling", queueName, e);
         }
     }
 

@@ -39,7 +39,8 @@ final class Migrator {
             new Migration(3, "queue priorities, unique keys, storage settings",
                     "V3__priorities_unique_keys_churn.sql"),
             new Migration(4, "recurring schedules", "V4__schedules.sql"),
-            new Migration(5, "NOTIFY on final job states", "V5__final_state_notify.sql"));
+            new Migration(5, "NOTIFY on final job states", "V5__final_state_notify.sql"),
+            new Migration(6, "queue rows record the job version they carry", "V6__queue_job_version.sql"));
 
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
