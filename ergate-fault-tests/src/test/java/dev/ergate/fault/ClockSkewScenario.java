@@ -23,9 +23,9 @@ final class ClockSkewScenario {
 
     static final Duration SKEW = Duration.ofMinutes(2);
     static final long LEASE_MILLIS = 2_000;
-    /** The first step of every job outlives the lease 1.5 times. */
-    static final long FIRST_STEP_MILLIS = 3_000;
-    static final long DUE_IN_MILLIS = 6_000;
+    /** The first step of every job outlives the lease 1.25 times (kept by extension at half the lease). */
+    static final long FIRST_STEP_MILLIS = 2_500;
+    static final long DUE_IN_MILLIS = 4_000;
 
     private ClockSkewScenario() {
     }

@@ -25,7 +25,7 @@ record FaultScale(String name, int stormJobs, int stormKills, long stormStepMill
 
     static final String PROPERTY = "ergate.fault.scale";
 
-    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2, 20, 300, 8);
+    static final FaultScale SHORT = new FaultScale("short", 300, 6, 40, 50, 100, 1, 60, 2, 12, 300, 8);
     static final FaultScale LONG = new FaultScale("long", 2_000, 25, 40, 500, 1_000, 3, 600, 6, 300, 2_000, 40);
 
     /** {@return how long the job-state store is down while SQS stays up: 25 s, 3 minutes in the long run} */

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A rolling deploy: a worker of the old release (it knows the workflow {@value FaultWorkflow#NAME}
- * only) runs alone while jobs of a new workflow are already submitted ahead of its own, then a
- * worker of the new release (both workflows) joins while the old one keeps running. The old worker
+ * only, 1 thread) runs alone while jobs of a new workflow are already submitted ahead of its own, then a
+ * worker of the new release (both workflows, 2 threads) joins while the old one keeps running. The old worker
  * must give each new job back (with backoff, within {@link ErgateOptions#unknownWorkGrace()}), not
  * fail it: every job of both workflows ends COMPLETED with its result, none FAILED, no dead letter.
  */
@@ -47,6 +47,8 @@ final class RollingDeployScenario {
                 // longer than the run: the old worker must give the new jobs back all along
                 .unknownWorkGrace(Duration.ofMinutes(10))
                 .handleSignals(false).build();
+        // the old release is down to one thread: most of a rolling deploy's workers are new by then
+        ErgateOptions oldOptions = options.toBuilder().concurrency(1).build();
         SeenQueue oldQueue = new SeenQueue(backend.queue());
         ErgateClient client = ErgateClient.builder(backend.queue()).store(backend.store()).build();
         for (int n = 0; n < jobs; n++) { // the new release's jobs first, then the old one's
@@ -57,7 +59,7 @@ final class RollingDeployScenario {
         long newJoined;
         try (StepLog oldLog = new StepLog(dir.resolve("old.steps"));
                 StepLog newLog = new StepLog(dir.resolve("new.steps"));
-                Ergate old = Ergate.builder(oldQueue, backend.store()).options(options).build();
+                Ergate old = Ergate.builder(oldQueue, backend.store()).options(oldOptions).build();
                 Ergate next = Ergate.builder(backend.queue(), backend.store()).options(options).build()) {
             old.registerWorkflow(FaultWorkflow.build(oldLog, 5, null));
             next.registerWorkflow(FaultWorkflow.build(newLog, 5, null));

@@ -50,22 +50,6 @@ class SqsFaultTest extends FaultScenarios {
                 PausePoints.FINISHED);
     }
 
-    /**
-     * Not {@link Window#SKEWED_CLOCKS} yet: SQS has no clock of its own for due times, so the
-     * adapter computes a message's delay from the putting worker's clock, and a worker 2 minutes
-     * behind defers a job's next step by 2 minutes (issue 14, item 4, SQS part, open; run on
-     * 2026-12-03: 0 duplicates and nothing early, but the 8 jobs took 130 s instead of about 10).
-     */
-    @Override
-    protected java.util.Set<Window> windows() {
-        return java.util.EnumSet.of(Window.ROLLING_DEPLOY, Window.CANCELS_DURING_RUN);
-    }
-
-    @Override
-    protected String whyNot(Window window) {
-        return "a worker's clock decides SQS delays (issue 14, item 4, SQS part, open)";
-    }
-
     @Override
     protected BackendSpec newSpec(String label) {
         String redis = RedisFaultTest.sharedUri();

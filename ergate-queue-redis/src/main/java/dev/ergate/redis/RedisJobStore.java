@@ -11,9 +11,11 @@ import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StaleStateException;
 import dev.ergate.spi.StepStart;
+import dev.ergate.spi.UniqueJobs;
 import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,13 +27,16 @@ import redis.clients.jedis.UnifiedJedis;
  * A {@link JobStore} on Redis, made by {@link RedisBackend#store()}: one hash per job, sorted-set
  * indexes walked with a cursor (a page filtered by status and workflow may hold fewer jobs than
  * asked), every write one Lua script, final jobs deleted after the {@link
- * RedisStoreOptions#retention() retention}. Key layout: the module README. Thread-safe.
+ * RedisStoreOptions#retention() retention}, unique keys ({@link UniqueJobs}) in one hash. Key
+ * layout: the module README. Thread-safe.
  */
-public final class RedisJobStore implements JobStore {
+public final class RedisJobStore implements JobStore, UniqueJobs {
 
     private static final String FIELD_JSON = "json";
     private static final String FIELD_STATUS = "status";
     private static final String FIELD_EXPIRES = "expires";
+    /** How often a unique record reads the key's holder again when another record changed it meanwhile. */
+    private static final int UNIQUE_ATTEMPTS = 16;
     /** Entries one listing call looks at, at most, when it filters by status and workflow. */
     static final int FILTERED_SCAN = 1_000;
 
@@ -106,6 +111,64 @@ public final class RedisJobStore implements JobStore {
             what = "job " + refused.id() + ": refused a stale write (the stored state could not be read: " + e + ")";
         }
         return new StaleStateException(this + ": " + what + "; nothing written", null);
+    }
+
+    /**
+     * Records the job under {@code key} unless the job last recorded under it is stored and not
+     * final, or its hold has not passed (by {@link RedisOptions#clock()}, as retention). Check and
+     * write are one script ({@code unique_record.lua}); it reads the holder's status, so every way
+     * a job becomes final (finish, cancel, dead letter, admin, retention) frees its key. The
+     * script declares the holder's job key, so the holder is read first and the script refuses to
+     * go on if another record changed it since (then it is read again).
+     *
+     * @throws IllegalArgumentException if the job has no id, the key is blank or {@code holdFor}
+     *     is negative
+     * @throws StaleStateException if a final job of that id is stored (the write fence, as {@link
+     *     #update}); nothing written
+     * @throws ErgateBackendException if Redis fails
+     */
+    @Override
+    public Optional<JobId> recordUnique(Job job, String key, Duration holdFor) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(holdFor, "holdFor");
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("Redis store: the unique key of job " + job.id() + " of workflow '"
+                    + job.workflowName() + "' must not be blank");
+        }
+        if (holdFor.isNegative()) {
+            throw new IllegalArgumentException("Redis store: holdFor of unique key '" + key + "' must not be negative,"
+                    + " got " + holdFor);
+        }
+        Row row = row(job);
+        long holdMillis = holdFor.toMillis();
+        String uniqueHash = keys.uniqueKeys();
+        for (int attempt = 0; attempt < UNIQUE_ATTEMPTS; attempt++) {
+            String seen = failures.call("read unique key '" + key + "'", () -> client().hget(uniqueHash, key));
+            String holderKey = keys.job(seen == null ? row.member() : seen.substring(seen.indexOf(' ') + 1));
+            List<Object> scriptKeys = new ArrayList<>(List.of(uniqueHash, holderKey));
+            scriptKeys.addAll(keys.storeKeys(row.member()));
+            long now = clock.millis();
+            Object reply = failures.call("record job ", job.id(), () -> Scripts.UNIQUE_RECORD.run(client(), scriptKeys,
+                    List.of(key, seen == null ? "" : seen, row.member(), row.json(), row.status(), row.workflow(),
+                            retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(),
+                            holdMillis, row.attempt())));
+            List<?> outcome = (List<?>) Objects.requireNonNull(reply, "unique_record's reply");
+            switch (text(outcome.get(0))) {
+                case "recorded":
+                    return Optional.empty();
+                case "held":
+                    return Optional.of(RedisKeys.idOf(text(outcome.get(1))));
+                case "stale":
+                    throw new StaleStateException(this + ": refused job " + job.id() + " under unique key '" + key
+                            + "': a final job of that id is stored, which a new state never replaces; nothing written",
+                            null);
+                default:
+                    break; // 'retry': another record changed the key's holder since it was read
+            }
+        }
+        throw new ErgateBackendException(this + ": could not record job " + job.id() + " under unique key '" + key
+                + "': its holder changed on each of " + UNIQUE_ATTEMPTS + " attempts (records of that key keep"
+                + " racing); nothing written", null, true);
     }
 
     /**

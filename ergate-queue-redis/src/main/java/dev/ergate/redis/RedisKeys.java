@@ -1,6 +1,7 @@
 package dev.ergate.redis;
 
 import dev.ergate.JobId;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.List;
  * {ns}:jobs:status:S        zset   jobs in status S
  * {ns}:jobs:workflow:W      zset   jobs of workflow W
  * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
+ * {ns}:jobs:unique          hash   unique key -> "heldUntil member" of the job last recorded under it
  * {ns}:admin:retention      string the retention lease's owner, expiring with the lease
  * </pre>
  *
@@ -162,6 +164,10 @@ final class RedisKeys {
         return indexPrefix() + "expiring";
     }
 
+    String uniqueKeys() {
+        return indexPrefix() + "unique";
+    }
+
     String statusIndex(String status) {
         return indexPrefix() + "status:" + status;
     }
@@ -170,15 +176,21 @@ final class RedisKeys {
         return indexPrefix() + "workflow:" + workflow;
     }
 
-    /**
-     * A job id as an index member and key suffix: {@code s:} for a string id, {@code n:} for a
-     * numeric one, so {@code "7"} and {@code 7} stay two jobs.
-     */
     private static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A job id as an index member and key suffix: {@code s:} for a string id, {@code n:} for a
+     * numeric one, so {@code "7"} and {@code 7} stay two jobs.
+     */
     static String member(JobId id) {
         return (id.isNumeric() ? "n:" : "s:") + id.value();
+    }
+
+    /** {@return the id of a {@link #member(JobId)}} */
+    static JobId idOf(String member) {
+        String value = member.substring(2);
+        return member.startsWith("n:") ? JobId.of(new BigInteger(value)) : JobId.of(value);
     }
 }

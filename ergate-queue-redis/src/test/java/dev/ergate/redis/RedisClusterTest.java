@@ -85,6 +85,16 @@ class RedisClusterTest {
         }
 
         @Override
+        protected boolean supportsUniqueKeys() {
+            return true;
+        }
+
+        @Override
+        protected boolean supportsUniqueKeyHold() {
+            return true;
+        }
+
+        @Override
         protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
             return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
                     .name("cluster-" + QUEUES.incrementAndGet()).leaseTime(leaseTime).build());

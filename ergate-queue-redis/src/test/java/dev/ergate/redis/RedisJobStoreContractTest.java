@@ -33,6 +33,16 @@ class RedisJobStoreContractTest extends JobStoreContract {
     }
 
     @Override
+    protected boolean supportsUniqueKeys() {
+        return true;
+    }
+
+    @Override
+    protected boolean supportsUniqueKeyHold() {
+        return true;
+    }
+
+    @Override
     protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
         return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
                 .name("fence-" + UUID.randomUUID()).leaseTime(leaseTime).build());

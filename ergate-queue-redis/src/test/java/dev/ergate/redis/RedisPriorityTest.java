@@ -7,6 +7,7 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.runtime.ErgateClient;
 import dev.ergate.spi.AtomicStepFinish;
+import dev.ergate.spi.DeadLetterFilter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.RetryOutcome;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Priorities on Redis beyond the contract: every path that queues a job again keeps its priority
- * (the finish's next step, a delayed job coming due, the submit script, the admin's retry), and
+ * (the finish's next step, a delayed job coming due, the submit script, the admin's retry and
+ * requeue), and
  * strict order starves a lower job under a stream of higher ones (the README says so).
  */
 @DisplayName("Redis queue priorities")
@@ -145,6 +147,21 @@ class RedisPriorityTest {
         assertThat(takeAndAck(queue)).isEqualTo("failed-high@4");
         assertThat(takeAndAck(queue)).isEqualTo("waiting-low@0");
         assertThat(fixture.raw().exists(queue.keys().priorities())).as("priorities of messages gone").isFalse();
+    }
+
+    @Test
+    @DisplayName("a dead letter requeued by the admin keeps its priority")
+    void requeueKeepsPriority() throws InterruptedException {
+        RedisBackend backend = fixture.backend();
+        RedisJobQueue queue = backend.queue();
+        queue.put(job("dead-high", 6));
+        queue.take(PROMPT).orElseThrow().deadLetter("test: given up");
+        queue.put(job("waiting-low", 0));
+
+        assertThat(backend.admin().requeueDeadLetters(DeadLetterFilter.all()).requeued()).hasSize(1);
+
+        assertThat(takeAndAck(queue)).isEqualTo("dead-high@6");
+        assertThat(takeAndAck(queue)).isEqualTo("waiting-low@0");
     }
 
     /** Waits (not busily) until the wall clock passes {@code when}, at most 10 s. */

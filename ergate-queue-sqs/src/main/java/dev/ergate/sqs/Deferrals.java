@@ -33,11 +33,17 @@ final class Deferrals {
     private final SqsOperations ops;
     private final boolean fifo;
     private final Clock clock;
+    private final ServerClock server;
 
-    Deferrals(SqsOperations ops, boolean fifo, Clock clock) {
+    /**
+     * @param clock the worker's clock: for the 12-hour ceiling, counted from a receive by it
+     * @param server SQS's clock: start times are compared with it
+     */
+    Deferrals(SqsOperations ops, boolean fifo, Clock clock, ServerClock server) {
         this.ops = ops;
         this.fifo = fifo;
         this.clock = clock;
+        this.server = server;
     }
 
     /** {@return whole seconds from {@code now} to {@code time}, rounded up (never early)} */
@@ -61,7 +67,7 @@ final class Deferrals {
      */
     void defer(Message message, Instant notBefore, Instant receivedAt) {
         Instant now = clock.instant();
-        long wait = secondsUntil(now, notBefore);
+        long wait = secondsUntil(server.now(), notBefore);
         long left = ceilingLeft(receivedAt, now);
         if (Inbound.receiveCount(message) <= 1 && left > 0) {
             int seconds = (int) Math.min(Math.max(wait, 1), left);
@@ -91,7 +97,7 @@ final class Deferrals {
         long seconds = secondsUntil(Instant.EPOCH, Instant.EPOCH.plus(delay));
         int delaySeconds = 0;
         if (fifo ? seconds > 0 : seconds > MAX_DELAY_SECONDS) {
-            Instant visibleAt = clock.instant().plus(delay);
+            Instant visibleAt = server.now().plus(delay);
             Instant marked = MessageAttributes.notBefore(message);
             attributes.putAll(MessageAttributes.notBefore(marked != null && marked.isAfter(visibleAt) ? marked : visibleAt));
         }
@@ -109,6 +115,11 @@ final class Deferrals {
                 message.messageId(), seconds);
     }
 
+    /** {@return SQS's time now, as well as this worker can tell} */
+    Instant serverNow() {
+        return server.now();
+    }
+
     /**
      * Replaces a leased message by a copy that is handed out no sooner than {@code notBefore}:
      * sends the copy, then deletes the original (a crash in between leaves both, which at-least-once
@@ -117,7 +128,7 @@ final class Deferrals {
     void copy(Message message, Instant notBefore) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
         attributes.putAll(MessageAttributes.notBefore(notBefore));
-        int delay = fifo ? 0 : (int) Math.min(MAX_DELAY_SECONDS, secondsUntil(clock.instant(), notBefore));
+        int delay = fifo ? 0 : (int) Math.min(MAX_DELAY_SECONDS, secondsUntil(server.now(), notBefore));
         String group = fifo ? Inbound.groupId(message) : null;
         if (fifo && group == null) {
             group = MessageIds.groupId(null);

@@ -28,13 +28,20 @@ final class InboundSorter {
     private final DeadLetters deadLetters;
     private final Deferrals deferrals;
     private final Clock clock;
+    private final ServerClock server;
 
-    InboundSorter(JobCodec codec, long maxJobBytes, DeadLetters deadLetters, Deferrals deferrals, Clock clock) {
+    /**
+     * @param clock the worker's clock
+     * @param server SQS's clock, which decides whether a job is due; learns from each receive
+     */
+    InboundSorter(JobCodec codec, long maxJobBytes, DeadLetters deadLetters, Deferrals deferrals, Clock clock,
+            ServerClock server) {
         this.codec = codec;
         this.maxJobBytes = maxJobBytes;
         this.deadLetters = deadLetters;
         this.deferrals = deferrals;
         this.clock = clock;
+        this.server = server;
     }
 
     /**
@@ -43,6 +50,7 @@ final class InboundSorter {
      * @param arrivedNanos when the response arrived, on {@link System#nanoTime()}
      */
     List<Inbound> sort(List<Message> messages, Instant receivedAt, Instant leaseStart, long arrivedNanos) {
+        server.observe(messages, clock.instant()); // read after the arrival: the offset learned is never too large
         List<Inbound> due = new ArrayList<>(messages.size());
         for (Message message : messages) {
             Inbound inbound = sortOne(message, receivedAt, leaseStart, arrivedNanos);
@@ -69,7 +77,7 @@ final class InboundSorter {
         }
         Instant marked = MessageAttributes.notBefore(message);
         Instant notBefore = later(marked, job.requestedStartTime());
-        if (notBefore != null && notBefore.isAfter(clock.instant())) {
+        if (notBefore != null && notBefore.isAfter(server.now())) { // SQS's clock decides, not this worker's
             try {
                 deferrals.defer(message, notBefore, receivedAt);
             } catch (ErgateBackendException failure) {

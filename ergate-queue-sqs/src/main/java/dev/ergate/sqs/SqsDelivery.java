@@ -81,14 +81,13 @@ final class SqsDelivery extends AbstractDelivery {
     @Override
     protected boolean releaseLease(Duration delay) {
         Instant now = clock.instant();
-        Instant visibleAt = now.plus(delay);
-        long seconds = Deferrals.secondsUntil(now, visibleAt);
+        long seconds = Deferrals.secondsUntil(now, now.plus(delay));
         try {
             if (seconds <= Deferrals.ceilingLeft(inbound.receivedAt(), now)) {
                 ops.changeVisibility(inbound.message().receiptHandle(), (int) seconds);
             } else {
                 requireLease("release");
-                deferrals.copy(inbound.message(), visibleAt);
+                deferrals.copy(inbound.message(), deferrals.serverNow().plus(delay)); // a start time: SQS's clock
             }
             return true;
         } catch (LeaseLostException e) {

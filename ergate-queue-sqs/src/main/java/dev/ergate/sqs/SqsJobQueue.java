@@ -51,6 +51,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
     private final SqsQueueOptions config;
     private final JobCodec codec;
     private final Clock clock;
+    private final ServerClock server;
     private final boolean fifo;
     private final Deferrals deferrals;
     private final DeadLetters deadLetters;
@@ -67,11 +68,13 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
         this.codec = codec;
         this.clock = config.clock();
         this.fifo = queueUrl.endsWith(".fifo");
-        this.deferrals = new Deferrals(ops, fifo, clock);
+        this.server = new ServerClock(clock);
+        this.deferrals = new Deferrals(ops, fifo, clock, server);
         this.deadLetters = new DeadLetters(ops, config.deadLetterQueueUrl(), facts.redrivePolicy(),
                 facts.deadLetterBudget(config), clock);
         this.warnings = List.copyOf(warnings);
-        this.receiver = new Receiver(ops, new InboundSorter(codec, config.maxJobBytes(), deadLetters, deferrals, clock), config);
+        this.receiver = new Receiver(ops, new InboundSorter(codec, config.maxJobBytes(), deadLetters, deferrals, clock,
+                server), config);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 task -> DaemonThreads.newThread("ergate-sqs-housekeeper", task));
         long sweepMillis = Math.max(20, Math.min(250, config.maxPrefetchHold().toMillis() / 2));
@@ -172,7 +175,7 @@ public final class SqsJobQueue implements JobQueue, QueueStats {
                     + " level, each with its own workers (more on the higher ones), or submit without a priority");
         }
         byte[] json = JobSizes.check(job, codec.encode(job), maxJobBytes());
-        Instant now = clock.instant();
+        Instant now = server.now(); // a start time is compared with SQS's clock, as well as this worker knows it
         Instant start = job.requestedStartTime();
         Map<String, MessageAttributeValue> attributes = Map.of();
         int delaySeconds = 0;

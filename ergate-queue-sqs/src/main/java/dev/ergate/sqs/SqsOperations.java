@@ -79,6 +79,7 @@ final class SqsOperations {
                     .waitTimeSeconds(waitSeconds)
                     .visibilityTimeout(visibilitySeconds)
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                            MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
                             MessageSystemAttributeName.MESSAGE_GROUP_ID)
                     .messageAttributeNames("All"))
                     .messages();

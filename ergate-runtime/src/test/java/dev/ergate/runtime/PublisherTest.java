@@ -131,6 +131,51 @@ class PublisherTest {
     }
 
     @Test
+    void anAtomicPublishOfferedByTheSourceReplacesPutAndReport() {
+        TestStore store = new TestStore();
+        for (String id : List.of("ok", "lost", "broken")) {
+            store.update(Job.builder().workflowName("w").id(id).status(JobStatus.PENDING).build());
+        }
+        TestQueue queue = new TestQueue();
+        List<String> atomic = new ArrayList<>();
+        StoreSource source = new StoreSource(store) {
+            @Override
+            public java.util.Optional<dev.ergate.spi.AtomicPublish> atomicPublish(dev.ergate.spi.JobQueue on) {
+                assertThat(on).isSameAs(queue);
+                return java.util.Optional.of(queued -> {
+                    String id = queued.id().value();
+                    atomic.add(id);
+                    if (id.equals("broken")) {
+                        throw new dev.ergate.spi.ErgateBackendException("test source: commit failed", null, true);
+                    }
+                    if (id.equals("lost")) {
+                        return false; // the claim ran out and another publisher has the job: nothing put
+                    }
+                    queue.put(queued);
+                    published(queued);
+                    return true;
+                });
+            }
+
+            @Override
+            public synchronized void published(Job queued) {
+                assertThat(atomic).as("reported only through the atomic publish").contains(queued.id().value());
+                super.published(queued);
+            }
+        };
+        ErgatePublisher publisher = ErgatePublisher.builder(source, queue).build();
+
+        assertThat(publisher.publishDue()).as("jobs put").isEqualTo(1);
+
+        assertThat(atomic).containsExactlyInAnyOrder("ok", "lost", "broken");
+        assertThat(queue.puts()).extracting(j -> j.id().value()).containsExactly("ok");
+        assertThat(queue.puts().get(0).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(source.failures).as("a failed atomic publish is handed back").singleElement().asString()
+                .startsWith("broken: ");
+        assertThat(store.find(JobId.of("lost")).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
     void aLifespanWrapsThePublishersRun() throws Exception {
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         ErgatePublisher publisher = ErgatePublisher.builder(new StoreSource(new TestStore()), new TestQueue())
