@@ -37,17 +37,14 @@ class SqsFaultTest extends FaultScenarios {
      * step's message to come back; the Redis store's write fence drops it (its start meets a
      * newer stored state: {@code STALE}), so the job does not fork (issue 14, item 3).
      *
-     * <p>Not {@link PausePoints#AFTER_STATE}: with every store fenced, a kill between the state
-     * update and the put leaves the job stuck. The next state is stored, its message was never
-     * put, and the redelivery of the finished step meets the newer state and is dropped as stale
-     * (before the Redis store was fenced, the step ran again and put the next one). The runtime's
-     * non-atomic finish can't tell this redelivery from a duplicate today; see RELIABILITY.md,
-     * "Not covered yet".
+     * <p>A kill between the state update and the put ({@link PausePoints#AFTER_STATE}) leaves the
+     * next state stored with no message of it; the redelivery of the finished step is stale, finds
+     * the stored job QUEUED and puts it again (the runtime's {@code putLostNextStep}).
      */
     @Override
     protected List<String> pauseWindows() {
-        return List.of(PausePoints.AFTER_START, PausePoints.STEP_ENDED, PausePoints.AFTER_PUT,
-                PausePoints.FINISHED);
+        return List.of(PausePoints.AFTER_START, PausePoints.STEP_ENDED, PausePoints.AFTER_STATE,
+                PausePoints.AFTER_PUT, PausePoints.FINISHED);
     }
 
     @Override

@@ -599,6 +599,9 @@ public final class Ergate implements AutoCloseable {
             LOG.info("Job {} is {} in the store; not running its step", running.id(),
                     start == StepStart.CANCEL_REQUESTED ? "to be cancelled"
                             : start == StepStart.STALE ? "further on (a stale delivery, dropped)" : "already final");
+            if (start == StepStart.STALE) {
+                putLostNextStep(running, delivery);
+            }
             return runner.notStarted(step, start);
         }
         flight.counted = true;
@@ -609,6 +612,29 @@ public final class Ergate implements AutoCloseable {
             return runner.execute(step);
         } finally {
             flight.lease.stop();
+        }
+    }
+
+    /**
+     * Without an atomic finish, a worker that dies between writing a step's new state and putting
+     * the next step leaves a QUEUED state further on with no message of it, and the redelivery of
+     * the step it finished is stale. So a stale redelivery finding the stored job QUEUED puts it
+     * again. If the message did exist, the copy is a duplicate that the fence drops at its start
+     * or its finish. Only a redelivery (count above 1) does this, so a copy that turns out stale
+     * itself never puts again: no trail of copies.
+     */
+    private void putLostNextStep(Job stale, Delivery delivery) {
+        if (atomicFinish != null || delivery.deliveryCount() < 2 || !(store instanceof JobStore jobStore)) {
+            return;
+        }
+        JobId id = Objects.requireNonNull(stale.id());
+        Optional<Job> stored = backend.call("find (stale delivery)", stale, () -> jobStore.find(id));
+        if (stored.isPresent() && stored.get().status() == JobStatus.QUEUED) {
+            Job queued = stored.get();
+            LOG.warn("Job {} is QUEUED at step {} in the store and this redelivery of step {} is stale: its worker"
+                    + " may have died before putting the next step, so it is put again", id,
+                    queued.stepsCompleted(), stale.stepsCompleted());
+            backend.run("put (lost next step)", queued, () -> queue.put(queued));
         }
     }
 

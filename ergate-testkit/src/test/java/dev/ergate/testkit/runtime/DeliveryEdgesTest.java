@@ -88,6 +88,24 @@ class DeliveryEdgesTest {
     }
 
     @Test
+    @DisplayName("puts the next step again when a stale redelivery finds its state QUEUED without a message")
+    void lostNextStepPutAgain() throws Exception {
+        AtomicInteger ranA = new AtomicInteger();
+        Workflow two = Workflow.builder("two").step("a", com.fasterxml.jackson.databind.JsonNode.class, (in, ctx) -> ranA.incrementAndGet()).step("b", com.fasterxml.jackson.databind.JsonNode.class, (in, ctx) -> "b").build();
+        Job first = job("lost", "two");
+        memory.update(first.toBuilder().stepsCompleted(1).extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(1))
+                .build());    // a worker wrote step a's new state, then died before putting step b
+        queue.put(first);
+        queue.take(Duration.ZERO).orElseThrow().release(Duration.ZERO);    // its delivery of step a came back
+
+        start(queue, memory, fast().build(), two);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> status("lost") == JobStatus.COMPLETED);
+        assertThat(ranA).as("runs of the finished step a").hasValue(0);
+        assertThat(memory.find(JobId.of("lost")).orElseThrow().stepsCompleted()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("refuses the finish of a step another chain finished first, and puts nothing")
     void staleFinishPutsNothing() throws Exception {
         CountDownLatch stepRunning = new CountDownLatch(1);
