@@ -31,6 +31,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -252,7 +253,11 @@ public final class RedisJobAdmin implements JobAdmin {
         return Long.valueOf(1).equals(reply);
     }
 
-    /** Walks the four final status indexes, {@value #SCAN_BATCH} jobs per script call. */
+    /**
+     * Walks the four final status indexes, {@value #SCAN_BATCH} jobs per script call; then deletes
+     * the unique-key entries that are free (holder final or gone, hold passed), which nothing else
+     * deletes (see {@link #sweepUniqueKeys()}).
+     */
     @Override
     public long purgeJobs(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
@@ -273,6 +278,45 @@ public final class RedisJobAdmin implements JobAdmin {
                 after = text(reply.get(2));
             }
         }
+        sweepUniqueKeys();
+        return deleted;
+    }
+
+    /**
+     * Walks {@code {ns}:jobs:unique} with {@code HSCAN} and deletes each entry whose hold has
+     * passed and whose holder is final, gone or past its retention: such a key is free already,
+     * so this changes only memory. One script per scanned batch, declaring each holder's job key.
+     *
+     * @return how many entries were deleted
+     */
+    long sweepUniqueKeys() {
+        String hash = keys.uniqueKeys();
+        ScanParams params = new ScanParams().count(SCAN_BATCH);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        long deleted = 0;
+        do {
+            String from = cursor;
+            ScanResult<Map.Entry<String, String>> batch = failures.call("scan unique keys",
+                    () -> client().hscan(hash, from, params));
+            long now = clock.millis();
+            List<Object> scriptKeys = new ArrayList<>(List.of(hash));
+            List<Object> args = new ArrayList<>(List.of(now));
+            for (Map.Entry<String, String> entry : batch.getResult()) {
+                String value = entry.getValue();
+                int space = value.indexOf(' ');
+                if (space > 0 && Long.parseLong(value.substring(0, space)) <= now) {
+                    scriptKeys.add(keys.job(value.substring(space + 1)));
+                    args.add(entry.getKey());
+                    args.add(value);
+                }
+            }
+            if (scriptKeys.size() > 1) {
+                Object reply = failures.call("delete free unique keys",
+                        () -> Scripts.UNIQUE_SWEEP.run(client(), scriptKeys, args));
+                deleted += ((Number) Objects.requireNonNull(reply)).longValue();
+            }
+            cursor = batch.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         return deleted;
     }
 

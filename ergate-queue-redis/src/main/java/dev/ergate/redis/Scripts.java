@@ -27,6 +27,7 @@ final class Scripts {
     static final LuaScript ADMIN_PURGE_JOBS = LuaScript.load("admin_purge_jobs");
     static final LuaScript ADMIN_LEASE = LuaScript.load("admin_lease");
     static final LuaScript UNIQUE_RECORD = LuaScript.load("unique_record");
+    static final LuaScript UNIQUE_SWEEP = LuaScript.load("unique_sweep");
 
     private Scripts() {
     }

@@ -138,6 +138,30 @@ class RedisUniqueKeyTest {
     }
 
     @Test
+    @DisplayName("the admin's purge deletes the entries of free keys only (holder final or gone, hold passed)")
+    void purgeSweepsFreeEntries() {
+        MutableClock clock = new MutableClock(T0);
+        RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
+        RedisJobStore store = backend.store();
+        RedisJobAdmin admin = backend.admin();
+        store.recordUnique(queued("done"), "free", Duration.ZERO);
+        store.update(queued("done").toBuilder().status(JobStatus.COMPLETED).build());
+        store.recordUnique(queued("running"), "busy", Duration.ZERO);
+        store.recordUnique(queued("held"), "hold", Duration.ofHours(1));
+        store.update(queued("held").toBuilder().status(JobStatus.COMPLETED).build());
+        store.recordUnique(queued("deleted"), "gone", Duration.ZERO);
+        admin.deleteJob(JobId.of("deleted"));
+        String hash = new RedisKeys(backend.options().namespace(), RedisQueueOptions.defaults().name()).uniqueKeys();
+
+        assertThat(admin.purgeJobs(Instant.EPOCH)).as("jobs purged (none that old)").isZero();
+        assertThat(fixture.raw().hkeys(hash)).containsExactlyInAnyOrder("busy", "hold");
+        clock.advance(Duration.ofHours(1));
+        admin.purgeJobs(Instant.EPOCH);
+        assertThat(fixture.raw().hkeys(hash)).containsExactly("busy");
+        assertThat(store.recordUnique(queued("other"), "busy", Duration.ZERO)).contains(JobId.of("running"));
+    }
+
+    @Test
     @DisplayName("refuses a blank key and a negative hold with the reason; a final job of the same id is not replaced")
     void badInput() {
         RedisJobStore store = fixture.backend().store();
