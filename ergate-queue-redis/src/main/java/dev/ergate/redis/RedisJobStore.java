@@ -161,8 +161,8 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
      *
      * @throws IllegalArgumentException if the job has no id, the key is blank or {@code holdFor}
      *     is negative
-     * @throws StaleStateException if a final job of that id is stored (the write fence, as {@link
-     *     #update}); nothing written
+     * @throws StaleStateException if a final job of that id is stored (a new state never
+     *     replaces it); nothing written
      * @throws ErgateBackendException if Redis fails
      */
     @Override

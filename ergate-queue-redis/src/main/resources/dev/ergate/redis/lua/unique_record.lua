@@ -6,7 +6,7 @@
 -- An entry is 'heldUntil member': the key is held while that job is stored and not final, and
 -- until heldUntil (ms) in any case. Nothing is released when a job ends: every path that makes a
 -- job final (finish, cancel, dead-letter, admin, retention) frees its key, as this script reads
--- the holder's status. Returns {'recorded'} (the job written, fenced as store_update's 'final',
+-- the holder's status. Returns {'recorded'} (the job written, with write_job's 'final' fence,
 -- and now the holder), {'held', member of the holder} (nothing written), {'stale'} (the fence
 -- refused the write: a final job of that id), or {'retry'} when the entry is no longer the one
 -- the caller saw (the caller reads it again and declares the new holder's key).
