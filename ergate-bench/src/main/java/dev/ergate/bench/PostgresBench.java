@@ -18,10 +18,15 @@ import java.time.Duration;
  */
 final class PostgresBench implements BenchBackend {
 
+    /** The system property that turns the store's history off ({@code JdbcOptions.recordHistory}), to measure its cost. */
+    static final String RECORD_HISTORY_PROPERTY = "ergate.bench.recordHistory";
+
     private final String jdbcUrl;
+    private final boolean recordHistory;
 
     PostgresBench(String url) {
         this.jdbcUrl = PostgresUrls.toJdbc(url);
+        this.recordHistory = !"false".equalsIgnoreCase(System.getProperty(RECORD_HISTORY_PROPERTY, "true"));
     }
 
     @Override
@@ -32,7 +37,8 @@ final class PostgresBench implements BenchBackend {
             return "PostgreSQL " + version + " at " + jdbcUrl.replaceAll("password=[^&]*", "password=***")
                     + " (synchronous_commit " + show(st, "synchronous_commit") + ", fsync " + show(st, "fsync")
                     + ", wal_sync_method " + show(st, "wal_sync_method") + "); ergate-store-jdbc queue + store,"
-                    + " atomic one-transaction finish, history on";
+                    + " atomic one-transaction finish, history " + (recordHistory ? "on" : "off (-D"
+                    + RECORD_HISTORY_PROPERTY + "=false)");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + jdbcUrl + " can't be reached: " + e.getMessage(), e);
         }
@@ -48,7 +54,7 @@ final class PostgresBench implements BenchBackend {
     public BackendRun open(String runId, int workers, Duration leaseTime) {
         String schema = "ergbench_" + runId;
         JdbcBackend backend = JdbcBackend.connect(jdbcUrl, JdbcOptions.builder()
-                .schema(schema).leaseTime(leaseTime).poolSize(workers + 3).build());
+                .schema(schema).leaseTime(leaseTime).poolSize(workers + 3).recordHistory(recordHistory).build());
         JdbcJobQueue queue = backend.queue();
         JdbcJobStore store = backend.store();
         return BackendRun.of(queue, store, () -> {

@@ -11,27 +11,48 @@ import java.util.HexFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * One Lua script: the shared {@code lib.lua} followed by the script's own body, run with
  * EVALSHA (one round trip, the text is not sent again) and sent in full by EVAL only when the
  * server does not know it yet (first use, restart, {@code SCRIPT FLUSH}).
  *
+ * <p>Every key a script touches is declared in KEYS. A key that depends on data the caller
+ * can't know before (the job keys of a listing's page, a stored job's old workflow index) is
+ * named by the script: it raises {@value #UNDECLARED} with those keys before it writes anything,
+ * and {@link #run} runs it again with them added (at most {@value #MAX_ROUNDS} runs).
+ *
  * <p>Immutable and thread-safe.
  */
 final class LuaScript {
 
     private static final String RESOURCE_DIR = "lua/";
+    /** The error a script raises (lib.lua, check_declared) when it needs keys it was not given. */
+    static final String UNDECLARED = "ERGATE_UNDECLARED";
+    /** The most runs of one call: the first, and up to three with the keys the runs before named. */
+    static final int MAX_ROUNDS = 4;
+
+    /**
+     * Test-only: when true, every script runs with a check in front of it that fails a call
+     * touching a key not declared in KEYS (Redis itself does not check it outside a cluster).
+     */
+    static volatile boolean checkKeys;
 
     private final String name;
     private final byte[] text;
     private final byte[] sha1;
+    private final String source;
+    private volatile byte @Nullable [] checkedText;
+    private volatile byte @Nullable [] checkedSha1;
 
     private LuaScript(String name, String text) {
         this.name = name;
         this.text = text.getBytes(StandardCharsets.UTF_8);
         this.sha1 = sha1Hex(this.text).getBytes(StandardCharsets.US_ASCII);
+        this.source = text;
     }
 
     /**
@@ -58,11 +79,82 @@ final class LuaScript {
     @Nullable Object run(UnifiedJedis redis, List<?> keys, List<?> args) {
         List<byte[]> keyBytes = toBytes(keys);
         List<byte[]> argBytes = toBytes(args);
-        try {
-            return redis.evalsha(sha1, keyBytes, argBytes);
-        } catch (JedisNoScriptException notLoaded) {
-            return redis.eval(text, keyBytes, argBytes);
+        for (int round = 1; ; round++) {
+            try {
+                return runOnce(redis, keyBytes, argBytes);
+            } catch (JedisDataException e) {
+                List<byte[]> named = undeclared(e.getMessage());
+                if (named.isEmpty() || round == MAX_ROUNDS) {
+                    throw e;
+                }
+                int slot = keyBytes.isEmpty() ? -1 : JedisClusterCRC16.getSlot(keyBytes.get(0));
+                for (byte[] key : named) {
+                    if (slot >= 0 && JedisClusterCRC16.getSlot(key) != slot) {
+                        throw new IllegalStateException("Lua script " + name + " named a key outside its hash slot: "
+                                + new String(key, StandardCharsets.UTF_8), e);
+                    }
+                }
+                keyBytes.addAll(named);
+            }
         }
+    }
+
+    private @Nullable Object runOnce(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+        byte[] runText = text;
+        byte[] runSha1 = sha1;
+        if (checkKeys) {
+            runText = checkedText();
+            runSha1 = java.util.Objects.requireNonNull(checkedSha1);
+        }
+        try {
+            return redis.evalsha(runSha1, keys, args);
+        } catch (JedisNoScriptException notLoaded) {
+            return redis.eval(runText, keys, args);
+        }
+    }
+
+    /**
+     * The script with the test class path's {@code check_keys.lua} in front, on the first line
+     * (so the line numbers of errors stay those of lib.lua and the script).
+     */
+    private byte[] checkedText() {
+        byte[] checked = checkedText;
+        if (checked == null) {
+            StringBuilder oneLine = new StringBuilder();
+            for (String line : resource("check_keys").split("\n")) {
+                if (!line.strip().startsWith("--")) {
+                    oneLine.append(line.strip()).append(' ');
+                }
+            }
+            checked = (oneLine + source).getBytes(StandardCharsets.UTF_8);
+            checkedSha1 = sha1Hex(checked).getBytes(StandardCharsets.US_ASCII);
+            checkedText = checked;
+        }
+        return checked;
+    }
+
+    /** {@return the keys an {@value #UNDECLARED} error names (hex, space-separated, up to END), else none} */
+    static List<byte[]> undeclared(@Nullable String message) {
+        List<byte[]> keys = new ArrayList<>();
+        if (message == null) {
+            return keys;
+        }
+        int at = message.indexOf(UNDECLARED + " ");
+        if (at < 0) {
+            return keys;
+        }
+        HexFormat hex = HexFormat.of();
+        for (String token : message.substring(at + UNDECLARED.length() + 1).split(" ")) {
+            if (token.equals("END")) {
+                return keys;
+            }
+            try {
+                keys.add(hex.parseHex(token));
+            } catch (IllegalArgumentException notHex) {
+                return List.of(); // not our message after all
+            }
+        }
+        return List.of();
     }
 
     private static List<byte[]> toBytes(List<?> values) {

@@ -99,9 +99,13 @@ public final class RedisJobAdmin implements JobAdmin {
         for (int from = 0; from < workflows.size(); from += 100) {
             List<String> args = new ArrayList<>();
             args.add(keys.indexPrefix());
-            args.addAll(workflows.subList(from, Math.min(workflows.size(), from + 100)));
+            List<String> batch = workflows.subList(from, Math.min(workflows.size(), from + 100));
+            args.addAll(batch);
+            // every index it counts is declared: the call goes to the namespace's node, and a
+            // cluster moving the slot redirects it before it runs
+            List<byte[]> indexes = keys.withIndexes(List.of(), batch.toArray(String[]::new));
             List<?> reply = (List<?>) failures.call("count jobs",
-                    () -> Scripts.ADMIN_COUNTS.run(client(), List.of(), args));
+                    () -> Scripts.ADMIN_COUNTS.run(client(), indexes, args));
             String workflow = null;
             for (int i = 0; i < Objects.requireNonNull(reply).size(); i++) {
                 String item = text(reply.get(i));
@@ -224,7 +228,7 @@ public final class RedisJobAdmin implements JobAdmin {
         Job retried = JobRepairs.retried(ended);
         String member = RedisKeys.member(id);
         List<Object> scriptKeys = new ArrayList<>(keys.queueKeys());
-        scriptKeys.addAll(keys.storeKeys(member));
+        scriptKeys.addAll(keys.withIndexes(keys.storeKeys(member), retried.workflowName()));
         Object reply = failures.call("retry job " + id, () -> Scripts.ADMIN_RETRY.run(client(), scriptKeys,
                 List.of(member, ended.status().name(), codec.encode(retried), retried.workflowName(), clock.millis(),
                         keys.indexPrefix(), keys.jobPrefix(), foreignQueue == null ? "1" : "0", retried.stepsCompleted(),
@@ -249,7 +253,7 @@ public final class RedisJobAdmin implements JobAdmin {
         Objects.requireNonNull(id, "id");
         String member = RedisKeys.member(id);
         Object reply = failures.call("delete job " + id, () -> Scripts.ADMIN_DELETE.run(client(),
-                keys.storeKeys(member), List.of(member, keys.indexPrefix(), keys.jobPrefix())));
+                keys.withIndexes(keys.storeKeys(member)), List.of(member, keys.indexPrefix(), keys.jobPrefix())));
         return Long.valueOf(1).equals(reply);
     }
 
@@ -265,6 +269,7 @@ public final class RedisJobAdmin implements JobAdmin {
         for (JobStatus status : FINAL) {
             List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
             scriptKeys.add(keys.statusIndex(status.name()));
+            scriptKeys.addAll(keys.statusIndexes()); // the job keys and workflow indexes: named by the script
             String after = "0";
             while (true) {
                 String from = after;
@@ -415,8 +420,8 @@ public final class RedisJobAdmin implements JobAdmin {
             JobId jobId = job.id();
             String member = jobId == null ? "" : RedisKeys.member(jobId);
             List<Object> scriptKeys = new ArrayList<>(keys.queueKeys());
-            scriptKeys.addAll(keys.storeKeys(member));
             Job queued = job.toBuilder().status(JobStatus.QUEUED).build();
+            scriptKeys.addAll(keys.withIndexes(keys.storeKeys(member), queued.workflowName()));
             Object reply = failures.call("requeue dead letter " + entry.letter().id(), () -> Scripts.ADMIN_REQUEUE.run(
                     client(), scriptKeys, List.of(entry.raw(), entry.body(), clock.millis(), member,
                             codec.encode(queued), queued.workflowName(), keys.indexPrefix(), keys.jobPrefix(),

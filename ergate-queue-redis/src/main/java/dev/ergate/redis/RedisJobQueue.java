@@ -16,6 +16,7 @@ import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,10 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     }
 
     /**
+     * Idempotent per job step: a put of a job whose message for the same step and attempt is
+     * still on the queue (ready, delayed or leased) leaves that one message, so a client that
+     * retries a put whose reply it lost does not double the job.
+     *
      * @throws JobTooLargeException if the job's JSON is over {@link RedisQueueOptions#maxJobBytes()}
      * @throws ErgateBackendException if Redis fails, or the queue is closed
      */
@@ -102,7 +107,17 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
         long due = dueMillis(job);
         ensureOpen("put");
         failures.call("put job " + job.id() + " of workflow '" + job.workflowName() + "'",
-                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due, job.priority())));
+                () -> Scripts.PUT.run(client(), keys.queueKeys(), List.of(body, due, job.priority(), putToken(job))));
+    }
+
+    /**
+     * {@return what makes a put idempotent: the job's member, steps completed and attempt; a put
+     * of the same token while its message exists (a retry after a lost reply) leaves one
+     * message. Empty for a job without an id}
+     */
+    static String putToken(Job job) {
+        JobId id = job.id();
+        return id == null ? "" : RedisKeys.member(id) + "|" + job.stepsCompleted() + "|" + WriteFence.attemptOf(job);
     }
 
     /**

@@ -128,13 +128,15 @@ public final class RedisJobSource implements JobSource {
         List<Object> args = new ArrayList<>(List.of(nowMillis, nowMillis + claimTimeout.toMillis(), owner,
                 keys.jobPrefix()));
         Map<String, Candidate> byMember = new HashMap<>();
+        List<Object> claimKeys = new ArrayList<>(List.of(claimsKey, claimOwnersKey));
         for (Candidate candidate : chosen) {
             args.add(candidate.member());
             args.add(candidate.sha1());
             byMember.put(candidate.member(), candidate);
+            claimKeys.add(keys.job(candidate.member()));
         }
         List<?> claimed = (List<?>) backend.failures().call("claim due jobs",
-                () -> CLAIM.run(backend.client(), List.of(claimsKey, claimOwnersKey), args));
+                () -> CLAIM.run(backend.client(), claimKeys, args));
         List<Job> jobs = new ArrayList<>();
         for (Candidate candidate : chosen) {
             if (Objects.requireNonNull(claimed, "a list").stream().anyMatch(m -> text(m).equals(candidate.member()))) {
@@ -190,6 +192,7 @@ public final class RedisJobSource implements JobSource {
         List<Object> keyList = new ArrayList<>(keys.storeKeys(row.member()));
         keyList.add(claimsKey);
         keyList.add(claimOwnersKey);
+        keyList.addAll(keys.withIndexes(List.of(), row.workflow()));
         Object wrote = backend.failures().call((write ? "record published job " : "release the claim on job ") + id,
                 () -> REPORT.run(backend.client(), keyList, List.of(row.member(), owner, row.json(), row.status(),
                         row.workflow(), clock.millis(), keys.indexPrefixBytes(), keys.jobPrefixBytes(),

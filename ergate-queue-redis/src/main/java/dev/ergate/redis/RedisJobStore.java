@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -39,6 +40,12 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
     private static final int UNIQUE_ATTEMPTS = 16;
     /** Entries one listing call looks at, at most, when it filters by status and workflow. */
     static final int FILTERED_SCAN = 1_000;
+    /** Expired jobs one purge after a final write (or a cancel request) deletes, at most. */
+    static final int PURGE_BATCH = 256;
+    /** Expired jobs a listing deletes before it reads, at most. */
+    static final int LIST_PURGE_BATCH = 64;
+    /** The least time between two purges a final write starts, per store. */
+    static final long PURGE_EVERY_NANOS = 1_000_000_000L;
 
     private final RedisBackend backend;
     private final RedisStoreOptions options;
@@ -46,6 +53,7 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
     private final JobCodec codec;
     private final Clock clock;
     private final RedisFailures failures;
+    private final AtomicLong lastPurge = new AtomicLong(System.nanoTime() - PURGE_EVERY_NANOS);
 
     RedisJobStore(RedisBackend backend, RedisStoreOptions options) {
         this.backend = backend;
@@ -95,10 +103,40 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         Row row = row(job);
         long now = clock.millis();
         Object stored = failures.call("update job ", job.id(), () -> Scripts.STORE_UPDATE.run(client(),
-                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                keys.withIndexes(keys.storeKeys(row.member()), row.workflow()), List.of(row.member(), row.json(), row.status(), row.workflow(),
                         retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(), fence,
                         row.attempt())));
+        afterWrite(job);
         return !Long.valueOf(0).equals(stored);
+    }
+
+    /**
+     * Deletes jobs whose retention ran out, now and then: after a final state is written with a
+     * retention, at most once per {@link #PURGE_EVERY_NANOS} per store (the scripts that write a
+     * final state can't delete other jobs: their keys are not declared).
+     */
+    void afterWrite(Job job) {
+        if (!job.status().isFinal() || retentionMillis() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastPurge.get();
+        if (now - last >= PURGE_EVERY_NANOS && lastPurge.compareAndSet(last, now)) {
+            purgeExpired(PURGE_BATCH);
+        }
+    }
+
+    /**
+     * Deletes up to {@code most} final jobs whose retention ran out, with their index entries
+     * (purge_jobs.lua). A job past its retention is never found or listed, deleted or not.
+     *
+     * @return how many jobs it deleted
+     */
+    int purgeExpired(int most) {
+        long now = clock.millis();
+        Object deleted = failures.call("delete jobs past their retention", () -> Scripts.PURGE_JOBS.run(client(),
+                keys.withIndexes(keys.storeKeys("")), List.of(now, most, keys.indexPrefix(), keys.jobPrefix())));
+        return deleted instanceof Long n ? (int) (long) n : 0;
     }
 
     /** {@return the refusal of a write the fence stopped, naming what is stored} */
@@ -146,7 +184,7 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
             String seen = failures.call("read unique key '" + key + "'", () -> client().hget(uniqueHash, key));
             String holderKey = keys.job(seen == null ? row.member() : seen.substring(seen.indexOf(' ') + 1));
             List<Object> scriptKeys = new ArrayList<>(List.of(uniqueHash, holderKey));
-            scriptKeys.addAll(keys.storeKeys(row.member()));
+            scriptKeys.addAll(keys.withIndexes(keys.storeKeys(row.member()), row.workflow()));
             long now = clock.millis();
             Object reply = failures.call("record job ", job.id(), () -> Scripts.UNIQUE_RECORD.run(client(), scriptKeys,
                     List.of(key, seen == null ? "" : seen, row.member(), row.json(), row.status(), row.workflow(),
@@ -184,7 +222,7 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         Row row = row(running);
         long now = clock.millis();
         Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
-                keys.storeKeys(row.member()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                keys.withIndexes(keys.storeKeys(row.member()), row.workflow()), List.of(row.member(), row.json(), row.status(), row.workflow(),
                         retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(),
                         row.attempt())));
         return StepStart.valueOf(text(reply));
@@ -225,6 +263,7 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         // with both filters one index is walked and the other filter checked per entry: look at
         // more entries than a page holds, but a bounded number per call (Redis runs one script at a time)
         int most = status != null && workflow != null ? Math.max(pageSize + 1, FILTERED_SCAN) : pageSize + 1;
+        purgeExpired(LIST_PURGE_BATCH);
         long now = clock.millis();
         Object reply = failures.call("list jobs", () -> Scripts.LIST_JOBS.run(client(), scriptKeys,
                 List.of(after, pageSize, now, keys.indexPrefix(), keys.jobPrefix(),
@@ -249,9 +288,10 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
     public boolean requestCancel(JobId id) {
         Objects.requireNonNull(id, "id");
         String member = RedisKeys.member(id);
+        purgeExpired(PURGE_BATCH);
         long now = clock.millis();
         Object done = failures.call("request cancellation of job " + id, () -> Scripts.REQUEST_CANCEL.run(
-                client(), keys.storeKeys(member), List.of(member, now, keys.indexPrefix(), keys.jobPrefix(),
+                client(), keys.withIndexes(keys.storeKeys(member)), List.of(member, now, keys.indexPrefix(), keys.jobPrefix(),
                 retentionMillis())));
         return Long.valueOf(1).equals(done);
     }

@@ -1,6 +1,7 @@
 package dev.ergate.redis;
 
 import dev.ergate.JobId;
+import dev.ergate.JobStatus;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.List;
  * {ns}:queue:NAME:signal    list   wakes takers blocked in BLPOP (one entry per ready message)
  * {ns}:queue:NAME:wake      list   wakes a blocked taker when a delayed message is due sooner
  * {ns}:queue:NAME:dead      list   dead letters, one JSON record each
+ * {ns}:queue:NAME:puts      hash   put token (member|steps|attempt) -> message id and back
  * {ns}:job:s:ID | n:ID      hash   one job: json, status, workflow, seq, updated (ms), expires
  * {ns}:jobs:seq             string the last job sequence number (listing order)
  * {ns}:jobs:all             zset   every job, by sequence number
@@ -42,6 +44,7 @@ final class RedisKeys {
     private final String indexPrefix;
     // the keys and prefixes every script call sends, encoded once (a step runs several scripts)
     private final List<byte[]> queueKeys;
+    private final List<byte[]> statusIndexes;
     private final byte[] jobSeqKey;
     private final byte[] expiringKey;
     private final byte[] allJobsKey;
@@ -54,7 +57,13 @@ final class RedisKeys {
         this.jobPrefix = tag + ":job:";
         this.indexPrefix = tag + ":jobs:";
         this.queueKeys = List.of(bytes(ready()), bytes(delayed()), bytes(leased()), bytes(msgs()), bytes(deliveries()),
-                bytes(seq()), bytes(signal()), bytes(wake()), bytes(dead()), bytes(ranked()), bytes(priorities()));
+                bytes(seq()), bytes(signal()), bytes(wake()), bytes(dead()), bytes(ranked()), bytes(priorities()),
+                bytes(puts()));
+        List<byte[]> statuses = new ArrayList<>();
+        for (JobStatus status : JobStatus.values()) {
+            statuses.add(bytes(statusIndex(status.name())));
+        }
+        this.statusIndexes = List.copyOf(statuses);
         this.jobSeqKey = bytes(jobSeq());
         this.expiringKey = bytes(expiring());
         this.allJobsKey = bytes(allJobs());
@@ -65,6 +74,25 @@ final class RedisKeys {
     /** {@return the keys every queue script takes, in the order the scripts expect} */
     List<byte[]> queueKeys() {
         return queueKeys;
+    }
+
+    /** {@return the index of every status, for the scripts that may move a job between them} */
+    List<byte[]> statusIndexes() {
+        return statusIndexes;
+    }
+
+    /**
+     * {@return {@code keys} followed by every status index and the workflow indexes of {@code
+     * workflows}: the index keys a store write declares (see lib.lua, need())}
+     */
+    List<byte[]> withIndexes(List<byte[]> keys, String... workflows) {
+        List<byte[]> all = new ArrayList<>(keys.size() + statusIndexes.size() + workflows.length);
+        all.addAll(keys);
+        all.addAll(statusIndexes);
+        for (String workflow : workflows) {
+            all.add(bytes(workflowIndex(workflow)));
+        }
+        return all;
     }
 
     /** {@return the keys every store script takes for {@code member}, in the order they expect} */
@@ -104,6 +132,11 @@ final class RedisKeys {
 
     String leased() {
         return queuePrefix + "leased";
+    }
+
+    /** {@return the put tokens: token (member|steps|attempt) -> message id, and id -> token} */
+    String puts() {
+        return queuePrefix + "puts";
     }
 
     String ranked() {

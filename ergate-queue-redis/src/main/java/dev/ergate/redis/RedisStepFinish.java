@@ -66,7 +66,7 @@ final class RedisStepFinish implements AtomicStepFinish {
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
         long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
         RedisKeys k = queue.keys();
-        List<byte[]> keys = k.queueAndStoreKeys(row.member());
+        List<byte[]> keys = k.withIndexes(k.queueAndStoreKeys(row.member()), row.workflow());
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),
@@ -78,6 +78,7 @@ final class RedisStepFinish implements AtomicStepFinish {
         if (done instanceof List<?> claimed) {
             lease.finished();
             queue.handOver(new RedisJobQueue.Claimed(claimed, before));
+            store.afterWrite(state);
             return;
         }
         if (Long.valueOf(-1).equals(done)) {
@@ -91,5 +92,6 @@ final class RedisStepFinish implements AtomicStepFinish {
                     + " delivered again; nothing was written, the new delivery will finish it", null);
         }
         lease.finished();
+        store.afterWrite(state);
     }
 }

@@ -69,7 +69,9 @@ final class RedisSubmit implements AtomicSubmit {
             args.add(row.steps());
             args.add(jobs.get(i).priority());
         }
+        String[] workflows = rows.stream().map(RedisJobStore.Row::workflow).distinct().toArray(String[]::new);
+        List<byte[]> declared = k.withIndexes(keys, workflows);
         String what = jobs.size() == 1 ? "submit job " + jobs.get(0).id() : "submit " + jobs.size() + " jobs";
-        queue.failures().call(what, () -> Scripts.SUBMIT.run(queue.client(), keys, args));
+        queue.failures().call(what, () -> Scripts.SUBMIT.run(queue.client(), declared, args));
     }
 }

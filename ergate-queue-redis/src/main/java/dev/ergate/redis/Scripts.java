@@ -26,6 +26,7 @@ final class Scripts {
     static final LuaScript ADMIN_DELETE = LuaScript.load("admin_delete");
     static final LuaScript ADMIN_PURGE_JOBS = LuaScript.load("admin_purge_jobs");
     static final LuaScript ADMIN_LEASE = LuaScript.load("admin_lease");
+    static final LuaScript PURGE_JOBS = LuaScript.load("purge_jobs");
     static final LuaScript UNIQUE_RECORD = LuaScript.load("unique_record");
     static final LuaScript UNIQUE_SWEEP = LuaScript.load("unique_sweep");
 

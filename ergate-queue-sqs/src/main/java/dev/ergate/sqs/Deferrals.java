@@ -99,7 +99,8 @@ final class Deferrals {
         if (fifo ? seconds > 0 : seconds > MAX_DELAY_SECONDS) {
             Instant visibleAt = server.now().plus(delay);
             Instant marked = MessageAttributes.notBefore(message);
-            attributes.putAll(MessageAttributes.notBefore(marked != null && marked.isAfter(visibleAt) ? marked : visibleAt));
+            Instant notBefore = marked != null && marked.isAfter(visibleAt) ? marked : visibleAt;
+            attributes.putAll(MessageAttributes.notBefore(notBefore));
         }
         if (!fifo) {
             delaySeconds = (int) Math.min(MAX_DELAY_SECONDS, seconds);

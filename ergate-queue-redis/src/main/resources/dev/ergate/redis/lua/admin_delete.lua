@@ -5,5 +5,7 @@ local old = read_job(s.job)
 if not old.status then
   return 0
 end
+need_indexes(s, old.status, old.workflow)
+check_declared()
 forget(s, s.job, ARGV[1], old.status, old.workflow)
 return 1

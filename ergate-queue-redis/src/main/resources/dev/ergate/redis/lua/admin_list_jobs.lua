@@ -6,7 +6,7 @@
 -- the caller applies its other filters and asks again after the last examined entry.
 local s = store_keys(1, ARGV[4], ARGV[5])
 local index = KEYS[5]
-if KEYS[6] and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
+if ARGV[6] ~= '' and ARGV[7] ~= '' and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
   index = KEYS[6]
 end
 local most = tonumber(ARGV[2])
@@ -14,9 +14,13 @@ local now = tonumber(ARGV[3])
 local want_status = ARGV[6]
 local want_workflow = ARGV[7]
 local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
+for i = 1, #rows, 2 do
+  job_key(s, rows[i]) -- the caller declares the job keys when it runs this again (see lib.lua)
+end
+check_declared()
 local out = { 0, '' }
 for i = 1, #rows, 2 do
-  local f = redis.call('HMGET', s.job_prefix .. rows[i], 'json', 'status', 'workflow', 'expires', 'updated')
+  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires', 'updated')
   if f[1] and not (f[4] and tonumber(f[4]) <= now)
       and (want_status == '' or f[2] == want_status)
       and (want_workflow == '' or f[3] == want_workflow) then

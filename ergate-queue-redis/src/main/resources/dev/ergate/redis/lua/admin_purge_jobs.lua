@@ -9,13 +9,24 @@ local cutoff = tonumber(ARGV[3])
 local rows = redis.call('ZRANGEBYSCORE', KEYS[5], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
 local deleted = 0
 local last = ''
+-- first every key the deletes touch is declared (the caller runs this again with the keys named
+-- by ERGATE_UNDECLARED: the job keys, then their workflow indexes), then the deletes
 for i = 1, #rows, 2 do
-  local key = s.job_prefix .. rows[i]
-  local f = redis.call('HMGET', key, 'status', 'workflow', 'updated')
+  job_key(s, rows[i])
+end
+check_declared()
+local doomed = {}
+for i = 1, #rows, 2 do
+  local f = redis.call('HMGET', job_key(s, rows[i]), 'status', 'workflow', 'updated')
   if f[1] and FINAL[f[1]] and f[3] and tonumber(f[3]) < cutoff then
-    forget(s, key, rows[i], f[1], f[2])
-    deleted = deleted + 1
+    need_indexes(s, f[1], f[2])
+    doomed[#doomed + 1] = { rows[i], f[1], f[2] }
   end
   last = rows[i + 1]
+end
+check_declared()
+for _, d in ipairs(doomed) do
+  forget(s, job_key(s, d[1]), d[1], d[2], d[3])
+  deleted = deleted + 1
 end
 return { deleted, #rows == 2 * most and 1 or 0, last }

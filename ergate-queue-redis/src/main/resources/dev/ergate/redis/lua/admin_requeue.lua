@@ -7,6 +7,13 @@
 local q = queue_keys(1)
 local s = store_keys(QUEUE_KEYS + 1, ARGV[7], ARGV[8])
 local now = tonumber(ARGV[3])
+if ARGV[4] ~= '' then
+  -- every index the write may touch is declared before the record is removed (lib.lua, need())
+  local stored = read_job(s.job)
+  need_indexes(s, stored.status, stored.workflow)
+  need_indexes(s, 'QUEUED', ARGV[6])
+  check_declared()
+end
 if redis.call('LREM', q.dead, 1, ARGV[1]) == 0 then
   return 0
 end

@@ -1,9 +1,12 @@
 -- Shared by every Ergate script; each script is this file followed by its own body.
 --
 -- Every key an Ergate script touches carries the same hash tag ({namespace}), so all of them
--- live in one slot and the scripts also run on Redis Cluster. The keys that depend on data (a
--- job's key, the index keys of a status or workflow) are built here from prefixes given in ARGV;
--- they carry the same hash tag, so they are in the script's slot too.
+-- live in one slot and the scripts also run on Redis Cluster. Every key a script touches is
+-- declared in KEYS (so a cluster node moving the slot redirects the call before the script runs,
+-- instead of the script failing half-way). A key that depends on data (a job's key, the index of
+-- a status or workflow) is built from a prefix given in ARGV and checked with need(): when the
+-- caller did not declare it, the script raises ERGATE_UNDECLARED with every such key (hex) before
+-- it writes anything, and the caller (LuaScript) runs it again with them declared.
 --
 -- Queue messages: every message has an id ('#' .. counter); its body is in the msgs hash and
 -- its delivery count in the deliveries hash. The id is in exactly one of: the ready list, the
@@ -28,7 +31,7 @@ local WAKE_CAP = 16
 local FINAL = { COMPLETED = true, FAILED = true, ABORTED = true, CANCELLED = true }
 
 -- How many queue keys queue_keys reads (RedisKeys.queueKeys); a script's other keys follow them.
-local QUEUE_KEYS = 11
+local QUEUE_KEYS = 12
 
 -- The queue's keys, from KEYS[first] on, always in this order.
 local function queue_keys(first)
@@ -36,7 +39,7 @@ local function queue_keys(first)
     ready = KEYS[first], delayed = KEYS[first + 1], leased = KEYS[first + 2],
     msgs = KEYS[first + 3], deliveries = KEYS[first + 4], seq = KEYS[first + 5],
     signal = KEYS[first + 6], wake = KEYS[first + 7], dead = KEYS[first + 8],
-    ranked = KEYS[first + 9], priorities = KEYS[first + 10]
+    ranked = KEYS[first + 9], priorities = KEYS[first + 10], puts = KEYS[first + 11]
   }
 end
 
@@ -48,6 +51,39 @@ local function store_keys(first, index_prefix, job_prefix)
   }
 end
 
+-- The keys the script was given, as a set; and the keys need() found missing.
+local declared_set, missing_keys
+
+-- Returns `key`, noting it as missing when the caller did not declare it in KEYS.
+local function need(key)
+  if not declared_set then
+    declared_set = {}
+    for _, k in ipairs(KEYS) do
+      declared_set[k] = true
+    end
+  end
+  if not declared_set[key] then
+    missing_keys = missing_keys or {}
+    if not missing_keys[key] then
+      missing_keys[key] = true
+      missing_keys[#missing_keys + 1] = key
+    end
+  end
+  return key
+end
+
+-- Raises ERGATE_UNDECLARED with the missing keys (hex, space-separated) if need() found any; call
+-- it before the first write.
+local function check_declared()
+  if missing_keys and #missing_keys > 0 then
+    local hex = {}
+    for i, key in ipairs(missing_keys) do
+      hex[i] = (string.gsub(key, '.', function(c) return string.format('%02x', string.byte(c)) end))
+    end
+    error('ERGATE_UNDECLARED ' .. table.concat(hex, ' ') .. ' END')
+  end
+end
+
 -- Does the delivery (id, n) still hold its lease?
 local function lease_valid(q, id, n)
   if not redis.call('ZSCORE', q.leased, id) then
@@ -57,11 +93,20 @@ local function lease_valid(q, id, n)
 end
 
 -- Forgets a leased message for good.
+-- Forgets the put token of a message that is gone (see enqueue_once).
+local function forget_put(q, id)
+  local token = redis.call('HGET', q.puts, id)
+  if token then
+    redis.call('HDEL', q.puts, id, token)
+  end
+end
+
 local function end_lease(q, id)
   redis.call('ZREM', q.leased, id)
   redis.call('HDEL', q.msgs, id)
   redis.call('HDEL', q.deliveries, id)
   redis.call('HDEL', q.priorities, id)
+  forget_put(q, id)
 end
 
 -- A message's priority (0 when it has none).
@@ -155,6 +200,26 @@ local function enqueue(q, body, due, now, signal, priority)
   return id
 end
 
+-- enqueue, at most once per `token` (the job's member, steps completed and attempt; '' for none)
+-- while its message exists: a put retried by a client after a reply was lost (the first one
+-- landed) leaves one message, not two. The puts hash maps token -> id and id -> token (ids start
+-- with '#', tokens never do); a message's entries go with it (end_lease, forget_put).
+local function enqueue_once(q, token, body, due, now, signal, priority)
+  if token == nil or token == '' then
+    return enqueue(q, body, due, now, signal, priority)
+  end
+  local id = redis.call('HGET', q.puts, token)
+  if id then
+    if redis.call('HEXISTS', q.msgs, id) == 1 then
+      return id
+    end
+    redis.call('HDEL', q.puts, id) -- its message went another way
+  end
+  id = enqueue(q, body, due, now, signal, priority)
+  redis.call('HSET', q.puts, token, id, id, token)
+  return id
+end
+
 -- Adds a dead-letter record, keeping the newest `cap` records (0: no cap).
 local function push_dead(q, record, cap)
   redis.call('RPUSH', q.dead, record)
@@ -228,6 +293,7 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
     local size = redis.call('HSTRLEN', q.msgs, entry)
     if size > max_bytes then
       dead_letter_oversized(q, entry, redis.call('HGET', q.msgs, entry), size, 0, max_bytes, now, dead_cap)
+      forget_put(q, entry)
       redis.call('HDEL', q.msgs, entry)
       redis.call('HDEL', q.deliveries, entry)
       redis.call('HDEL', q.priorities, entry)
@@ -278,11 +344,16 @@ end
 -- the JSON) touches no index; a status change moves the job between two status sets. Listing by
 -- status and workflow together walks one of the two and filters by the other field.
 local function status_index(s, status)
-  return s.index_prefix .. 'status:' .. status
+  return need(s.index_prefix .. 'status:' .. status)
 end
 
 local function workflow_index(s, workflow)
-  return s.index_prefix .. 'workflow:' .. workflow
+  return need(s.index_prefix .. 'workflow:' .. workflow)
+end
+
+-- A job's key by its member (declared: checked by need()).
+local function job_key(s, member)
+  return need(s.job_prefix .. member)
 end
 
 -- The stored fields the scripts decide on, in one call: status, workflow, seq, expires, steps
@@ -382,19 +453,13 @@ local function forget(s, key, member, status, workflow)
   redis.call('DEL', key)
 end
 
--- Deletes up to `limit` final jobs whose retention ran out. It runs where the expiring set grows
--- (a final state written with a retention) and before listings and cancel requests, never on a
--- write that has nothing to do with retention, so it costs the hot path nothing.
-local function purge_expired(s, now, limit)
-  local due = redis.call('ZRANGEBYSCORE', s.expiring, '-inf', now, 'LIMIT', 0, limit)
-  for _, member in ipairs(due) do
-    local key = s.job_prefix .. member
-    local old = redis.call('HMGET', key, 'status', 'workflow')
-    forget(s, key, member, old[1], old[2])
+-- Declares the index keys forget() touches for a stored job (its status and workflow).
+local function need_indexes(s, status, workflow)
+  if status then
+    status_index(s, status)
+    workflow_index(s, workflow)
   end
 end
-
-local PURGE_BATCH = 16
 
 -- Writes a job's state over `old` (what read_job found): replaces everything but a stored
 -- CANCELLING, which a non-final status does not overwrite. Only what changed is written: the
@@ -405,6 +470,9 @@ local PURGE_BATCH = 16
 -- (WriteFence.attemptOf), or nil when the caller did not give it (then read from the JSON when a
 -- fence needs it). A stored CANCELLING is kept over a non-final state, but not by 'replace'.
 local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt)
+  need_indexes(s, old.status, old.workflow)
+  need_indexes(s, status, workflow)
+  check_declared()
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
     old = {}
@@ -443,8 +511,7 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
   end
   if FINAL[status] and retention > 0 then
     redis.call('HSET', s.job, 'expires', now + retention)
-    redis.call('ZADD', s.expiring, now + retention, member)
-    purge_expired(s, now, PURGE_BATCH)
+    redis.call('ZADD', s.expiring, now + retention, member) -- deleted by purge_jobs.lua (RedisJobStore)
   elseif old.expires then
     redis.call('HDEL', s.job, 'expires')
     redis.call('ZREM', s.expiring, member)

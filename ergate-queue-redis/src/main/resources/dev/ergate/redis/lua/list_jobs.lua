@@ -5,10 +5,13 @@
 -- With two indexes the smaller is walked and each entry checked against both filters; an entry
 -- past its retention is skipped. A page stops after `page size` jobs or `most` entries examined,
 -- so it may hold fewer jobs than asked and still have a next page.
+-- The job keys of the entries read are not known before: the first run names them
+-- (ERGATE_UNDECLARED) and the caller runs it again with them. Expired jobs are deleted by
+-- purge_jobs.lua, which RedisJobStore runs before a listing.
 -- Returns {more (0/1), last sequence number examined or '', json1, status1, json2, ...}.
 local s = store_keys(1, ARGV[4], ARGV[5])
 local index = KEYS[5]
-if KEYS[6] and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
+if ARGV[6] ~= '' and ARGV[7] ~= '' and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
   index = KEYS[6]
 end
 local limit = tonumber(ARGV[2])
@@ -16,8 +19,11 @@ local now = tonumber(ARGV[3])
 local want_status = ARGV[6]
 local want_workflow = ARGV[7]
 local most = tonumber(ARGV[8])
-purge_expired(s, now, 64)
 local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
+for i = 1, #rows, 2 do
+  job_key(s, rows[i]) -- the caller declares the job keys of the page when it runs this again
+end
+check_declared()
 local out = { 0, '' }
 local taken = 0
 for i = 1, #rows, 2 do
@@ -25,7 +31,7 @@ for i = 1, #rows, 2 do
     out[1] = 1
     break
   end
-  local f = redis.call('HMGET', s.job_prefix .. rows[i], 'json', 'status', 'workflow', 'expires')
+  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires')
   if f[1] and not (f[4] and tonumber(f[4]) <= now)
       and (want_status == '' or f[2] == want_status)
       and (want_workflow == '' or f[3] == want_workflow) then

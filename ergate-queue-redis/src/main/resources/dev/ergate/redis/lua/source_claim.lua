@@ -1,10 +1,14 @@
 -- source_claim (RedisJobSource): KEYS = claims zset, claims hash (member -> owner and the SHA-1 of
--- the JSON claimed); ARGV = now (ms), claim deadline (ms), owner, job prefix, then member and
+-- the JSON claimed), then the job key of each member; ARGV = now (ms), claim deadline (ms), owner, job prefix, then member and
 -- SHA-1 pairs. Claims each member that is under no live claim and still stored as SCHEDULED or
 -- PENDING with exactly the JSON the caller saw, so two publishers never both claim one state.
 -- Returns the members claimed.
 local now = tonumber(ARGV[1])
 local claimed = {}
+for i = 5, #ARGV, 2 do
+  need(ARGV[4] .. ARGV[i])
+end
+check_declared()
 for i = 5, #ARGV, 2 do
   local member, sha = ARGV[i], ARGV[i + 1]
   local claim = redis.call('ZSCORE', KEYS[1], member)

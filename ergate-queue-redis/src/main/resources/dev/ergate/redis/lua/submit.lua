@@ -10,6 +10,14 @@ local s = store_keys(QUEUE_KEYS + 1, ARGV[3], ARGV[4])
 local retention = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
 local count = (#ARGV - 4) / 7
+-- every index the writes may touch is declared before the first write (lib.lua, need())
+for i = 1, count do
+  local a = 4 + (i - 1) * 7
+  local old = read_job(i > 1 and KEYS[QUEUE_KEYS + 3 + i] or s.job)
+  need_indexes(s, old.status, old.workflow)
+  need_indexes(s, ARGV[a + 3], ARGV[a + 4])
+end
+check_declared()
 for i = 1, count do
   if i > 1 then
     s.job = KEYS[QUEUE_KEYS + 3 + i]
@@ -20,6 +28,8 @@ for i = 1, count do
       tonumber(ARGV[a + 6]), 'final') then
     return redis.error_reply('ERGATE_STALE ' .. ARGV[a + 1] .. ': the store refused the write (a final job of that id)')
   end
-  enqueue(q, json, tonumber(ARGV[a + 5]), now, true, tonumber(ARGV[a + 7]))
+  -- once per (job, steps, attempt): a submit retried after a lost reply leaves one message
+  enqueue_once(q, ARGV[a + 1] .. '|' .. ARGV[a + 6] .. '|' .. attempt_of(json), json, tonumber(ARGV[a + 5]), now,
+    true, tonumber(ARGV[a + 7]))
 end
 return count

@@ -703,6 +703,27 @@ public abstract class JobQueueContract {
         }
 
         @Test
+        @DisplayName("ended by releaseUnstarted(delay) hides the job for that delay, then delivers it once, whole")
+        void releaseUnstarted() throws Exception {
+            JobQueue queue = queue(LONG_LEASE);
+            Job job = SampleJobs.simple("release-unstarted");
+            queue.put(job);
+            Delivery first = takeOne(queue, prompt(), "the job");
+
+            Instant releasedAt = Instant.now();
+            first.releaseUnstarted(DELAY);
+            assertThat(queue.take(Duration.ZERO)).as("taken right after releaseUnstarted").isEmpty();
+            Delivery second = takeOne(queue, DELAY.plus(DUE_LATENESS).plus(timingSlack()), "the job given back");
+
+            assertThat(Instant.now()).as("redelivery time").isAfterOrEqualTo(releasedAt.plus(DELAY).minus(EARLY_TOLERANCE));
+            assertSameJob(second, job);
+            assertThat(second.deliveryCount()).as("a give-back before the start counts at most as release does")
+                    .isBetween(1, 2);
+            second.ack();
+            assertThat(queue.take(prompt())).as("a second copy of the job").isEmpty();
+        }
+
+        @Test
         @DisplayName("extended outlives its original end")
         void extend() throws Exception {
             JobQueue queue = queue(SHORT_LEASE);
