@@ -237,10 +237,11 @@ public final class RedisJobSource implements JobSource {
         List<Object> keyList = new ArrayList<>(queue.keys().queueAndStoreKeys(row.member()));
         keyList.add(claimsKey);
         keyList.add(claimOwnersKey);
+        keyList.addAll(queue.keys().withIndexes(List.of(), row.workflow()));
         Object put = backend.failures().call("publish job " + id,
                 () -> PUBLISH.run(backend.client(), keyList, List.of(row.member(), owner, row.json(), row.status(),
                         row.workflow(), clock.millis(), queue.keys().indexPrefixBytes(), queue.keys().jobPrefixBytes(), row.attempt(),
-                        body, RedisJobQueue.dueMillis(queued), queued.priority())));
+                        body, RedisJobQueue.dueMillis(queued), queued.priority(), RedisJobQueue.putToken(queued))));
         if (Long.valueOf(1).equals(put)) {
             return true;
         }
