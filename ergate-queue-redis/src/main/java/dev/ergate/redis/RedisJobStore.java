@@ -221,8 +221,10 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
     public StepStart startStep(Job running) {
         Row row = row(running);
         long now = clock.millis();
+        // the usual move is QUEUED -> RUNNING; the workflow index is for a job the store never saw
         Object reply = failures.call("start a step of job ", running.id(), () -> Scripts.START_STEP.run(client(),
-                keys.withIndexes(keys.storeKeys(row.member()), row.workflow()), List.of(row.member(), row.json(), row.status(), row.workflow(),
+                keys.withStatusMove(keys.storeKeys(row.member()), JobStatus.QUEUED, running.status(), row.workflow()),
+                List.of(row.member(), row.json(), row.status(), row.workflow(),
                         retentionMillis(), now, keys.indexPrefixBytes(), keys.jobPrefixBytes(), row.steps(),
                         row.attempt())));
         return StepStart.valueOf(text(reply));

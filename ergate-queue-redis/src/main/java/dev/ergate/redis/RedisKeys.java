@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key layout of one namespace. Every key starts with the hash tag {@code {namespace}}, so
@@ -45,6 +46,14 @@ final class RedisKeys {
     // the keys and prefixes every script call sends, encoded once (a step runs several scripts)
     private final List<byte[]> queueKeys;
     private final List<byte[]> statusIndexes;
+    /** Workflow index keys, encoded once (a worker runs few workflows; bounded for one that is fed many names). */
+    private final java.util.Map<String, byte[]> workflowIndexBytes = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, byte[]> eldest) {
+                    return size() > 256;
+                }
+            });
     private final byte[] jobSeqKey;
     private final byte[] expiringKey;
     private final byte[] allJobsKey;
@@ -74,6 +83,24 @@ final class RedisKeys {
     /** {@return the keys every queue script takes, in the order the scripts expect} */
     List<byte[]> queueKeys() {
         return queueKeys;
+    }
+
+    /**
+     * {@return {@code keys} followed by the indexes of two statuses (a step's start or finish moves
+     * a job from one to the other) and, when not null, a workflow's index: the keys a step's
+     * script declares; a stored job in another status is named by the script (lib.lua, need())}
+     */
+    List<byte[]> withStatusMove(List<byte[]> keys, JobStatus from, JobStatus to, @Nullable String workflow) {
+        List<byte[]> all = new ArrayList<>(keys.size() + 3);
+        all.addAll(keys);
+        all.add(statusIndexes.get(from.ordinal()));
+        if (to != from) {
+            all.add(statusIndexes.get(to.ordinal()));
+        }
+        if (workflow != null) {
+            all.add(workflowIndexBytes.computeIfAbsent(workflow, name -> bytes(workflowIndex(name))));
+        }
+        return all;
     }
 
     /** {@return the index of every status, for the scripts that may move a job between them} */

@@ -1,6 +1,7 @@
 package dev.ergate.redis;
 
 import dev.ergate.Job;
+import dev.ergate.JobStatus;
 import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.LeaseLostException;
@@ -66,7 +67,8 @@ final class RedisStepFinish implements AtomicStepFinish {
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
         long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
         RedisKeys k = queue.keys();
-        List<byte[]> keys = k.withIndexes(k.queueAndStoreKeys(row.member()), row.workflow());
+        // the usual move is RUNNING -> the state's status (lib.lua names any other index it needs)
+        List<byte[]> keys = k.withStatusMove(k.queueAndStoreKeys(row.member()), JobStatus.RUNNING, state.status(), null);
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),

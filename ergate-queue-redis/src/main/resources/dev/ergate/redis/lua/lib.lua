@@ -51,23 +51,22 @@ local function store_keys(first, index_prefix, job_prefix)
   }
 end
 
--- The keys the script was given, as a set; and the keys need() found missing.
-local declared_set, missing_keys
+-- The keys need() found missing.
+local missing_keys
 
--- Returns `key`, noting it as missing when the caller did not declare it in KEYS.
+-- Returns `key`, noting it as missing when the caller did not declare it in KEYS. (A scan from
+-- the end: the keys a script needs are the few the caller appends last, and Lua compares strings
+-- by reference.)
 local function need(key)
-  if not declared_set then
-    declared_set = {}
-    for _, k in ipairs(KEYS) do
-      declared_set[k] = true
+  for i = #KEYS, 1, -1 do
+    if KEYS[i] == key then
+      return key
     end
   end
-  if not declared_set[key] then
-    missing_keys = missing_keys or {}
-    if not missing_keys[key] then
-      missing_keys[key] = true
-      missing_keys[#missing_keys + 1] = key
-    end
+  missing_keys = missing_keys or {}
+  if not missing_keys[key] then
+    missing_keys[key] = true
+    missing_keys[#missing_keys + 1] = key
   end
   return key
 end
@@ -470,8 +469,29 @@ end
 -- (WriteFence.attemptOf), or nil when the caller did not give it (then read from the JSON when a
 -- fence needs it). A stored CANCELLING is kept over a non-final state, but not by 'replace'.
 local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt)
-  need_indexes(s, old.status, old.workflow)
-  need_indexes(s, status, workflow)
+  -- declare the indexes this write touches (and only those: a step's start or finish moves one
+  -- status, so the caller sends two status indexes, not nine)
+  local live = old
+  if old.status and expired(old, now) then
+    need_indexes(s, old.status, old.workflow)
+    live = {}
+  end
+  if not live.status then
+    need_indexes(s, status, workflow)
+  else
+    local to = status
+    if live.status == 'CANCELLING' and not FINAL[status] and fence ~= 'replace' then
+      to = 'CANCELLING'
+    end
+    if live.status ~= to then
+      status_index(s, live.status)
+      status_index(s, to)
+    end
+    if live.workflow ~= workflow then
+      workflow_index(s, live.workflow)
+      workflow_index(s, workflow)
+    end
+  end
   check_declared()
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
