@@ -56,7 +56,8 @@ public final class JobCodec {
 
     private JobCodec(Builder builder) {
         this.dialect = builder.dialect;
-        this.writeStatusCodes = builder.writeStatusCodes;
+        this.writeStatusCodes = builder.writeStatusCodes != null ? builder.writeStatusCodes
+                : builder.dialect != StatusDialect.NAMES_ONLY;
         this.maxDocumentBytes = builder.maxDocumentBytes;
         this.mapper = mapper(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
@@ -461,7 +462,7 @@ public final class JobCodec {
     public static final class Builder {
 
         private StatusDialect dialect = StatusDialect.NAMES_ONLY;
-        private boolean writeStatusCodes;
+        private @Nullable Boolean writeStatusCodes; // null: codes exactly when the dialect is a Python one
         private long maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
 
         private Builder() {
@@ -484,7 +485,8 @@ public final class JobCodec {
         }
 
         /**
-         * @param dialect how integer status codes are read (and written, if chosen)
+         * @param dialect how integer status codes are read; a Python dialect also writes them,
+         *     so Python Ergate reads what Java writes (unless {@link #writeStatusCodes} says no)
          * @return this builder
          */
         public Builder dialect(StatusDialect dialect) {
@@ -493,8 +495,8 @@ public final class JobCodec {
         }
 
         /**
-         * @param writeStatusCodes write the dialect's integer codes instead of names, for a
-         *     Python Ergate that reads only integers
+         * @param writeStatusCodes write the dialect's integer codes instead of names; by default
+         *     true with a Python dialect (Python Ergate reads only integers), false without one
          * @return this builder
          */
         public Builder writeStatusCodes(boolean writeStatusCodes) {
@@ -507,7 +509,7 @@ public final class JobCodec {
          * @throws IllegalStateException if status codes are to be written without a Python dialect
          */
         public JobCodec build() {
-            if (writeStatusCodes && dialect == StatusDialect.NAMES_ONLY) {
+            if (Boolean.TRUE.equals(writeStatusCodes) && dialect == StatusDialect.NAMES_ONLY) {
                 throw new IllegalStateException("writing status codes needs a Python dialect");
             }
             return new JobCodec(this);

@@ -59,6 +59,20 @@ class JobCodecTest {
         }
 
         @Test
+        @DisplayName("writes a Python dialect's codes by default, names without a dialect or when told")
+        void pythonDialectWritesCodesByDefault() {
+            Job running = Job.builder().workflowName("w").status(JobStatus.RUNNING).build();
+
+            assertThat(JobCodec.builder().dialect(StatusDialect.PYTHON_2025).build().toTree(running)
+                    .get("status").intValue()).isEqualTo(3);
+            assertThat(JobCodec.builder().dialect(StatusDialect.PYTHON_2024).build().toTree(running)
+                    .get("status").intValue()).isEqualTo(2);
+            assertThat(JobCodec.builder().dialect(StatusDialect.PYTHON_2025).writeStatusCodes(false).build()
+                    .toTree(running).get("status").asText()).isEqualTo("RUNNING");
+            assertThat(JobCodec.standard().toTree(running).get("status").asText()).isEqualTo("RUNNING");
+        }
+
+        @Test
         @DisplayName("refuses to write codes without a Python dialect")
         void codesNeedDialect() {
             assertThatThrownBy(() -> JobCodec.builder().writeStatusCodes(true).build())

@@ -5,8 +5,11 @@ import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.spi.AtomicPublish;
 import dev.ergate.spi.ErgateBackendException;
+import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobSource;
+import dev.ergate.spi.JobTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +44,7 @@ public final class RedisJobSource implements JobSource {
     private static final LuaScript SCAN = LuaScript.load("source_scan");
     private static final LuaScript CLAIM = LuaScript.load("source_claim");
     private static final LuaScript REPORT = LuaScript.load("source_published");
+    private static final LuaScript PUBLISH = LuaScript.load("source_publish");
     /** Members of each status index one claim looks at, at least; waiting jobs beyond wait for a later pass. */
     static final int MIN_SCAN = 1_000;
 
@@ -195,6 +200,54 @@ public final class RedisJobSource implements JobSource {
         if (write && !Long.valueOf(1).equals(wrote)) {
             LOG.debug("Published job {} was no longer claimed by {} as it was; its stored state is newer", id, owner);
         }
+    }
+
+    /**
+     * On a {@link RedisJobQueue} of the same {@link RedisBackend} (same connection and namespace),
+     * publishes in one Lua script: only while this source still holds the job's claim and the
+     * stored state is the one it claimed, records the QUEUED state, drops the claim and puts the
+     * message (with the job's priority and due time, as {@link RedisJobQueue#put} does), all or
+     * nothing. So a publisher paused past its claim timeout, whose claim another publisher took
+     * over, puts no second message for the job.
+     *
+     * @param queue the queue the publisher puts on
+     * @return the atomic publish, or empty for a queue of another backend or system
+     */
+    @Override
+    public Optional<AtomicPublish> atomicPublish(JobQueue queue) {
+        Objects.requireNonNull(queue, "queue");
+        if (queue instanceof RedisJobQueue redis && redis.backend() == backend) {
+            return Optional.of(queued -> publishAtomically(redis, queued));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @throws JobTooLargeException if the job is over the queue's size limit; nothing is written
+     */
+    private boolean publishAtomically(RedisJobQueue queue, Job queued) {
+        Objects.requireNonNull(queued, "queued");
+        JobId id = queued.id();
+        if (id == null) {
+            throw new IllegalArgumentException("published job of workflow '" + queued.workflowName() + "' has no id");
+        }
+        byte[] body = queue.encode(queued);
+        queue.ensureOpen("publish");
+        RedisJobStore.Row row = store.row(queued);
+        List<Object> keyList = new ArrayList<>(queue.keys().queueAndStoreKeys(row.member()));
+        keyList.add(claimsKey);
+        keyList.add(claimOwnersKey);
+        keyList.addAll(queue.keys().withIndexes(List.of(), row.workflow()));
+        Object put = backend.failures().call("publish job " + id,
+                () -> PUBLISH.run(backend.client(), keyList, List.of(row.member(), owner, row.json(), row.status(),
+                        row.workflow(), clock.millis(), queue.keys().indexPrefixBytes(), queue.keys().jobPrefixBytes(), row.attempt(),
+                        body, RedisJobQueue.dueMillis(queued), queued.priority(), RedisJobQueue.putToken(queued))));
+        if (Long.valueOf(1).equals(put)) {
+            return true;
+        }
+        LOG.info("Job {} was no longer claimed by {} (its claim ran out or a newer state was written); not put",
+                id, owner);
+        return false;
     }
 
     /** {@return who this source claims as} */

@@ -1,5 +1,10 @@
 package dev.ergate.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ergate.Job;
+import dev.ergate.JobId;
+import dev.ergate.JobStatus;
 import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
@@ -8,12 +13,14 @@ import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * The queue, store and end-to-end contracts against a real Redis Cluster (3 nodes, from {@code
@@ -119,6 +126,28 @@ class RedisClusterTest {
                 throw new IllegalStateException("newQueue must come first: the store shares the queue's backend");
             }
             return current.store();
+        }
+    }
+
+    @Nested
+    @DisplayName("the publisher's atomic publish")
+    class Publish {
+
+        @Test
+        @DisplayName("claims, records QUEUED and puts one message in one script on the namespace's node")
+        void atomicPublish() {
+            RedisBackend backend = fixture().backend();
+            RedisJobStore store = backend.store();
+            RedisJobQueue queue = backend.queue(RedisQueueOptions.builder()
+                    .name("cluster-" + QUEUES.incrementAndGet()).build());
+            store.update(Job.builder().id("p").workflowName("wf").status(JobStatus.PENDING).stepName("a").build());
+            RedisJobSource source = RedisJobSource.over(store);
+            Job claimed = source.claimDue(Instant.now(), 10).get(0);
+
+            assertThat(source.atomicPublish(queue).orElseThrow()
+                    .publish(claimed.toBuilder().status(JobStatus.QUEUED).build())).isTrue();
+            assertThat(queue.counts().total()).isEqualTo(1);
+            assertThat(store.find(JobId.of("p")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         }
     }
 }

@@ -60,7 +60,7 @@ class SqsBackendTest {
     @Test
     @DisplayName("the codec of connect(uri, codec) and of create(client, options) writes the queues' messages")
     void codecReachesQueues() throws Exception {
-        JobCodec python = JobCodec.builder().dialect(StatusDialect.PYTHON_2024).writeStatusCodes(true).build();
+        JobCodec python = JobCodec.builder().dialect(StatusDialect.PYTHON_2024).build(); // writes codes: no second switch
         String byUri = SqsTestBackend.newQueue("backend-codec-uri");
         try (SqsBackend backend = SqsBackend.connect(byUri + "?region=us-east-1&credentials=anonymous", python);
                 SqsJobQueue queue = backend.queue()) {

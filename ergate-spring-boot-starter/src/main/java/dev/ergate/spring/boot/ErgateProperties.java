@@ -52,8 +52,11 @@ public class ErgateProperties implements InitializingBean {
      */
     private StatusDialect dialect = StatusDialect.NAMES_ONLY;
 
-    /** Write the status as the dialect's integer code instead of its name (for Python workers that expect codes). */
-    private boolean writeStatusCodes;
+    /**
+     * Write the status as the dialect's integer code instead of its name. Unset: codes with a
+     * Python dialect (Python Ergate reads only integers), names without one.
+     */
+    private @Nullable Boolean writeStatusCodes;
 
     private final Worker worker = new Worker();
     private final Retry retry = new Retry();
@@ -86,11 +89,11 @@ public class ErgateProperties implements InitializingBean {
         this.dialect = dialect;
     }
 
-    public boolean isWriteStatusCodes() {
+    public @Nullable Boolean getWriteStatusCodes() {
         return writeStatusCodes;
     }
 
-    public void setWriteStatusCodes(boolean writeStatusCodes) {
+    public void setWriteStatusCodes(@Nullable Boolean writeStatusCodes) {
         this.writeStatusCodes = writeStatusCodes;
     }
 

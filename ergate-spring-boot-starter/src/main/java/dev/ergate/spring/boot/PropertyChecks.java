@@ -44,10 +44,12 @@ final class PropertyChecks {
 
     /** {@return the codec of {@code ergate.dialect} and {@code ergate.write-status-codes}} */
     static JobCodec codec(ErgateProperties properties) {
-        return JobCodec.builder()
-                .dialect(properties.getDialect())
-                .writeStatusCodes(properties.isWriteStatusCodes())
-                .build();
+        JobCodec.Builder codec = JobCodec.builder().dialect(properties.getDialect());
+        Boolean writeStatusCodes = properties.getWriteStatusCodes();
+        if (writeStatusCodes != null) {
+            codec.writeStatusCodes(writeStatusCodes);
+        }
+        return codec.build();
     }
 
     /** {@return the worker's thread count, as the runtime picks it when unset} */
