@@ -55,7 +55,7 @@ public final class JdbcJobAdmin implements JobAdmin {
     private final Jdbi jdbi;
     private final Tables tables;
     private final JdbcOptions options;
-    private final JobCodec codec = JobCodec.standard();
+    private final JobCodec codec;
     private final String upsertSql;
     private final String insertQueueSql;
 
@@ -74,6 +74,7 @@ public final class JdbcJobAdmin implements JobAdmin {
         this.jdbi = backend.jdbi();
         this.tables = backend.tables();
         this.options = backend.options();
+        this.codec = options.codec();
         this.upsertSql = tables.render("with up as (" + JdbcJobStore.upsertCte(JdbcJobStore.valuesSource(), JdbcJobStore.Write.UNFENCED) + ")"
                 + (options.recordHistory() ? ", h as (" + JdbcJobStore.historyInsert("up") + ")" : "")
                 + " select count(*) from up");

@@ -68,7 +68,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private final JdbcOptions options;
     private final String queueName;
     private final Duration leaseTime;
-    private final JobCodec codec = JobCodec.standard();
+    private final JobCodec codec;
     private final Listener listener;
     private final Signal signal;
     private final ConcurrentLinkedQueue<JdbcDelivery> handoff = new ConcurrentLinkedQueue<>();
@@ -98,6 +98,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         this.backend = backend;
         this.jdbi = backend.jdbi();
         this.options = backend.options();
+        this.codec = options.codec();
         this.queueName = queueName;
         this.leaseTime = leaseTime;
         this.listener = backend.listener();

@@ -1,5 +1,6 @@
 package dev.ergate.jdbc;
 
+import dev.ergate.JobCodec;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class JdbcOptions {
     private final int poolSize;
     private final String ownerName;
     private final Clock clock;
+    private final JobCodec codec;
 
     private JdbcOptions(Builder b) {
         this.schema = b.schema;
@@ -48,6 +50,7 @@ public final class JdbcOptions {
         this.poolSize = b.poolSize;
         this.ownerName = b.ownerName;
         this.clock = b.clock;
+        this.codec = b.codec;
     }
 
     /** {@return the defaults: tables {@code ergate_*} in the connection's current schema} */
@@ -117,6 +120,11 @@ public final class JdbcOptions {
         return maxJobBytes;
     }
 
+    /** {@return the codec of the queue's messages} */
+    public JobCodec codec() {
+        return codec;
+    }
+
     /**
      * @return the most dead letters kept per queue: when one more is added, the oldest over this
      *     number are deleted (and the count logged); 10,000 by default, 0 for no limit
@@ -171,6 +179,7 @@ public final class JdbcOptions {
         private int poolSize = 10;
         private String ownerName = defaultOwnerName();
         private Clock clock = Clock.systemUTC();
+        private JobCodec codec = JobCodec.standard();
 
         private Builder() {
         }
@@ -191,6 +200,17 @@ public final class JdbcOptions {
             this.poolSize = o.poolSize;
             this.ownerName = o.ownerName;
             this.clock = o.clock;
+            this.codec = o.codec;
+        }
+
+        /**
+         * @param codec how the queue writes and reads its messages (the job's JSON): give one with
+         *     a Python dialect to share jobs with Python Ergate (integer statuses); default
+         *     {@link JobCodec#standard()}
+         */
+        public Builder codec(JobCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
         }
 
         /** @param schema the schema for the tables (created if missing), or {@code null} for the current one */

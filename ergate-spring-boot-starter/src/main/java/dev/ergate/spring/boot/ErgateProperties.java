@@ -48,7 +48,7 @@ public class ErgateProperties implements InitializingBean {
 
     /**
      * How integer job statuses are read: names-only (Ergate for Java), python-2024 or python-2025
-     * (jobs shared with Python Ergate). Used by the Redis and SQS adapters; PostgreSQL stores names.
+     * (jobs shared with Python Ergate). Used by the queue of every backend (its messages); PostgreSQL's state tables keep names.
      */
     private StatusDialect dialect = StatusDialect.NAMES_ONLY;
 

@@ -87,6 +87,7 @@ class PostgresBackendConfiguration {
                 .queueName(pg.getQueue())
                 .leaseTime(properties.getLease())
                 .poolSize(poolSize)
+                .codec(PropertyChecks.codec(properties))
                 .build();
     }
 }
