@@ -56,7 +56,8 @@ final class RedisStepFinish implements AtomicStepFinish {
      * that sends several finishes at once builds each with {@link #call} and ends each with {@link
      * #settle}: the script's layout is only here.)
      */
-    record Call(RedisDelivery lease, Job state, List<byte[]> keys, List<Object> args) {
+    record Call(RedisDelivery lease, Job state, List<byte[]> keys, List<Object> args,
+            RedisStartOnTake.@Nullable Plan plan) {
     }
 
     /**
@@ -92,12 +93,22 @@ final class RedisStepFinish implements AtomicStepFinish {
         RedisKeys k = queue.keys();
         // the usual move is RUNNING -> the state's status (lib.lua names any other index it needs)
         List<byte[]> keys = k.withStatusMove(k.queueAndStoreKeys(row.member()), JobStatus.RUNNING, state.status(), null);
+        // the claim of the next job starts its step too (start on take): QUEUED -> RUNNING, by the plan
+        RedisStartOnTake starter = claims ? queue.starter() : null;
+        RedisStartOnTake.Plan plan = starter == null ? null : starter.plan();
+        if (plan != null) {
+            if (state.status() != JobStatus.QUEUED) {
+                keys.add(k.statusIndexBytes(JobStatus.QUEUED));
+            }
+            keys.add(plan.key);
+        }
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),
                 nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
-                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt());
-        return new Call(lease, state, keys, args);
+                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt(),
+                plan == null ? NO_BYTES : plan.key);
+        return new Call(lease, state, keys, args, plan);
     }
 
     /**
@@ -109,7 +120,7 @@ final class RedisStepFinish implements AtomicStepFinish {
         Job state = call.state();
         if (reply instanceof List<?> claimed) {
             lease.finished();
-            queue.handOver(new RedisJobQueue.Claimed(claimed, before));
+            queue.handOver(new RedisJobQueue.Claimed(claimed, before, call.plan()));
             store.afterWrite(state);
             return;
         }
