@@ -443,6 +443,11 @@ public final class Job {
             return this;
         }
 
+        /** Streaming decoder's path: {@link #decodedExtra}, unless the field is already there (then false, nothing set). */
+        boolean decodedExtraIfNew(String name, JsonNode value) {
+            return ownExtraFields().putIfAbsent(name, value) == null;
+        }
+
         Builder absent(JobField field) {
             absentFields |= field.bit;
             return this;

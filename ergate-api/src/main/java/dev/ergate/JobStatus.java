@@ -1,5 +1,7 @@
 package dev.ergate;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -43,12 +45,21 @@ public enum JobStatus {
      * @return the status, or empty when no status has that name
      */
     public static Optional<JobStatus> byName(String name) {
+        // the name as written (every job decode asks): no copy of the name, of values() or of an Optional
+        for (int i = 0; i < ALL.length; i++) {
+            if (ALL[i].name().equals(name)) {
+                return FOUND.get(i);
+            }
+        }
         String upper = name.trim().toUpperCase(Locale.ROOT);
-        for (JobStatus status : values()) {
-            if (status.name().equals(upper)) {
-                return Optional.of(status);
+        for (int i = 0; i < ALL.length; i++) {
+            if (ALL[i].name().equals(upper)) {
+                return FOUND.get(i);
             }
         }
         return Optional.empty();
     }
+
+    private static final JobStatus[] ALL = values();
+    private static final List<Optional<JobStatus>> FOUND = Arrays.stream(ALL).map(Optional::of).toList();
 }

@@ -118,6 +118,11 @@ public final class JdbcJobAdmin implements JobAdmin {
                 .append(" from {jobs} where seq > :after");
         if (filter.status() != null) {
             sql.append(" and status = :status");
+            if (JobRows.LISTED_STATUSES.contains(filter.status())) {
+                // the same condition again, on the column whose partial index holds just this
+                // status (schema version 7); QUEUED, RUNNING and COMPLETED walk seq and filter
+                sql.append(" and listed_status = :status");
+            }
         }
         if (filter.workflowName() != null) {
             sql.append(" and workflow_name = :workflow");

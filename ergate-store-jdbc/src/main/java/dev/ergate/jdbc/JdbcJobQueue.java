@@ -81,6 +81,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     private volatile @Nullable Starter starter;
 
     private final String putSql;
+    private final String putVersionedSql;
     private final String notifySql;
     private final String claimSql;
     private final String nextVisibleSql;
@@ -109,6 +110,9 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         // runs ahead neither steals live leases nor takes delayed jobs early
         this.putSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at, priority) "
                 + "values (:queue, :job_id, :payload, greatest(cast(:start as timestamptz), now()), now(), :priority)");
+        this.putVersionedSql = t.render("insert into {queue} (queue_name, job_id, payload, visible_at, enqueued_at, "
+                + "priority, job_id_is_number, job_version) values (:queue, :job_id, :payload, "
+                + "greatest(cast(:start as timestamptz), now()), now(), :priority, :id_is_number, :version)");
         this.notifySql = "select pg_notify(:channel, :queue)";
         // plain JDBC (positional parameters: max bytes, queue, n, lease ms, token, owner): it runs
         // for every few steps. A body over the size limit (pushed by a foreign producer: put
@@ -255,9 +259,22 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     /**
      * The put of a job inside the caller's transaction (the publisher's atomic publish, {@link
      * JdbcJobSource}): the payload from {@link #payload(Job)}; call {@link #wakeTakers()} after the commit.
+     *
+     * @param version the version of the job's row that {@code job} was just written as, in this
+     *     transaction and in this backend's jobs table: the row records it (schema version 6), so
+     *     the claim starts the step ({@link #startOnTake})
      */
-    void insertIn(Handle handle, Job job, byte[] payload) {
-        insert(handle, job, payload);
+    void insertIn(Handle handle, Job job, byte[] payload, long version) {
+        JobId id = Objects.requireNonNull(job.id(), "a published job has an id");
+        handle.createUpdate(putVersionedSql)
+                .bind("queue", queueName)
+                .bind("job_id", id.value())
+                .bind("payload", payload)
+                .bind("start", JobRows.time(job.requestedStartTime()))
+                .bind("priority", job.priority())
+                .bind("id_is_number", id.isNumeric())
+                .bind("version", version)
+                .execute();
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +48,17 @@ public final class JdbcJobSource implements JobSource {
         // due times and claims are compared with the database's clock (now(): the statement's
         // start), never the publisher's, as the queue does with leases: a publisher whose clock
         // runs ahead neither publishes a delayed job early nor takes over a live claim
+        // due_at (schema version 7) is coalesce(requested_start_time, updated_at) for exactly the
+        // SCHEDULED and PENDING jobs, null otherwise: its partial index holds just those, in due order
         this.claimSql = t.render("with due as (select id, id_is_number from {jobs} "
-                + "where status in ('SCHEDULED', 'PENDING') "
+                + "where due_at is not null "
                 + "and (requested_start_time is null or requested_start_time <= now()) "
                 + "and (claim_expires_at is null or claim_expires_at <= now()) "
-                + "order by coalesce(requested_start_time, updated_at), seq limit :max for update skip locked) "
+                + "order by due_at, seq limit :max for update skip locked) "
                 + "update {jobs} j set claimed_by = :owner, "
                 + "claim_expires_at = now() + :claim_ms * interval '1 millisecond' from due "
                 + "where j.id = due.id and j.id_is_number = due.id_is_number "
-                + "returning " + JobRows.columns("j") + ", coalesce(j.requested_start_time, j.updated_at) as due_at, "
+                + "returning " + JobRows.columns("j") + ", j.due_at, "
                 + "j.seq");
         String update = "update {jobs} j set workflow_name = :workflow_name, step_name = :step_name, "
                 + "status = case when j.status = 'CANCELLING' and cast(:status as text) not in "
@@ -68,12 +70,12 @@ public final class JdbcJobSource implements JobSource {
                 + "requested_start_time = :requested_start_time, extra_fields = cast(:extra_fields as jsonb), "
                 + "version = j.version + 1, updated_at = :now, claimed_by = null, claim_expires_at = null "
                 + "where j.id = :id and j.id_is_number = :id_is_number and j.claimed_by = :owner";
-        this.publishedSql = t.render(options.recordHistory()
-                ? "with up as (" + update + " returning j.id, j.id_is_number, j.version, j.status, j.step_name, "
-                        + "j.steps_completed, j.percent_completed, j.updated_at) insert into {history} (job_id, job_id_is_number, version, status, "
-                        + "step_name, steps_completed, percent_completed, recorded_at) select id, id_is_number, "
-                        + "version, status, step_name, steps_completed, percent_completed, updated_at from up"
-                : update);
+        // returns the version written: the atomic publish's queue row records it, so the claim
+        // starts the job's step (JdbcJobQueue.startOnTake) as it does for a submitted job
+        this.publishedSql = t.render("with up as (" + update + " returning j.id, j.id_is_number, j.version, "
+                + "j.status, j.step_name, j.steps_completed, j.percent_completed, j.updated_at)"
+                + (options.recordHistory() ? ", h as (" + JdbcJobStore.historyInsert("up") + ")" : "")
+                + " select version from up");
         this.unclaimSql = t.render("update {jobs} set claimed_by = null, claim_expires_at = null "
                 + "where id = :id and id_is_number = :id_is_number and claimed_by = :owner");
     }
@@ -123,7 +125,7 @@ public final class JdbcJobSource implements JobSource {
         requireId(queued);
         int rows;
         try {
-            rows = jdbi.withHandle(handle -> recordPublished(handle, queued).execute());
+            rows = jdbi.withHandle(handle -> recordPublished(handle, queued).mapTo(Long.class).list().size());
         } catch (RuntimeException e) {
             throw JdbcFailures.translate("record of published job " + queued.id(), e);
         }
@@ -139,8 +141,9 @@ public final class JdbcJobSource implements JobSource {
         }
     }
 
-    private Update recordPublished(Handle handle, Job queued) {
-        return JobRows.bind(handle.createUpdate(publishedSql), queued)
+    /** The QUEUED write, if this source still holds the claim; its query yields the version written. */
+    private Query recordPublished(Handle handle, Job queued) {
+        return JobRows.bind(handle.createQuery(publishedSql), queued)
                 .bind("owner", owner)
                 .bind("now", JobRows.time(options.clock().instant()));
     }
@@ -174,10 +177,11 @@ public final class JdbcJobSource implements JobSource {
         try {
             put = jdbi.inTransaction(handle -> {
                 // the update takes the job row's lock and checks the claim; the insert follows it
-                if (recordPublished(handle, queued).execute() == 0) {
+                Optional<Long> version = recordPublished(handle, queued).mapTo(Long.class).findOne();
+                if (version.isEmpty()) {
                     return false;
                 }
-                queue.insertIn(handle, queued, payload);
+                queue.insertIn(handle, queued, payload, version.get());
                 return true;
             });
         } catch (RuntimeException e) {

@@ -51,6 +51,14 @@ final class JobRows {
     /** The statuses in which a job never runs again, as a SQL list. */
     static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
+    /**
+     * The statuses the generated column {@code listed_status} holds (schema version 7), so an
+     * index can find them: all but the three the step path moves a job between (QUEUED, RUNNING,
+     * COMPLETED), which no index names, so that those writes are HOT updates.
+     */
+    static final java.util.Set<JobStatus> LISTED_STATUSES = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.complementOf(java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED)));
+
     /** The statuses over which a step may not start (a cancel request, or a final status), as a SQL list. */
     static final String NO_START_STATUSES = "('CANCELLING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 

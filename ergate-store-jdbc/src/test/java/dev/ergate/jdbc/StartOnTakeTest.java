@@ -111,6 +111,26 @@ class StartOnTakeTest {
     }
 
     @Test
+    @DisplayName("a job the publisher puts (atomic publish of a due SCHEDULED job) is delivered started")
+    void published() throws Exception {
+        Job scheduled = job(WORKFLOW).toBuilder().status(JobStatus.SCHEDULED)
+                .requestedStartTime(java.time.Instant.now().minusSeconds(60)).build();
+        store.update(scheduled);
+        JdbcJobSource source = backend.jobSource();
+        List<Job> due = source.claimDue(java.time.Instant.now(), 100);
+        Job claimed = due.stream().filter(j -> j.id().equals(scheduled.id())).findFirst().orElseThrow();
+        Job queued = claimed.toBuilder().status(JobStatus.QUEUED).build();
+        assertThat(source.atomicPublish(queue).orElseThrow().publish(queued)).isTrue();
+
+        Delivery delivery = take();
+
+        assertThat(delivery.job()).isEqualTo(queued);
+        assertThat(delivery.startedState()).isEqualTo(running(queued, "a", 0));
+        assertThat(store.find(scheduled.id()).orElseThrow()).isEqualTo(running(queued, "a", 0));
+        delivery.ack();
+    }
+
+    @Test
     @DisplayName("a job whose cancel was requested, changed since its put, or plainly put is delivered unstarted")
     void notVouchedFor() throws Exception {
         Job cancelled = job(WORKFLOW);
