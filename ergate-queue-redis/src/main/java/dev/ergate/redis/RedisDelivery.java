@@ -24,13 +24,23 @@ final class RedisDelivery extends AbstractDelivery {
     private final RedisJobQueue queue;
     private final String messageId;
     private final byte[] body;
+    private final @Nullable Job started;
 
+    /**
+     * @param started the RUNNING state the claim recorded for the job, or null when it recorded none
+     */
     RedisDelivery(RedisJobQueue queue, String messageId, int deliveryCount, Job job, byte[] body,
-            Instant leaseExpiresAt) {
+            Instant leaseExpiresAt, @Nullable Job started) {
         super(job, deliveryCount, leaseExpiresAt);
         this.queue = queue;
         this.messageId = messageId;
         this.body = body;
+        this.started = started;
+    }
+
+    @Override
+    public @Nullable Job startedState() {
+        return started;
     }
 
     String messageId() {

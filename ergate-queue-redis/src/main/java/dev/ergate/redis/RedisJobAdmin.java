@@ -162,8 +162,9 @@ public final class RedisJobAdmin implements JobAdmin {
                             filter.workflowName() == null ? "" : filter.workflowName()))));
             boolean more = Long.valueOf(1).equals(rows.get(0));
             String last = text(rows.get(1));
-            for (int i = 2; i + 3 < rows.size(); i += 4) {
-                StoredJob stored = stored(text(rows.get(i)), text(rows.get(i + 1)), text(rows.get(i + 2)));
+            for (int i = 2; i + 4 < rows.size(); i += 5) {
+                StoredJob stored = stored(text(rows.get(i)), text(rows.get(i + 1)), text(rows.get(i + 2)),
+                        text(rows.get(i + 4)));
                 if (!filter.matches(stored)) {
                     continue;
                 }
@@ -185,16 +186,16 @@ public final class RedisJobAdmin implements JobAdmin {
         Objects.requireNonNull(id, "id");
         String key = keys.job(RedisKeys.member(id));
         List<String> fields = failures.call("find job " + id,
-                () -> client().hmget(key, "json", "status", "expires", "updated"));
+                () -> client().hmget(key, "json", "status", "expires", "updated", "started"));
         String json = fields.get(0);
         String expires = fields.get(2);
         if (json == null || (expires != null && Double.parseDouble(expires) <= clock.millis())) {
             return Optional.empty();
         }
-        return Optional.of(stored(json, fields.get(1), fields.get(3)));
+        return Optional.of(stored(json, fields.get(1), fields.get(3), fields.get(4)));
     }
 
-    private StoredJob stored(String json, @Nullable String status, @Nullable String updated) {
+    private StoredJob stored(String json, @Nullable String status, @Nullable String updated, @Nullable String started) {
         Job job;
         try {
             job = codec.decode(json);
@@ -202,9 +203,7 @@ public final class RedisJobAdmin implements JobAdmin {
             throw new ErgateBackendException(this + ": a stored job is not a valid job any more: " + e.getMessage(),
                     e, false);
         }
-        if (status != null && !status.equals(job.status().name())) {
-            job = job.toBuilder().status(JobStatus.byName(status).orElse(job.status())).build();
-        }
+        job = RedisJobStore.withStart(job, status, started);
         Instant at = updated == null || updated.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(updated));
         return new StoredJob(job, at);
     }

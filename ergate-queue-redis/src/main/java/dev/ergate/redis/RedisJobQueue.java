@@ -12,10 +12,12 @@ import dev.ergate.spi.DeadLetter;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobQueue;
+import dev.ergate.spi.JobStore;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
 import dev.ergate.spi.StateStore;
+import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,16 +61,19 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
     private final RedisFailures failures;
     private final String[] waitKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by {@link #startOnTake}: the claims then start steps too. */
+    private volatile @Nullable RedisStartOnTake starter;
     /** Messages an atomic finish claimed for the next take (see {@link RedisQueueOptions#claimOnFinish()}). */
     private final ConcurrentLinkedQueue<Claimed> claimedOnFinish = new ConcurrentLinkedQueue<>();
 
     /**
-     * A message a claim script leased: its reply ({@code id, body, delivery count, server now})
-     * and this JVM's clock just before the script ran, from which the lease deadline is counted
-     * (Redis decides leases by its own clock; counting from before the call keeps this worker's
-     * idea of its lease on the safe side whatever its clock says).
+     * A message a claim script leased: its reply ({@code id, body, delivery count, server now},
+     * then with start on take the started step's index and name), this JVM's clock just before
+     * the script ran, from which the lease deadline is counted (Redis decides leases by its own
+     * clock; counting from before the call keeps this worker's idea of its lease on the safe side
+     * whatever its clock says), and the plan the claim started steps by (null: none).
      */
-    record Claimed(List<?> reply, long before) {
+    record Claimed(List<?> reply, long before, RedisStartOnTake.@Nullable Plan plan) {
     }
 
     RedisJobQueue(RedisBackend backend, RedisQueueOptions options) {
@@ -148,11 +153,16 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                 }
                 continue; // dead-lettered: look again at once
             }
+            RedisStartOnTake start = starter;
+            RedisStartOnTake.Plan plan = start == null ? null : start.plan();
             long before = clock.millis();
-            Object reply = failures.call("take", () -> Scripts.CLAIM.run(client(), keys.queueKeys(),
-                    List.of(leaseMillis, options.maxJobBytes(), options.maxDeadLetters())));
+            Object reply = failures.call("take", () -> plan == null
+                    ? Scripts.CLAIM.run(client(), keys.queueKeys(),
+                            List.of(leaseMillis, options.maxJobBytes(), options.maxDeadLetters()))
+                    : Scripts.CLAIM.run(client(), plan.claimKeys, List.of(leaseMillis, options.maxJobBytes(),
+                            options.maxDeadLetters(), plan.key, keys.jobPrefixBytes(), keys.indexPrefixBytes(), before)));
             if (reply instanceof List<?> claimed) {
-                Optional<Delivery> delivery = deliver(new Claimed(claimed, before));
+                Optional<Delivery> delivery = deliver(new Claimed(claimed, before, plan));
                 if (delivery.isPresent()) {
                     return delivery;
                 }
@@ -196,7 +206,8 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                     client(), keys.queueKeys(), List.of(messageId, deliveryCount, delay, 1)));
             return Optional.empty();
         }
-        RedisDelivery delivery = new RedisDelivery(this, messageId, deliveryCount, job, body, leaseExpiresAt);
+        RedisDelivery delivery = new RedisDelivery(this, messageId, deliveryCount, job, body, leaseExpiresAt,
+                startedState(claim, job));
         int max = options.maxDeliveries();
         if (max > 0 && deliveryCount > max) {
             String reason = "delivered " + deliveryCount + " times, over maxDeliveries=" + max
@@ -205,6 +216,51 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
             return Optional.empty();
         }
         return Optional.of(delivery);
+    }
+
+    /**
+     * {@return the RUNNING state the claim recorded for {@code job} (start_claimed in lib.lua: the
+     * stored JSON kept, status RUNNING and the step marked), or null when it started nothing}
+     */
+    private @Nullable Job startedState(Claimed claim, Job job) {
+        List<?> reply = claim.reply();
+        if (reply.size() < 6 || !(reply.get(4) instanceof Long index)) {
+            return null;
+        }
+        if (index == -2 && claim.plan() != null) {
+            Objects.requireNonNull(starter).planLost(claim.plan()); // gone from Redis: written again before the next claim
+        }
+        return index < 0 ? null : RedisJobStore.started(job, text(reply.get(5)), (int) (long) index);
+    }
+
+    /**
+     * Records the start of a step in the claim that leases the job, from now on, when {@code store}
+     * is a {@link RedisJobStore} of this queue's {@link RedisBackend}: a step then costs one script
+     * (the finish, which also claims and starts the worker's next job) instead of two. A claim
+     * starts a first delivery whose stored job is the message's state byte for byte and QUEUED, of
+     * a workflow and step in {@code plan}, whose JSON is at most 16 KiB; it keeps the stored JSON
+     * and marks the job RUNNING at that step (every reader of the store applies the mark, every
+     * later write replaces it). Other messages come without a started state, and the worker starts
+     * them as before. The plan is kept in Redis under a key named by its content. How the claim
+     * finds the job's key, which it can't declare: the module README, "Start on take".
+     *
+     * <p>A claimed job held for a take that does not come (the worker stops) is given back with its
+     * stored state RUNNING, as after a worker that crashed: the next delivery starts it again.
+     */
+    @Override
+    public boolean startOnTake(JobStore store, StepPlan plan) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(plan, "plan");
+        if (!(store instanceof RedisJobStore redisStore) || redisStore.backend() != backend) {
+            return false;
+        }
+        starter = new RedisStartOnTake(this, plan);
+        return true;
+    }
+
+    /** {@return what a claim needs to start steps, or null when this queue starts none} */
+    @Nullable RedisStartOnTake starter() {
+        return starter;
     }
 
     /**

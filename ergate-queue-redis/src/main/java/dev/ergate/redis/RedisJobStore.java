@@ -1,10 +1,12 @@
 package dev.ergate.redis;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobFormatException;
 import dev.ergate.JobId;
 import dev.ergate.JobStatus;
+import dev.ergate.RuntimeFields;
 import dev.ergate.spi.ErgateBackendException;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
@@ -36,6 +38,8 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
     private static final String FIELD_JSON = "json";
     private static final String FIELD_STATUS = "status";
     private static final String FIELD_EXPIRES = "expires";
+    /** The start marker a claim writes instead of a new JSON (start_claimed in lib.lua): "index name". */
+    private static final String FIELD_STARTED = "started";
     /** How often a unique record reads the key's holder again when another record changed it meanwhile. */
     private static final int UNIQUE_ATTEMPTS = 16;
     /** Entries one listing call looks at, at most, when it filters by status and workflow. */
@@ -239,13 +243,13 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         Objects.requireNonNull(id, "id");
         String key = keys.job(RedisKeys.member(id));
         List<String> fields = failures.call("find job " + id,
-                () -> client().hmget(key, FIELD_JSON, FIELD_STATUS, FIELD_EXPIRES));
+                () -> client().hmget(key, FIELD_JSON, FIELD_STATUS, FIELD_EXPIRES, FIELD_STARTED));
         String json = fields.get(0);
         String expires = fields.get(2);
         if (json == null || (expires != null && Double.parseDouble(expires) <= clock.millis())) {
             return Optional.empty();
         }
-        return Optional.of(toJob(key, json, fields.get(1)));
+        return Optional.of(toJob(key, json, fields.get(1), fields.get(3)));
     }
 
     /**
@@ -273,9 +277,9 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         List<?> rows = (List<?>) Objects.requireNonNull(reply, "list_jobs replied nothing");
         boolean more = Long.valueOf(1).equals(rows.get(0));
         String last = text(rows.get(1));
-        List<Job> jobs = new ArrayList<>((rows.size() - 2) / 2);
-        for (int i = 2; i + 1 < rows.size(); i += 2) {
-            jobs.add(toJob(indexes.get(0), text(rows.get(i)), text(rows.get(i + 1))));
+        List<Job> jobs = new ArrayList<>((rows.size() - 2) / 3);
+        for (int i = 2; i + 2 < rows.size(); i += 3) {
+            jobs.add(toJob(indexes.get(0), text(rows.get(i)), text(rows.get(i + 1)), text(rows.get(i + 2))));
         }
         return new JobPage(jobs, more && !last.isEmpty() ? last : null);
     }
@@ -346,7 +350,7 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
         return List.of(keys.allJobs());
     }
 
-    private Job toJob(String where, String json, @Nullable String status) {
+    private Job toJob(String where, String json, @Nullable String status, @Nullable String started) {
         Job job;
         try {
             job = codec.decode(json);
@@ -354,11 +358,36 @@ public final class RedisJobStore implements JobStore, UniqueJobs {
             throw new ErgateBackendException(this + ": a job stored under " + where + " is not a valid job any more: "
                     + e.getMessage(), e, false);
         }
-        if (status != null && !status.equals(job.status().name())) {
-            JobStatus stored = JobStatus.byName(status).orElse(job.status());
-            job = job.toBuilder().status(stored).build();
+        return withStart(job, status, started);
+    }
+
+    /**
+     * {@return the stored job as its fields say: {@code json} decoded, then the hash's status
+     * (a cancel request changes only that field) and its start marker applied}
+     *
+     * @param job the decoded {@code json} field
+     * @param status the {@code status} field, or null
+     * @param started the {@code started} field ("index name", written by a claim that started the
+     *     step without rewriting the JSON: start_claimed in lib.lua), or null or empty for none
+     */
+    static Job withStart(Job job, @Nullable String status, @Nullable String started) {
+        JobStatus stored = status == null ? job.status() : JobStatus.byName(status).orElse(job.status());
+        if (started == null || started.isEmpty()) {
+            return stored == job.status() ? job : job.toBuilder().status(stored).build();
         }
-        return job;
+        int space = started.indexOf(' ');
+        int index = Integer.parseInt(space < 0 ? started : started.substring(0, space));
+        String stepName = space < 0 ? null : started.substring(space + 1);
+        return started(job, stepName, index).toBuilder().status(stored).build();
+    }
+
+    /**
+     * {@return {@code job} started at its step {@code index} named {@code stepName}: the RUNNING
+     * state the runtime records before a step (status, step name, {@code current_step})}
+     */
+    static Job started(Job job, @Nullable String stepName, int index) {
+        return job.toBuilder().status(JobStatus.RUNNING).stepName(stepName)
+                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(index)).build();
     }
 
     private static long parseCursor(@Nullable String cursor) {

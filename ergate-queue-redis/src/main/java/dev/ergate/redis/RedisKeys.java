@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * {ns}:jobs:expiring        zset   final jobs with a retention, by expiry time (ms)
  * {ns}:jobs:unique          hash   unique key -> "heldUntil member" of the job last recorded under it
  * {ns}:admin:retention      string the retention lease's owner, expiring with the lease
+ * {ns}:plan:SHA1            hash   "workflow\nindex" -> step name: the steps of a worker that starts steps on take
  * </pre>
  *
  * <p>Immutable and thread-safe.
@@ -101,6 +102,11 @@ final class RedisKeys {
             all.add(workflowIndexBytes.computeIfAbsent(workflow, name -> bytes(workflowIndex(name))));
         }
         return all;
+    }
+
+    /** {@return the index of {@code status}, encoded} */
+    byte[] statusIndexBytes(JobStatus status) {
+        return statusIndexes.get(status.ordinal());
     }
 
     /** {@return the index of every status, for the scripts that may move a job between them} */
@@ -234,6 +240,11 @@ final class RedisKeys {
 
     String workflowIndex(String workflow) {
         return indexPrefix() + "workflow:" + workflow;
+    }
+
+    /** {@return the key of a worker's step plan, named by its content's SHA-1 (hex): see plan_save.lua} */
+    String plan(String sha1Hex) {
+        return tag + ":plan:" + sha1Hex;
     }
 
     private static byte[] bytes(String key) {

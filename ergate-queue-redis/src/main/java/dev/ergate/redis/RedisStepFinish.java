@@ -44,6 +44,29 @@ final class RedisStepFinish implements AtomicStepFinish {
      */
     @Override
     public void finish(Delivery delivery, Job state, @Nullable Job next) {
+        Call call = call(delivery, state, next);
+        long before = queue.clock().millis();
+        Object done = queue.failures().call("finish the step of job ", state.id(),
+                () -> Scripts.FINISH_STEP.run(queue.client(), call.keys(), call.args()));
+        settle(call, done, before);
+    }
+
+    /**
+     * One finish_step.lua call: its keys and arguments, and what {@link #settle} needs. (A finisher
+     * that sends several finishes at once builds each with {@link #call} and ends each with {@link
+     * #settle}: the script's layout is only here.)
+     */
+    record Call(RedisDelivery lease, Job state, List<byte[]> keys, List<Object> args,
+            RedisStartOnTake.@Nullable Plan plan) {
+    }
+
+    /**
+     * {@return the script call that finishes {@code delivery} with {@code state} and puts {@code next}}
+     *
+     * @throws IllegalArgumentException if the delivery is not from this finisher's queue
+     * @throws dev.ergate.spi.JobTooLargeException if {@code next} is too large
+     */
+    Call call(Delivery delivery, Job state, @Nullable Job next) {
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(state, "state");
         if (!(delivery instanceof RedisDelivery lease) || lease.queue() != queue) {
@@ -65,30 +88,48 @@ final class RedisStepFinish implements AtomicStepFinish {
             nextBody = queue.encode(next);
         }
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
-        long claimLeaseMillis = queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0;
+        boolean claims = queue.options().claimOnFinish();
+        long claimLeaseMillis = claims ? queue.options().leaseTime().toMillis() : 0;
         RedisKeys k = queue.keys();
         // the usual move is RUNNING -> the state's status (lib.lua names any other index it needs)
         List<byte[]> keys = k.withStatusMove(k.queueAndStoreKeys(row.member()), JobStatus.RUNNING, state.status(), null);
+        // the claim of the next job starts its step too (start on take): QUEUED -> RUNNING, by the plan
+        RedisStartOnTake starter = claims ? queue.starter() : null;
+        RedisStartOnTake.Plan plan = starter == null ? null : starter.plan();
+        if (plan != null) {
+            if (state.status() != JobStatus.QUEUED) {
+                keys.add(k.statusIndexBytes(JobStatus.QUEUED));
+            }
+            keys.add(plan.key);
+        }
         List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
                 row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
                 k.jobPrefixBytes(),
                 nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
-                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt());
-        long before = queue.clock().millis();
-        Object done = queue.failures().call("finish the step of job ", state.id(),
-                () -> Scripts.FINISH_STEP.run(queue.client(), keys, args));
-        if (done instanceof List<?> claimed) {
+                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt(),
+                plan == null ? NO_BYTES : plan.key);
+        return new Call(lease, state, keys, args, plan);
+    }
+
+    /**
+     * Ends a finish by the script's {@code reply}: hands a job it claimed to the queue's next take
+     * ({@code before}: this JVM's clock just before the script ran), or throws as {@link #finish}.
+     */
+    void settle(Call call, @Nullable Object reply, long before) {
+        RedisDelivery lease = call.lease();
+        Job state = call.state();
+        if (reply instanceof List<?> claimed) {
             lease.finished();
-            queue.handOver(new RedisJobQueue.Claimed(claimed, before));
+            queue.handOver(new RedisJobQueue.Claimed(claimed, before, call.plan()));
             store.afterWrite(state);
             return;
         }
-        if (Long.valueOf(-1).equals(done)) {
+        if (Long.valueOf(-1).equals(reply)) {
             lease.finished();
             throw new StaleStateException(queue + " (message " + lease.messageId() + "): "
                     + store.stale(state).getMessage() + ", no next step put, the stale delivery dropped", null);
         }
-        if (!Long.valueOf(1).equals(done)) {
+        if (!Long.valueOf(1).equals(reply)) {
             throw new LeaseLostException(queue + ": can't finish the step of job " + state.id() + " (message "
                     + lease.messageId() + ", delivery " + lease.deliveryCount() + "): its lease was lost, the job was"
                     + " delivered again; nothing was written, the new delivery will finish it", null);

@@ -29,6 +29,7 @@ final class Scripts {
     static final LuaScript PURGE_JOBS = LuaScript.load("purge_jobs");
     static final LuaScript UNIQUE_RECORD = LuaScript.load("unique_record");
     static final LuaScript UNIQUE_SWEEP = LuaScript.load("unique_sweep");
+    static final LuaScript PLAN_SAVE = LuaScript.load("plan_save");
 
     private Scripts() {
     }

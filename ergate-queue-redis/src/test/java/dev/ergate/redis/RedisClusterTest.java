@@ -11,9 +11,11 @@ import dev.ergate.spi.StateStore;
 import dev.ergate.testkit.contract.EndToEndContract;
 import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
+import dev.ergate.testkit.contract.StartOnTakeContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +128,56 @@ class RedisClusterTest {
                 throw new IllegalStateException("newQueue must come first: the store shares the queue's backend");
             }
             return current.store();
+        }
+    }
+
+    @Nested
+    @DisplayName("RedisJobQueue passes the start-on-take contract")
+    class StartOnTake extends StartOnTakeContract {
+
+        private @Nullable RedisBackend current;
+
+        @Override
+        protected JobQueue newQueue() {
+            current = fixture().backend();
+            return current.queue(RedisQueueOptions.builder().name("cluster-" + QUEUES.incrementAndGet())
+                    .leaseTime(Duration.ofMinutes(5)).build());
+        }
+
+        @Override
+        protected JobStore store() {
+            if (current == null) {
+                throw new IllegalStateException("newQueue must come first: the store shares the queue's backend");
+            }
+            return current.store();
+        }
+    }
+
+    @Nested
+    @DisplayName("the one undeclared read (call_undeclared, used by the claim that starts a step)")
+    class UndeclaredRead {
+
+        @Test
+        @DisplayName("a key of the slot is read; a key Redis refuses comes back as nothing and the script goes on")
+        void refusedKeyIsNothing() {
+            RedisBackend backend = fixture().backend();
+            RedisKeys keys = new RedisKeys(backend.options().namespace(), "q");
+            String declared = keys.job("declared");
+            String sameSlot = keys.job("same-slot");
+            backend.client().set(sameSlot, "here");
+            LuaScript script = LuaScript.load("test_call_undeclared");
+
+            assertThat(texts(script.run(backend.client(), List.of(declared), List.of(sameSlot))))
+                    .containsExactly("here", "went on");
+            // a key of another slot: another node's or not, Redis refuses it inside a cluster script
+            assertThat(texts(script.run(backend.client(), List.of(declared), List.of("{ergate-test-other}:x"))))
+                    .containsExactly("refused", "went on");
+            backend.client().del(sameSlot);
+        }
+
+        private static List<String> texts(@Nullable Object reply) {
+            return ((List<?>) java.util.Objects.requireNonNull(reply)).stream()
+                    .map(value -> new String((byte[]) value, StandardCharsets.UTF_8)).toList();
         }
     }
 

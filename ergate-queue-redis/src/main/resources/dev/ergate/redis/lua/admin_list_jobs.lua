@@ -2,7 +2,8 @@
 -- KEYS = store keys (the job key is unused), then the index to walk, then (with both filters) the
 -- other filter's index; ARGV = after (sequence number, exclusive), most entries to examine, now
 -- (ms), index prefix, job prefix, status filter ('' for none), workflow filter ('' for none).
--- Returns {more (0/1), last sequence number examined or '', json1, status1, updated1, seq1, json2, ...};
+-- Returns {more (0/1), last sequence number examined or '', json1, status1, updated1, seq1, started1, json2,
+-- ...} (started: the start marker of a job a claim started, '' for none; see start_claimed in lib.lua);
 -- the caller applies its other filters and asks again after the last examined entry.
 local s = store_keys(1, ARGV[4], ARGV[5])
 local index = KEYS[5]
@@ -20,7 +21,7 @@ end
 check_declared()
 local out = { 0, '' }
 for i = 1, #rows, 2 do
-  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires', 'updated')
+  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires', 'updated', 'started')
   if f[1] and not (f[4] and tonumber(f[4]) <= now)
       and (want_status == '' or f[2] == want_status)
       and (want_workflow == '' or f[3] == want_workflow) then
@@ -28,6 +29,7 @@ for i = 1, #rows, 2 do
     out[#out + 1] = f[2]
     out[#out + 1] = f[5] or ''
     out[#out + 1] = rows[i + 1]
+    out[#out + 1] = f[6] or ''
   end
   out[2] = rows[i + 1]
 end

@@ -3,7 +3,10 @@
 -- due times are the server's), steps completed, index prefix, job prefix, next ('none',
 -- 'state': the same JSON as the state, or 'own': the body that follows), next body, next due
 -- (ms, 0 for now), lease time (ms) of a message to claim for the same worker (0: claim none),
--- largest body to claim (bytes), dead-letter cap, the next step's priority, attempt (of the state).
+-- largest body to claim (bytes), dead-letter cap, the next step's priority, attempt (of the state),
+-- plan key ('' or absent: the claim starts no step; else the claim starts the claimed job's step as
+-- claim.lua does with start on take, and the QUEUED and RUNNING indexes and the plan key are
+-- declared after the keys above).
 -- Writes the job's state, puts its next step and acks the delivery, all in one script: all or
 -- nothing. Then, when asked, claims the next message as claim.lua would, so the finishing worker
 -- gets its next job without another round trip (and without waiting to be woken).
@@ -32,7 +35,11 @@ elseif ARGV[12] == 'own' then
 end
 end_lease(q, id)
 if claims then
-  local claimed = claim(q, now, lease_ms, tonumber(ARGV[16]), tonumber(ARGV[17]))
+  local start
+  if ARGV[20] and ARGV[20] ~= '' then
+    start = { plan = ARGV[20], job_prefix = ARGV[11], index_prefix = ARGV[10], now = tonumber(ARGV[8]) }
+  end
+  local claimed = claim(q, now, lease_ms, tonumber(ARGV[16]), tonumber(ARGV[17]), start)
   if type(claimed) == 'table' then
     return claimed
   end

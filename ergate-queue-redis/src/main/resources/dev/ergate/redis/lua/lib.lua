@@ -238,6 +238,114 @@ local function dead_letter_oversized(q, id, body, size, n, max_bytes, now, cap)
   push_dead(q, record, cap)
 end
 
+-- Is `key` in KEYS? (A plain check: unlike need(), a missing key is not asked for.)
+local function declared(key)
+  for i = #KEYS, 1, -1 do
+    if KEYS[i] == key then
+      return true
+    end
+  end
+  return false
+end
+
+-- Runs a command on a key the caller could NOT declare, with redis.pcall: the one exception to
+-- "every key is declared" (see start_claimed). On a Redis Cluster whose slot is being migrated, a
+-- key that already moved to the other node is refused by Redis with an error instead of being
+-- read as missing; that error comes back here as nil, and the caller then writes nothing to the
+-- key. A key Redis answers for is the live copy of that key, so a write to it right after (in
+-- the same script: nothing runs in between) lands where the key is. Returns the reply or nil.
+local function call_undeclared(cmd, key, ...)
+  local exempt = redis.ergate_exempt -- only the tests' key check (check_keys.lua) has it
+  if exempt then
+    exempt(key)
+  end
+  local reply = redis.pcall(cmd, key, ...)
+  if type(reply) == 'table' and reply.err then
+    return nil
+  end
+  return reply
+end
+
+-- The largest body whose step a claim starts (it is decoded once, in the script): a larger job is
+-- handed out unstarted and its worker starts the step itself (start_step.lua).
+local START_MAX_BYTES = 16384
+
+-- Start on take (RedisJobQueue.startOnTake): records the start of the step of a claimed message,
+-- first delivery only, as start_step.lua would record it, when the store holds exactly the
+-- message's state: the job hash's `json` is the body, byte for byte, its status QUEUED, not past
+-- its retention, not started already. Then neither a cancel request (the job would be
+-- CANCELLING) nor the write fence (RUNNING over the very QUEUED state it came from, at the same
+-- steps and attempt) can stand in the way. The step index is JobRunner's: `current_step` when
+-- the body holds it as a plain integer, else (no step name either) `steps_completed`; its name
+-- comes from the worker's plan (a hash written once per plan: field "workflow\nindex" -> step
+-- name). A job of a workflow or step the plan lacks is not started.
+-- The job's JSON is NOT rewritten (cjson would turn [] into {} and round big numbers): the hash
+-- keeps the QUEUED document and gets status RUNNING plus the field `started` ("index name"),
+-- which every reader applies (RedisJobStore.withStart: status RUNNING, step_name, current_step)
+-- and every later write_job removes.
+-- Keys: the job key is found in the body, so the caller can't declare it: it is read with
+-- call_undeclared, and written only when Redis answered for it (see there). The QUEUED and
+-- RUNNING indexes and the plan key must be declared, else nothing is started.
+-- `start` = { plan = plan key, job_prefix, index_prefix, now = ms (the caller's clock, as
+-- write_job's `updated`) }. Returns the started step's index and name, or -1, '' (not started),
+-- or -2, '' when the plan key is missing (the caller writes it again).
+local function start_claimed(start, body)
+  if #body > START_MAX_BYTES then
+    return -1, ''
+  end
+  local queued_index = start.index_prefix .. 'status:QUEUED'
+  local running_index = start.index_prefix .. 'status:RUNNING'
+  if not (declared(start.plan) and declared(queued_index) and declared(running_index)) then
+    return -1, ''
+  end
+  local ok, doc = pcall(cjson.decode, body)
+  if not ok or type(doc) ~= 'table' or type(doc.workflow_name) ~= 'string' then
+    return -1, ''
+  end
+  local member
+  if type(doc.id) == 'string' then
+    member = 's:' .. doc.id
+  elseif type(doc.id) == 'number' and doc.id == math.floor(doc.id) and math.abs(doc.id) < 9007199254740992 then
+    member = 'n:' .. string.format('%.0f', doc.id) -- a wrong guess finds another JSON or none: no start
+  else
+    return -1, ''
+  end
+  local index
+  local current = doc.current_step
+  if current ~= nil and current ~= cjson.null then
+    -- a plain integer in the text too (JobRunner refuses 1.0 or 1e0, which decode alike)
+    if type(current) ~= 'number' or current < 0 or current ~= math.floor(current) or current > 1000000000
+        or not string.find(body, '"current_step":' .. string.format('%d', current) .. '[,}]') then
+      return -1, ''
+    end
+    index = current
+  elseif doc.step_name == nil or doc.step_name == cjson.null then
+    index = doc.steps_completed or 0
+    if type(index) ~= 'number' or index < 0 or index ~= math.floor(index) or index > 1000000000 then
+      return -1, ''
+    end
+  else
+    return -1, ''
+  end
+  index = string.format('%d', index)
+  local key = start.job_prefix .. member
+  local f = call_undeclared('HMGET', key, 'status', 'json', 'expires', 'started', 'seq')
+  if not f or f[1] ~= 'QUEUED' or f[2] ~= body or f[3] or f[4] or not f[5] then
+    return -1, ''
+  end
+  local name = redis.call('HGET', start.plan, doc.workflow_name .. '\n' .. index)
+  if not name then
+    if redis.call('EXISTS', start.plan) == 0 then
+      return -2, ''
+    end
+    return -1, ''
+  end
+  redis.call('ZREM', queued_index, member)
+  redis.call('ZADD', running_index, f[5], member)
+  redis.call('HSET', key, 'status', 'RUNNING', 'started', index .. ' ' .. name, 'updated', start.now)
+  return tonumber(index), name
+end
+
 -- Moves due delayed messages to the ready list (the ranked zset by their priority), then leases
 -- one message: a message whose lease ran out first (its taker is presumably dead, and the message
 -- was handed out once already, whatever its priority), else the next ready one (next_ready: by
@@ -247,9 +355,12 @@ end
 -- back delayed if its requested_start_time has not come). A body over `max_bytes` is
 -- dead-lettered here, by its length, without being loaded by the taker (`dead_cap` bounds the
 -- dead letters).
--- Returns {id, body, delivery count, now (ms, server clock)}, or, when nothing is available, how
--- long (ms) until the next delayed message is due or lease runs out (-1 for none).
-local function claim(q, now, lease_ms, max_bytes, dead_cap)
+-- `start` (nil: none) asks the claim to record the step's start too (see start_claimed).
+-- Returns {id, body, delivery count, now (ms, server clock), started step index, started step name}
+-- (index -1 and name '' when it started nothing, -2 when the plan key is gone and must be written
+-- again), or, when nothing is available, how long (ms) until the next delayed message is due or
+-- lease runs out (-1 for none).
+local function claim(q, now, lease_ms, max_bytes, dead_cap, start)
   local due = redis.call('ZRANGEBYSCORE', q.delayed, '-inf', now, 'LIMIT', 0, 100)
   if #due > 0 then
     redis.call('ZREM', q.delayed, unpack(due))
@@ -262,7 +373,7 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
     end
   end
 
-  local id, body
+  local id, body, raw
   -- a bounded number of oversized bodies per call, so one script never runs long
   for _ = 1, 16 do
     local expired_lease = redis.call('ZRANGEBYSCORE', q.leased, '-inf', now, 'LIMIT', 0, 1)
@@ -307,6 +418,7 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
     else
       id = '#' .. redis.call('INCR', q.seq)
       body = entry
+      raw = true
       redis.call('HSET', q.msgs, id, body)
       break
     end
@@ -316,7 +428,12 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap)
   if id then
     redis.call('ZADD', q.leased, now + lease_ms, id)
     local n = redis.call('HINCRBY', q.deliveries, id, 1)
-    return { id, body, n, now }
+    local index, name = -1, ''
+    -- a raw entry may be early (its taker gives it back delayed): never started here
+    if start and n == 1 and not raw then
+      index, name = start_claimed(start, body)
+    end
+    return { id, body, n, now, index, name }
   end
 
   local next_due = -1
@@ -359,8 +476,8 @@ end
 -- (completed) and attempt (each false when the job is not stored; steps and attempt also when
 -- the job was written before they were kept, or attempt by a writer that did not give it).
 local function read_job(key)
-  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps', 'attempt')
-  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6] }
+  local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps', 'attempt', 'started')
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6], started = f[7] }
 end
 
 -- The write fence (WriteFence.java is the reference: keep the two the same). A job's progress is
@@ -525,6 +642,9 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     else
       redis.call('HSET', s.job, 'json', json, 'updated', now, 'steps', steps, 'attempt', attempt or '')
     end
+  end
+  if old.started then
+    redis.call('HDEL', s.job, 'started') -- the JSON written is the whole state now (see start_claimed)
   end
   if FINAL[status] and old.status ~= status then
     redis.call('PUBLISH', s.index_prefix .. 'final', member) -- wakes awaiting clients (RedisFinalStateNotifier)

@@ -8,7 +8,8 @@
 -- The job keys of the entries read are not known before: the first run names them
 -- (ERGATE_UNDECLARED) and the caller runs it again with them. Expired jobs are deleted by
 -- purge_jobs.lua, which RedisJobStore runs before a listing.
--- Returns {more (0/1), last sequence number examined or '', json1, status1, json2, ...}.
+-- Returns {more (0/1), last sequence number examined or '', json1, status1, started1, json2, ...}
+-- (started: the start marker of a job a claim started, '' for none; see start_claimed in lib.lua).
 local s = store_keys(1, ARGV[4], ARGV[5])
 local index = KEYS[5]
 if ARGV[6] ~= '' and ARGV[7] ~= '' and redis.call('ZCARD', KEYS[6]) < redis.call('ZCARD', index) then
@@ -31,12 +32,13 @@ for i = 1, #rows, 2 do
     out[1] = 1
     break
   end
-  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires')
+  local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires', 'started')
   if f[1] and not (f[4] and tonumber(f[4]) <= now)
       and (want_status == '' or f[2] == want_status)
       and (want_workflow == '' or f[3] == want_workflow) then
     out[#out + 1] = f[1]
     out[#out + 1] = f[2]
+    out[#out + 1] = f[5] or ''
     taken = taken + 1
   end
   out[2] = rows[i + 1]
