@@ -32,7 +32,6 @@ class RedisScriptKeysTest {
 
     private static final LuaScript UNDECLARED = LuaScript.load("test_undeclared");
     private static final LuaScript NEED = LuaScript.load("test_need");
-    private static final LuaScript ECHO = LuaScript.load("test_echo");
     private static RedisFixture fixture;
 
     @BeforeAll
@@ -81,25 +80,6 @@ class RedisScriptKeysTest {
         assertThat(reply.get(1)).as("keys of the second run").isEqualTo(2L);
         assertThatThrownBy(() -> NEED.run(backend.client(), List.of(tag + ":first"), List.of("{elsewhere}:needed")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside its hash slot");
-    }
-
-    @Test
-    @DisplayName("arguments reach the script as text: numbers as their decimal digits, bytes as they are")
-    void argumentsAsRedisReadsThem() {
-        RedisBackend backend = fixture.backend();
-        String tag = "{" + backend.options().namespace() + "}";
-        List<Object> args = List.of(0L, 9, 10L, -1, -10L, 12_345L, Integer.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
-                "text é", "raw".getBytes(StandardCharsets.UTF_8));
-
-        List<?> reply = (List<?>) ECHO.run(backend.client(), List.of(tag + ":a", tag + ":b", tag + ":c"), args);
-
-        assertThat(reply.get(0)).as("keys given").isEqualTo(3L);
-        List<String> received = new ArrayList<>();
-        for (Object value : reply.subList(1, reply.size())) {
-            received.add(new String((byte[]) value, StandardCharsets.UTF_8));
-        }
-        assertThat(received).containsExactly("0", "9", "10", "-1", "-10", "12345", String.valueOf(Integer.MIN_VALUE),
-                String.valueOf(Long.MIN_VALUE), String.valueOf(Long.MAX_VALUE), "text é", "raw");
     }
 
     @Test
