@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,7 +56,9 @@ public final class PeerWorkload {
     private final String runId = "ergpeer" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong firstStart = new AtomicLong(UNSET);
     private final LongAdder handlersRun = new LongAdder();
-    private final LongAdder lastStepsRun = new LongAdder();
+    /** Counted down by each job's last step; made when the run knows N. Awaited, not polled: a
+     * polling thread would take CPU from the workers on 2 cores. */
+    private volatile CountDownLatch lastStepsLeft = new CountDownLatch(0);
 
     /**
      * @param options what to run
@@ -81,6 +84,7 @@ public final class PeerWorkload {
             progress.printf("%s: %s%n", options.label(), backend.describe());
             ErgateClient client = ErgateClient.builder(run.queue()).store(run.store()).build();
             AtomicReferenceArray<JobId> ids = new AtomicReferenceArray<>(n);
+            lastStepsLeft = new CountDownLatch(n);
             long enqueueStart = System.nanoTime();
             submitAll(client, ids);
             long enqueueNanos = System.nanoTime() - enqueueStart;
@@ -117,7 +121,7 @@ public final class PeerWorkload {
                 }
                 handlersRun.increment();
                 if (last) {
-                    lastStepsRun.increment();
+                    lastStepsLeft.countDown();
                 }
                 return input;
             });
@@ -167,12 +171,13 @@ public final class PeerWorkload {
      *
      * @return {@link System#nanoTime()} when the queue was seen empty
      */
-    private long awaitBurnDown(BackendRun run) {
+    private long awaitBurnDown(BackendRun run) throws InterruptedException {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         int n = options.jobs();
-        while (lastStepsRun.sum() < n) {
-            checkDeadline(deadline, "the last step's handler ran for " + lastStepsRun.sum() + " of " + n + " jobs");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        if (!lastStepsLeft.await(options.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException(options.label() + ": the burn-down did not end within "
+                    + options.timeout().toSeconds() + " s (--timeout-seconds): the last step's handler ran for "
+                    + (n - lastStepsLeft.getCount()) + " of " + n + " jobs");
         }
         if (!(run.queue() instanceof QueueStats stats)) {
             return System.nanoTime();
