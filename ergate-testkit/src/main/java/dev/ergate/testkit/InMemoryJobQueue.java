@@ -15,21 +15,25 @@ import dev.ergate.spi.JobQueue;
 import dev.ergate.spi.JobTooLargeException;
 import dev.ergate.spi.QueueCounts;
 import dev.ergate.spi.QueueStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -42,15 +46,25 @@ import org.slf4j.LoggerFactory;
  * leases follow the injected {@link Clock} (a {@link ManualClock} in tests), undecodable messages
  * go to the {@linkplain #deadLetters() dead letters}, takers never busy-poll. Thread-safe; more in
  * the testkit README.
+ *
+ * <p>The common step (put a job visible at once with priority 0, take it, ack it) takes no lock:
+ * such jobs wait in a lock-free FIFO and their leases in a concurrent set, so worker threads
+ * don't queue behind each other (or behind one that was preempted holding a lock). Everything
+ * else (delays, other priorities, releases, extensions, ended leases, dead letters, waiting for
+ * work) goes through one lock, in the same take order.
  */
 public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryJobQueue.class);
     /** The {@link DeadLetter#sourceQueue()} of this queue's dead letters: it has no name. */
     static final String SOURCE_QUEUE = "in-memory";
+    /** Visibility order: by when a message becomes visible, then put order. */
+    private static final Comparator<Message> ORDER =
+            Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
 
     private final Clock clock;
     private final Duration leaseTime;
+    private final long leaseNanos;
     private final OptionalLong maxJobBytes;
     private final JobCodec codec;
     private final boolean jsonRoundTrip;
@@ -59,23 +73,56 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Every message not yet acked, by id. */
-    private final Map<Long, Message> messages = new HashMap<>();
-    /** The same messages, by the time they become visible (ready or delayed: now or earlier; leased: lease end). */
-    private final VisibilityOrder byVisibleAt;
+    /**
+     * Priority-0 messages visible since their put, in put order (which is visibility order): the
+     * common step puts and takes here without the lock.
+     */
+    private final ConcurrentLinkedQueue<Message> ready = new ConcurrentLinkedQueue<>();
+    /**
+     * Messages leased by a take for {@link #leaseTime()} and not extended since: a take adds, an
+     * ack removes, neither locks. Instead of being kept sorted, they are swept for ended leases
+     * when the clock reaches {@link #leaseBound}, about once per lease time.
+     */
+    private final Set<Message> leased = ConcurrentHashMap.newKeySet();
+    /** Delayed, released and extended messages, by when they become visible. Guarded by the lock. */
+    private final TreeSet<Message> timed = new TreeSet<>(ORDER);
+    /** Visible messages that are not in {@link #ready} (other priorities, due timed ones, ended leases), in take order. Guarded by the lock. */
+    private final TreeSet<Message> visible;
+    private final Comparator<Message> takeOrder;
+    /**
+     * No lease in {@link #leased} ends before this (epoch nanoseconds). It stays true without the
+     * lock because a take that leases at or after {@link #lastSweepNanos} leases until at least a
+     * lease time after it, and one that leases earlier lowers the bound under the lock. Guarded by
+     * the lock.
+     */
+    private long leaseBound = Long.MIN_VALUE;
+    /** The clock at the last sweep of {@link #leased} (epoch nanoseconds); written under the lock, before the sweep reads the set. */
+    private volatile long lastSweepNanos = Long.MIN_VALUE;
+    /**
+     * A take whose clock reads before this (epoch nanoseconds) may serve itself from {@link
+     * #ready} without the lock: nothing in {@link #timed} or {@link #visible} is visible and no
+     * lease in {@link #leased} has ended by then. Written under the lock.
+     */
+    private volatile long gateNanos = Long.MIN_VALUE;
+    /** Takers in the locked path (waiting, or about to): a put without the lock signals only when there are some. */
+    private final AtomicInteger lockedTakers = new AtomicInteger();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong lastMessageId = new AtomicLong();
+    private final AtomicLong lastLeaseId = new AtomicLong();
+    /** Guarded by the lock. */
     private final List<DeadLetter> deadLetters = new ArrayList<>();
-    private long lastMessageId;
-    private long lastLeaseId;
-    private boolean closed;
+    private volatile boolean closed;
 
     private InMemoryJobQueue(Builder builder) {
         this.clock = builder.clock;
         this.leaseTime = builder.leaseTime;
+        this.leaseNanos = Deadlines.saturatedNanos(builder.leaseTime);
         this.maxJobBytes = builder.maxJobBytes;
         this.codec = builder.codec;
         this.jsonRoundTrip = builder.jsonRoundTrip;
         this.priorityAging = builder.priorityAging;
-        this.byVisibleAt = new VisibilityOrder(takeOrder(builder.priorityAging));
+        this.takeOrder = takeOrder(builder.priorityAging);
+        this.visible = new TreeSet<>(takeOrder);
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
     }
 
@@ -136,17 +183,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 JobSizes.check(job, body, maxJobBytes.getAsLong());
             }
         }
-        Instant notBefore = job.requestedStartTime();
-        lock.lock();
-        try {
-            ensureOpen("put");
-            Instant now = clock.instant();
-            Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
-            add(new Message(++lastMessageId, body, jsonRoundTrip ? null : job, job.priority(), visibleAt),
-                    visibleAt.isAfter(now));
-        } finally {
-            lock.unlock();
-        }
+        add(body, jsonRoundTrip ? null : job, job.priority(), job.requestedStartTime(), "put");
     }
 
     /**
@@ -160,16 +197,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     public void putRaw(byte[] message) {
         Objects.requireNonNull(message, "message");
         byte[] body = message.clone();
-        Instant notBefore = rawStartTime(body);
-        lock.lock();
-        try {
-            ensureOpen("putRaw");
-            Instant now = clock.instant();
-            Instant visibleAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
-            add(new Message(++lastMessageId, body, null, 0, visibleAt), visibleAt.isAfter(now));
-        } finally {
-            lock.unlock();
-        }
+        add(body, null, 0, rawStartTime(body), "putRaw");
     }
 
     /** {@return the requested start time of a raw message that is a job, else null (it is dead-lettered when taken)} */
@@ -181,15 +209,51 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** Adds a message; wakes one taker when it is visible now (that taker passes the wake-up on), all when it is delayed. */
-    private void add(Message message, boolean delayed) {
-        messages.put(message.id, message);
-        if (delayed) {
-            byVisibleAt.add(message);
-            changed.signalAll(); // every taker re-computes how long to sleep
-        } else {
-            byVisibleAt.addVisibleNow(message);
+    /**
+     * Adds a message. One visible now with priority 0 goes to the lock-free FIFO and wakes one
+     * locked taker, if any (that taker passes the wake-up on); the rest go in under the lock, a
+     * delayed one waking every taker (each re-computes how long to sleep).
+     */
+    private void add(byte @Nullable [] body, @Nullable Job job, int priority, @Nullable Instant notBefore,
+            String operation) {
+        ensureOpen(operation);
+        Instant now = clock.instant();
+        boolean delayed = notBefore != null && notBefore.isAfter(now);
+        Instant visibleAt = notBefore != null && delayed ? notBefore : now;
+        Message message = new Message(lastMessageId.incrementAndGet(), body, job, priority, visibleAt);
+        if (!delayed && priority == 0) {
+            // put order is visibility order as long as the clock does not go back (a ManualClock
+            // can't); a head that is not visible yet after it did moves to the timed ones when taken
+            size.incrementAndGet();
+            ready.add(message);
+            if (lockedTakers.get() > 0) {
+                signalOne();
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            ensureOpen(operation);
+            size.incrementAndGet();
+            if (delayed) {
+                timed.add(message);
+                changed.signalAll();
+            } else {
+                visible.add(message); // another priority
+                changed.signal();
+            }
+            updateGate();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalOne() {
+        lock.lock();
+        try {
             changed.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -206,65 +270,219 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
         long deadline = Deadlines.takeDeadline(maxWait);
         while (true) {
-            Leased leased = leaseNextVisible(deadline);
+            Leased leased = leaseWithoutLock();
+            if (leased == null) {
+                leased = leaseNextVisible(deadline);
+            }
             if (leased == null) {
                 return Optional.empty();
             }
             Job job = open(leased);
             if (job != null) {
-                return Optional.of(new InMemoryDelivery(leased.message.id, leased.leaseId, job, leased.deliveries,
+                return Optional.of(new InMemoryDelivery(leased.message, leased.leaseId, job, leased.deliveries,
                         leased.expiresAt));
             }
             // not a job: it went to the dead letters; look for the next message
         }
     }
 
-    /** A message leased under the lock, with its lease as it was then (a ManualClock may end it at once). */
+    /** A message leased, with its lease as it was then (a ManualClock may end it at once). */
     private record Leased(Message message, long leaseId, int deliveries, Instant expiresAt) {
     }
 
     /**
-     * Waits, until {@code deadline} at most, for a visible message and leases it.
+     * The common take: the head of {@link #ready}, when the gate says nothing else can come
+     * before it.
+     *
+     * @return the lease, or null to take the locked path
+     */
+    private @Nullable Leased leaseWithoutLock() {
+        ensureOpen("take");
+        Instant now = clock.instant();
+        long nowNanos = epochNanos(now);
+        if (nowNanos >= gateNanos) {
+            return null;
+        }
+        Message message = ready.poll();
+        if (message == null) {
+            return null;
+        }
+        if (message.visibleAt.isAfter(now)) {
+            // the clock went back since its put: it waits with the timed ones
+            lock.lock();
+            try {
+                timed.add(message);
+                updateGate();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        }
+        Leased leased = lease(message, now);
+        if (nowNanos < lastSweepNanos) {
+            // leased before the last sweep's clock (it went back): the bound may not cover it
+            lock.lock();
+            try {
+                lowerLeaseBound(message);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (lockedTakers.get() > 0 && !ready.isEmpty()) {
+            signalOne(); // more to take: wake a waiting taker
+        }
+        return leased;
+    }
+
+    /** Leases a message this thread holds (polled from {@link #ready}, or taken under the lock) into {@link #leased}. */
+    private Leased lease(Message message, Instant now) {
+        long leaseId = lastLeaseId.incrementAndGet() << 1;
+        message.deliveries++;
+        Instant expiresAt = now.plus(leaseTime);
+        message.visibleAt = expiresAt;
+        message.lease = leaseId;
+        leased.add(message);
+        return new Leased(message, leaseId, message.deliveries, expiresAt);
+    }
+
+    /**
+     * The locked take: sweeps ended leases, moves due timed messages to the visible ones, takes
+     * the first in take order, or waits, until {@code deadline} at most.
      *
      * @return the lease, or null when none became visible in time
      */
     private @Nullable Leased leaseNextVisible(long deadline) throws InterruptedException {
+        lockedTakers.incrementAndGet(); // before looking at ready: a put after that look signals
         lock.lockInterruptibly();
         try {
             while (true) {
                 ensureOpen("take");
                 Instant now = clock.instant();
-                Message message = byVisibleAt.pollVisible(now);
+                long nowNanos = epochNanos(now);
+                Message message = pollVisible(now, nowNanos);
                 if (message != null) {
-                    message.deliveries++;
-                    message.leaseId = ++lastLeaseId;
-                    message.visibleAt = now.plus(leaseTime);
-                    byVisibleAt.add(message);
-                    if (byVisibleAt.hasVisible(now)) {
+                    Leased leased = lease(message, now);
+                    lowerLeaseBound(message);
+                    updateGate();
+                    if (hasVisible(now)) {
                         changed.signal(); // more to take: wake the next taker
                     }
-                    return new Leased(message, message.leaseId, message.deliveries, message.visibleAt);
+                    return leased;
                 }
+                updateGate();
                 long remaining = Deadlines.remainingNanos(deadline);
                 if (remaining <= 0) {
                     return null;
                 }
                 long wait = remaining;
-                Instant next = byVisibleAt.earliest();
-                if (next != null) {
-                    long untilVisible = Deadlines.saturatedNanos(Duration.between(now, next));
+                long next = earliestNanos();
+                if (next != Long.MAX_VALUE) {
+                    long untilVisible = next - nowNanos;
                     wait = Math.min(wait, Math.max(untilVisible, TimeUnit.MILLISECONDS.toNanos(1)));
                 }
                 changed.awaitNanos(wait);
             }
         } finally {
             lock.unlock();
+            lockedTakers.decrementAndGet();
+        }
+    }
+
+    /** Under the lock: the first message in take order visible at {@code now}, removed from where it waited; null if none. */
+    private @Nullable Message pollVisible(Instant now, long nowNanos) {
+        if (nowNanos >= leaseBound) {
+            sweepLeases(now, nowNanos);
+        }
+        while (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now)) {
+            visible.add(timed.pollFirst());
+        }
+        while (true) {
+            Message head = ready.peek();
+            if (head != null && head.visibleAt.isAfter(now)) {
+                // put before the clock went back: it waits with the timed ones, not in front of the FIFO
+                if (ready.remove(head)) {
+                    timed.add(head);
+                }
+                continue;
+            }
+            boolean readyVisible = head != null;
+            if (readyVisible && (visible.isEmpty() || takeOrder.compare(head, visible.first()) < 0)) {
+                if (ready.remove(head)) {
+                    return head;
+                }
+                continue; // a take without the lock got it first
+            }
+            return visible.pollFirst();
         }
     }
 
     /**
-     * Turns a leased message into the job to hand out, outside the lock: decodes it, or copies a
-     * job object's trees. A message that is not a job goes to the dead letters.
+     * Under the lock: moves the leases in {@link #leased} that have ended to the visible messages
+     * (they keep their lease id until taken again, as a late ack still counts) and bounds the
+     * rest. The clock is published first, so a lease that the sweep misses was taken after it.
+     */
+    private void sweepLeases(Instant now, long nowNanos) {
+        lastSweepNanos = nowNanos;
+        long bound = saturatedAdd(nowNanos, leaseNanos);
+        for (Message message : leased) {
+            long lease = message.lease;
+            if (lease <= 0 || (lease & SLOW) != 0) {
+                continue; // being acked
+            }
+            Instant end = message.visibleAt;
+            if (end.isAfter(now)) {
+                bound = Math.min(bound, epochNanos(end));
+            } else if (LEASE.compareAndSet(message, lease, lease | SLOW)) {
+                leased.remove(message);
+                visible.add(message);
+            }
+        }
+        leaseBound = bound;
+    }
+
+    /** Under the lock: keeps {@link #leaseBound} at or below the lease of a message in {@link #leased}. */
+    private void lowerLeaseBound(Message message) {
+        leaseBound = Math.min(leaseBound, epochNanos(message.visibleAt));
+        updateGate();
+    }
+
+    /** Under the lock: re-computes {@link #gateNanos} after a change to the locked structures or the lease bound. */
+    private void updateGate() {
+        long gate = leaseBound;
+        if (!visible.isEmpty()) {
+            gate = Long.MIN_VALUE;
+        } else if (!timed.isEmpty()) {
+            gate = Math.min(gate, epochNanos(timed.first().visibleAt));
+        }
+        gateNanos = gate;
+    }
+
+    /** Under the lock: whether a message is visible at {@code now} (a lease that ended counts once swept). */
+    private boolean hasVisible(Instant now) {
+        Message head = ready.peek();
+        return (head != null && !head.visibleAt.isAfter(now)) || !visible.isEmpty()
+                || (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now));
+    }
+
+    /** Under the lock: when the next message may become visible (epoch nanoseconds), or Long.MAX_VALUE for never. */
+    private long earliestNanos() {
+        long earliest = leased.isEmpty() ? Long.MAX_VALUE : leaseBound;
+        Message head = ready.peek();
+        if (head != null) {
+            earliest = Math.min(earliest, epochNanos(head.visibleAt));
+        }
+        if (!timed.isEmpty()) {
+            earliest = Math.min(earliest, epochNanos(timed.first().visibleAt));
+        }
+        if (!visible.isEmpty()) {
+            earliest = Long.MIN_VALUE;
+        }
+        return earliest;
+    }
+
+    /**
+     * Turns a leased message into the job to hand out: decodes it, or copies a job object's
+     * trees. A message that is not a job goes to the dead letters.
      *
      * @return the job, or null when the message was not one
      */
@@ -277,10 +495,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             String text = message.text(codec);
             lock.lock();
             try {
-                Message current = messages.get(message.id);
-                if (current != null && current.leaseId == leased.leaseId) {
-                    messages.remove(message.id);
-                    byVisibleAt.remove(message);
+                if (endLease(message, leased.leaseId)) {
                     deadLetters.add(new DeadLetter(Long.toString(message.id), SOURCE_QUEUE, text, reason,
                             clock.instant(), leased.deliveries, null));
                 }
@@ -290,6 +505,61 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             LOG.warn("in-memory queue: message {} is {}; moved to the dead letters: {}", message.id, reason,
                     UndecodableMessages.preview(text));
         });
+    }
+
+    /**
+     * Removes a message for good if {@code leaseId} is still its lease: without the lock when the
+     * lease is in {@link #leased}, else it must be called under the lock.
+     *
+     * @return false when the lease was lost (taken again after it ended) or the message is gone
+     */
+    private boolean endLease(Message message, long leaseId) {
+        if (LEASE.compareAndSet(message, leaseId, GONE)) {
+            leased.remove(message);
+            size.decrementAndGet();
+            return true;
+        }
+        if (!lock.isHeldByCurrentThread()) {
+            lock.lock();
+            try {
+                return endLease(message, leaseId);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (message.lease != (leaseId | SLOW)) {
+            return false;
+        }
+        message.lease = GONE;
+        removeLocked(message);
+        size.decrementAndGet();
+        updateGate();
+        return true;
+    }
+
+    /**
+     * Under the lock: takes a message this lease still holds out of where it waits, to be put
+     * back with a new visibility time.
+     *
+     * @return false when the lease was lost or the message is gone
+     */
+    private boolean unlinkLease(Message message, long leaseId) {
+        if (LEASE.compareAndSet(message, leaseId, leaseId | SLOW)) {
+            leased.remove(message); // it now waits in the locked structures
+            return true;
+        }
+        if (message.lease != (leaseId | SLOW)) {
+            return false;
+        }
+        removeLocked(message);
+        return true;
+    }
+
+    /** Under the lock: removes a message from the locked structures (before its visibility time changes). */
+    private void removeLocked(Message message) {
+        if (!timed.remove(message)) {
+            visible.remove(message);
+        }
     }
 
     /**
@@ -307,12 +577,27 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     /** {@return how many messages are on the queue: ready, delayed and leased (not the dead letters)} */
     public int size() {
+        return size.get();
+    }
+
+    /** {@return every message not yet acked, in visibility order (a snapshot)} */
+    private List<Message> inOrder() {
+        List<Message> all = new ArrayList<>();
         lock.lock();
         try {
-            return messages.size();
+            all.addAll(ready);
+            all.addAll(timed);
+            all.addAll(visible);
         } finally {
             lock.unlock();
         }
+        for (Message message : leased) {
+            if (message.lease > 0) {
+                all.add(message);
+            }
+        }
+        all.sort(ORDER);
+        return all;
     }
 
     /**
@@ -320,13 +605,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      * messages that are not jobs are left out}
      */
     public List<Job> jobs() {
-        List<Message> inOrder;
-        lock.lock();
-        try {
-            inOrder = byVisibleAt.inOrder();
-        } finally {
-            lock.unlock();
-        }
+        List<Message> inOrder = inOrder();
         List<Job> jobs = new ArrayList<>(inOrder.size());
         for (Message message : inOrder) {
             if (message.job != null) {
@@ -345,25 +624,26 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     /**
      * Counts the messages by where they are, exactly: ready (visible now, not leased), delayed
      * (not visible before a start time or a release delay), in flight (leased, until acked,
-     * released, or taken again after the lease ran out).
+     * released, or taken again after the lease ran out). While other threads take and ack, a
+     * snapshot.
      */
     @Override
     public QueueCounts counts() {
+        Instant now = clock.instant();
+        long ready = 0;
+        long delayed = 0;
+        long inFlight = 0;
+        for (Message message : inOrder()) {
+            if (message.lease != 0) {
+                inFlight++;
+            } else if (message.visibleAt.isAfter(now)) {
+                delayed++;
+            } else {
+                ready++;
+            }
+        }
         lock.lock();
         try {
-            Instant now = clock.instant();
-            long ready = 0;
-            long delayed = 0;
-            long inFlight = 0;
-            for (Message message : messages.values()) {
-                if (message.leaseId != 0) {
-                    inFlight++;
-                } else if (message.visibleAt.isAfter(now)) {
-                    delayed++;
-                } else {
-                    ready++;
-                }
-            }
             return new QueueCounts(ready, delayed, inFlight, deadLetters.size(), false);
         } finally {
             lock.unlock();
@@ -428,111 +708,41 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         return "InMemoryJobQueue[leaseTime=" + leaseTime + ", jsonRoundTrip=" + jsonRoundTrip + ", size=" + size() + "]";
     }
 
-    /**
-     * Every message not yet acked, kept so that the common step costs O(1): messages put to be
-     * visible at once with priority 0 wait in a FIFO (put order is visibility order); delayed and
-     * leased ones (few: one per taker, plus delayed retries) are in a set by visibility time, and
-     * visible messages of another priority, or whose time came, in a set in take order. A take
-     * hands out the first of the FIFO's head and the take-ordered set. Guarded by the queue's lock.
-     */
-    private static final class VisibilityOrder {
-        private static final Comparator<Message> ORDER =
-                Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
-
-        private final Comparator<Message> takeOrder;
-        /** Priority-0 messages visible since their put, oldest first. */
-        private final ArrayDeque<Message> ready = new ArrayDeque<>();
-        /** Delayed, released and leased messages, by when they become visible. */
-        private final TreeSet<Message> timed = new TreeSet<>(ORDER);
-        /** Visible messages that are not in {@link #ready}, in take order. */
-        private final TreeSet<Message> visible;
-
-        VisibilityOrder(Comparator<Message> takeOrder) {
-            this.takeOrder = takeOrder;
-            this.visible = new TreeSet<>(takeOrder);
+    /** {@return the instant in nanoseconds since the epoch, saturated at the ends of a long} */
+    private static long epochNanos(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
         }
-
-        /** Adds a message that is visible now; a priority-0 one goes behind the ready ones unless the clock went back. */
-        void addVisibleNow(Message message) {
-            Message last = ready.peekLast();
-            if (message.priority != 0) {
-                visible.add(message);
-            } else if (last == null || ORDER.compare(last, message) <= 0) {
-                ready.addLast(message);
-            } else {
-                timed.add(message);
-            }
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE;
         }
+        return seconds * 1_000_000_000L + instant.getNano();
+    }
 
-        /** Adds a message that becomes visible at its {@code visibleAt} (delayed, released, leased). */
-        void add(Message message) {
-            timed.add(message);
-        }
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
 
-        /** Removes a message taken before (every taken message is timed, or visible again after its lease ran out). */
-        void remove(Message message) {
-            if (!timed.remove(message)) {
-                visible.remove(message);
-            }
-        }
+    /** {@link Message#lease} of an acked or dead-lettered message. */
+    private static final long GONE = -1;
+    /** The low bit of a {@link Message#lease}: the lease waits in the locked structures, not in {@link #leased}. */
+    private static final long SLOW = 1;
+    private static final VarHandle LEASE;
 
-        /** {@return the first message in take order visible at {@code now}, removed; null if none is} */
-        @Nullable Message pollVisible(Instant now) {
-            promote(now);
-            Message head = ready.peekFirst();
-            boolean readyVisible = head != null && !head.visibleAt.isAfter(now);
-            if (visible.isEmpty()) {
-                return readyVisible ? ready.pollFirst() : null;
-            }
-            if (readyVisible && takeOrder.compare(head, visible.first()) < 0) {
-                return ready.pollFirst();
-            }
-            return visible.pollFirst();
-        }
-
-        /** Moves the timed messages visible at {@code now} into the take-ordered set. */
-        private void promote(Instant now) {
-            while (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now)) {
-                visible.add(timed.pollFirst());
-            }
-        }
-
-        boolean hasVisible(Instant now) {
-            Message head = oldestHead();
-            return head != null && !head.visibleAt.isAfter(now);
-        }
-
-        /** {@return when the next message becomes visible, or null when there is none} */
-        @Nullable Instant earliest() {
-            Message head = oldestHead();
-            return head == null ? null : head.visibleAt;
-        }
-
-        private @Nullable Message oldestHead() {
-            Message oldest = null;
-            for (Message candidate : new Message[] {ready.peekFirst(), timed.isEmpty() ? null : timed.first(),
-                    visible.isEmpty() ? null : visible.first()}) {
-                if (candidate != null && (oldest == null || candidate.visibleAt.isBefore(oldest.visibleAt))) {
-                    oldest = candidate;
-                }
-            }
-            return oldest;
-        }
-
-        /** {@return every message, in visibility order (a copy)} */
-        List<Message> inOrder() {
-            List<Message> all = new ArrayList<>(ready.size() + timed.size() + visible.size());
-            all.addAll(ready);
-            all.addAll(timed);
-            all.addAll(visible);
-            all.sort(ORDER);
-            return all;
+    static {
+        try {
+            LEASE = MethodHandles.lookup().findVarHandle(Message.class, "lease", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
     /**
      * One message: encoded JSON, or a job object without {@linkplain Builder#jsonRoundTrip JSON}.
-     * Its contents never change; the rest is guarded by the queue's lock.
+     * Its contents never change. Its visibility time and delivery count change only while one
+     * thread holds it (just polled from the FIFO, or under the lock, out of every sorted set).
      */
     private static final class Message {
         final long id;
@@ -540,10 +750,14 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         final @Nullable Job job;
         /** The job's priority, read once at put (0 for raw messages). */
         final int priority;
-        Instant visibleAt;
+        /** Ready or delayed: when it becomes visible; leased: when the lease ends. */
+        volatile Instant visibleAt;
         int deliveries;
-        /** The current lease, 0 when not leased. */
-        long leaseId;
+        /**
+         * 0 when not leased; the current lease id (even), plus {@link #SLOW} once the lease waits
+         * in the locked structures; {@link #GONE} once acked or dead-lettered. Compared and set.
+         */
+        volatile long lease;
 
         /** {@return the JSON of a message that has no job object} */
         byte[] json() {
@@ -574,43 +788,34 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     /** A lease on one message; its calls only act while the lease is the message's current one. */
     private final class InMemoryDelivery extends AbstractDelivery {
-        private final long messageId;
+        private final Message message;
         private final long leaseId;
 
-        InMemoryDelivery(long messageId, long leaseId, Job job, int deliveryCount, Instant leaseExpiresAt) {
+        InMemoryDelivery(Message message, long leaseId, Job job, int deliveryCount, Instant leaseExpiresAt) {
             super(job, deliveryCount, leaseExpiresAt);
-            this.messageId = messageId;
+            this.message = message;
             this.leaseId = leaseId;
         }
 
+        /** Without the lock while the lease is in the lease set (the common step). */
         @Override
         protected boolean ackLease() {
-            lock.lock();
-            try {
-                Message message = current("ack");
-                if (message != null) {
-                    messages.remove(messageId);
-                    byVisibleAt.remove(message);
-                }
-                return message != null;
-            } finally {
-                lock.unlock();
-            }
+            return held("ack", endLease(message, leaseId));
         }
 
         @Override
         protected boolean releaseLease(Duration delay) {
             lock.lock();
             try {
-                Message message = current("release");
-                if (message != null) {
-                    byVisibleAt.remove(message);
-                    message.leaseId = 0;
-                    message.visibleAt = clock.instant().plus(delay);
-                    byVisibleAt.add(message);
-                    changed.signalAll();
+                if (!held("release", unlinkLease(message, leaseId))) {
+                    return false;
                 }
-                return message != null;
+                message.lease = 0;
+                message.visibleAt = clock.instant().plus(delay);
+                timed.add(message);
+                updateGate();
+                changed.signalAll();
+                return true;
             } finally {
                 lock.unlock();
             }
@@ -620,14 +825,15 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         protected @Nullable Instant extendLease(Duration duration) {
             lock.lock();
             try {
-                Message message = current("extend");
-                if (message == null) {
+                if (!held("extend", unlinkLease(message, leaseId))) {
                     return null;
                 }
-                byVisibleAt.remove(message);
-                message.visibleAt = clock.instant().plus(duration);
-                byVisibleAt.add(message);
-                return message.visibleAt;
+                // an extended lease waits in the sorted set: its length is the caller's, not the lease time
+                Instant end = clock.instant().plus(duration);
+                message.visibleAt = end;
+                timed.add(message);
+                updateGate();
+                return end;
             } finally {
                 lock.unlock();
             }
@@ -637,29 +843,25 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         protected boolean deadLetterLease(String reason) {
             lock.lock();
             try {
-                Message message = current("deadLetter");
-                if (message != null) {
-                    messages.remove(messageId);
-                    byVisibleAt.remove(message);
-                    JobId id = job().id();
-                    deadLetters.add(new DeadLetter(Long.toString(messageId), SOURCE_QUEUE, message.text(codec), reason,
-                            clock.instant(), deliveryCount(), id == null ? null : id.value()));
-                    LOG.warn("in-memory queue: job {} dead-lettered: {}", id, reason);
+                if (!held("deadLetter", endLease(message, leaseId))) {
+                    return false;
                 }
-                return message != null;
+                JobId id = job().id();
+                deadLetters.add(new DeadLetter(Long.toString(message.id), SOURCE_QUEUE, message.text(codec), reason,
+                        clock.instant(), deliveryCount(), id == null ? null : id.value()));
+                LOG.warn("in-memory queue: job {} dead-lettered: {}", id, reason);
+                return true;
             } finally {
                 lock.unlock();
             }
         }
 
-        /** {@return the message if this delivery still holds its lease, else null (logged)} */
-        private @Nullable Message current(String operation) {
-            Message message = messages.get(messageId);
-            if (message == null || message.leaseId != leaseId) {
+        /** {@return {@code held}, logging when this delivery had lost its lease} */
+        private boolean held(String operation, boolean held) {
+            if (!held) {
                 LOG.debug("in-memory queue: {} of job {} changed nothing: its lease was lost", operation, job().id());
-                return null;
             }
-            return message;
+            return held;
         }
 
         @Override

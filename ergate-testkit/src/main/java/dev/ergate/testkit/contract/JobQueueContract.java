@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -975,6 +976,81 @@ public abstract class JobQueueContract {
             assertThat(deliveries.keySet()).as("jobs delivered").isEqualTo(putIds);
             assertThat(deliveries).as("deliveries per job").allSatisfy((id, count) ->
                     assertThat(count.get()).as("deliveries of %s", id).isEqualTo(1));
+            assertThat(queue.take(Duration.ofMillis(500))).as("anything left").isEmpty();
+        }
+
+        /**
+         * The worker's step path from many threads at once: take, put the job's next step, ack.
+         * Meanwhile one lease is left to run out, and must come back among them. A step is
+         * delivered again only after a lease ran out (its delivery count says so).
+         */
+        @Test
+        @DisplayName("that put each job's next step and ack lose no step, and a lease that runs out among them comes back")
+        void stepsUnderContention() throws Exception {
+            JobQueue queue = queue(SHORT_LEASE);
+            int jobs = 60;
+            int steps = 3;
+            int takers = 8;
+            Job abandoned = SampleJobs.simple("abandoned");
+            queue.put(abandoned);
+            Delivery left = takeOne(queue, prompt(), "the job whose lease is left to run out");
+            assertThat(left.job().id()).isEqualTo(idOf(abandoned));
+            Set<JobId> putIds = new HashSet<>();
+            for (int i = 0; i < jobs; i++) {
+                Job job = SampleJobs.simple("chain-" + i);
+                putIds.add(job.id());
+                queue.put(job);
+            }
+            Map<String, AtomicInteger> firstDeliveries = new ConcurrentHashMap<>();
+            Set<JobId> finished = ConcurrentHashMap.newKeySet();
+            AtomicReference<@Nullable Delivery> back = new AtomicReference<>();
+            long deadline = System.nanoTime()
+                    + Duration.ofSeconds(60).plus(SHORT_LEASE).plus(timingSlack().multipliedBy(10)).toNanos();
+
+            ExecutorService pool = Executors.newFixedThreadPool(takers);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < takers; t++) {
+                    running.add(pool.submit(() -> {
+                        while ((finished.size() < jobs || back.get() == null) && System.nanoTime() < deadline) {
+                            Optional<Delivery> taken = queue.take(Duration.ofMillis(500));
+                            if (taken.isEmpty()) {
+                                continue;
+                            }
+                            Delivery delivery = taken.get();
+                            Job job = delivery.job();
+                            if (idOf(abandoned).equals(job.id())) {
+                                back.set(delivery);
+                                delivery.ack();
+                                continue;
+                            }
+                            if (delivery.deliveryCount() == 1) {
+                                firstDeliveries.computeIfAbsent(job.id() + "#" + job.stepsCompleted(),
+                                        k -> new AtomicInteger()).incrementAndGet();
+                            }
+                            if (job.stepsCompleted() + 1 < steps) {
+                                queue.put(job.toBuilder().stepsCompleted(job.stepsCompleted() + 1).build());
+                            } else {
+                                finished.add(idOf(job));
+                            }
+                            delivery.ack();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : running) {
+                    future.get(180, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            assertThat(finished).as("jobs whose last step was delivered").isEqualTo(putIds);
+            assertThat(firstDeliveries).as("first deliveries per step").hasSize(jobs * steps)
+                    .allSatisfy((step, count) -> assertThat(count.get()).as("first deliveries of %s", step).isEqualTo(1));
+            Delivery again = back.get();
+            assertThat(again).as("the job whose lease ran out, delivered again").isNotNull();
+            assertThat(Objects.requireNonNull(again).deliveryCount()).as("its delivery count").isEqualTo(2);
             assertThat(queue.take(Duration.ofMillis(500))).as("anything left").isEmpty();
         }
     }
