@@ -54,21 +54,14 @@ end
 -- The keys need() found missing.
 local missing_keys
 
--- Is `key` in KEYS? (A scan from the end: the keys a script needs are the few the caller appends
--- last, and Lua compares strings by reference.)
-local function declared(key)
+-- Returns `key`, noting it as missing when the caller did not declare it in KEYS. (A scan from
+-- the end: the keys a script needs are the few the caller appends last, and Lua compares strings
+-- by reference.)
+local function need(key)
   for i = #KEYS, 1, -1 do
     if KEYS[i] == key then
-      return true
+      return key
     end
-  end
-  return false
-end
-
--- Returns `key`, noting it as missing when the caller did not declare it in KEYS.
-local function need(key)
-  if declared(key) then
-    return key
   end
   missing_keys = missing_keys or {}
   if not missing_keys[key] then
@@ -243,6 +236,16 @@ local function dead_letter_oversized(q, id, body, size, n, max_bytes, now, cap)
         .. ' (checked by Redis before loading it)'
   })
   push_dead(q, record, cap)
+end
+
+-- Is `key` in KEYS? (A plain check: unlike need(), a missing key is not asked for.)
+local function declared(key)
+  for i = #KEYS, 1, -1 do
+    if KEYS[i] == key then
+      return true
+    end
+  end
+  return false
 end
 
 -- Runs a command on a key the caller could NOT declare, with redis.pcall: the one exception to
