@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,9 +99,18 @@ public final class PeerWorkload {
                     .registerWorkflow(workflow());
             long processNanos;
             try {
+                long cpuBefore = Machine.processCpuNanos();
                 ergate.start();
                 long acked = awaitBurnDown(run);
                 processNanos = acked - firstStart.get();
+                // the JVM's CPU per step of the burn-down (every thread: workers, GC, JIT, this one's
+                // polling), which a loaded machine moves less than the rate
+                long cpuNanos = Machine.processCpuNanos() - cpuBefore;
+                if (cpuBefore >= 0) {
+                    progress.printf(Locale.ROOT, "%s: burn-down done: JVM CPU %.1f us per step (%d ms in %d ms),"
+                            + " load %s%n", options.label(), cpuNanos / 1e3 / ((long) n * options.steps()),
+                            cpuNanos / 1_000_000, processNanos / 1_000_000, Machine.loadAverage());
+                }
             } finally {
                 ergate.close();
             }

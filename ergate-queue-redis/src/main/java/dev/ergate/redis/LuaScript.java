@@ -10,9 +10,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -40,6 +47,15 @@ final class LuaScript {
      * touching a key not declared in KEYS (Redis itself does not check it outside a cluster).
      */
     static volatile boolean checkKeys;
+
+    /** The numbers 0 to 9 as digits: most numbers a step sends (delivery counts, priorities, flags) are one of them. */
+    private static final byte[][] SMALL = new byte[10][];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = new byte[] {(byte) ('0' + i)};
+        }
+    }
 
     private final String name;
     private final byte[] text;
@@ -77,8 +93,16 @@ final class LuaScript {
      * @return the script's reply: {@code byte[]}, {@code Long}, {@code List<Object>} or null
      */
     @Nullable Object run(UnifiedJedis redis, List<?> keys, List<?> args) {
-        List<byte[]> keyBytes = toBytes(keys);
-        List<byte[]> argBytes = toBytes(args);
+        return runEncoded(redis, toBytes(keys), toBytes(args));
+    }
+
+    /**
+     * Runs the script with keys and arguments already encoded ({@link #toBytes}).
+     *
+     * @param keyBytes the keys; a run that names keys it needs adds them to this list
+     * @return as {@link #run}
+     */
+    @Nullable Object runEncoded(UnifiedJedis redis, List<byte[]> keyBytes, List<byte[]> argBytes) {
         for (int round = 1; ; round++) {
             try {
                 return runOnce(redis, keyBytes, argBytes);
@@ -107,10 +131,57 @@ final class LuaScript {
             runSha1 = java.util.Objects.requireNonNull(checkedSha1);
         }
         try {
-            return redis.evalsha(runSha1, keys, args);
+            return redis.executeCommand(evalsha(runSha1, keys, args));
         } catch (JedisNoScriptException notLoaded) {
             return redis.eval(runText, keys, args);
         }
+    }
+
+    /**
+     * Queues one EVALSHA of the script on a pipeline: its reply is known after the pipeline's
+     * sync. A reply that {@link #mustRunAlone} names did not run the script; run that call
+     * again with {@link #runEncoded}.
+     */
+    Response<Object> queue(AbstractPipeline pipeline, List<byte[]> keyBytes, List<byte[]> argBytes) {
+        byte[] runSha1 = sha1;
+        if (checkKeys) {
+            checkedText();
+            runSha1 = java.util.Objects.requireNonNull(checkedSha1);
+        }
+        return pipeline.executeCommand(evalsha(runSha1, keyBytes, argBytes));
+    }
+
+    /**
+     * {@return the EVALSHA command} Jedis's own {@code evalsha} computes the cluster hash slot of
+     * every key (a CRC16 and a set entry each; a step's finish has 13 or more keys); all keys of
+     * a script share the namespace's hash tag, so the first one alone routes the call (to the
+     * node of its slot on a cluster; Redis itself still refuses a call whose keys span slots).
+     */
+    private static CommandObject<Object> evalsha(byte[] sha1, List<byte[]> keys, List<byte[]> args) {
+        CommandArguments command = new CommandArguments(Protocol.Command.EVALSHA).add(sha1).add(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            if (i == 0) {
+                command.key(keys.get(0));
+            } else {
+                command.add(keys.get(i));
+            }
+        }
+        for (byte[] arg : args) {
+            command.add(arg);
+        }
+        return new CommandObject<>(command, BuilderFactory.RAW_OBJECT);
+    }
+
+    /**
+     * {@return true when a pipelined call failed without running the script, in a way {@link
+     * #runEncoded} deals with: the server does not know the script yet ({@code NOSCRIPT}), it needs
+     * keys it was not given ({@value #UNDECLARED}, raised before it writes anything), or a cluster
+     * node sent the call elsewhere (a pipeline does not follow redirections)}
+     */
+    static boolean mustRunAlone(JedisDataException e) {
+        return e instanceof JedisNoScriptException || e instanceof JedisRedirectionException
+                || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
+                || !undeclared(e.getMessage()).isEmpty();
     }
 
     /**
@@ -157,12 +228,48 @@ final class LuaScript {
         return List.of();
     }
 
-    private static List<byte[]> toBytes(List<?> values) {
+    /**
+     * {@return the values as Redis takes them: byte arrays as they are, whole numbers as decimal
+     * digits, anything else as its text in UTF-8}
+     */
+    static List<byte[]> toBytes(List<?> values) {
         List<byte[]> bytes = new ArrayList<>(values.size());
         for (Object value : values) {
-            bytes.add(value instanceof byte[] raw ? raw : String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+            if (value instanceof byte[] raw) {
+                bytes.add(raw);
+            } else if (value instanceof Long number) {
+                bytes.add(digits(number));
+            } else if (value instanceof Integer number) {
+                bytes.add(digits(number));
+            } else {
+                bytes.add(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+            }
         }
         return bytes;
+    }
+
+    /** {@return {@code value} in decimal ASCII, without a String on the way (a step encodes about ten numbers)} */
+    static byte[] digits(long value) {
+        if (value >= 0 && value < SMALL.length) {
+            return SMALL[(int) value];
+        }
+        if (value == Long.MIN_VALUE) {
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        }
+        long rest = Math.abs(value);
+        int length = value < 0 ? 1 : 0;
+        for (long v = rest; v > 0; v /= 10) {
+            length++;
+        }
+        byte[] out = new byte[length];
+        for (int i = length - 1; rest > 0; i--) {
+            out[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (value < 0) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     private static String resource(String name) {

@@ -283,14 +283,16 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
 
     /**
      * Finishes steps atomically with a {@link RedisJobStore} made by the same {@link
-     * RedisBackend}: one Lua script writes the state, puts the next step and acks.
+     * RedisBackend}: one Lua script writes the state, puts the next step and acks; with {@link
+     * RedisQueueOptions#pipelineFinishes()} the finishes of several threads share one round trip.
      *
      * @return the finisher, or empty when {@code store} is not such a store
      */
     @Override
     public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
         if (store instanceof RedisJobStore redisStore && redisStore.backend() == backend) {
-            return Optional.of(new RedisStepFinish(this, redisStore));
+            return Optional.of(options.pipelineFinishes() ? new RedisFinishPipeline(this, redisStore)
+                    : new RedisStepFinish(this, redisStore));
         }
         return Optional.empty();
     }

@@ -23,6 +23,7 @@ public final class RedisQueueOptions {
     private final long maxJobBytes;
     private final boolean claimOnFinish;
     private final int maxDeadLetters;
+    private final boolean pipelineFinishes;
 
     private RedisQueueOptions(Builder b) {
         this.name = b.name;
@@ -31,12 +32,13 @@ public final class RedisQueueOptions {
         this.maxJobBytes = b.maxJobBytes;
         this.claimOnFinish = b.claimOnFinish;
         this.maxDeadLetters = b.maxDeadLetters;
+        this.pipelineFinishes = b.pipelineFinishes;
     }
 
     /**
      * @return queue {@code jobs}, 30 s leases, no delivery limit (the Ergate worker's own {@code
      *     maxDeliveries} fails and dead-letters such jobs), jobs up to 16 MiB, claim on finish,
-     *     at most 10,000 dead letters kept
+     *     at most 10,000 dead letters kept, finishes of several threads pipelined
      */
     public static RedisQueueOptions defaults() {
         return DEFAULTS;
@@ -99,11 +101,24 @@ public final class RedisQueueOptions {
         return maxDeadLetters;
     }
 
+    /**
+     * @return whether the atomic step finishes (see {@link RedisJobQueue#atomicStepFinish}) that
+     *     several worker threads make at the same time go to Redis together, in one pipeline on one
+     *     connection: one round trip for all of them instead of one each. Each finish stays its own
+     *     script, atomic on its own, with its own outcome (one whose lease was lost fails alone); a
+     *     finish that finds no pipeline in flight is sent at once, so a lone worker waits for
+     *     nothing. Off: each finish is its own round trip. What it saves on 2 cores: BENCHMARKS.md,
+     *     "Redis: finishes pipelined across worker threads"
+     */
+    public boolean pipelineFinishes() {
+        return pipelineFinishes;
+    }
+
     @Override
     public String toString() {
         return "RedisQueueOptions[name=" + name + ", leaseTime=" + leaseTime + ", maxDeliveries=" + maxDeliveries
                 + ", maxJobBytes=" + maxJobBytes + ", claimOnFinish=" + claimOnFinish + ", maxDeadLetters="
-                + maxDeadLetters + "]";
+                + maxDeadLetters + ", pipelineFinishes=" + pipelineFinishes + "]";
     }
 
     /** Builds {@link RedisQueueOptions}; {@link #build()} checks them. Not thread-safe. */
@@ -114,6 +129,7 @@ public final class RedisQueueOptions {
         private long maxJobBytes = 16L * 1024 * 1024;
         private boolean claimOnFinish = true;
         private int maxDeadLetters = 10_000;
+        private boolean pipelineFinishes = true;
 
         private Builder() {
         }
@@ -125,6 +141,7 @@ public final class RedisQueueOptions {
             this.maxJobBytes = o.maxJobBytes;
             this.claimOnFinish = o.claimOnFinish;
             this.maxDeadLetters = o.maxDeadLetters;
+            this.pipelineFinishes = o.pipelineFinishes;
         }
 
         /** @param name the queue's name: not empty, without braces */
@@ -160,6 +177,12 @@ public final class RedisQueueOptions {
         /** @param maxDeadLetters at least 1, or 0 for no limit (default 10,000) */
         public Builder maxDeadLetters(int maxDeadLetters) {
             this.maxDeadLetters = maxDeadLetters;
+            return this;
+        }
+
+        /** @param pipelineFinishes see {@link RedisQueueOptions#pipelineFinishes()} (default true) */
+        public Builder pipelineFinishes(boolean pipelineFinishes) {
+            this.pipelineFinishes = pipelineFinishes;
             return this;
         }
 

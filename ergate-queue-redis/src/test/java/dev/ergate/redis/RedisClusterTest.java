@@ -202,4 +202,15 @@ class RedisClusterTest {
             assertThat(store.find(JobId.of("p")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         }
     }
+
+    @Nested
+    @DisplayName("finishes pipelined across worker threads")
+    class Pipeline {
+
+        @Test
+        @DisplayName("go to the namespace's node in one pipeline; each finish gets its own outcome")
+        void pipelinedTogether() throws Exception {
+            RedisFinishPipelineTest.pipelinedTogether(fixture());
+        }
+    }
 }

@@ -154,27 +154,6 @@ class StartOnTakeTest {
     }
 
     @Test
-    @DisplayName("a workflow the plan lacks, and a second delivery, are delivered unstarted")
-    void unknownAndRedelivered() throws Exception {
-        Job unknown = job("not-in-plan");
-        submit.submit(List.of(unknown));
-        Delivery delivery = take();
-        assertThat(delivery.startedState()).isNull();
-        assertThat(store.find(unknown.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
-        delivery.ack();
-
-        Job job = job(WORKFLOW);
-        submit.submit(List.of(job));
-        Delivery first = take();
-        assertThat(first.startedState()).isNotNull();
-        first.release(Duration.ZERO);
-        Delivery again = take();
-        assertThat(again.deliveryCount()).isEqualTo(2);
-        assertThat(again.startedState()).isNull();
-        again.ack();
-    }
-
-    @Test
     @DisplayName("a queue not asked to start steps, or asked with a store of other tables, delivers unstarted")
     void notAsked() throws Exception {
         JdbcJobQueue plainQueue = backend.queue("sot-plain-" + UUID.randomUUID(), Duration.ofMinutes(5));
