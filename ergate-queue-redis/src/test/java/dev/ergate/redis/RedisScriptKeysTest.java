@@ -135,4 +135,32 @@ class RedisScriptKeysTest {
         assertThat(queue.counts().ready()).isEqualTo(1);
         assertThat(store.find(JobId.of("submitted"))).isPresent();
     }
+
+    @Test
+    @DisplayName("a listing whose index grew between its two runs ends the page before the job it was not given")
+    void listingStopsBeforeAJobThatAppearedBetweenRuns() {
+        RedisBackend backend = fixture.backend();
+        RedisJobStore store = backend.store();
+        String workflow = "listing-" + System.nanoTime();
+        for (int i = 1; i <= 4; i++) {
+            store.update(Job.builder().id(workflow + "-" + i).workflowName(workflow).status(JobStatus.QUEUED).build());
+        }
+        RedisKeys keys = backend.queue().keys();
+        List<Object> scriptKeys = new ArrayList<>(keys.storeKeys(""));
+        scriptKeys.addAll(store.indexes(null, workflow));
+        // the second run of a listing whose first run saw only jobs 1 and 2: 3 and 4 came after it
+        for (int i = 1; i <= 2; i++) {
+            scriptKeys.add(keys.job(RedisKeys.member(JobId.of(workflow + "-" + i))));
+        }
+
+        List<?> reply = (List<?>) Scripts.LIST_JOBS.run(backend.client(), scriptKeys, List.of(0, 10,
+                System.currentTimeMillis(), keys.indexPrefix(), keys.jobPrefix(), "", workflow, 11));
+
+        assertThat(reply.get(0)).as("more after this page").isEqualTo(1L);
+        assertThat((reply.size() - 2) / 3).as("jobs on the page: the two it was given").isEqualTo(2);
+        String cursor = new String((byte[]) reply.get(1), StandardCharsets.UTF_8);
+        assertThat(store.list(dev.ergate.spi.JobQuery.builder().workflowName(workflow).pageSize(10).build()).jobs())
+                .as("a listing through the store still sees all four").hasSize(4);
+        assertThat(cursor).as("the next page starts after job 2").isNotEmpty();
+    }
 }

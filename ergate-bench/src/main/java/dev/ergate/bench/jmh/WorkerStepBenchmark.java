@@ -102,7 +102,9 @@ public class WorkerStepBenchmark {
 
     /**
      * Counts each step's state written, and puts a completed job again under the same id, so the
-     * queue never runs dry and the store never grows. Thread-safe.
+     * queue never runs dry and the store never grows; the fresh job replaces the stored one first
+     * (past the write fence), or its first step would be refused as stale behind the old run's
+     * states. Thread-safe.
      */
     private static final class RecyclingStore implements JobStore {
         private final LatestStateStore latest = new LatestStateStore();
@@ -117,15 +119,16 @@ public class WorkerStepBenchmark {
         }
 
         /**
-         * A final state is not stored: the job is put again under its id, and a step can only
-         * start over a job that has not ended ({@link JobStore#startStep}).
+         * A final state is not stored: the job is stored and put again, fresh, under its id.
          */
         @Override
         public void update(Job job) {
             JobId id = job.id();
             if (job.status().isFinal() && id != null) {
                 stepsWritten.release();
-                queue.put(BenchWorkflow.job(id, payload));
+                Job fresh = BenchWorkflow.job(id, payload);
+                latest.replace(fresh);
+                queue.put(fresh);
                 return;
             }
             latest.update(job);

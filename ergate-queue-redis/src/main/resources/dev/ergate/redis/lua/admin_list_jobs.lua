@@ -15,12 +15,9 @@ local now = tonumber(ARGV[3])
 local want_status = ARGV[6]
 local want_workflow = ARGV[7]
 local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
-for i = 1, #rows, 2 do
-  job_key(s, rows[i]) -- the caller declares the job keys when it runs this again (see lib.lua)
-end
-check_declared()
-local out = { 0, '' }
-for i = 1, #rows, 2 do
+local upto = page_rows(s, rows, (ARGV[6] ~= '' and ARGV[7] ~= '') and 7 or 6) -- see lib.lua
+local out = { upto < #rows and 1 or 0, '' }
+for i = 1, upto, 2 do
   local f = redis.call('HMGET', job_key(s, rows[i]), 'json', 'status', 'workflow', 'expires', 'updated', 'started')
   if f[1] and not (f[4] and tonumber(f[4]) <= now)
       and (want_status == '' or f[2] == want_status)

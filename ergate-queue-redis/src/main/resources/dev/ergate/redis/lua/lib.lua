@@ -248,6 +248,33 @@ local function declared(key)
   return false
 end
 
+-- How many of a listing's index `rows` (member, score, member, score, ...) a listing script reads.
+-- Their job keys are only known once the index is read, so the first run (no job key declared
+-- from KEYS[first_job_key] on) names them all and the caller runs it again with them. A job that
+-- entered the index between the two runs (a busy store) would name another key and need a third
+-- run, and so on: instead a run that has job keys declared stops the page before the first
+-- undeclared entry (the page says there is more, and the next page starts there). Only when the
+-- very first entry is undeclared are the keys named again, so a page always moves on.
+local function page_rows(s, rows, first_job_key)
+  local upto = #rows
+  if #KEYS >= first_job_key then
+    for i = 1, #rows, 2 do
+      if not declared(s.job_prefix .. rows[i]) then
+        upto = i - 1
+        break
+      end
+    end
+    if upto == 0 then
+      upto = #rows
+    end
+  end
+  for i = 1, upto, 2 do
+    need(s.job_prefix .. rows[i])
+  end
+  check_declared()
+  return upto
+end
+
 -- Runs a command on a key the caller could NOT declare, with redis.pcall: the one exception to
 -- "every key is declared" (see start_claimed). On a Redis Cluster whose slot is being migrated, a
 -- key that already moved to the other node is refused by Redis with an error instead of being

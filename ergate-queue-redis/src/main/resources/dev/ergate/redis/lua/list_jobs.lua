@@ -6,7 +6,7 @@
 -- past its retention is skipped. A page stops after `page size` jobs or `most` entries examined,
 -- so it may hold fewer jobs than asked and still have a next page.
 -- The job keys of the entries read are not known before: the first run names them
--- (ERGATE_UNDECLARED) and the caller runs it again with them. Expired jobs are deleted by
+-- (ERGATE_UNDECLARED) and the caller runs it again with them (see page_rows in lib.lua). Expired jobs are deleted by
 -- purge_jobs.lua, which RedisJobStore runs before a listing.
 -- Returns {more (0/1), last sequence number examined or '', json1, status1, started1, json2, ...}
 -- (started: the start marker of a job a claim started, '' for none; see start_claimed in lib.lua).
@@ -21,13 +21,10 @@ local want_status = ARGV[6]
 local want_workflow = ARGV[7]
 local most = tonumber(ARGV[8])
 local rows = redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, most)
-for i = 1, #rows, 2 do
-  job_key(s, rows[i]) -- the caller declares the job keys of the page when it runs this again
-end
-check_declared()
-local out = { 0, '' }
+local upto = page_rows(s, rows, (ARGV[6] ~= '' and ARGV[7] ~= '') and 7 or 6)
+local out = { upto < #rows and 1 or 0, '' }
 local taken = 0
-for i = 1, #rows, 2 do
+for i = 1, upto, 2 do
   if taken == limit then
     out[1] = 1
     break
