@@ -3,6 +3,7 @@ package dev.ergate.redis;
 import dev.ergate.Job;
 import dev.ergate.JobCodec;
 import dev.ergate.JobId;
+import dev.ergate.JobStatus;
 import dev.ergate.internal.Deadlines;
 import dev.ergate.internal.JobSizes;
 import dev.ergate.internal.UndecodableMessages;
@@ -419,6 +420,13 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
             String messageId = text(claimed.reply().get(0));
             long deliveryCount = (Long) claimed.reply().get(2);
             try {
+                unstart(claimed); // before the release: once ready again, another worker may start it
+            } catch (RuntimeException e) {
+                LOG.warn("Redis queue '{}': undoing the start of message {} (claimed by a step finish, not taken before"
+                        + " the worker stopped) failed; it is given back all the same and reads RUNNING until its next"
+                        + " step starts: {}", options.name(), messageId, e.toString());
+            }
+            try {
                 // no step of it started here: the give-back does not count as a delivery
                 failures.call("release message " + messageId + " claimed on finish", () -> Scripts.RELEASE.run(
                         client(), keys.queueKeys(), List.of(messageId, deliveryCount, 0, 1)));
@@ -428,6 +436,33 @@ public final class RedisJobQueue implements JobQueue, QueueStats {
                         e.toString());
             }
         }
+    }
+
+    /**
+     * Undoes the start a finish's claim recorded for a message the worker never took (unstart.lua),
+     * so the job given back reads QUEUED, not RUNNING, while it waits.
+     */
+    private void unstart(Claimed claimed) {
+        List<?> reply = claimed.reply();
+        if (reply.size() < 6 || !(reply.get(4) instanceof Long index) || index < 0) {
+            return; // the claim started nothing
+        }
+        byte[] body = (byte[]) reply.get(1);
+        JobId id;
+        try {
+            id = codec.decode(body).id();
+        } catch (RuntimeException notAJob) {
+            return; // a claim starts only jobs it could read
+        }
+        if (id == null) {
+            return;
+        }
+        String member = RedisKeys.member(id);
+        String marker = index + " " + text(reply.get(5));
+        failures.call("undo the start of job " + id + " claimed on finish", () -> Scripts.UNSTART.run(client(),
+                List.of(keys.job(member), keys.statusIndex(JobStatus.QUEUED.name()),
+                        keys.statusIndex(JobStatus.RUNNING.name())),
+                List.of(member, body, marker)));
     }
 
     byte[] encode(Job job) {

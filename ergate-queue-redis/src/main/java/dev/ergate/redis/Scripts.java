@@ -30,6 +30,7 @@ final class Scripts {
     static final LuaScript UNIQUE_RECORD = LuaScript.load("unique_record");
     static final LuaScript UNIQUE_SWEEP = LuaScript.load("unique_sweep");
     static final LuaScript PLAN_SAVE = LuaScript.load("plan_save");
+    static final LuaScript UNSTART = LuaScript.load("unstart");
 
     private Scripts() {
     }

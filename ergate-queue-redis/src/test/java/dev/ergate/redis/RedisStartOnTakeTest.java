@@ -110,6 +110,29 @@ class RedisStartOnTakeTest {
     }
 
     @Test
+    @DisplayName("a job a finish claimed and started, given back as the worker stops, reads QUEUED again and starts on its next take")
+    void heldJobGivenBackIsUnstarted() throws Exception {
+        Setup s = new Setup();
+        Job job = job("held");
+        s.submit(job);
+        Delivery delivery = s.take();
+        Job next = running(job, "a", 0).toBuilder().status(JobStatus.QUEUED).stepName(null).stepsCompleted(1)
+                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(1)).build();
+        s.queue.atomicStepFinish(s.store).orElseThrow().finish(delivery, next, next);
+        assertThat(s.hash(job)).containsEntry("status", "RUNNING").containsEntry("started", "1 b");
+
+        s.queue.releaseHeld(); // the worker stops before it takes what its last finish claimed
+
+        assertThat(s.hash(job)).containsEntry("status", "QUEUED").doesNotContainKey("started");
+        assertThat(s.store.find(job.id())).contains(next);
+        assertThat(fixture.raw().zscore(s.queue.keys().statusIndex("QUEUED"), RedisKeys.member(job.id()))).isNotNull();
+        assertThat(fixture.raw().zscore(s.queue.keys().statusIndex("RUNNING"), RedisKeys.member(job.id()))).isNull();
+        Delivery again = s.take();
+        assertThat(again.startedState()).as("started by the next claim").isEqualTo(running(next, "b", 1));
+        again.ack();
+    }
+
+    @Test
     @DisplayName("a numeric id is started too; a job over 16 KiB and a raw-pushed one are delivered unstarted")
     void whichJobs() throws Exception {
         Setup s = new Setup();
