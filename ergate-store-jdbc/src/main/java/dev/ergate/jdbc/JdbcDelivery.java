@@ -21,23 +21,26 @@ final class JdbcDelivery extends AbstractDelivery {
     private final UUID token;
     private final long claimedNanos;
     private final @Nullable Job started;
+    private final JdbcJobQueue.@Nullable Unstart unstart;
 
     JdbcDelivery(JdbcJobQueue queue, long messageId, UUID token, Job job, int deliveryCount,
             Instant leaseExpiresAt) {
-        this(queue, messageId, token, job, deliveryCount, leaseExpiresAt, null);
+        this(queue, messageId, token, job, deliveryCount, leaseExpiresAt, null, null);
     }
 
     /**
      * @param started the RUNNING state the claim recorded for the job, or null when it recorded none
+     * @param unstart how to undo that start if the delivery is given back unrun, or null
      */
     JdbcDelivery(JdbcJobQueue queue, long messageId, UUID token, Job job, int deliveryCount,
-            Instant leaseExpiresAt, @Nullable Job started) {
+            Instant leaseExpiresAt, @Nullable Job started, JdbcJobQueue.@Nullable Unstart unstart) {
         super(job, deliveryCount, leaseExpiresAt);
         this.queue = queue;
         this.messageId = messageId;
         this.token = token;
         this.claimedNanos = System.nanoTime();
         this.started = started;
+        this.unstart = unstart;
     }
 
     @Override
@@ -63,6 +66,11 @@ final class JdbcDelivery extends AbstractDelivery {
     @Override
     protected boolean deadLetterLease(String reason) {
         return queue.deadLetter(this, reason);
+    }
+
+    /** {@return how to undo the start the claim recorded, or null when it recorded none} */
+    JdbcJobQueue.@Nullable Unstart unstart() {
+        return unstart;
     }
 
     long messageId() {

@@ -197,10 +197,17 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         sql.append(", x as (select u.id as message_id, u.job_id, u.job_id_is_number, u.job_version from u "
                         + "where u.delivery_count = 1 and u.job_version is not null and u.job_id is not null), ")
                 .append("sp as (select cast(? as jsonb) as plan, cast(? as timestamptz) as at), ")
+                // the rows as they were before the start (the statement's snapshot; the start's
+                // version check makes them the rows it replaced): what a give-back restores
+                // (JdbcJobQueue.giveBack), as text so the values come back exactly
+                .append(startIn.render("o as (select id, id_is_number, step_name, cast(extra_fields as text) "
+                        + "as extra_fields, cast(updated_at as text) as updated_at from {jobs} "
+                        + "where id = any(array(select job_id from x))), "))
                 .append(startIn.render("st as (update {jobs} as j set status = 'RUNNING', step_name = " + name
                         + ", extra_fields = jsonb_set(coalesce(j.extra_fields, '{}'), '{" + field + "}', to_jsonb("
                         + index + ")), version = j.version + 1, updated_at = sp.at, claimed_by = null, "
-                        + "claim_expires_at = null from x cross join sp "
+                        + "claim_expires_at = null from x cross join sp join o on o.id = x.job_id "
+                        + "and o.id_is_number = x.job_id_is_number "
                         // = any(array(...)): an index scan of the primary key, never a join over the whole table
                         + "where j.id = any(array(select job_id from x)) "
                         + "and j.id = x.job_id and j.id_is_number = x.job_id_is_number and j.version = x.job_version "
@@ -208,14 +215,17 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                         + "and " + name + " is not null "
                         + "returning x.message_id, j.id, j.id_is_number, j.version, j.status, j.step_name, "
                         + "j.steps_completed, j.percent_completed, j.updated_at, "
-                        + "cast(j.extra_fields ->> '" + field + "' as integer) as step_index)"));
+                        + "cast(j.extra_fields ->> '" + field + "' as integer) as step_index, "
+                        + "o.step_name as was_step, o.extra_fields as was_extra, o.updated_at as was_updated_at)"));
         if (recordHistory) {
             sql.append(", h as (").append(startIn.render(JdbcJobStore.historyInsert("st"))).append(")");
         }
         return sql.append(" select u.id, u.job_id, u.payload, u.delivery_count, u.was_visible_at, u.priority, "
-                + "u.lease_until, null as bytes, st.step_name as started_step, st.step_index as started_index "
-                + "from u left join st on st.message_id = u.id "
-                + "union all select id, job_id, null, delivery_count, now(), 0, now(), bytes, null, null from big")
+                + "u.lease_until, null as bytes, st.step_name as started_step, st.step_index as started_index, "
+                + "st.id_is_number as started_id_is_number, st.version as started_version, st.was_step, st.was_extra, "
+                + "st.was_updated_at from u left join st on st.message_id = u.id "
+                + "union all select id, job_id, null, delivery_count, now(), 0, now(), bytes, null, null, null, null, "
+                + "null, null, null from big")
                 .toString();
     }
 
@@ -400,14 +410,21 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
         }
     }
 
-    /** Gives back a claimed message no taker got, without counting the claim as a delivery. */
+    /**
+     * Gives back a claimed message no taker got, without counting the claim as a delivery. When
+     * the claim started its step ({@link #startOnTake}), the same statement undoes the start, so
+     * the job reads QUEUED again while its message waits, not RUNNING; the next claim starts it.
+     */
     private void giveBack(JdbcDelivery delivery, String what) {
         try {
+            Unstart unstart = delivery.unstart();
             int rows = jdbi.withHandle(handle -> {
-                int n = handle.createUpdate(unclaimSql)
-                        .bind("id", delivery.messageId())
-                        .bind("token", delivery.token())
-                        .execute();
+                int n = unstart == null
+                        ? handle.createUpdate(unclaimSql)
+                                .bind("id", delivery.messageId())
+                                .bind("token", delivery.token())
+                                .execute()
+                        : giveBackStarted(handle, delivery, unstart);
                 if (n > 0) {
                     signal.bump();
                     notifyTakers(handle);
@@ -416,9 +433,39 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             });
             delivery.finished(); // handed to nobody: nothing else ends it
             LOG.debug("Gave back {} message {} on queue '{}' ({} row)", what, delivery.messageId(), queueName, rows);
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not give back {} message {} on queue '{}'; it returns when its lease ends", what,
                     delivery.messageId(), queueName, e);
+        }
+    }
+
+    /**
+     * The give-back of a message whose claim started its step: the unclaim and the undo of the
+     * start in one statement (one transaction). The job's row goes back to exactly what the claim
+     * found (QUEUED, its step name, extra fields, update time and version) and the start's history
+     * row is deleted, only while the lease still holds and the row is still the start's version:
+     * any write since (a finish, a cancel request) is newer and stays.
+     *
+     * @return 1 when the message was given back, 0 when the lease was lost meanwhile
+     */
+    private int giveBackStarted(Handle handle, JdbcDelivery delivery, Unstart unstart) throws SQLException {
+        try (PreparedStatement statement = handle.getConnection().prepareStatement(unstart.starter().unstartSql)) {
+            int p = 1;
+            statement.setLong(p++, delivery.messageId());
+            statement.setObject(p++, delivery.token());
+            statement.setString(p++, unstart.wasStep());
+            statement.setString(p++, unstart.wasExtra());
+            statement.setString(p++, unstart.wasUpdatedAt());
+            statement.setString(p++, unstart.jobId());
+            statement.setBoolean(p++, unstart.idIsNumber());
+            statement.setLong(p++, unstart.startedVersion());
+            statement.setString(p, unstart.startedStep());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                LOG.debug("Give-back of message {} on queue '{}' undid the start of job {}: {}", delivery.messageId(),
+                        queueName, unstart.jobId(), rs.getLong(2) > 0);
+                return (int) rs.getLong(1);
+            }
         }
     }
 
@@ -451,7 +498,17 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
     }
 
     private record Claimed(long id, @Nullable String jobId, byte[] payload, int deliveryCount, int priority,
-            Instant wasVisibleAt, Instant leaseUntil, @Nullable String startedStep, int startedIndex) {
+            Instant wasVisibleAt, Instant leaseUntil, @Nullable String startedStep, int startedIndex,
+            @Nullable Unstart unstart) {
+    }
+
+    /**
+     * How to undo the start a claim recorded, for a delivery given back unrun ({@link #giveBack}):
+     * the job's row as the claim found it (its step name, extra fields and update time, as
+     * PostgreSQL's text) and the version the start wrote, which only that start can have written.
+     */
+    record Unstart(Starter starter, String jobId, boolean idIsNumber, long startedVersion, String startedStep,
+            @Nullable String wasStep, @Nullable String wasExtra, String wasUpdatedAt) {
     }
 
     private Claim claim(int max) {
@@ -483,11 +540,16 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                         continue;
                     }
                     String startedStep = starting == null ? null : rs.getString("started_step");
+                    Unstart unstart = startedStep == null || starting == null ? null : new Unstart(starting,
+                            Objects.requireNonNull(rs.getString("job_id"), "a started message names its job"),
+                            rs.getBoolean("started_id_is_number"), rs.getLong("started_version"), startedStep,
+                            rs.getString("was_step"), rs.getString("was_extra"),
+                            Objects.requireNonNull(rs.getString("was_updated_at"), "updated_at is not null"));
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
                             rs.getInt("delivery_count"), rs.getInt("priority"),
                             Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null"),
                             Objects.requireNonNull(JobRows.instant(rs, "lease_until"), "visible_at is not null"),
-                            startedStep, startedStep == null ? -1 : rs.getInt("started_index")));
+                            startedStep, startedStep == null ? -1 : rs.getInt("started_index"), unstart));
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -527,7 +589,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             // what the claim wrote: the stored row, which is this message's state, started
             Job started = startedStep == null ? null : job.toBuilder().status(JobStatus.RUNNING).stepName(startedStep)
                     .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(row.startedIndex())).build();
-            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), row.leaseUntil(), started));
+            deliveries.add(new JdbcDelivery(this, row.id(), token, job, row.deliveryCount(), row.leaseUntil(), started,
+                    row.unstart()));
         }
         return new Claim(deliveries, dead);
     }
@@ -655,8 +718,9 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
      * (put by a plain {@link #put}, delivered before, changed in the store since, of a workflow
      * the plan lacks) come without a started state, and the worker starts them as before.
      *
-     * <p>A claimed job held for a taker that does not come (the worker stops) is given back with
-     * its stored state RUNNING, as after a worker that crashed: the next delivery starts it again.
+     * <p>A claimed job held for a taker that does not come (the worker stops, {@link #releaseHeld},
+     * or it waited half its lease) is given back with the start undone: its stored row is again
+     * the QUEUED state the claim found, and the next claim starts it.
      */
     @Override
     public boolean startOnTake(JobStore store, StepPlan plan) {
@@ -667,19 +731,51 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             return false;
         }
         Tables storeTables = jdbcStore.backend().tables();
-        starter = new Starter(plan, claimSql(backend.tables(), storeTables, jdbcStore.backend().options().recordHistory()));
+        boolean history = jdbcStore.backend().options().recordHistory();
+        starter = new Starter(plan, claimSql(backend.tables(), storeTables, history),
+                unstartSql(backend.tables(), storeTables, history));
         return true;
     }
 
-    /** The claim that starts steps, and the plan it binds (as JSON, encoded again only when the plan changes). */
-    private static final class Starter {
+    /**
+     * The give-back of a started message ({@link #giveBackStarted}). Positional parameters:
+     * message id, token, then the row as the claim found it (step name, extra fields, update time,
+     * as text), the job's id and id kind, the version and step name the start wrote.
+     */
+    private static String unstartSql(Tables t, Tables jobs, boolean recordHistory) {
+        StringBuilder sql = new StringBuilder(t.render("with q as (update {queue} set visible_at = now(), "
+                + "lease_token = null, lease_owner = null, delivery_count = greatest(delivery_count - 1, 0) "
+                + "where id = ? and lease_token = ? returning id), "))
+                .append("w as (select cast(? as text) as step_name, cast(? as jsonb) as extra_fields, "
+                        + "cast(? as timestamptz) as updated_at, cast(? as text) as id, cast(? as boolean) as id_is_number, "
+                        + "cast(? as bigint) as version, cast(? as text) as started_step), ")
+                // the version the start wrote: every write adds one, so no other write has it
+                .append(jobs.render("j as (update {jobs} as j set status = 'QUEUED', step_name = w.step_name, "
+                        + "extra_fields = w.extra_fields, updated_at = w.updated_at, version = j.version - 1 from w "
+                        + "where j.id = w.id and j.id_is_number = w.id_is_number and j.version = w.version "
+                        + "and j.status = 'RUNNING' and j.step_name = w.started_step and exists (select 1 from q) "
+                        + "returning j.id, j.id_is_number, w.version)"));
+        if (recordHistory) {
+            sql.append(jobs.render(", h as (delete from {history} h using j where h.job_id = j.id "
+                    + "and h.job_id_is_number = j.id_is_number and h.version = j.version and h.status = 'RUNNING')"));
+        }
+        return sql.append(" select (select count(*) from q), (select count(*) from j)").toString();
+    }
+
+    /**
+     * The claim that starts steps, the give-back that undoes such a start, and the plan the claim
+     * binds (as JSON, encoded again only when the plan changes).
+     */
+    static final class Starter {
         final StepPlan plan;
         final String sql;
+        final String unstartSql;
         private volatile PlanJson encoded = new PlanJson(Map.of(), "{}");
 
-        Starter(StepPlan plan, String sql) {
+        Starter(StepPlan plan, String sql, String unstartSql) {
             this.plan = plan;
             this.sql = sql;
+            this.unstartSql = unstartSql;
         }
 
         String planJson() {

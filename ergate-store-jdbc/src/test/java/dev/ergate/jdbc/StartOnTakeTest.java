@@ -130,6 +130,67 @@ class StartOnTakeTest {
         delivery.ack();
     }
 
+    /** {@return the job's stored row, every column, as JSON text} */
+    private static String row(Job job) {
+        return PostgresFixture.queryString("select row_to_json(j)::text from \"" + schema + "\".ergate_jobs j "
+                + "where id = '" + job.id().value() + "'");
+    }
+
+    private static String historyRows(Job job) {
+        return PostgresFixture.queryString("select string_agg(version || ' ' || status || ' ' || coalesce(step_name, '-'), "
+                + "', ' order by seq) from \"" + schema + "\".ergate_job_history where job_id = '" + job.id().value() + "'");
+    }
+
+    @Test
+    @DisplayName("a claimed job given back unrun (the worker stops) is unstarted: its row is again exactly the QUEUED one")
+    void heldJobGivenBackIsUnstarted() throws Exception {
+        Job job = job(WORKFLOW);
+        submit.submit(List.of(job));
+        Delivery first = take();
+        Job done = running(job, "a", 0).toBuilder().status(JobStatus.QUEUED).stepName(null).stepsCompleted(1)
+                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(1)).build();
+        queue.atomicStepFinish(store).orElseThrow().finish(first, done, done);
+        String queuedRow = row(job);
+        String queuedHistory = historyRows(job);
+        assertThat(queue.claimAhead(1)).isEqualTo(1);
+        assertThat(store.find(job.id()).orElseThrow()).as("started by the claim").isEqualTo(running(done, "b", 1));
+
+        queue.releaseHeld(); // the worker stops before a taker comes for it
+
+        assertThat(store.find(job.id()).orElseThrow()).isEqualTo(done);
+        assertThat(row(job)).as("every column, version and update time too").isEqualTo(queuedRow);
+        assertThat(historyRows(job)).as("the start's history row is gone").isEqualTo(queuedHistory);
+        Delivery again = take();
+        assertThat(again.deliveryCount()).isEqualTo(1);
+        assertThat(again.startedState()).as("started again by the next claim").isEqualTo(running(done, "b", 1));
+        assertThat(historyRows(job)).isEqualTo(queuedHistory + ", 4 RUNNING b");
+        again.ack();
+    }
+
+    @Test
+    @DisplayName("a give-back keeps what was written after the claim's start (a cancel request), and a first step's job comes back as submitted")
+    void givenBackAfterLaterWrite() throws Exception {
+        Job cancelled = job(WORKFLOW);
+        submit.submit(List.of(cancelled));
+        assertThat(queue.claimAhead(1)).isEqualTo(1);
+        assertThat(store.requestCancel(cancelled.id())).isTrue();
+        queue.releaseHeld();
+        assertThat(store.find(cancelled.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLING);
+        take().ack();
+
+        Job fresh = job(WORKFLOW);
+        submit.submit(List.of(fresh));
+        String submittedRow = row(fresh);
+        assertThat(queue.claimAhead(1)).isEqualTo(1);
+        assertThat(store.find(fresh.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        queue.releaseHeld();
+        assertThat(row(fresh)).isEqualTo(submittedRow);
+        assertThat(store.find(fresh.id()).orElseThrow()).isEqualTo(fresh);
+        Delivery again = take();
+        assertThat(again.startedState()).isEqualTo(running(fresh, "a", 0));
+        again.ack();
+    }
+
     @Test
     @DisplayName("a job whose cancel was requested, changed since its put, or plainly put is delivered unstarted")
     void notVouchedFor() throws Exception {

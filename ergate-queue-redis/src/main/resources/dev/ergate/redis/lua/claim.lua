@@ -5,6 +5,6 @@
 -- See claim() and start_claimed() in lib.lua; leases and due times are the server's.
 local start
 if ARGV[4] then
-  start = { plan = ARGV[4], job_prefix = ARGV[5], index_prefix = ARGV[6], now = tonumber(ARGV[7]) }
+  start = { plan = ARGV[4], job_prefix = ARGV[5], index_prefix = ARGV[6], now = ARGV[7] }
 end
 return claim(queue_keys(1), now_ms(), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), start)

@@ -37,7 +37,7 @@ end_lease(q, id)
 if claims then
   local start
   if ARGV[20] and ARGV[20] ~= '' then
-    start = { plan = ARGV[20], job_prefix = ARGV[11], index_prefix = ARGV[10], now = tonumber(ARGV[8]) }
+    start = { plan = ARGV[20], job_prefix = ARGV[11], index_prefix = ARGV[10], now = ARGV[8] }
   end
   local claimed = claim(q, now, lease_ms, tonumber(ARGV[16]), tonumber(ARGV[17]), start)
   if type(claimed) == 'table' then
