@@ -132,9 +132,24 @@ final class RedisFixture implements AutoCloseable {
                 && line.matches(".* flags=[A-Za-z]*b[A-Za-z]* .*")).count();
     }
 
-    /** Makes Redis forget the Lua scripts (as a restart would) on the node of the backend's namespace. */
+    /**
+     * Makes Redis forget the Lua scripts and the function libraries (as a restart without
+     * persistence would) on the node of the backend's namespace.
+     */
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the slot's node
     void flushScripts(RedisBackend backend) {
         admin.client().scriptFlush(hashTag(backend));
+        admin.client().sendCommand(hashTag(backend), Protocol.Command.FUNCTION,
+                "FLUSH".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@return whether the node of the backend's namespace holds the function library {@code library}} */
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the slot's node
+    boolean hasFunctionLibrary(RedisBackend backend, String library) {
+        Object reply = admin.client().sendCommand(hashTag(backend), Protocol.Command.FUNCTION,
+                "LIST".getBytes(StandardCharsets.UTF_8), "LIBRARYNAME".getBytes(StandardCharsets.UTF_8),
+                library.getBytes(StandardCharsets.UTF_8));
+        return reply instanceof List<?> libraries && !libraries.isEmpty();
     }
 
     /** @return the key to route a keyless command to the node that owns the backend's slot */
