@@ -132,6 +132,88 @@ final class ExtraFields extends AbstractMap<String, JsonNode> {
         return new ExtraFields(names, copied, size); // names are never changed once shared
     }
 
+    /**
+     * {@return these fields with each name set to its value, or removed where the value is null,
+     * in argument order, as {@link Job.Builder#extraField} calls would leave them: a replaced field
+     * keeps its place, an added one goes last; this same map when nothing changes} The names are
+     * all different; the values are stored as given.
+     */
+    ExtraFields edited(String name0, @Nullable JsonNode value0, String name1, @Nullable JsonNode value1,
+            String name2, @Nullable JsonNode value2, String name3, @Nullable JsonNode value3) {
+        int slot0 = slotOf(name0);
+        int slot1 = slotOf(name1);
+        int slot2 = slotOf(name2);
+        int slot3 = slotOf(name3);
+        boolean resized = (slot0 < 0) != (value0 == null) || (slot1 < 0) != (value1 == null)
+                || (slot2 < 0) != (value2 == null) || (slot3 < 0) != (value3 == null);
+        if (!resized) { // only values replaced, or nothing at all
+            if (unchanged(slot0, value0) && unchanged(slot1, value1) && unchanged(slot2, value2)
+                    && unchanged(slot3, value3)) {
+                return this;
+            }
+            JsonNode[] replaced = java.util.Arrays.copyOf(values, size);
+            replace(replaced, slot0, value0);
+            replace(replaced, slot1, value1);
+            replace(replaced, slot2, value2);
+            replace(replaced, slot3, value3);
+            return new ExtraFields(names, replaced, size); // names are never changed once shared
+        }
+        String[] newNames = new String[size + 4];
+        JsonNode[] newValues = new JsonNode[size + 4];
+        int count = 0;
+        for (int i = 0; i < size; i++) {
+            JsonNode value = i == slot0 ? value0 : i == slot1 ? value1 : i == slot2 ? value2 : i == slot3 ? value3
+                    : values[i];
+            if (value != null) {
+                newNames[count] = names[i];
+                newValues[count++] = value;
+            }
+        }
+        count = append(newNames, newValues, count, slot0, name0, value0);
+        count = append(newNames, newValues, count, slot1, name1, value1);
+        count = append(newNames, newValues, count, slot2, name2, value2);
+        count = append(newNames, newValues, count, slot3, name3, value3);
+        return count == 0 ? EMPTY : new ExtraFields(newNames, newValues, count);
+    }
+
+    /** {@return these fields with {@code name} set to {@code value}, as one {@link Job.Builder#extraField} call} */
+    ExtraFields with(String name, JsonNode value) {
+        int slot = slotOf(name);
+        if (slot >= 0) {
+            if (values[slot].equals(value)) {
+                return this;
+            }
+            JsonNode[] replaced = java.util.Arrays.copyOf(values, size);
+            replaced[slot] = value;
+            return new ExtraFields(names, replaced, size);
+        }
+        String[] added = java.util.Arrays.copyOf(names, size + 1);
+        JsonNode[] addedValues = java.util.Arrays.copyOf(values, size + 1);
+        added[size] = name;
+        addedValues[size] = value;
+        return new ExtraFields(added, addedValues, size + 1);
+    }
+
+    /** Setting {@code value} at {@code slot} (both present, or both absent) changes nothing. */
+    private boolean unchanged(int slot, @Nullable JsonNode value) {
+        return value == null || values[slot].equals(value);
+    }
+
+    private static void replace(JsonNode[] values, int slot, @Nullable JsonNode value) {
+        if (value != null && !values[slot].equals(value)) {
+            values[slot] = value;
+        }
+    }
+
+    private static int append(String[] names, JsonNode[] values, int count, int slot, String name,
+            @Nullable JsonNode value) {
+        if (slot < 0 && value != null) {
+            names[count] = name;
+            values[count++] = value;
+        }
+        return count;
+    }
+
     @Override
     public Set<Entry<String, JsonNode>> entrySet() {
         Set<Entry<String, JsonNode>> set = entries;

@@ -52,6 +52,58 @@ public final class Job {
         this.absentFields = b.absentFields;
     }
 
+    static {
+        dev.ergate.internal.JobSteps.install(new Steps());
+    }
+
+    /** A step's change of {@code source}: the fields a step changes, the others as they were. */
+    private Job(Job source, JobStatus status, @Nullable String stepName, int stepsCompleted, double percentCompleted,
+            JsonNode lastReturnValue, ExtraFields extraFields, int absentFields) {
+        this.id = source.id;
+        this.workflowName = source.workflowName;
+        this.stepName = stepName;
+        this.status = status;
+        this.stepsCompleted = stepsCompleted;
+        this.percentCompleted = percentCompleted;
+        this.initialInputValue = source.initialInputValue;
+        this.lastReturnValue = lastReturnValue;
+        this.exceptionTraceback = source.exceptionTraceback;
+        this.userContext = source.userContext;
+        this.requestedStartTime = source.requestedStartTime;
+        this.extraFields = extraFields;
+        this.absentFields = absentFields;
+    }
+
+    /** {@link dev.ergate.internal.JobSteps}: what the builder would build, without one. */
+    private static final class Steps implements dev.ergate.internal.JobSteps.Access {
+        private static final int RUNNING_SETS = JobField.STATUS.bit | JobField.STEP_NAME.bit;
+        private static final int AFTER_STEP_SETS = RUNNING_SETS | JobField.STEPS_COMPLETED.bit
+                | JobField.PERCENT_COMPLETED.bit | JobField.LAST_RETURN_VALUE.bit;
+
+        @Override
+        public Job running(Job job, String stepName, String extraName, JsonNode extraValue) {
+            ExtraFields extras = job.extraFields.with(extraName, extraValue.deepCopy());
+            return new Job(job, JobStatus.RUNNING, Objects.requireNonNull(stepName, "stepName"), job.stepsCompleted,
+                    job.percentCompleted, job.lastReturnValue, extras, job.absentFields & ~RUNNING_SETS);
+        }
+
+        @Override
+        public Job afterStep(Job running, JobStatus status, int stepsCompleted, double percentCompleted,
+                JsonNode lastReturnValue, String name0, @Nullable JsonNode value0, String name1,
+                @Nullable JsonNode value1, String name2, @Nullable JsonNode value2, String name3,
+                @Nullable JsonNode value3) {
+            checkProgress(stepsCompleted, percentCompleted);
+            ExtraFields extras = running.extraFields.edited(name0, copy(value0), name1, copy(value1), name2,
+                    copy(value2), name3, copy(value3));
+            return new Job(running, Objects.requireNonNull(status, "status"), null, stepsCompleted, percentCompleted,
+                    Builder.copyOf(lastReturnValue), extras, running.absentFields & ~AFTER_STEP_SETS);
+        }
+
+        private static @Nullable JsonNode copy(@Nullable JsonNode value) {
+            return value == null ? null : value.deepCopy();
+        }
+    }
+
     /** A copy of {@code source} with its own copies of every JSON object and array. */
     private Job(Job source, ExtraFields copiedExtraFields) {
         this.id = source.id;
@@ -67,6 +119,17 @@ public final class Job {
         this.requestedStartTime = source.requestedStartTime;
         this.extraFields = copiedExtraFields;
         this.absentFields = source.absentFields;
+    }
+
+    private static void checkProgress(int stepsCompleted, double percentCompleted) {
+        if (stepsCompleted < 0) {
+            throw new IllegalArgumentException(
+                    "steps_completed must be >= 0, got " + stepsCompleted);
+        }
+        if (!(percentCompleted >= 0.0 && percentCompleted <= 100.0)) {
+            throw new IllegalArgumentException(
+                    "percent_completed must be within 0..100, got " + percentCompleted);
+        }
     }
 
     /** {@return a builder for a new job; {@link Builder#workflowName(String)} is required} */
@@ -528,18 +591,11 @@ public final class Job {
                         "workflow_name is required and must not be blank, got "
                                 + (workflowName == null ? "nothing" : "'" + workflowName + "'"));
             }
-            if (stepsCompleted < 0) {
-                throw new IllegalArgumentException(
-                        "steps_completed must be >= 0, got " + stepsCompleted);
-            }
-            if (!(percentCompleted >= 0.0 && percentCompleted <= 100.0)) {
-                throw new IllegalArgumentException(
-                        "percent_completed must be within 0..100, got " + percentCompleted);
-            }
+            checkProgress(stepsCompleted, percentCompleted);
             return new Job(this);
         }
 
-        private static JsonNode copyOf(@Nullable JsonNode value) {
+        static JsonNode copyOf(@Nullable JsonNode value) {
             return value == null ? NullNode.getInstance() : value.deepCopy();
         }
     }
