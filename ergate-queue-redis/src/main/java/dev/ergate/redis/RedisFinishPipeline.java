@@ -63,8 +63,7 @@ final class RedisFinishPipeline implements AtomicStepFinish {
     public void finish(Delivery delivery, Job state, @Nullable Job next) {
         RedisStepFinish.Call call = single.call(delivery, state, next);
         // the lease of a job the script claims counts from here, before the script can have run
-        Pending pending = new Pending(call, LuaScript.toBytes(call.keys()), LuaScript.toBytes(call.args()),
-                queue.clock().millis());
+        Pending pending = new Pending(call, call.keys(), call.args(), queue.clock().millis());
         submit(pending);
         RuntimeException failure = pending.failure;
         if (failure != null) {

@@ -104,6 +104,26 @@ final class RedisKeys {
         return all;
     }
 
+    /**
+     * {@return what a step's finish declares, in one list sized for it: {@link
+     * #queueAndStoreKeys(String)} for {@code member}, then the indexes of RUNNING and of {@code to}
+     * (as {@link #withStatusMove}), with room for {@code more} keys the caller adds} Built without
+     * the intermediate lists of those two (a finish runs at every step).
+     */
+    List<byte[]> finishKeys(String member, JobStatus to, int more) {
+        List<byte[]> all = new ArrayList<>(queueKeys.size() + 6 + more);
+        all.addAll(queueKeys);
+        all.add(jobBytes(member));
+        all.add(jobSeqKey);
+        all.add(expiringKey);
+        all.add(allJobsKey);
+        all.add(statusIndexes.get(JobStatus.RUNNING.ordinal()));
+        if (to != JobStatus.RUNNING) {
+            all.add(statusIndexes.get(to.ordinal()));
+        }
+        return all;
+    }
+
     /** {@return the index of {@code workflow}, encoded (kept for the last 256 workflows)} */
     byte[] workflowIndexBytes(String workflow) {
         return workflowIndexBytes.computeIfAbsent(workflow, name -> bytes(workflowIndex(name)));
@@ -111,7 +131,11 @@ final class RedisKeys {
 
     /** {@return the key of the job of {@code member}, encoded} */
     byte[] jobBytes(String member) {
-        return bytes(job(member));
+        // the encoded prefix and member side by side: no key String on the way
+        byte[] suffix = bytes(member);
+        byte[] key = java.util.Arrays.copyOf(jobPrefixBytes, jobPrefixBytes.length + suffix.length);
+        System.arraycopy(suffix, 0, key, jobPrefixBytes.length, suffix.length);
+        return key;
     }
 
     /** {@return {@link #jobSeq()}, encoded} */

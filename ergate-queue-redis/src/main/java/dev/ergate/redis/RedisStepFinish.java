@@ -6,6 +6,8 @@ import dev.ergate.spi.AtomicStepFinish;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.LeaseLostException;
 import dev.ergate.spi.StaleStateException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -21,17 +23,39 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisStepFinish implements AtomicStepFinish {
 
-    private static final String NEXT_NONE = "none";
-    private static final String NEXT_SAME_AS_STATE = "state";
-    private static final String NEXT_OWN_BODY = "own";
+    private static final byte[] NEXT_NONE = ascii("none");
+    private static final byte[] NEXT_SAME_AS_STATE = ascii("state");
+    private static final byte[] NEXT_OWN_BODY = ascii("own");
     private static final byte[] NO_BYTES = new byte[0];
+    /** Each status's name, encoded once. */
+    private static final byte[][] STATUS_NAMES = new byte[JobStatus.values().length][];
+
+    static {
+        for (JobStatus status : JobStatus.values()) {
+            STATUS_NAMES[status.ordinal()] = ascii(status.name());
+        }
+    }
 
     private final RedisJobQueue queue;
     private final RedisJobStore store;
+    // the arguments that are the same at every finish of this finisher (options are immutable), encoded once
+    private final byte[] retentionMillis;
+    private final byte[] claimLeaseMillis;
+    private final byte[] maxJobBytes;
+    private final byte[] maxDeadLetters;
 
     RedisStepFinish(RedisJobQueue queue, RedisJobStore store) {
         this.queue = queue;
         this.store = store;
+        this.retentionMillis = LuaScript.digits(store.retentionMillis());
+        this.claimLeaseMillis = LuaScript.digits(
+                queue.options().claimOnFinish() ? queue.options().leaseTime().toMillis() : 0);
+        this.maxJobBytes = LuaScript.digits(queue.options().maxJobBytes());
+        this.maxDeadLetters = LuaScript.digits(queue.options().maxDeadLetters());
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -47,16 +71,17 @@ final class RedisStepFinish implements AtomicStepFinish {
         Call call = call(delivery, state, next);
         long before = queue.clock().millis();
         Object done = queue.failures().call("finish the step of job ", state.id(),
-                () -> Scripts.FINISH_STEP.run(queue.client(), call.keys(), call.args()));
+                () -> Scripts.FINISH_STEP.runEncoded(queue.client(), call.keys(), call.args()));
         settle(call, done, before);
     }
 
     /**
      * One finish_step.lua call: its keys and arguments, and what {@link #settle} needs. (A finisher
      * that sends several finishes at once builds each with {@link #call} and ends each with {@link
-     * #settle}: the script's layout is only here.)
+     * #settle}: the script's layout is only here.) Keys and arguments are encoded, for {@link
+     * LuaScript#runEncoded}; {@code keys} is the call's own list (a run that names more keys adds them).
      */
-    record Call(RedisDelivery lease, Job state, List<byte[]> keys, List<Object> args,
+    record Call(RedisDelivery lease, Job state, List<byte[]> keys, List<byte[]> args,
             RedisStartOnTake.@Nullable Plan plan) {
     }
 
@@ -74,7 +99,7 @@ final class RedisStepFinish implements AtomicStepFinish {
         }
         RedisJobStore.Row row = store.row(state);
         // the runtime puts the very state it writes (same object): encode and send it once
-        String nextMode;
+        byte[] nextMode;
         byte[] nextBody;
         if (next == null) {
             nextMode = NEXT_NONE;
@@ -88,27 +113,31 @@ final class RedisStepFinish implements AtomicStepFinish {
             nextBody = queue.encode(next);
         }
         long nextDue = next == null ? 0 : RedisJobQueue.dueMillis(next);
-        boolean claims = queue.options().claimOnFinish();
-        long claimLeaseMillis = claims ? queue.options().leaseTime().toMillis() : 0;
         RedisKeys k = queue.keys();
-        // the usual move is RUNNING -> the state's status (lib.lua names any other index it needs)
-        List<byte[]> keys = k.withStatusMove(k.queueAndStoreKeys(row.member()), JobStatus.RUNNING, state.status(), null);
         // the claim of the next job starts its step too (start on take): QUEUED -> RUNNING, by the plan
-        RedisStartOnTake starter = claims ? queue.starter() : null;
+        RedisStartOnTake starter = queue.options().claimOnFinish() ? queue.starter() : null;
         RedisStartOnTake.Plan plan = starter == null ? null : starter.plan();
+        // the usual move is RUNNING -> the state's status (lib.lua names any other index it needs);
+        // one list, with room for the start on take's two keys and for keys a run may name
+        List<byte[]> keys = k.finishKeys(row.member(), state.status(), 4);
         if (plan != null) {
             if (state.status() != JobStatus.QUEUED) {
                 keys.add(k.statusIndexBytes(JobStatus.QUEUED));
             }
             keys.add(plan.key);
         }
-        List<Object> args = List.of(lease.messageId(), lease.deliveryCount(), row.member(), row.json(), row.status(),
-                row.workflow(), store.retentionMillis(), queue.clock().millis(), row.steps(), k.indexPrefixBytes(),
-                k.jobPrefixBytes(),
-                nextMode, nextBody, nextDue, claimLeaseMillis, queue.options().maxJobBytes(),
-                queue.options().maxDeadLetters(), next == null ? 0 : next.priority(), row.attempt(),
-                plan == null ? NO_BYTES : plan.key);
+        // the arguments, encoded here at once (finish_step.lua's ARGV order)
+        List<byte[]> args = Arrays.asList(utf8(lease.messageId()), LuaScript.digits(lease.deliveryCount()),
+                utf8(row.member()), row.json(), STATUS_NAMES[state.status().ordinal()], utf8(row.workflow()),
+                retentionMillis, LuaScript.digits(queue.clock().millis()), LuaScript.digits(row.steps()),
+                k.indexPrefixBytes(), k.jobPrefixBytes(), nextMode, nextBody, LuaScript.digits(nextDue),
+                claimLeaseMillis, maxJobBytes, maxDeadLetters, LuaScript.digits(next == null ? 0 : next.priority()),
+                LuaScript.digits(row.attempt()), plan == null ? NO_BYTES : plan.key);
         return new Call(lease, state, keys, args, plan);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
