@@ -426,6 +426,15 @@ class RedisJobQueueTest {
     }
 
     @Test
+    @DisplayName("a user the ACL refuses Functions (FCALL, FUNCTION) gets the same scripts by EVALSHA")
+    void scriptsWithoutFunctions() throws Exception {
+        RedisBackend backend = fixture.backendAsUserWithout("-fcall", "-function");
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().leaseTime(LONG_LEASE).build());
+        queue.put(job("by-evalsha"));
+        assertThat(takeNow(queue).job().id()).isEqualTo(JobId.of("by-evalsha"));
+    }
+
+    @Test
     @DisplayName("scripts run as Redis Functions: a library per script, loaded where the call found none")
     void scriptsRunAsFunctions() throws Exception {
         RedisJobQueue queue = queue(LONG_LEASE);
