@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +32,7 @@ public final class Job {
     private final @Nullable String exceptionTraceback;
     private final JsonNode userContext;
     private final @Nullable Instant requestedStartTime;
-    private final Map<String, JsonNode> extraFields;
+    private final ExtraFields extraFields;
     /** Known fields that the decoded document lacked and nobody set since (JobField bits). */
     private final int absentFields;
 
@@ -54,8 +52,60 @@ public final class Job {
         this.absentFields = b.absentFields;
     }
 
+    static {
+        dev.ergate.internal.JobSteps.install(new Steps());
+    }
+
+    /** A step's change of {@code source}: the fields a step changes, the others as they were. */
+    private Job(Job source, JobStatus status, @Nullable String stepName, int stepsCompleted, double percentCompleted,
+            JsonNode lastReturnValue, ExtraFields extraFields, int absentFields) {
+        this.id = source.id;
+        this.workflowName = source.workflowName;
+        this.stepName = stepName;
+        this.status = status;
+        this.stepsCompleted = stepsCompleted;
+        this.percentCompleted = percentCompleted;
+        this.initialInputValue = source.initialInputValue;
+        this.lastReturnValue = lastReturnValue;
+        this.exceptionTraceback = source.exceptionTraceback;
+        this.userContext = source.userContext;
+        this.requestedStartTime = source.requestedStartTime;
+        this.extraFields = extraFields;
+        this.absentFields = absentFields;
+    }
+
+    /** {@link dev.ergate.internal.JobSteps}: what the builder would build, without one. */
+    private static final class Steps implements dev.ergate.internal.JobSteps.Access {
+        private static final int RUNNING_SETS = JobField.STATUS.bit | JobField.STEP_NAME.bit;
+        private static final int AFTER_STEP_SETS = RUNNING_SETS | JobField.STEPS_COMPLETED.bit
+                | JobField.PERCENT_COMPLETED.bit | JobField.LAST_RETURN_VALUE.bit;
+
+        @Override
+        public Job running(Job job, String stepName, String extraName, JsonNode extraValue) {
+            ExtraFields extras = job.extraFields.with(extraName, extraValue.deepCopy());
+            return new Job(job, JobStatus.RUNNING, Objects.requireNonNull(stepName, "stepName"), job.stepsCompleted,
+                    job.percentCompleted, job.lastReturnValue, extras, job.absentFields & ~RUNNING_SETS);
+        }
+
+        @Override
+        public Job afterStep(Job running, JobStatus status, int stepsCompleted, double percentCompleted,
+                JsonNode lastReturnValue, String name0, @Nullable JsonNode value0, String name1,
+                @Nullable JsonNode value1, String name2, @Nullable JsonNode value2, String name3,
+                @Nullable JsonNode value3) {
+            checkProgress(stepsCompleted, percentCompleted);
+            ExtraFields extras = running.extraFields.edited(name0, copy(value0), name1, copy(value1), name2,
+                    copy(value2), name3, copy(value3));
+            return new Job(running, Objects.requireNonNull(status, "status"), null, stepsCompleted, percentCompleted,
+                    Builder.copyOf(lastReturnValue), extras, running.absentFields & ~AFTER_STEP_SETS);
+        }
+
+        private static @Nullable JsonNode copy(@Nullable JsonNode value) {
+            return value == null ? null : value.deepCopy();
+        }
+    }
+
     /** A copy of {@code source} with its own copies of every JSON object and array. */
-    private Job(Job source, Map<String, JsonNode> copiedExtraFields) {
+    private Job(Job source, ExtraFields copiedExtraFields) {
         this.id = source.id;
         this.workflowName = source.workflowName;
         this.stepName = source.stepName;
@@ -69,6 +119,17 @@ public final class Job {
         this.requestedStartTime = source.requestedStartTime;
         this.extraFields = copiedExtraFields;
         this.absentFields = source.absentFields;
+    }
+
+    private static void checkProgress(int stepsCompleted, double percentCompleted) {
+        if (stepsCompleted < 0) {
+            throw new IllegalArgumentException(
+                    "steps_completed must be >= 0, got " + stepsCompleted);
+        }
+        if (!(percentCompleted >= 0.0 && percentCompleted <= 100.0)) {
+            throw new IllegalArgumentException(
+                    "percent_completed must be within 0..100, got " + percentCompleted);
+        }
     }
 
     /** {@return a builder for a new job; {@link Builder#workflowName(String)} is required} */
@@ -103,21 +164,12 @@ public final class Job {
      *     nothing that could be changed
      */
     public Job deepCopy() {
-        boolean mutable = initialInputValue.isContainerNode() || lastReturnValue.isContainerNode()
-                || userContext.isContainerNode();
-        for (JsonNode extra : extraFields.values()) {
-            mutable |= extra.isContainerNode();
-        }
-        if (!mutable) {
+        boolean extrasMutable = extraFields.anyContainer();
+        if (!extrasMutable && !initialInputValue.isContainerNode() && !lastReturnValue.isContainerNode()
+                && !userContext.isContainerNode()) {
             return this;
         }
-        Map<String, JsonNode> extras = Map.of();
-        if (!extraFields.isEmpty()) {
-            LinkedHashMap<String, JsonNode> copied = new LinkedHashMap<>();
-            extraFields.forEach((name, value) -> copied.put(name, value.deepCopy()));
-            extras = Collections.unmodifiableMap(copied);
-        }
-        return new Job(this, extras);
+        return new Job(this, extrasMutable ? extraFields.deepCopy() : extraFields);
     }
 
     /** {@return the job's id; {@code null} until the runtime assigns one on the first step} */
@@ -199,6 +251,11 @@ public final class Job {
         return extraFields;
     }
 
+    /** The extra fields as they are held, for {@link JobCodec} to write them by slot. */
+    ExtraFields extras() {
+        return extraFields;
+    }
+
     /**
      * @param name an extra field's JSON name
      * @return its value, or {@code null} when the job has no such extra field
@@ -264,12 +321,20 @@ public final class Job {
         private JsonNode userContext = NullNode.getInstance();
         private @Nullable Instant requestedStartTime;
         /**
-         * The extra fields; while {@link #ownsExtraFields} is false it is a built job's read-only
-         * map, shared and copied on the first change (copy on write: most changed copies of a job,
-         * one per step, leave its extra fields as they were).
+         * The extra fields, as {@link ExtraFields} holds them: names and values in the first
+         * {@link #extraCount} slots. Copy on write: the arrays start as a built job's (shared, read
+         * only) and are copied on the first change, the names only when a field is added or
+         * removed (a step changes values: {@code current_step}, {@code queued_at}).
          */
-        private Map<String, JsonNode> extraFields = Map.of();
-        private boolean ownsExtraFields;
+        private String[] extraNames = ExtraFields.NO_NAMES;
+        private JsonNode[] extraValues = ExtraFields.NO_VALUES;
+        private int extraCount;
+        private boolean ownsExtraNames;
+        private boolean ownsExtraValues;
+        /** The last job's extra fields while nothing changed them: built again as they are. */
+        private @Nullable ExtraFields builtExtras = ExtraFields.EMPTY;
+        /** Name to slot once there are more than {@link ExtraFields#SCAN_LIMIT} fields; null until needed. */
+        private @Nullable Map<String, Integer> extraIndex;
         private int absentFields;
 
         private Builder() {
@@ -287,26 +352,87 @@ public final class Job {
             this.exceptionTraceback = job.exceptionTraceback;
             this.userContext = job.userContext;
             this.requestedStartTime = job.requestedStartTime;
-            this.extraFields = job.extraFields;
+            ExtraFields extras = job.extraFields;
+            this.extraNames = extras.names;
+            this.extraValues = extras.values;
+            this.extraCount = extras.size();
+            this.builtExtras = extras;
             this.absentFields = job.absentFields;
         }
 
-        /** {@return the extra fields, now writable by this builder alone} */
-        private Map<String, JsonNode> ownExtraFields() {
-            if (!ownsExtraFields) {
-                extraFields = new LinkedHashMap<>(extraFields);
-                ownsExtraFields = true;
+        /** {@return the slot of an extra field, or -1} */
+        private int extraSlot(String name) {
+            if (extraCount <= ExtraFields.SCAN_LIMIT) {
+                return ExtraFields.scan(extraNames, extraCount, name);
             }
-            return extraFields;
+            Map<String, Integer> index = extraIndex;
+            if (index == null) {
+                index = ExtraFields.indexOf(extraNames, extraCount);
+                extraIndex = index;
+            }
+            Integer slot = index.get(name);
+            return slot == null ? -1 : slot;
         }
 
-        /** {@return the extra fields for a job being built, read-only; a later change copies them first} */
-        private Map<String, JsonNode> sealExtraFields() {
-            if (ownsExtraFields) {
-                extraFields = Collections.unmodifiableMap(extraFields);
-                ownsExtraFields = false;
+        /** Makes the value array this builder's own (a copy of a shared one), with room for {@code capacity}. */
+        private void ownExtraValues(int capacity) {
+            if (!ownsExtraValues || extraValues.length < capacity) {
+                extraValues = java.util.Arrays.copyOf(extraValues, Math.max(capacity, extraCount));
+                ownsExtraValues = true;
             }
-            return extraFields;
+            builtExtras = null;
+        }
+
+        private void ownExtraNames(int capacity) {
+            if (!ownsExtraNames || extraNames.length < capacity) {
+                extraNames = java.util.Arrays.copyOf(extraNames, Math.max(capacity, extraCount));
+                ownsExtraNames = true;
+            }
+            builtExtras = null;
+        }
+
+        /** Sets a field: replaces its value, or adds it after the others. */
+        private void putExtra(String name, JsonNode value) {
+            int slot = extraSlot(name);
+            if (slot >= 0) {
+                ownExtraValues(extraCount);
+                extraValues[slot] = value;
+                return;
+            }
+            int grown = extraCount < 4 ? 4 : extraCount + (extraCount >> 1);
+            ownExtraNames(extraCount < extraNames.length && ownsExtraNames ? extraNames.length : grown);
+            ownExtraValues(extraCount < extraValues.length && ownsExtraValues ? extraValues.length : grown);
+            extraNames[extraCount] = name;
+            extraValues[extraCount] = value;
+            if (extraIndex != null) {
+                extraIndex.put(name, extraCount);
+            }
+            extraCount++;
+        }
+
+        /** Removes a field present at {@code slot}, keeping the others in order. */
+        private void removeExtra(int slot) {
+            ownExtraNames(extraCount);
+            ownExtraValues(extraCount);
+            int after = extraCount - slot - 1;
+            System.arraycopy(extraNames, slot + 1, extraNames, slot, after);
+            System.arraycopy(extraValues, slot + 1, extraValues, slot, after);
+            extraCount--;
+            extraNames[extraCount] = null;
+            extraValues[extraCount] = null;
+            extraIndex = null; // slots moved
+        }
+
+        /** {@return the extra fields for a job being built, read-only; a later change copies the arrays first} */
+        private ExtraFields sealExtraFields() {
+            ExtraFields built = builtExtras;
+            if (built == null) {
+                built = extraCount == 0 ? ExtraFields.EMPTY : new ExtraFields(extraNames, extraValues, extraCount);
+                builtExtras = built;
+                ownsExtraNames = false;
+                ownsExtraValues = false;
+            }
+            return built;
         }
 
         private Builder present(JobField field) {
@@ -393,20 +519,21 @@ public final class Job {
          * @throws IllegalArgumentException if {@code name} is a known field's name
          */
         public Builder extraField(String name, @Nullable JsonNode value) {
-            if (JobField.byJsonName(name) != null) {
+            int slot = extraSlot(name);
+            if (slot < 0 && JobField.byJsonName(name) != null) { // a field held as extra is never a known one
                 throw new IllegalArgumentException(
                         "'" + name + "' is a known job field; set it with its own builder method");
             }
             if (value == null) {
-                if (extraFields.containsKey(name)) {
-                    ownExtraFields().remove(name);
+                if (slot >= 0) {
+                    removeExtra(slot);
                 }
                 return this;
             }
-            if (value.equals(extraFields.get(name))) {
-                return this; // already so: no copy of the map (the runtime sets current_step on every step)
+            if (slot >= 0 && value.equals(extraValues[slot])) {
+                return this; // already so: no copy (the runtime sets current_step on every step)
             }
-            ownExtraFields().put(name, value.deepCopy());
+            putExtra(name, value.deepCopy());
             return this;
         }
 
@@ -439,13 +566,17 @@ public final class Job {
         }
 
         Builder decodedExtra(String name, JsonNode value) {
-            ownExtraFields().put(name, value);
+            putExtra(name, value);
             return this;
         }
 
         /** Streaming decoder's path: {@link #decodedExtra}, unless the field is already there (then false, nothing set). */
         boolean decodedExtraIfNew(String name, JsonNode value) {
-            return ownExtraFields().putIfAbsent(name, value) == null;
+            if (extraSlot(name) >= 0) {
+                return false;
+            }
+            putExtra(name, value);
+            return true;
         }
 
         Builder absent(JobField field) {
@@ -465,18 +596,11 @@ public final class Job {
                         "workflow_name is required and must not be blank, got "
                                 + (workflowName == null ? "nothing" : "'" + workflowName + "'"));
             }
-            if (stepsCompleted < 0) {
-                throw new IllegalArgumentException(
-                        "steps_completed must be >= 0, got " + stepsCompleted);
-            }
-            if (!(percentCompleted >= 0.0 && percentCompleted <= 100.0)) {
-                throw new IllegalArgumentException(
-                        "percent_completed must be within 0..100, got " + percentCompleted);
-            }
+            checkProgress(stepsCompleted, percentCompleted);
             return new Job(this);
         }
 
-        private static JsonNode copyOf(@Nullable JsonNode value) {
+        static JsonNode copyOf(@Nullable JsonNode value) {
             return value == null ? NullNode.getInstance() : value.deepCopy();
         }
     }

@@ -3,7 +3,6 @@ package dev.ergate.bench;
 import dev.ergate.Job;
 import dev.ergate.JobId;
 import dev.ergate.spi.AtomicStepFinish;
-import dev.ergate.spi.Delivery;
 import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.JobQueue;
@@ -11,9 +10,8 @@ import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.StepStart;
-import java.time.Duration;
+import dev.ergate.testkit.ForwardingJobQueue;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a backend's queue and store so a {@link RunTracker} hears every state written (after an
@@ -94,29 +92,18 @@ public final class Instrumentation {
         }
     }
 
-    private static final class TrackedQueue implements JobQueue {
-        private final JobQueue inner;
+    private static final class TrackedQueue extends ForwardingJobQueue {
         private final RunTracker tracker;
 
         TrackedQueue(JobQueue inner, RunTracker tracker) {
-            this.inner = inner;
+            super(inner);
             this.tracker = tracker;
-        }
-
-        @Override
-        public void put(Job job) {
-            inner.put(job);
-        }
-
-        @Override
-        public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-            return inner.take(maxWait);
         }
 
         @Override
         public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
             StateStore real = store instanceof TrackedStore tracked ? tracked.inner : store;
-            return inner.atomicStepFinish(real).map(finish -> (delivery, state, next) -> {
+            return delegate().atomicStepFinish(real).map(finish -> (delivery, state, next) -> {
                 tracker.finishStarting(state);
                 finish.finish(delivery, state, next);
                 tracker.stateWritten(state);
@@ -127,27 +114,7 @@ public final class Instrumentation {
         @Override
         public boolean startOnTake(JobStore store, StepPlan plan) {
             JobStore real = store instanceof TrackedJobStore tracked ? tracked.jobs : store;
-            return inner.startOnTake(real, plan);
-        }
-
-        @Override
-        public @Nullable Duration leaseTime() {
-            return inner.leaseTime();
-        }
-
-        @Override
-        public void releaseHeld() {
-            inner.releaseHeld();
-        }
-
-        @Override
-        public void checkCapacity(int concurrentTakers) {
-            inner.checkCapacity(concurrentTakers);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return delegate().startOnTake(real, plan);
         }
     }
 }

@@ -10,11 +10,9 @@ import dev.ergate.JobStatus;
 import dev.ergate.runtime.Ergate;
 import dev.ergate.runtime.ErgateClient;
 import dev.ergate.runtime.ErgateOptions;
-import dev.ergate.spi.AtomicStepFinish;
-import dev.ergate.spi.AtomicSubmit;
 import dev.ergate.spi.Delivery;
 import dev.ergate.spi.JobQueue;
-import dev.ergate.spi.StateStore;
+import dev.ergate.testkit.ForwardingJobQueue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,28 +110,17 @@ final class RollingDeployScenario {
     }
 
     /** The old worker's queue: notes which jobs of the new workflow it took; everything else delegated. */
-    private static final class SeenQueue implements JobQueue {
-        private final JobQueue inner;
+    private static final class SeenQueue extends ForwardingJobQueue {
         final Set<String> seen = ConcurrentHashMap.newKeySet();
         final AtomicInteger takes = new AtomicInteger();
 
         SeenQueue(JobQueue inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void put(Job job) {
-            inner.put(job);
-        }
-
-        @Override
-        public void putAll(List<Job> jobs) {
-            inner.putAll(jobs);
+            super(inner);
         }
 
         @Override
         public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-            Optional<Delivery> taken = inner.take(maxWait);
+            Optional<Delivery> taken = delegate().take(maxWait);
             taken.ifPresent(d -> {
                 if (NEW_WORKFLOW.equals(d.job().workflowName())) {
                     takes.incrementAndGet();
@@ -141,31 +128,6 @@ final class RollingDeployScenario {
                 }
             });
             return taken;
-        }
-
-        @Override
-        public Optional<AtomicStepFinish> atomicStepFinish(StateStore store) {
-            return inner.atomicStepFinish(store);
-        }
-
-        @Override
-        public Optional<AtomicSubmit> atomicSubmit(StateStore store) {
-            return inner.atomicSubmit(store);
-        }
-
-        @Override
-        public @Nullable Duration leaseTime() {
-            return inner.leaseTime();
-        }
-
-        @Override
-        public void checkCapacity(int concurrentTakers) {
-            inner.checkCapacity(concurrentTakers);
-        }
-
-        @Override
-        public void releaseHeld() {
-            inner.releaseHeld();
         }
 
         @Override

@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.BuilderFactory;
@@ -23,9 +26,17 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * One Lua script: the shared {@code lib.lua} followed by the script's own body, run with
- * EVALSHA (one round trip, the text is not sent again) and sent in full by EVAL only when the
- * server does not know it yet (first use, restart, {@code SCRIPT FLUSH}).
+ * One Lua script: the shared {@code lib.lua} followed by the script's own body. On Redis 7 it runs
+ * as a Redis Function: a library of its own ({@code FUNCTION LOAD}) holding lib.lua and one
+ * function whose body is the script's, called with FCALL. lib.lua's top level (some forty function
+ * definitions and tables) then runs once, when the library is loaded, instead of at every call,
+ * as it does for a script run with EVALSHA. The library and its function are named by the SHA-1
+ * of the text ({@code ergate_<sha1>}), so JVMs running other versions of the scripts share a
+ * Redis without replacing each other's. A server that does not know the function (first use,
+ * restart, {@code FUNCTION FLUSH}; on a cluster, a node that did not serve the namespace before)
+ * answers "Function not found": the library is loaded on the node of the call's first key and the
+ * call made again. A server without Functions (Redis 6.2) or a user the ACL does not allow them
+ * gets the script with EVALSHA, sent in full by EVAL only when the server does not know it yet.
  *
  * <p>Every key a script touches is declared in KEYS. A key that depends on data the caller
  * can't know before (the job keys of a listing's page, a stored job's old workflow index) is
@@ -57,18 +68,28 @@ final class LuaScript {
         }
     }
 
-    private final String name;
-    private final byte[] text;
-    private final byte[] sha1;
-    private final String source;
-    private volatile byte @Nullable [] checkedText;
-    private volatile byte @Nullable [] checkedSha1;
+    /** The prefix of the error FCALL answers for a function the server does not know. */
+    private static final String FUNCTION_NOT_FOUND = "ERR Function not found";
 
-    private LuaScript(String name, String text) {
+    /**
+     * The clients whose server can't run Functions (no FCALL: Redis before 7.0; or the ACL refuses
+     * them): their scripts go by EVALSHA. Weak: a closed backend's client is forgotten.
+     */
+    private static final Map<UnifiedJedis, Boolean> EVAL_ONLY = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Whether {@link #EVAL_ONLY} holds any client (read on every call, without a lock). */
+    private static volatile boolean anyEvalOnly;
+
+    private final String name;
+    private final String lib;
+    private final String body;
+    private final Variant plain;
+    private volatile @Nullable Variant checked;
+
+    private LuaScript(String name, String lib, String body) {
         this.name = name;
-        this.text = text.getBytes(StandardCharsets.UTF_8);
-        this.sha1 = sha1Hex(this.text).getBytes(StandardCharsets.US_ASCII);
-        this.source = text;
+        this.lib = lib;
+        this.body = body;
+        this.plain = new Variant("", lib, body);
     }
 
     /**
@@ -76,11 +97,43 @@ final class LuaScript {
      * @return the script, with the shared library in front of it
      */
     static LuaScript load(String name) {
-        return new LuaScript(name, resource("lib") + "\n" + resource(name));
+        return new LuaScript(name, resource("lib"), resource(name));
+    }
+
+    /**
+     * The script's texts and names, as a script (EVAL) and as a function library (FUNCTION LOAD):
+     * {@code prefix} (the tests' key check, one line, or nothing), lib.lua and the body. As a
+     * script the body runs at the top level, with KEYS and ARGV the script's globals; in the library
+     * lib.lua's KEYS and ARGV are locals of the library that the function sets from its arguments
+     * at each call (with need()'s list of missing keys, the one other state lib.lua keeps during a
+     * call), and the body is the function's.
+     */
+    private static final class Variant {
+        final byte[] text;
+        final byte[] sha1;
+        final byte[] function;
+        final byte[] library;
+
+        Variant(String prefix, String lib, String body) {
+            this.text = (prefix + lib + "\n" + body).getBytes(StandardCharsets.UTF_8);
+            this.sha1 = sha1Hex(text).getBytes(StandardCharsets.US_ASCII);
+            String function = "ergate_" + new String(sha1, StandardCharsets.US_ASCII);
+            this.function = function.getBytes(StandardCharsets.US_ASCII);
+            // (the tests' key check shadows `redis`: the library registers through the one it is loaded with)
+            this.library = ("#!lua name=" + function + "\nlocal KEYS, ARGV, ergate_loader = nil, nil, redis\n" + prefix
+                    + lib + "\nergate_loader.register_function('" + function + "', function(keys, args)"
+                    + " KEYS, ARGV, missing_keys = keys, args, nil\n" + body + "\nend)\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     String name() {
         return name;
+    }
+
+    /** {@return the name of the script's function and of its library, as this JVM runs it now} */
+    String functionName() {
+        return new String(variant().function, StandardCharsets.US_ASCII);
     }
 
     /**
@@ -124,17 +177,92 @@ final class LuaScript {
     }
 
     private @Nullable Object runOnce(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
-        byte[] runText = text;
-        byte[] runSha1 = sha1;
-        if (checkKeys) {
-            runText = checkedText();
-            runSha1 = java.util.Objects.requireNonNull(checkedSha1);
+        Variant run = variant();
+        if (usesFunctions(redis, keys)) {
+            try {
+                return redis.executeCommand(fcall(run.function, keys, args));
+            } catch (JedisDataException e) {
+                if (functionNotFound(e)) {
+                    if (loadLibrary(redis, run, keys.get(0))) {
+                        return redis.executeCommand(fcall(run.function, keys, args));
+                    }
+                } else if (noFunctions(e)) {
+                    evalOnly(redis);
+                } else {
+                    throw e;
+                }
+            }
         }
         try {
-            return redis.executeCommand(evalsha(runSha1, keys, args));
+            return redis.executeCommand(evalsha(run.sha1, keys, args));
         } catch (JedisNoScriptException notLoaded) {
-            return redis.eval(runText, keys, args);
+            return redis.eval(run.text, keys, args);
         }
+    }
+
+    /** {@return whether calls of {@code redis} go by FCALL} (A call without keys goes by EVALSHA: it has no node to load the library on.) */
+    private static boolean usesFunctions(UnifiedJedis redis, List<byte[]> keys) {
+        return !keys.isEmpty() && !(anyEvalOnly && EVAL_ONLY.containsKey(redis));
+    }
+
+    /**
+     * Loads the script's library on the node that serves {@code routingKey} (REPLACE: a library of
+     * this name has this very text). {@return false when the server can't run Functions: the
+     * client's calls go by EVALSHA from now on}
+     */
+    private boolean loadLibrary(UnifiedJedis redis, Variant run, byte[] routingKey) {
+        try {
+            loadCommand(redis, routingKey, run.library);
+            return true;
+        } catch (JedisDataException e) {
+            if (noFunctions(e)) {
+                evalOnly(redis);
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** {@return whether {@code e} says the server has no Functions (FCALL, FUNCTION unknown) or the ACL refuses them} */
+    private static boolean noFunctions(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("ERR unknown command") || message.startsWith("ERR unknown subcommand")
+                || message.startsWith("NOPERM");
+    }
+
+    private static void evalOnly(UnifiedJedis redis) {
+        EVAL_ONLY.put(redis, Boolean.TRUE);
+        anyEvalOnly = true;
+    }
+
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the node of the key's slot
+    private static void loadCommand(UnifiedJedis redis, byte[] routingKey, byte[] library) {
+        redis.sendCommand(routingKey, Protocol.Command.FUNCTION, "LOAD".getBytes(StandardCharsets.US_ASCII),
+                "REPLACE".getBytes(StandardCharsets.US_ASCII), library);
+    }
+
+    private static boolean functionNotFound(JedisDataException e) {
+        String message = e.getMessage();
+        return message != null && message.startsWith(FUNCTION_NOT_FOUND);
+    }
+
+    /** The texts this call runs: with the tests' key check in front when {@link #checkKeys} is on. */
+    private Variant variant() {
+        if (!checkKeys) {
+            return plain;
+        }
+        Variant with = checked;
+        if (with == null) {
+            StringBuilder oneLine = new StringBuilder();
+            for (String line : resource("check_keys").split("\n")) {
+                if (!line.strip().startsWith("--")) {
+                    oneLine.append(line.strip()).append(' ');
+                }
+            }
+            with = new Variant(oneLine.toString(), lib, body);
+            checked = with;
+        }
+        return with;
     }
 
     /**
@@ -142,13 +270,11 @@ final class LuaScript {
      * sync. A reply that {@link #mustRunAlone} names did not run the script; run that call
      * again with {@link #runEncoded}.
      */
-    Response<Object> queue(AbstractPipeline pipeline, List<byte[]> keyBytes, List<byte[]> argBytes) {
-        byte[] runSha1 = sha1;
-        if (checkKeys) {
-            checkedText();
-            runSha1 = java.util.Objects.requireNonNull(checkedSha1);
-        }
-        return pipeline.executeCommand(evalsha(runSha1, keyBytes, argBytes));
+    Response<Object> queue(UnifiedJedis redis, AbstractPipeline pipeline, List<byte[]> keyBytes,
+            List<byte[]> argBytes) {
+        Variant run = variant();
+        return pipeline.executeCommand(usesFunctions(redis, keyBytes) ? fcall(run.function, keyBytes, argBytes)
+                : evalsha(run.sha1, keyBytes, argBytes));
     }
 
     /**
@@ -158,7 +284,17 @@ final class LuaScript {
      * node of its slot on a cluster; Redis itself still refuses a call whose keys span slots).
      */
     private static CommandObject<Object> evalsha(byte[] sha1, List<byte[]> keys, List<byte[]> args) {
-        CommandArguments command = new CommandArguments(Protocol.Command.EVALSHA).add(sha1).add(keys.size());
+        return call(Protocol.Command.EVALSHA, sha1, keys, args);
+    }
+
+    /** {@return the FCALL command} Routed by its first key, as {@link #evalsha}. */
+    private static CommandObject<Object> fcall(byte[] function, List<byte[]> keys, List<byte[]> args) {
+        return call(Protocol.Command.FCALL, function, keys, args);
+    }
+
+    private static CommandObject<Object> call(Protocol.Command verb, byte[] script, List<byte[]> keys,
+            List<byte[]> args) {
+        CommandArguments command = new CommandArguments(verb).add(script).add(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             if (i == 0) {
                 command.key(keys.get(0));
@@ -174,34 +310,16 @@ final class LuaScript {
 
     /**
      * {@return true when a pipelined call failed without running the script, in a way {@link
-     * #runEncoded} deals with: the server does not know the script yet ({@code NOSCRIPT}), it needs
+     * #runEncoded} deals with: the server does not know the script or function yet ({@code NOSCRIPT},
+     * "Function not found"), it needs
      * keys it was not given ({@value #UNDECLARED}, raised before it writes anything), or a cluster
      * node sent the call elsewhere (a pipeline does not follow redirections)}
      */
     static boolean mustRunAlone(JedisDataException e) {
         return e instanceof JedisNoScriptException || e instanceof JedisRedirectionException
-                || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
+                || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) || functionNotFound(e)
+                || noFunctions(e)
                 || !undeclared(e.getMessage()).isEmpty();
-    }
-
-    /**
-     * The script with the test class path's {@code check_keys.lua} in front, on the first line
-     * (so the line numbers of errors stay those of lib.lua and the script).
-     */
-    private byte[] checkedText() {
-        byte[] checked = checkedText;
-        if (checked == null) {
-            StringBuilder oneLine = new StringBuilder();
-            for (String line : resource("check_keys").split("\n")) {
-                if (!line.strip().startsWith("--")) {
-                    oneLine.append(line.strip()).append(' ');
-                }
-            }
-            checked = (oneLine + source).getBytes(StandardCharsets.UTF_8);
-            checkedSha1 = sha1Hex(checked).getBytes(StandardCharsets.US_ASCII);
-            checkedText = checked;
-        }
-        return checked;
     }
 
     /** {@return the keys an {@value #UNDECLARED} error names (hex, space-separated, up to END), else none} */

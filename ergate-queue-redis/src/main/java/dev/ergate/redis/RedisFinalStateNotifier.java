@@ -2,13 +2,11 @@ package dev.ergate.redis;
 
 import dev.ergate.Job;
 import dev.ergate.JobId;
-import dev.ergate.internal.DaemonThreads;
 import dev.ergate.internal.FinalStateFanOut;
+import dev.ergate.internal.ListenerThread;
 import dev.ergate.spi.FinalStateNotifier;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -26,16 +24,12 @@ import redis.clients.jedis.JedisPubSub;
 public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisFinalStateNotifier.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final RedisJobStore store;
     private final RedisBackend backend;
     private final String channel;
     private final FinalStateFanOut fanOut;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch subscribed = new CountDownLatch(1);
-    private final Object lock = new Object();
-    private @Nullable Thread thread;
+    private final ListenerThread listenerThread;
     private volatile @Nullable JedisPubSub current;
 
     private RedisFinalStateNotifier(RedisJobStore store) {
@@ -45,6 +39,10 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
                 + "final";
         this.fanOut = new FinalStateFanOut(store::find,
                 e -> LOG.debug("{}: a final-state listener threw: {}", this, e.toString()));
+        this.listenerThread = new ListenerThread("ergate-redis-final-states", this::listen,
+                e -> LOG.warn("{}: listening on {} failed; waiters fall back to polling until it is back: {}", this,
+                        channel, e.toString()),
+                () -> LOG.info("{}: listening again", this));
     }
 
     /**
@@ -73,7 +71,7 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
     @Override
     public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
         Subscription subscription = fanOut.subscribe(interest, listener);
-        startOnce();
+        listenerThread.startOnce();
         return subscription;
     }
 
@@ -85,52 +83,22 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
      * @throws InterruptedException if interrupted
      */
     public boolean awaitSubscribed(Duration timeout) throws InterruptedException {
-        return subscribed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return listenerThread.awaitListening(timeout);
     }
 
-    private void startOnce() {
-        synchronized (lock) {
-            if (thread == null && stop.getCount() > 0) {
-                thread = DaemonThreads.newThread("ergate-redis-final-states", this::listen);
-                thread.start();
-            }
-        }
-    }
-
+    /** One subscription: blocks until unsubscribed (close) or the connection fails. */
     private void listen() {
-        int failures = 0;
-        while (stop.getCount() > 0) {
-            Listening pubSub = new Listening();
-            current = pubSub;
-            try {
-                backend.client().subscribe(pubSub, channel);   // blocks until unsubscribed or the connection fails
-                failures = 0;
-            } catch (RuntimeException e) {
-                if (stop.getCount() == 0) {
-                    return;
-                }
-                failures++;
-                LOG.warn("{}: listening on {} failed ({} in a row); waiters fall back to polling until it is back: {}",
-                        this, channel, failures, e.toString());
-            }
-            long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures, 6));
-            try {
-                if (stop.await(backoffMillis, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Listening pubSub = new Listening();
+        current = pubSub;
+        backend.client().subscribe(pubSub, channel);
     }
 
     /** The subscription of one connection: hands each id to the listeners. */
     private final class Listening extends JedisPubSub {
         @Override
         public void onSubscribe(String channelName, int subscribedChannels) {
-            subscribed.countDown();
-            if (stop.getCount() == 0) {
+            listenerThread.listening();
+            if (listenerThread.stopping()) {
                 unsubscribe();   // closed while this connection was subscribing
             }
         }
@@ -144,24 +112,16 @@ public final class RedisFinalStateNotifier implements FinalStateNotifier, AutoCl
     /** Stops listening; subscriptions get no more calls. Idempotent. */
     @Override
     public void close() {
-        Thread running;
-        synchronized (lock) {
-            stop.countDown();
-            running = thread;
-        }
+        listenerThread.close(this::unsubscribe, Duration.ofSeconds(5));
+    }
+
+    private void unsubscribe() {
         JedisPubSub pubSub = current;
         if (pubSub != null && pubSub.isSubscribed()) {
             try {
                 pubSub.unsubscribe();
             } catch (RuntimeException e) {
                 LOG.debug("{}: unsubscribe failed: {}", this, e.toString());
-            }
-        }
-        if (running != null) {
-            try {
-                running.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -175,7 +175,7 @@ final class RedisFinishPipeline implements AtomicStepFinish {
         queue.failures().call("finish " + batch.size() + " steps in one pipeline", () -> {
             try (AbstractPipeline pipeline = client.pipelined()) {
                 for (Pending pending : batch) {
-                    replies.add(Scripts.FINISH_STEP.queue(pipeline, pending.keys, pending.args));
+                    replies.add(Scripts.FINISH_STEP.queue(client, pipeline, pending.keys, pending.args));
                 }
                 pipeline.sync();
             }

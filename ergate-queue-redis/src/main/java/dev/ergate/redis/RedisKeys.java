@@ -99,9 +99,34 @@ final class RedisKeys {
             all.add(statusIndexes.get(to.ordinal()));
         }
         if (workflow != null) {
-            all.add(workflowIndexBytes.computeIfAbsent(workflow, name -> bytes(workflowIndex(name))));
+            all.add(workflowIndexBytes(workflow));
         }
         return all;
+    }
+
+    /** {@return the index of {@code workflow}, encoded (kept for the last 256 workflows)} */
+    byte[] workflowIndexBytes(String workflow) {
+        return workflowIndexBytes.computeIfAbsent(workflow, name -> bytes(workflowIndex(name)));
+    }
+
+    /** {@return the key of the job of {@code member}, encoded} */
+    byte[] jobBytes(String member) {
+        return bytes(job(member));
+    }
+
+    /** {@return {@link #jobSeq()}, encoded} */
+    byte[] jobSeqBytes() {
+        return jobSeqKey;
+    }
+
+    /** {@return {@link #expiring()}, encoded} */
+    byte[] expiringBytes() {
+        return expiringKey;
+    }
+
+    /** {@return {@link #allJobs()}, encoded} */
+    byte[] allJobsBytes() {
+        return allJobsKey;
     }
 
     /** {@return the index of {@code status}, encoded} */

@@ -12,10 +12,12 @@ import dev.ergate.testkit.contract.EndToEndContract;
 import dev.ergate.testkit.contract.JobQueueContract;
 import dev.ergate.testkit.contract.JobStoreContract;
 import dev.ergate.testkit.contract.StartOnTakeContract;
+import dev.ergate.testkit.contract.SubmitContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +109,35 @@ class RedisClusterTest {
         protected JobQueue atomicQueue(JobStore store, Duration leaseTime) {
             return ((RedisJobStore) store).backend().queue(RedisQueueOptions.builder()
                     .name("cluster-" + QUEUES.incrementAndGet()).leaseTime(leaseTime).build());
+        }
+    }
+
+    @Nested
+    @DisplayName("RedisJobQueue and RedisJobStore pass the submit contract (submit.lua's declared keys)")
+    class Submit extends SubmitContract {
+
+        private static final long MAX_BYTES = 64 * 1024;
+        private final RedisBackend backend = fixture().backend();
+
+        @Override
+        protected JobQueue newQueue() {
+            return backend.queue(RedisQueueOptions.builder().name("cluster-" + QUEUES.incrementAndGet())
+                    .maxJobBytes(MAX_BYTES).build());
+        }
+
+        @Override
+        protected JobStore newStore() {
+            return backend.store();
+        }
+
+        @Override
+        protected boolean atomic() {
+            return true;
+        }
+
+        @Override
+        protected OptionalLong maxJobBytes() {
+            return OptionalLong.of(MAX_BYTES);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -38,6 +39,7 @@ final class RedisFixture implements AutoCloseable {
     private final boolean cluster;
     private final RedisBackend admin;
     private final List<RedisBackend> backends = new ArrayList<>();
+    private final List<String> aclUsers = new ArrayList<>();
 
     private RedisFixture(String label, String uri, boolean cluster, RedisBackend admin) {
         this.label = label;
@@ -94,6 +96,27 @@ final class RedisFixture implements AutoCloseable {
      * @return a backend on a new namespace
      */
     RedisBackend backend(RedisOptions.Builder options) {
+        return backend(options, uri);
+    }
+
+    /**
+     * {@return a backend that logs in as a new ACL user (deleted by {@link #close()}) allowed
+     * everything but {@code denied} (ACL rules such as {@code -fcall})} Skips the test on a
+     * cluster (users are per node) or a URI that already has credentials.
+     */
+    RedisBackend backendAsUserWithout(String... denied) {
+        Assumptions.assumeFalse(cluster, "ACL users are per node: not on a cluster");
+        Assumptions.assumeTrue(uri.startsWith("redis://") && !uri.contains("@"), "a URI without credentials");
+        String user = "ergate-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = UUID.randomUUID().toString();
+        List<String> rules = new ArrayList<>(List.of("SETUSER", user, "on", ">" + password, "~*", "&*", "+@all"));
+        rules.addAll(List.of(denied));
+        admin.client().sendCommand(Protocol.Command.ACL, rules.toArray(String[]::new));
+        aclUsers.add(user);
+        return backend(RedisOptions.builder(), "redis://" + user + ":" + password + "@" + uri.substring("redis://".length()));
+    }
+
+    private RedisBackend backend(RedisOptions.Builder options, String uri) {
         String namespace = "ergate-test:" + label + ":" + UUID.randomUUID().toString().substring(0, 8);
         String clientName = "ergate-test-" + UUID.randomUUID().toString().substring(0, 8);
         RedisBackend backend = RedisBackend.connect(
@@ -132,9 +155,24 @@ final class RedisFixture implements AutoCloseable {
                 && line.matches(".* flags=[A-Za-z]*b[A-Za-z]* .*")).count();
     }
 
-    /** Makes Redis forget the Lua scripts (as a restart would) on the node of the backend's namespace. */
+    /**
+     * Makes Redis forget the Lua scripts and the function libraries (as a restart without
+     * persistence would) on the node of the backend's namespace.
+     */
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the slot's node
     void flushScripts(RedisBackend backend) {
         admin.client().scriptFlush(hashTag(backend));
+        admin.client().sendCommand(hashTag(backend), Protocol.Command.FUNCTION,
+                "FLUSH".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@return whether the node of the backend's namespace holds the function library {@code library}} */
+    @SuppressWarnings("deprecation") // sendCommand with a sample key: the way to reach the slot's node
+    boolean hasFunctionLibrary(RedisBackend backend, String library) {
+        Object reply = admin.client().sendCommand(hashTag(backend), Protocol.Command.FUNCTION,
+                "LIST".getBytes(StandardCharsets.UTF_8), "LIBRARYNAME".getBytes(StandardCharsets.UTF_8),
+                library.getBytes(StandardCharsets.UTF_8));
+        return reply instanceof List<?> libraries && !libraries.isEmpty();
     }
 
     /** @return the key to route a keyless command to the node that owns the backend's slot */
@@ -151,6 +189,10 @@ final class RedisFixture implements AutoCloseable {
                 deleteNamespace(admin.client(), backend.options().namespace());
             }
             backends.clear();
+            for (String user : aclUsers) {
+                admin.client().sendCommand(Protocol.Command.ACL, "DELUSER", user);
+            }
+            aclUsers.clear();
         } finally {
             admin.close();
         }

@@ -417,11 +417,32 @@ class RedisJobQueueTest {
     }
 
     @Test
-    @DisplayName("scripts are sent again when Redis has forgotten them (restart, SCRIPT FLUSH)")
+    @DisplayName("scripts are sent again when Redis has forgotten them (restart, SCRIPT FLUSH, FUNCTION FLUSH)")
     void scriptCacheFlushed() throws Exception {
         RedisJobQueue queue = queue(LONG_LEASE);
         fixture.flushScripts(queue.backend());
         queue.put(job("after-flush"));
         assertThat(takeNow(queue).job().id()).isEqualTo(JobId.of("after-flush"));
+    }
+
+    @Test
+    @DisplayName("a user the ACL refuses Functions (FCALL, FUNCTION) gets the same scripts by EVALSHA")
+    void scriptsWithoutFunctions() throws Exception {
+        RedisBackend backend = fixture.backendAsUserWithout("-fcall", "-function");
+        RedisJobQueue queue = backend.queue(RedisQueueOptions.builder().leaseTime(LONG_LEASE).build());
+        queue.put(job("by-evalsha"));
+        assertThat(takeNow(queue).job().id()).isEqualTo(JobId.of("by-evalsha"));
+    }
+
+    @Test
+    @DisplayName("scripts run as Redis Functions: a library per script, loaded where the call found none")
+    void scriptsRunAsFunctions() throws Exception {
+        RedisJobQueue queue = queue(LONG_LEASE);
+        fixture.flushScripts(queue.backend());
+        String library = Scripts.PUT.functionName();
+        assertThat(fixture.hasFunctionLibrary(queue.backend(), library)).isFalse();
+        queue.put(job("as-function"));
+        assertThat(fixture.hasFunctionLibrary(queue.backend(), library)).as(library).isTrue();
+        assertThat(takeNow(queue).job().id()).isEqualTo(JobId.of("as-function"));
     }
 }

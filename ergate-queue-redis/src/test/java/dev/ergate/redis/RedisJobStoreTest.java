@@ -12,6 +12,7 @@ import dev.ergate.spi.JobPage;
 import dev.ergate.spi.JobQuery;
 import dev.ergate.spi.RetryOutcome;
 import dev.ergate.spi.StaleStateException;
+import dev.ergate.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,7 +178,7 @@ class RedisJobStoreTest {
     @Test
     @DisplayName("with a retention, a final job disappears after it, index entries and key included")
     void retention() {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.startingAt(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(5)).build());
         store.update(job("old", "wf", JobStatus.COMPLETED));
@@ -230,7 +231,7 @@ class RedisJobStoreTest {
     @Test
     @DisplayName("a job retried (not final again) loses its expiry; without a retention nothing expires")
     void revivedJobIsKept() {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.startingAt(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(1)).build());
         RedisJobStore keepForever = backend.store();
@@ -246,7 +247,7 @@ class RedisJobStoreTest {
     @Test
     @DisplayName("a job written again after its retention ran out starts afresh, listed as new")
     void expiredJobWrittenAgain() {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.startingAt(Instant.parse("2030-01-01T00:00:00Z"));
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofMinutes(1)).build());
         store.update(job("again", "wf", JobStatus.COMPLETED));

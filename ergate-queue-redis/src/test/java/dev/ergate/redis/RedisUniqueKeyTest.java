@@ -13,6 +13,7 @@ import dev.ergate.runtime.ErgateOptions;
 import dev.ergate.runtime.Workflow;
 import dev.ergate.spi.RetryOutcome;
 import dev.ergate.spi.StaleStateException;
+import dev.ergate.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -115,7 +116,7 @@ class RedisUniqueKeyTest {
     @Test
     @DisplayName("the hold and the retention are counted by the store's clock; numeric ids come back numeric")
     void holdAndRetentionOnTheClock() {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = ManualClock.startingAt(T0);
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store(RedisStoreOptions.builder().retention(Duration.ofDays(1)).build());
         Job numeric = queued("x").toBuilder().id(JobId.of(77)).build();
@@ -140,7 +141,7 @@ class RedisUniqueKeyTest {
     @Test
     @DisplayName("the admin's purge deletes the entries of free keys only (holder final or gone, hold passed)")
     void purgeSweepsFreeEntries() {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = ManualClock.startingAt(T0);
         RedisBackend backend = fixture.backend(RedisOptions.builder().clock(clock));
         RedisJobStore store = backend.store();
         RedisJobAdmin admin = backend.admin();

@@ -14,6 +14,7 @@ import dev.ergate.JobId;
 import dev.ergate.JobStatus;
 import dev.ergate.RuntimeFields;
 import dev.ergate.internal.DaemonThreads;
+import dev.ergate.internal.JobSteps;
 import dev.ergate.spi.StepStart;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -232,11 +233,7 @@ public final class JobRunner implements AutoCloseable {
         } catch (ErgateException e) {
             return PreparedStep.decided(failWithoutRunning(current, e));
         }
-        Job running = current.toBuilder()
-                .status(JobStatus.RUNNING)
-                .stepName(step.name)
-                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(step.index))
-                .build();
+        Job running = JobSteps.running(current, step.name, RuntimeFields.CURRENT_STEP, IntNode.valueOf(step.index));
         return PreparedStep.toRun(workflow, step, running, attemptOf(current), queueWaitNanos(current));
     }
 
@@ -549,17 +546,11 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private static StepResult completed(Job running, JsonNode value, long ran, long queueWait) {
-        Job done = running.toBuilder()
-                .status(JobStatus.COMPLETED)
-                .stepName(null)
-                .stepsCompleted(running.stepsCompleted() + 1)
-                .percentCompleted(100.0)
-                .lastReturnValue(value)
-                .extraField(RuntimeFields.CURRENT_STEP, null)
-                .extraField(RuntimeFields.ATTEMPT, null)
-                .extraField(RuntimeFields.STARTS, null)
-                .extraField(RuntimeFields.QUEUED_AT, null)
-                .build();
+        Job done = JobSteps.afterStep(running, JobStatus.COMPLETED, running.stepsCompleted() + 1, 100.0, value,
+                RuntimeFields.CURRENT_STEP, null,
+                RuntimeFields.ATTEMPT, null,
+                RuntimeFields.STARTS, null,
+                RuntimeFields.QUEUED_AT, null);
         return StepResult.completed(running, done, ran, queueWait);
     }
 
@@ -568,17 +559,11 @@ public final class JobRunner implements AutoCloseable {
         int completed = running.stepsCompleted() + 1;
         double predicted = (double) completed / (completed + workflow.longestRemainingFrom(nextIndex)) * 100.0;
         double percent = Math.min(100.0, Math.max(running.percentCompleted(), predicted));
-        Job state = running.toBuilder()
-                .status(afterStepStatus)
-                .stepName(null)
-                .stepsCompleted(completed)
-                .percentCompleted(percent)
-                .lastReturnValue(value)
-                .extraField(RuntimeFields.CURRENT_STEP, IntNode.valueOf(nextIndex))
-                .extraField(RuntimeFields.ATTEMPT, null)
-                .extraField(RuntimeFields.STARTS, null)
-                .extraField(RuntimeFields.QUEUED_AT, LongNode.valueOf(clock.millis()))
-                .build();
+        Job state = JobSteps.afterStep(running, afterStepStatus, completed, percent, value,
+                RuntimeFields.CURRENT_STEP, IntNode.valueOf(nextIndex),
+                RuntimeFields.ATTEMPT, null,
+                RuntimeFields.STARTS, null,
+                RuntimeFields.QUEUED_AT, LongNode.valueOf(clock.millis()));
         return StepResult.continued(running, state, requeue(state), ran, queueWait);
     }
 

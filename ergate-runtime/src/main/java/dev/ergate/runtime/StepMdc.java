@@ -26,6 +26,8 @@ final class StepMdc {
     private @Nullable String previousWorkflow;
     private @Nullable String previousStep;
     private @Nullable String previousAttempt;
+    /** The job id value {@link #enter} set, so {@link #step} sets it again only when it changed (an id just assigned). */
+    private @Nullable String jobId;
 
     StepMdc() {
         this(true);
@@ -45,7 +47,8 @@ final class StepMdc {
         previousStep = MDC.get(STEP);
         previousAttempt = MDC.get(ATTEMPT);
         JobId id = job.id();
-        set(JOB_ID, id == null ? null : id.value());
+        jobId = id == null ? null : id.value();
+        set(JOB_ID, jobId);
         MDC.put(WORKFLOW, job.workflowName());
     }
 
@@ -55,7 +58,11 @@ final class StepMdc {
             return;
         }
         JobId id = running.id();
-        set(JOB_ID, id == null ? null : id.value());
+        String value = id == null ? null : id.value();
+        if (value == null || !value.equals(jobId)) {
+            jobId = value;
+            set(JOB_ID, value);
+        }
         MDC.put(STEP, step);
         MDC.put(ATTEMPT, attempt >= 0 && attempt < ATTEMPTS.length ? ATTEMPTS[attempt] : Integer.toString(attempt));
     }
@@ -79,6 +86,7 @@ final class StepMdc {
         previousWorkflow = null;
         previousStep = null;
         previousAttempt = null;
+        jobId = null;
     }
 
     private static void set(String key, @Nullable String value) {

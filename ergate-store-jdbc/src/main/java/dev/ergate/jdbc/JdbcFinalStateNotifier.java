@@ -2,19 +2,16 @@ package dev.ergate.jdbc;
 
 import dev.ergate.Job;
 import dev.ergate.JobId;
-import dev.ergate.internal.DaemonThreads;
 import dev.ergate.internal.FinalStateFanOut;
+import dev.ergate.internal.ListenerThread;
 import dev.ergate.spi.FinalStateNotifier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -33,7 +30,6 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     private static final Logger LOG = LoggerFactory.getLogger(JdbcFinalStateNotifier.class);
     private static final int RECEIVE_TIMEOUT_MS = 500;
     private static final long HEALTH_CHECK_NANOS = 15_000_000_000L;
-    private static final long MAX_BACKOFF_MS = 5_000;
     /** Gives the connection back to the pool now and then, so the pool can retire it (maxLifetime). */
     private static final long RECYCLE_NANOS = 10L * 60 * 1_000_000_000L;
 
@@ -41,10 +37,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     private final JdbcBackend backend;
     private final String channel;
     private final FinalStateFanOut fanOut;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch subscribed = new CountDownLatch(1);
-    private final Object lock = new Object();
-    private @Nullable Thread thread;
+    private final ListenerThread listenerThread;
 
     private JdbcFinalStateNotifier(JdbcJobStore store) {
         this.store = store;
@@ -52,6 +45,10 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
         this.channel = channelOf(backend.tables());
         this.fanOut = new FinalStateFanOut(store::find,
                 e -> LOG.debug("{}: a final-state listener threw: {}", this, e.toString()));
+        this.listenerThread = new ListenerThread("ergate-pg-final-" + channel, this::listen,
+                e -> LOG.warn("{}: lost the notification connection ({}); waiters poll until it is back", this,
+                        e.toString()),
+                () -> LOG.info("{}: listening again", this));
     }
 
     /**
@@ -86,7 +83,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     @Override
     public Subscription onFinalState(Predicate<JobId> interest, Consumer<Job> listener) {
         Subscription subscription = fanOut.subscribe(interest, listener);
-        startOnce();
+        listenerThread.startOnce();
         return subscription;
     }
 
@@ -98,55 +95,20 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
      * @throws InterruptedException if interrupted
      */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
-        return subscribed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return listenerThread.awaitListening(timeout);
     }
 
-    private void startOnce() {
-        synchronized (lock) {
-            if (thread == null && stop.getCount() > 0) {
-                thread = DaemonThreads.newThread("ergate-pg-final-" + channel, this::run);
-                thread.start();
+    /** One LISTEN on one pooled connection, until the connection is recycled, fails, or close. */
+    private void listen() throws SQLException {
+        try (Connection connection = backend.connections().getConnection()) {
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + Tables.quote(channel));
             }
-        }
-    }
-
-    private void run() {
-        long backoffMs = 100;
-        boolean failing = false;
-        while (stop.getCount() > 0) {
-            try (Connection connection = backend.connections().getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + Tables.quote(channel));
-                }
-                if (failing) {
-                    LOG.info("{}: listening again", this);
-                    failing = false;
-                }
-                backoffMs = 100;
-                subscribed.countDown();
-                receive(connection, connection.unwrap(PGConnection.class));
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("UNLISTEN *");   // the connection goes back to the pool
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (stop.getCount() == 0) {
-                    return;
-                }
-                if (!failing) {
-                    LOG.warn("{}: lost the notification connection ({}); waiters poll until it is back", this,
-                            e.toString());
-                    failing = true;
-                }
-                try {
-                    if (stop.await(backoffMs, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            listenerThread.listening();
+            receive(connection, connection.unwrap(PGConnection.class));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("UNLISTEN *");   // the connection goes back to the pool
             }
         }
     }
@@ -154,7 +116,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     private void receive(Connection connection, PGConnection pg) throws SQLException {
         long lastCheck = System.nanoTime();
         long since = lastCheck;
-        while (stop.getCount() > 0 && System.nanoTime() - since < RECYCLE_NANOS) {
+        while (!listenerThread.stopping() && System.nanoTime() - since < RECYCLE_NANOS) {
             PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MS);
             if (notifications != null && notifications.length > 0) {
                 for (PGNotification notification : notifications) {
@@ -174,18 +136,7 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     /** Stops listening and gives the connection back; subscriptions get no more calls. Idempotent. */
     @Override
     public void close() {
-        Thread running;
-        synchronized (lock) {
-            stop.countDown();
-            running = thread;
-        }
-        if (running != null) {
-            try {
-                running.join(TimeUnit.SECONDS.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        listenerThread.close(() -> { }, Duration.ofSeconds(2));   // receive() sees the stop within its timeout
     }
 
     @Override

@@ -1,4 +1,9 @@
 -- Shared by every Ergate script; each script is this file followed by its own body.
+-- On Redis 7 a script is a function library (LuaScript): this file's top level runs once, when the
+-- library is loaded, and the body is a function that sets KEYS, ARGV (locals of the library then)
+-- and missing_keys at each call. So nothing here may keep other state from one call to the next,
+-- and the top level may only define (no redis.call: a library being loaded has none). On older
+-- Redis (EVALSHA) the whole text runs at each call, with KEYS and ARGV the script's globals.
 --
 -- Every key an Ergate script touches carries the same hash tag ({namespace}), so all of them
 -- live in one slot and the scripts also run on Redis Cluster. Every key a script touches is

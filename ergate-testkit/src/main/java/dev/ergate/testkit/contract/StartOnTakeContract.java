@@ -24,6 +24,7 @@ import dev.ergate.spi.JobStore;
 import dev.ergate.spi.StateStore;
 import dev.ergate.spi.StepPlan;
 import dev.ergate.spi.StepStart;
+import dev.ergate.testkit.ForwardingJobQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +35,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -362,53 +362,27 @@ public abstract class StartOnTakeContract {
      * The queue under test, offering its atomic finish and start on take with the backend's own
      * store whatever store the worker holds (the worker holds a {@link CountingStore}).
      */
-    private static final class SameStoreQueue implements JobQueue {
-        final JobQueue inner;
-        final JobStore store;
+    private static final class SameStoreQueue extends ForwardingJobQueue {
+        private final JobStore store;
 
         SameStoreQueue(JobQueue inner, JobStore store) {
-            this.inner = inner;
+            super(inner);
             this.store = store;
         }
 
         @Override
-        public void put(Job job) {
-            inner.put(job);
-        }
-
-        @Override
-        public Optional<Delivery> take(Duration maxWait) throws InterruptedException {
-            return inner.take(maxWait);
-        }
-
-        @Override
         public Optional<AtomicStepFinish> atomicStepFinish(StateStore ignored) {
-            return inner.atomicStepFinish(store);
+            return delegate().atomicStepFinish(store);
         }
 
         @Override
         public Optional<AtomicSubmit> atomicSubmit(StateStore ignored) {
-            return inner.atomicSubmit(store);
+            return delegate().atomicSubmit(store);
         }
 
         @Override
         public boolean startOnTake(JobStore ignored, StepPlan plan) {
-            return inner.startOnTake(store, plan);
-        }
-
-        @Override
-        public @Nullable Duration leaseTime() {
-            return inner.leaseTime();
-        }
-
-        @Override
-        public void checkCapacity(int concurrentTakers) {
-            inner.checkCapacity(concurrentTakers);
-        }
-
-        @Override
-        public void releaseHeld() {
-            inner.releaseHeld();
+            return delegate().startOnTake(store, plan);
         }
 
         @Override
