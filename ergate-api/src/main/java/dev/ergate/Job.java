@@ -251,6 +251,11 @@ public final class Job {
         return extraFields;
     }
 
+    /** The extra fields as they are held, for {@link JobCodec} to write them by slot. */
+    ExtraFields extras() {
+        return extraFields;
+    }
+
     /**
      * @param name an extra field's JSON name
      * @return its value, or {@code null} when the job has no such extra field

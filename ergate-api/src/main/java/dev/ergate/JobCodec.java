@@ -162,9 +162,10 @@ public final class JobCodec {
             gen.writeFieldName(field.json);
             writeValue(job, field, gen);
         }
-        for (Map.Entry<String, JsonNode> extra : job.extraFields().entrySet()) {
-            gen.writeFieldName(extra.getKey());
-            mapper.writeTree(gen, extra.getValue());
+        ExtraFields extras = job.extras();
+        for (int i = 0, n = extras.size(); i < n; i++) { // by slot: no entry object per field
+            gen.writeFieldName(extras.names[i]);
+            mapper.writeTree(gen, extras.values[i]);
         }
         gen.writeEndObject();
     }

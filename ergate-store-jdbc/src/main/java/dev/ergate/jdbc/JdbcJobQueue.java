@@ -30,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -199,9 +200,9 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                 .append("sp as (select cast(? as jsonb) as plan, cast(? as timestamptz) as at), ")
                 // the rows as they were before the start (the statement's snapshot; the start's
                 // version check makes them the rows it replaced): what a give-back restores
-                // (JdbcJobQueue.giveBack), as text so the values come back exactly
+                // (JdbcJobQueue.giveBack); JSONB as its text, which reads back as the same value
                 .append(startIn.render("o as (select id, id_is_number, step_name, cast(extra_fields as text) "
-                        + "as extra_fields, cast(updated_at as text) as updated_at from {jobs} "
+                        + "as extra_fields, updated_at from {jobs} "
                         + "where id = any(array(select job_id from x))), "))
                 .append(startIn.render("st as (update {jobs} as j set status = 'RUNNING', step_name = " + name
                         + ", extra_fields = jsonb_set(coalesce(j.extra_fields, '{}'), '{" + field + "}', to_jsonb("
@@ -455,7 +456,7 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
             statement.setObject(p++, delivery.token());
             statement.setString(p++, unstart.wasStep());
             statement.setString(p++, unstart.wasExtra());
-            statement.setString(p++, unstart.wasUpdatedAt());
+            statement.setObject(p++, unstart.wasUpdatedAt());
             statement.setString(p++, unstart.jobId());
             statement.setBoolean(p++, unstart.idIsNumber());
             statement.setLong(p++, unstart.startedVersion());
@@ -504,11 +505,11 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     /**
      * How to undo the start a claim recorded, for a delivery given back unrun ({@link #giveBack}):
-     * the job's row as the claim found it (its step name, extra fields and update time, as
-     * PostgreSQL's text) and the version the start wrote, which only that start can have written.
+     * the job's row as the claim found it (its step name, extra fields as JSONB text, and update
+     * time, to the microsecond) and the version the start wrote, which only that start can have written.
      */
     record Unstart(Starter starter, String jobId, boolean idIsNumber, long startedVersion, String startedStep,
-            @Nullable String wasStep, @Nullable String wasExtra, String wasUpdatedAt) {
+            @Nullable String wasStep, @Nullable String wasExtra, OffsetDateTime wasUpdatedAt) {
     }
 
     private Claim claim(int max) {
@@ -544,7 +545,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
                             Objects.requireNonNull(rs.getString("job_id"), "a started message names its job"),
                             rs.getBoolean("started_id_is_number"), rs.getLong("started_version"), startedStep,
                             rs.getString("was_step"), rs.getString("was_extra"),
-                            Objects.requireNonNull(rs.getString("was_updated_at"), "updated_at is not null"));
+                            Objects.requireNonNull(rs.getObject("was_updated_at", OffsetDateTime.class),
+                                    "updated_at is not null"));
                     rows.add(new Claimed(rs.getLong("id"), rs.getString("job_id"), rs.getBytes("payload"),
                             rs.getInt("delivery_count"), rs.getInt("priority"),
                             Objects.requireNonNull(JobRows.instant(rs, "was_visible_at"), "visible_at is not null"),
@@ -739,8 +741,8 @@ public final class JdbcJobQueue implements JobQueue, QueueStats {
 
     /**
      * The give-back of a started message ({@link #giveBackStarted}). Positional parameters:
-     * message id, token, then the row as the claim found it (step name, extra fields, update time,
-     * as text), the job's id and id kind, the version and step name the start wrote.
+     * message id, token, then the row as the claim found it (step name, extra fields as text,
+     * update time), the job's id and id kind, the version and step name the start wrote.
      */
     private static String unstartSql(Tables t, Tables jobs, boolean recordHistory) {
         StringBuilder sql = new StringBuilder(t.render("with q as (update {queue} set visible_at = now(), "
