@@ -2,16 +2,15 @@ package dev.ergate.redis;
 
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
+import dev.ergate.internal.Combiner;
 import dev.ergate.spi.AtomicSubmit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -24,7 +23,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * never blocks Redis for long; each script is all or nothing.
  *
  * <p>Single submits that several threads make at the same time share one script, leader/follower
- * as {@link RedisFinishPipeline} shares a pipeline, with no thread of its own: a submit that
+ * ({@link Combiner}) as {@link RedisFinishPipeline} shares a pipeline: a submit that
  * finds none in flight is sent at once by its own thread; the ones that arrive meanwhile wait,
  * and the first of them to be woken sends them all in one {@code submit.lua} call (Redis pays a
  * script's entry and its per-call commands once for all of them, see the script). When that
@@ -44,10 +43,7 @@ final class RedisSubmit implements AtomicSubmit {
 
     private final RedisJobQueue queue;
     private final RedisJobStore store;
-    /** Single submits not sent yet, oldest first. */
-    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
-    /** Whether a thread is sending a group: the others wait for it. */
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final Combiner<Pending> combiner = new Combiner<>(MAX_GROUP, "submitting the job", this::send);
     private final LongAdder groups = new LongAdder();
     /** Test-only: runs on the sending thread before each group of single submits goes out. */
     private volatile @Nullable Runnable beforeSend;
@@ -71,12 +67,7 @@ final class RedisSubmit implements AtomicSubmit {
             encoded.add(encode(job));
         }
         if (encoded.size() == 1) {
-            Pending pending = new Pending(encoded.get(0), jobs.get(0));
-            submitGrouped(pending);
-            RuntimeException failure = pending.failure;
-            if (failure != null) {
-                throw failure;
-            }
+            combiner.submit(new Pending(encoded.get(0), jobs.get(0)));
             return;
         }
         for (int from = 0; from < encoded.size(); from += MAX_PER_SCRIPT) {
@@ -138,85 +129,18 @@ final class RedisSubmit implements AtomicSubmit {
     }
 
     /**
-     * Returns once {@code pending} was sent and answered, by this thread (alone, or leading the
-     * ones waiting) or by another. An interrupt does not cut the wait short (the submit may be in
-     * the script in flight: its outcome must be awaited, not guessed); it is kept for the caller.
-     */
-    private void submitGrouped(Pending pending) {
-        waiting.add(pending);
-        boolean interrupted = false;
-        while (!pending.done) {
-            if (sending.compareAndSet(false, true)) {
-                try {
-                    if (!pending.done) {
-                        sendWaiting();
-                    }
-                } finally {
-                    sending.set(false);
-                    // submits that came while this thread was sending: wake the oldest to send
-                    // them (it added itself before it saw this thread sending, so it is seen here)
-                    Pending next = waiting.peek();
-                    if (next != null) {
-                        LockSupport.unpark(next.thread);
-                    }
-                }
-            } else {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Sends up to {@value #MAX_GROUP} waiting submits in one script, and wakes their threads once answered. */
-    private void sendWaiting() {
-        List<Pending> group = new ArrayList<>();
-        Pending next;
-        while (group.size() < MAX_GROUP && (next = waiting.poll()) != null) {
-            group.add(next);
-        }
-        if (group.isEmpty()) {
-            return;
-        }
-        try {
-            send(group);
-        } catch (RuntimeException | Error e) {
-            for (Pending pending : group) {
-                if (pending.failure == null) {
-                    pending.failure = e instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException("submitting the job failed: " + e, e);
-                }
-            }
-            if (e instanceof Error error) {
-                wake(group);
-                throw error;
-            }
-        }
-        wake(group);
-    }
-
-    private static void wake(List<Pending> group) {
-        for (Pending pending : group) {
-            pending.done = true; // publishes the failure to the waiting thread
-            LockSupport.unpark(pending.thread);
-        }
-    }
-
-    /**
      * Sends one group as one script. A script that Redis refused (a job of the group can't be
      * written) wrote nothing: each submit is then run alone, for its own answer.
+     *
+     * @return each submit's failure, or null
      */
-    private void send(List<Pending> group) {
+    private List<@Nullable RuntimeException> send(List<Pending> group) {
         Runnable hook = beforeSend;
         if (hook != null) {
             hook.run();
         }
         if (group.size() == 1) {
-            Pending only = group.get(0);
-            only.failure = runAlone(only);
-            return;
+            return Collections.singletonList(runAlone(group.get(0)));
         }
         List<Encoded> jobs = new ArrayList<>(group.size());
         for (Pending pending : group) {
@@ -225,15 +149,16 @@ final class RedisSubmit implements AtomicSubmit {
         try {
             run(jobs);
             groups.increment();
+            return List.of();
         } catch (JedisDataException refused) {
+            List<@Nullable RuntimeException> failures = new ArrayList<>(group.size());
             for (Pending pending : group) {
-                pending.failure = runAlone(pending);
+                failures.add(runAlone(pending));
             }
+            return failures;
         } catch (JedisException e) {
-            RuntimeException failure = queue.failures().translate("submit " + group.size() + " jobs in one script", e);
-            for (Pending pending : group) {
-                pending.failure = failure;
-            }
+            return Collections.nCopies(group.size(),
+                    queue.failures().translate("submit " + group.size() + " jobs in one script", e));
         }
     }
 
@@ -253,7 +178,7 @@ final class RedisSubmit implements AtomicSubmit {
 
     /** {@return how many single submits wait to be sent (for tests)} */
     int waiting() {
-        return waiting.size();
+        return combiner.waiting();
     }
 
     /** Test-only: {@code hook} runs on the sending thread before each group of single submits goes out. */
@@ -265,18 +190,7 @@ final class RedisSubmit implements AtomicSubmit {
     private record Encoded(byte[] jobKey, String status, String workflow, byte[][] args) {
     }
 
-    /** One single submit waiting in a group: its job, its thread, and the outcome once it came. */
-    private static final class Pending {
-        final Encoded job;
-        final Job source;
-        final Thread thread = Thread.currentThread();
-        /** The submit's failure, or null; written by the sending thread before {@link #done}. */
-        @Nullable RuntimeException failure;
-        volatile boolean done;
-
-        Pending(Encoded job, Job source) {
-            this.job = job;
-            this.source = source;
-        }
+    /** One single submit waiting in a group: its job, encoded, and the job it came from. */
+    private record Pending(Encoded job, Job source) {
     }
 }
