@@ -194,41 +194,21 @@ class InMemoryJobQueueStepPathTest {
         }
     }
 
-    /** A clock that can also go back, as a system clock may (a {@link ManualClock} can't). */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @Test
     @DisplayName("ends on time a lease taken after the clock went back")
     void leaseAfterClockWentBack() throws Exception {
-        SettableClock clock = new SettableClock();
-        Instant start = clock.now;
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Instant start = clock.instant();
         try (InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(LEASE).build()) {
             queue.put(job("early"));
             queue.put(job("urgent").toBuilder().priority(5).build());
-            clock.now = start.plusSeconds(5);
+            clock.set(start.plusSeconds(5));
             assertThat(takeNow(queue).job().id().value()).isEqualTo("urgent"); // the queue looks at its leases now
-            clock.now = start.plusSeconds(1);
+            clock.set(start.plusSeconds(1));
             Delivery early = takeNow(queue);
             assertThat(early.job().id().value()).isEqualTo("early");
 
-            clock.now = early.leaseExpiresAt();
+            clock.set(early.leaseExpiresAt());
 
             Delivery again = takeNow(queue);
             assertThat(again.job().id().value()).isEqualTo("early");
@@ -239,17 +219,17 @@ class InMemoryJobQueueStepPathTest {
     @Test
     @DisplayName("does not hand out a job put at a time the clock went back before")
     void putBeforeClockWentBack() throws Exception {
-        SettableClock clock = new SettableClock();
-        Instant start = clock.now;
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Instant start = clock.instant();
         try (InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(LEASE).build()) {
-            clock.now = start.plusSeconds(10);
+            clock.set(start.plusSeconds(10));
             queue.put(job("later"));
-            clock.now = start;
+            clock.set(start);
             queue.put(job("now"));
 
             assertThat(takeNow(queue).job().id().value()).isEqualTo("now");
             assertThat(queue.take(Duration.ZERO)).as("a job put 10 s from now, by this clock").isEmpty();
-            clock.now = start.plusSeconds(10);
+            clock.set(start.plusSeconds(10));
             assertThat(takeNow(queue).job().id().value()).isEqualTo("later");
         }
     }

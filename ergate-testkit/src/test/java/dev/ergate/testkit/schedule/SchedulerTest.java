@@ -15,6 +15,7 @@ import dev.ergate.runtime.schedule.Schedules;
 import dev.ergate.testkit.InMemoryJobQueue;
 import dev.ergate.testkit.InMemoryJobStore;
 import dev.ergate.testkit.InMemoryScheduleStore;
+import dev.ergate.testkit.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.ergate.testkit.schedule;
+package dev.ergate.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +7,20 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A fake clock that moves forward and back, for clock jumps (ManualClock only moves forward). */
-final class MovableClock extends Clock {
+/** A fake clock that moves forward and back, as a system clock may (a {@link ManualClock} only moves forward). Thread-safe. */
+public final class MovableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MovableClock(Instant start) {
+    public MovableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void set(Instant time) {
+    public void set(Instant time) {
         now.set(time);
     }
 
-    void add(Duration duration) {
+    public void add(Duration duration) {
         now.updateAndGet(t -> t.plus(duration));
     }
 
