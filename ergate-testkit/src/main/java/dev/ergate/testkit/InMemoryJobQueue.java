@@ -27,13 +27,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -48,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * the testkit README.
  *
  * <p>The common step (put a job visible at once with priority 0, take it, ack it) takes no lock:
- * such jobs wait in a lock-free FIFO and their leases in a concurrent set, so worker threads
- * don't queue behind each other (or behind one that was preempted holding a lock). Everything
+ * such jobs wait in a lock-free FIFO and their leases in stripes by taking thread, so worker
+ * threads don't queue behind each other (or behind one that was preempted holding a lock). Everything
  * else (delays, other priorities, releases, extensions, ended leases, dead letters, waiting for
  * work) goes through one lock, in the same take order.
  */
@@ -60,7 +59,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     static final String SOURCE_QUEUE = "in-memory";
     /** Visibility order: by when a message becomes visible, then put order. */
     private static final Comparator<Message> ORDER =
-            Comparator.comparing((Message m) -> m.visibleAt).thenComparingLong(m -> m.id);
+            ((Comparator<Message>) Message::compareVisibility).thenComparingLong(m -> m.id);
 
     private final Clock clock;
     private final Duration leaseTime;
@@ -79,11 +78,12 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      */
     private final ConcurrentLinkedQueue<Message> ready = new ConcurrentLinkedQueue<>();
     /**
-     * Messages leased by a take for {@link #leaseTime()} and not extended since: a take adds, an
-     * ack removes, neither locks. Instead of being kept sorted, they are swept for ended leases
-     * when the clock reaches {@link #leaseBound}, about once per lease time.
+     * Messages leased by a take for {@link #leaseTime()} and not extended since, in {@value
+     * #STRIPES} stripes by the taking thread: a take adds to its thread's stripe, an ack removes
+     * from the message's, neither takes the queue's lock. Instead of being kept sorted, they are
+     * swept for ended leases when the clock reaches {@link #leaseBound}, about once per lease time.
      */
-    private final Set<Message> leased = ConcurrentHashMap.newKeySet();
+    private final LeaseStripe[] leased = new LeaseStripe[STRIPES];
     /** Delayed, released and extended messages, by when they become visible. Guarded by the lock. */
     private final TreeSet<Message> timed = new TreeSet<>(ORDER);
     /** Visible messages that are not in {@link #ready} (other priorities, due timed ones, ended leases), in take order. Guarded by the lock. */
@@ -106,9 +106,9 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     private volatile long gateNanos = Long.MIN_VALUE;
     /** Takers in the locked path (waiting, or about to): a put without the lock signals only when there are some. */
     private final AtomicInteger lockedTakers = new AtomicInteger();
-    private final AtomicInteger size = new AtomicInteger();
+    /** Messages put and not yet acked or dead-lettered: added to by puts and taken from by acks of many threads, so striped. */
+    private final LongAdder size = new LongAdder();
     private final AtomicLong lastMessageId = new AtomicLong();
-    private final AtomicLong lastLeaseId = new AtomicLong();
     /** Guarded by the lock. */
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private volatile boolean closed;
@@ -124,6 +124,9 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         this.takeOrder = takeOrder(builder.priorityAging);
         this.visible = new TreeSet<>(takeOrder);
         this.clockSubscription = clock instanceof ManualClock manual ? manual.onChange(this::wakeTakers) : null;
+        for (int i = 0; i < STRIPES; i++) {
+            leased[i] = new LeaseStripe(i);
+        }
     }
 
     /** {@return a queue on the system clock (UTC) with a 30 second lease and no size limit} */
@@ -145,11 +148,11 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     private static Comparator<Message> takeOrder(@Nullable Duration aging) {
         if (aging == null) {
             return Comparator.comparingInt((Message m) -> -m.priority)
-                    .thenComparing((Message m) -> m.visibleAt)
+                    .thenComparing(Message::compareVisibility)
                     .thenComparingLong(m -> m.id);
         }
         long agingMillis = aging.toMillis();
-        return Comparator.comparing((Message m) -> m.visibleAt.minusMillis(m.priority * agingMillis))
+        return Comparator.comparing((Message m) -> m.visibleAt().minusMillis(m.priority * agingMillis))
                 .thenComparingLong(m -> m.id);
     }
 
@@ -224,7 +227,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (!delayed && priority == 0) {
             // put order is visibility order as long as the clock does not go back (a ManualClock
             // can't); a head that is not visible yet after it did moves to the timed ones when taken
-            size.incrementAndGet();
+            size.increment();
             ready.add(message);
             if (lockedTakers.get() > 0) {
                 signalOne();
@@ -234,7 +237,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         lock.lock();
         try {
             ensureOpen(operation);
-            size.incrementAndGet();
+            size.increment();
             if (delayed) {
                 timed.add(message);
                 changed.signalAll();
@@ -307,7 +310,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (message == null) {
             return null;
         }
-        if (message.visibleAt.isAfter(now)) {
+        if (message.visibleAfter(now, nowNanos)) {
             // the clock went back since its put: it waits with the timed ones
             lock.lock();
             try {
@@ -334,15 +337,20 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         return leased;
     }
 
-    /** Leases a message this thread holds (polled from {@link #ready}, or taken under the lock) into {@link #leased}. */
+    /**
+     * Leases a message this thread holds (polled from {@link #ready}, or taken under the lock) into
+     * this thread's stripe of {@link #leased}. The lease id is the delivery count, doubled (ids are
+     * even, {@link #SLOW} is the low bit): unique among the message's leases, and no counter shared
+     * by the takers.
+     */
     private Leased lease(Message message, Instant now) {
-        long leaseId = lastLeaseId.incrementAndGet() << 1;
-        message.deliveries++;
+        int deliveries = ++message.deliveries;
+        long leaseId = (long) deliveries << 1;
         Instant expiresAt = now.plus(leaseTime);
-        message.visibleAt = expiresAt;
+        message.visibleAt(expiresAt);
         message.lease = leaseId;
-        leased.add(message);
-        return new Leased(message, leaseId, message.deliveries, expiresAt);
+        leased[(int) Thread.currentThread().getId() & (STRIPES - 1)].add(message);
+        return new Leased(message, leaseId, deliveries, expiresAt);
     }
 
     /**
@@ -393,12 +401,12 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (nowNanos >= leaseBound) {
             sweepLeases(now, nowNanos);
         }
-        while (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now)) {
+        while (!timed.isEmpty() && !timed.first().visibleAfter(now, nowNanos)) {
             visible.add(timed.pollFirst());
         }
         while (true) {
             Message head = ready.peek();
-            if (head != null && head.visibleAt.isAfter(now)) {
+            if (head != null && head.visibleAfter(now, nowNanos)) {
                 // put before the clock went back: it waits with the timed ones, not in front of the FIFO
                 if (ready.remove(head)) {
                     timed.add(head);
@@ -424,25 +432,15 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     private void sweepLeases(Instant now, long nowNanos) {
         lastSweepNanos = nowNanos;
         long bound = saturatedAdd(nowNanos, leaseNanos);
-        for (Message message : leased) {
-            long lease = message.lease;
-            if (lease <= 0 || (lease & SLOW) != 0) {
-                continue; // being acked
-            }
-            Instant end = message.visibleAt;
-            if (end.isAfter(now)) {
-                bound = Math.min(bound, epochNanos(end));
-            } else if (LEASE.compareAndSet(message, lease, lease | SLOW)) {
-                leased.remove(message);
-                visible.add(message);
-            }
+        for (LeaseStripe stripe : leased) {
+            bound = Math.min(bound, stripe.sweep(now, nowNanos, visible));
         }
         leaseBound = bound;
     }
 
     /** Under the lock: keeps {@link #leaseBound} at or below the lease of a message in {@link #leased}. */
     private void lowerLeaseBound(Message message) {
-        leaseBound = Math.min(leaseBound, epochNanos(message.visibleAt));
+        leaseBound = Math.min(leaseBound, message.visibleNanos);
         updateGate();
     }
 
@@ -452,7 +450,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         if (!visible.isEmpty()) {
             gate = Long.MIN_VALUE;
         } else if (!timed.isEmpty()) {
-            gate = Math.min(gate, epochNanos(timed.first().visibleAt));
+            gate = Math.min(gate, timed.first().visibleNanos);
         }
         gateNanos = gate;
     }
@@ -460,24 +458,40 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     /** Under the lock: whether a message is visible at {@code now} (a lease that ended counts once swept). */
     private boolean hasVisible(Instant now) {
         Message head = ready.peek();
-        return (head != null && !head.visibleAt.isAfter(now)) || !visible.isEmpty()
-                || (!timed.isEmpty() && !timed.first().visibleAt.isAfter(now));
+        long nowNanos = epochNanos(now);
+        return (head != null && !head.visibleAfter(now, nowNanos)) || !visible.isEmpty()
+                || (!timed.isEmpty() && !timed.first().visibleAfter(now, nowNanos));
     }
 
     /** Under the lock: when the next message may become visible (epoch nanoseconds), or Long.MAX_VALUE for never. */
     private long earliestNanos() {
-        long earliest = leased.isEmpty() ? Long.MAX_VALUE : leaseBound;
+        long earliest = noLeases() ? Long.MAX_VALUE : leaseBound;
         Message head = ready.peek();
         if (head != null) {
-            earliest = Math.min(earliest, epochNanos(head.visibleAt));
+            earliest = Math.min(earliest, head.visibleNanos);
         }
         if (!timed.isEmpty()) {
-            earliest = Math.min(earliest, epochNanos(timed.first().visibleAt));
+            earliest = Math.min(earliest, timed.first().visibleNanos);
         }
         if (!visible.isEmpty()) {
             earliest = Long.MIN_VALUE;
         }
         return earliest;
+    }
+
+    /** {@return whether no lease waits in {@link #leased}} */
+    private boolean noLeases() {
+        for (LeaseStripe stripe : leased) {
+            if (!stripe.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Removes a message from its stripe of {@link #leased}: only by whoever moved its lease off the plain lease id. */
+    private void unlinkFromStripe(Message message) {
+        leased[message.leaseSlot & (STRIPES - 1)].remove(message);
     }
 
     /**
@@ -515,8 +529,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      */
     private boolean endLease(Message message, long leaseId) {
         if (LEASE.compareAndSet(message, leaseId, GONE)) {
-            leased.remove(message);
-            size.decrementAndGet();
+            unlinkFromStripe(message);
+            size.decrement();
             return true;
         }
         if (!lock.isHeldByCurrentThread()) {
@@ -532,7 +546,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         }
         message.lease = GONE;
         removeLocked(message);
-        size.decrementAndGet();
+        size.decrement();
         updateGate();
         return true;
     }
@@ -545,7 +559,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      */
     private boolean unlinkLease(Message message, long leaseId) {
         if (LEASE.compareAndSet(message, leaseId, leaseId | SLOW)) {
-            leased.remove(message); // it now waits in the locked structures
+            unlinkFromStripe(message); // it now waits in the locked structures
             return true;
         }
         if (message.lease != (leaseId | SLOW)) {
@@ -577,7 +591,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
 
     /** {@return how many messages are on the queue: ready, delayed and leased (not the dead letters)} */
     public int size() {
-        return size.get();
+        return (int) size.sum();
     }
 
     /** {@return every message not yet acked, in visibility order (a snapshot)} */
@@ -591,7 +605,11 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         } finally {
             lock.unlock();
         }
-        for (Message message : leased) {
+        List<Message> inStripes = new ArrayList<>();
+        for (LeaseStripe stripe : leased) {
+            stripe.copyTo(inStripes);
+        }
+        for (Message message : inStripes) {
             if (message.lease > 0) {
                 all.add(message);
             }
@@ -630,13 +648,14 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
     @Override
     public QueueCounts counts() {
         Instant now = clock.instant();
+        long nowNanos = epochNanos(now);
         long ready = 0;
         long delayed = 0;
         long inFlight = 0;
         for (Message message : inOrder()) {
             if (message.lease != 0) {
                 inFlight++;
-            } else if (message.visibleAt.isAfter(now)) {
+            } else if (message.visibleAfter(now, nowNanos)) {
                 delayed++;
             } else {
                 ready++;
@@ -750,24 +769,26 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         final @Nullable Job job;
         /** The job's priority, read once at put (0 for raw messages). */
         final int priority;
-        /** Ready or delayed: when it becomes visible; leased: when the lease ends. */
-        volatile Instant visibleAt;
+        /**
+         * Ready or delayed: when it becomes visible; leased: when the lease ends; in nanoseconds
+         * since the epoch (a number in the message, not an {@code Instant} beside it: the backlog
+         * of a pre-loaded run holds one per job, and a take reads it), saturated at the ends of a
+         * long, where {@link #farVisibleAt} has the exact time.
+         */
+        volatile long visibleNanos;
+        /** The visibility time when it is out of {@link #visibleNanos}' range (before 1677 or after 2262), else null. */
+        @Nullable Instant farVisibleAt;
         int deliveries;
+        /**
+         * While in a stripe of {@link #leased}: its slot there, shifted left by {@link
+         * #STRIPE_BITS}, and the stripe's index in the low bits. Written under the stripe's monitor.
+         */
+        int leaseSlot;
         /**
          * 0 when not leased; the current lease id (even), plus {@link #SLOW} once the lease waits
          * in the locked structures; {@link #GONE} once acked or dead-lettered. Compared and set.
          */
         volatile long lease;
-
-        /**
-         * From the id, not the identity hash: a take adds each new message to {@link #leased}, and
-         * a first identity hash of an object costs more than the rest of that add. Equality stays
-         * identity.
-         */
-        @Override
-        public int hashCode() {
-            return Long.hashCode(id * 0x9E3779B97F4A7C15L);
-        }
 
         /** {@return the JSON of a message that has no job object} */
         byte[] json() {
@@ -780,7 +801,44 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             this.body = body;
             this.job = job;
             this.priority = priority;
-            this.visibleAt = visibleAt;
+            visibleAt(visibleAt);
+        }
+
+        /** Sets the visibility time (by its holder: the thread that just polled it, or under the lock). */
+        void visibleAt(Instant time) {
+            long nanos = epochNanos(time);
+            farVisibleAt = exact(nanos) ? null : time;
+            visibleNanos = nanos;
+        }
+
+        /** {@return the visibility time} (an object made for the call, off the step path) */
+        Instant visibleAt() {
+            long nanos = visibleNanos; // first: its write publishes farVisibleAt's
+            Instant far = farVisibleAt;
+            return far != null ? far
+                    : Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        }
+
+        /** {@return whether it becomes visible after {@code now}, given as an instant and its {@link #epochNanos}} */
+        boolean visibleAfter(Instant now, long nowNanos) {
+            long nanos = visibleNanos;
+            if (farVisibleAt == null && exact(nowNanos)) {
+                return nanos > nowNanos;
+            }
+            return visibleAt().isAfter(now);
+        }
+
+        /** Orders by visibility time. */
+        static int compareVisibility(Message a, Message b) {
+            if (a.farVisibleAt == null && b.farVisibleAt == null) {
+                return Long.compare(a.visibleNanos, b.visibleNanos);
+            }
+            return a.visibleAt().compareTo(b.visibleAt());
+        }
+
+        /** {@return whether an {@link #epochNanos} result is the time itself, not saturated} */
+        private static boolean exact(long nanos) {
+            return nanos != Long.MIN_VALUE && nanos != Long.MAX_VALUE;
         }
 
         /** {@return the message as text, for a dead letter (a job object is encoded for it)} */
@@ -793,6 +851,89 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             } catch (RuntimeException e) {
                 return job + " (can't be written as JSON: " + e.getMessage() + ")";
             }
+        }
+    }
+
+    /** The low bits of {@link Message#leaseSlot} that name the stripe. */
+    private static final int STRIPE_BITS = 4;
+    /** Stripes of {@link #leased}: enough that a few worker threads rarely share one. */
+    private static final int STRIPES = 1 << STRIPE_BITS;
+
+    /**
+     * One stripe of {@link #leased}: an unordered array of messages, each knowing its slot, so an
+     * add and a remove are a few writes under the stripe's monitor (uncontended while the threads
+     * that take fall in stripes of their own) and allocate nothing. A message is removed by
+     * whoever compares-and-sets its lease away from the plain lease id (its ack, a release or
+     * extension, the sweep), so exactly once per add.
+     */
+    private static final class LeaseStripe {
+        private static final int INITIAL = 4;
+        private final int index;
+        private Message[] messages = new Message[INITIAL];
+        private int count;
+
+        LeaseStripe(int index) {
+            this.index = index;
+        }
+
+        synchronized void add(Message message) {
+            if (count == messages.length) {
+                messages = java.util.Arrays.copyOf(messages, count * 2);
+            }
+            message.leaseSlot = count << STRIPE_BITS | index;
+            messages[count++] = message;
+        }
+
+        synchronized void remove(Message message) {
+            int slot = message.leaseSlot >>> STRIPE_BITS;
+            if (slot < count && messages[slot] == message) {
+                removeAt(slot);
+            }
+        }
+
+        /** Moves the last message into {@code slot}; shrinks an array left mostly empty by a burst of takes. */
+        private void removeAt(int slot) {
+            Message last = messages[--count];
+            messages[slot] = last;
+            last.leaseSlot = slot << STRIPE_BITS | index;
+            messages[count] = null;
+            if (messages.length > 64 && count < messages.length / 4) {
+                messages = java.util.Arrays.copyOf(messages, messages.length / 2);
+            }
+        }
+
+        synchronized boolean isEmpty() {
+            return count == 0;
+        }
+
+        synchronized void copyTo(List<Message> out) {
+            for (int i = 0; i < count; i++) {
+                out.add(messages[i]);
+            }
+        }
+
+        /**
+         * Under the queue's lock: moves the messages whose lease ended by {@code now} to {@code
+         * visible} (they keep their lease id, as a late ack still counts).
+         *
+         * @return the earliest lease end left here (epoch nanoseconds), Long.MAX_VALUE for none
+         */
+        synchronized long sweep(Instant now, long nowNanos, TreeSet<Message> visible) {
+            long earliest = Long.MAX_VALUE;
+            for (int i = count - 1; i >= 0; i--) { // backwards: a removal moves an already seen message into slot i
+                Message message = messages[i];
+                long lease = message.lease;
+                if (lease <= 0 || (lease & SLOW) != 0) {
+                    continue; // being acked, released or extended: its caller removes it
+                }
+                if (message.visibleAfter(now, nowNanos)) {
+                    earliest = Math.min(earliest, message.visibleNanos);
+                } else if (LEASE.compareAndSet(message, lease, lease | SLOW)) {
+                    removeAt(i);
+                    visible.add(message);
+                }
+            }
+            return earliest;
         }
     }
 
@@ -821,7 +962,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                     return false;
                 }
                 message.lease = 0;
-                message.visibleAt = clock.instant().plus(delay);
+                message.visibleAt(clock.instant().plus(delay));
                 timed.add(message);
                 updateGate();
                 changed.signalAll();
@@ -840,7 +981,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 }
                 // an extended lease waits in the sorted set: its length is the caller's, not the lease time
                 Instant end = clock.instant().plus(duration);
-                message.visibleAt = end;
+                message.visibleAt(end);
                 timed.add(message);
                 updateGate();
                 return end;

@@ -195,6 +195,90 @@ class InMemoryJobQueueStepPathTest {
     }
 
     @Test
+    @DisplayName("keeps track of leases taken on several threads and acked on others, in any order")
+    void leasesOfManyThreadsAckedElsewhere() throws Exception {
+        ManualClock clock = ManualClock.create();
+        int takers = 6;
+        int perTaker = 150; // past a lease stripe's first array, and enough acks to shrink it again
+        try (InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(LEASE).build()) {
+            for (int i = 0; i < takers * perTaker; i++) {
+                queue.put(job("m" + i));
+            }
+            List<Future<List<Delivery>>> taking = new ArrayList<>();
+            for (int t = 0; t < takers; t++) {
+                taking.add(threads.submit(() -> {
+                    List<Delivery> mine = new ArrayList<>();
+                    for (int i = 0; i < perTaker; i++) {
+                        mine.add(takeNow(queue));
+                    }
+                    return mine;
+                }));
+            }
+            List<Delivery> held = new ArrayList<>();
+            for (Future<List<Delivery>> future : taking) {
+                held.addAll(future.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            }
+            assertThat(queue.counts().inFlight()).isEqualTo(takers * perTaker);
+
+            java.util.Collections.shuffle(held, new java.util.Random(15));
+            Set<String> kept = new HashSet<>();
+            for (int i = 0; i < held.size(); i++) {
+                if (i % 5 == 0) {
+                    kept.add(held.get(i).job().id().value()); // never acked: its lease runs out
+                } else {
+                    held.get(i).ack(); // on this thread, not the one that took it
+                }
+            }
+            assertThat(queue.counts().inFlight()).isEqualTo(kept.size());
+            assertThat(queue.size()).isEqualTo(kept.size());
+
+            clock.advance(LEASE);
+            Set<String> again = new HashSet<>();
+            Optional<Delivery> next;
+            while ((next = queue.take(Duration.ZERO)).isPresent()) {
+                assertThat(next.get().deliveryCount()).isEqualTo(2);
+                assertThat(again.add(next.get().job().id().value())).as("delivered again once").isTrue();
+                next.get().ack();
+            }
+            assertThat(again).isEqualTo(kept);
+            for (Delivery late : held) {
+                late.ack(); // a late ack of a lease that ran out and was taken again changes nothing
+            }
+            assertThat(queue.size()).isZero();
+            assertThat(queue.counts().inFlight()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("keeps start times and leases exact past the years a count of nanoseconds reaches (1677 - 2262)")
+    void timesFarFromTheEpoch() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2300-01-01T00:00:00Z"));
+        try (InMemoryJobQueue queue = InMemoryJobQueue.builder().clock(clock).leaseTime(LEASE).build()) {
+            queue.put(job("y3000").toBuilder().requestedStartTime(Instant.parse("3000-01-01T00:00:00Z")).build());
+            queue.put(job("y2500").toBuilder().requestedStartTime(Instant.parse("2500-01-01T00:00:00Z")).build());
+            assertThat(queue.take(Duration.ZERO)).as("nothing due by 2300").isEmpty();
+            assertThat(queue.counts().delayed()).isEqualTo(2);
+
+            clock.set(Instant.parse("2600-01-01T00:00:00Z"));
+            Delivery first = takeNow(queue);
+            assertThat(first.job().id().value()).isEqualTo("y2500");
+            assertThat(first.leaseExpiresAt()).isEqualTo(Instant.parse("2600-01-01T00:00:00Z").plus(LEASE));
+            assertThat(queue.take(Duration.ZERO)).as("y3000 is not due by 2600").isEmpty();
+
+            clock.set(first.leaseExpiresAt().minusNanos(1));
+            assertThat(queue.take(Duration.ZERO)).as("the lease has a nanosecond left").isEmpty();
+            clock.set(first.leaseExpiresAt());
+            Delivery again = takeNow(queue);
+            assertThat(again.job().id().value()).isEqualTo("y2500");
+            assertThat(again.deliveryCount()).isEqualTo(2);
+            again.ack();
+
+            clock.set(Instant.parse("3000-01-01T00:00:00Z"));
+            assertThat(takeNow(queue).job().id().value()).isEqualTo("y3000");
+        }
+    }
+
+    @Test
     @DisplayName("ends on time a lease taken after the clock went back")
     void leaseAfterClockWentBack() throws Exception {
         MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
