@@ -28,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,7 +75,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
      * Priority-0 messages visible since their put, in put order (which is visibility order): the
      * common step puts and takes here without the lock.
      */
-    private final ConcurrentLinkedQueue<Message> ready = new ConcurrentLinkedQueue<>();
+    private final ReadyFifo ready = new ReadyFifo();
     /**
      * Messages leased by a take for {@link #leaseTime()} and not extended since, in {@value
      * #STRIPES} stripes by the taking thread: a take adds to its thread's stripe, an ack removes
@@ -408,14 +407,13 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
             Message head = ready.peek();
             if (head != null && head.visibleAfter(now, nowNanos)) {
                 // put before the clock went back: it waits with the timed ones, not in front of the FIFO
-                if (ready.remove(head)) {
+                if (ready.removeFirst(head)) {
                     timed.add(head);
                 }
                 continue;
             }
-            boolean readyVisible = head != null;
-            if (readyVisible && (visible.isEmpty() || takeOrder.compare(head, visible.first()) < 0)) {
-                if (ready.remove(head)) {
+            if (head != null && (visible.isEmpty() || takeOrder.compare(head, visible.first()) < 0)) {
+                if (ready.removeFirst(head)) {
                     return head;
                 }
                 continue; // a take without the lock got it first
@@ -599,7 +597,7 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
         List<Message> all = new ArrayList<>();
         lock.lock();
         try {
-            all.addAll(ready);
+            ready.copyTo(all);
             all.addAll(timed);
             all.addAll(visible);
         } finally {
@@ -776,6 +774,8 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
          * long, where {@link #farVisibleAt} has the exact time.
          */
         volatile long visibleNanos;
+        /** The next message in {@link #ready} (written by {@link ReadyFifo} only); itself once taken out of it. */
+        volatile @Nullable Message next;
         /** The visibility time when it is out of {@link #visibleNanos}' range (before 1677 or after 2262), else null. */
         @Nullable Instant farVisibleAt;
         int deliveries;
@@ -850,6 +850,114 @@ public final class InMemoryJobQueue implements JobQueue, QueueStats {
                 return codec.encodeToString(Objects.requireNonNull(job, "a message has a body or a job"));
             } catch (RuntimeException e) {
                 return job + " (can't be written as JSON: " + e.getMessage() + ")";
+            }
+        }
+    }
+
+    /**
+     * The FIFO of {@link #ready} messages: a lock-free linked queue (Michael and Scott's, as
+     * {@code ConcurrentLinkedQueue} is) whose nodes are the messages themselves, linked by {@link
+     * Message#next}, so a put allocates no node and the backlog of a pre-loaded run holds none.
+     * The head is a message already taken (or a first placeholder); the messages after it wait,
+     * and whoever moves the head onto one has taken it. A message goes in once, at its put; the
+     * head it leaves behind is linked to itself so a taken message keeps no later one alive.
+     */
+    private static final class ReadyFifo {
+        private static final VarHandle HEAD;
+        private static final VarHandle TAIL;
+        private static final VarHandle NEXT;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                HEAD = lookup.findVarHandle(ReadyFifo.class, "head", Message.class);
+                TAIL = lookup.findVarHandle(ReadyFifo.class, "tail", Message.class);
+                NEXT = lookup.findVarHandle(Message.class, "next", Message.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile Message head;
+        /** The last message or one before it (it lags, as in {@code ConcurrentLinkedQueue}). */
+        private volatile Message tail;
+
+        ReadyFifo() {
+            Message placeholder = new Message(0, null, null, 0, Instant.EPOCH);
+            head = placeholder;
+            tail = placeholder;
+        }
+
+        void add(Message message) {
+            Message t = tail;
+            Message p = t;
+            while (true) {
+                Message q = p.next;
+                if (q == null) {
+                    if (NEXT.compareAndSet(p, null, message)) {
+                        if (p != t) {
+                            TAIL.weakCompareAndSet(this, t, message); // moving it every other add is enough
+                        }
+                        return;
+                    }
+                } else if (p == q) {
+                    // p was taken and unlinked: go on from the tail if it moved, else from the head
+                    Message newTail = tail;
+                    p = t != newTail ? (t = newTail) : head;
+                } else {
+                    Message newTail = tail;
+                    p = p != t && t != newTail ? (t = newTail) : q;
+                }
+            }
+        }
+
+        /** {@return the first waiting message, taken out; null when none waits} */
+        @Nullable Message poll() {
+            while (true) {
+                Message h = head;
+                Message first = h.next;
+                if (first == null) {
+                    return null;
+                }
+                if (first != h && HEAD.compareAndSet(this, h, first)) {
+                    NEXT.setRelease(h, h);
+                    return first;
+                }
+            }
+        }
+
+        /** {@return the first waiting message, left in; null when none waits} */
+        @Nullable Message peek() {
+            while (true) {
+                Message h = head;
+                Message first = h.next;
+                if (first != h) {
+                    return first;
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return peek() == null;
+        }
+
+        /** {@return whether this call took {@code first} out: false if it was not (or no longer) the first} */
+        boolean removeFirst(Message first) {
+            Message h = head;
+            if (h.next != first || !HEAD.compareAndSet(this, h, first)) {
+                return false;
+            }
+            NEXT.setRelease(h, h);
+            return true;
+        }
+
+        /** Adds the waiting messages to {@code out}, first first (a snapshot while others take). */
+        void copyTo(List<Message> out) {
+            Message p = peek();
+            while (p != null) {
+                out.add(p);
+                Message q = p.next;
+                p = q == p ? peek() : q; // p was taken meanwhile: on from the new head
             }
         }
     }
