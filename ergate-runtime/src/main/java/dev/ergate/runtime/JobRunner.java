@@ -55,6 +55,8 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, Workflow> workflows = new ConcurrentHashMap<>();
     private final ValueConverter converter;
     private final Clock clock;
+    /** The last {@link #queuedAtNow()} made. */
+    private @Nullable LongNode lastQueuedAt;
     private final Dependencies dependencies;
     private final JobStatus afterStepStatus;
     private final ListenerGroup listeners;
@@ -563,8 +565,26 @@ public final class JobRunner implements AutoCloseable {
                 RuntimeFields.CURRENT_STEP, IntNode.valueOf(nextIndex),
                 RuntimeFields.ATTEMPT, null,
                 RuntimeFields.STARTS, null,
-                RuntimeFields.QUEUED_AT, LongNode.valueOf(clock.millis()));
+                RuntimeFields.QUEUED_AT, queuedAtNow());
         return StepResult.continued(running, state, requeue(state), ran, queueWait);
+    }
+
+    /**
+     * {@return the clock's millisecond as a {@value RuntimeFields#QUEUED_AT} value}, the same node
+     * for every step queued within one millisecond: a JSON number is immutable, and a new one per
+     * step is one more object that each job waiting in a backlog holds (and the young GC copies),
+     * and one more cache miss when the job is taken. Read and written without a lock: the node is
+     * immutable (final fields), a race only makes one more.
+     */
+    private LongNode queuedAtNow() {
+        long now = clock.millis();
+        LongNode last = lastQueuedAt;
+        if (last != null && last.longValue() == now) {
+            return last;
+        }
+        LongNode made = LongNode.valueOf(now);
+        lastQueuedAt = made;
+        return made;
     }
 
     private @Nullable Job requeue(Job state) {

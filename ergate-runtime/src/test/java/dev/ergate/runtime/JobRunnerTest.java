@@ -309,6 +309,48 @@ class JobRunnerTest {
     }
 
     @Test
+    void stepsQueuedInOneMillisecondShareTheirQueuedAtValue() {
+        MutableMillis clock = new MutableMillis(Instant.parse("2030-01-01T00:00:00Z"));
+        JobRunner runner = JobRunner.builder().clock(clock).build();
+        runner.register(Workflow.builder("q").step("a", JsonNode.class, (n, ctx) -> 1)
+                .step("b", JsonNode.class, (n, ctx) -> 2).build());
+
+        Job first = runner.runStep(Job.builder().id("q1").workflowName("q").build()).next().orElseThrow();
+        Job second = runner.runStep(Job.builder().id("q2").workflowName("q").build()).next().orElseThrow();
+        clock.now = clock.now.plusMillis(1);
+        Job third = runner.runStep(Job.builder().id("q3").workflowName("q").build()).next().orElseThrow();
+
+        JsonNode queuedAt = first.extraFields().get("ergate_queued_at");
+        assertThat(queuedAt.longValue()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z").toEpochMilli());
+        assertThat(second.extraFields().get("ergate_queued_at")).as("same millisecond: one node").isSameAs(queuedAt);
+        assertThat(third.extraFields().get("ergate_queued_at").longValue()).isEqualTo(queuedAt.longValue() + 1);
+    }
+
+    /** A clock whose time a test sets. */
+    private static final class MutableMillis extends Clock {
+        Instant now;
+
+        MutableMillis(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
     void usesTheInjectedClockForRetryTimes() {
         Instant now = Instant.parse("2030-01-01T00:00:00Z");
         JobRunner runner = JobRunner.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).random(() -> 0.5).build();
