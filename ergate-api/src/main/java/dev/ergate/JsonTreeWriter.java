@@ -31,6 +31,8 @@ final class JsonTreeWriter {
 
     /** From this length on, a string's bytes are worth a copy (see {@link #writeString}). */
     private static final int BYTES_FROM = 16;
+    /** Up to this length: the copy is garbage, and a long one would double what an encode allocates. */
+    private static final int BYTES_UP_TO = 4096;
 
     private JsonTreeWriter() {
     }
@@ -92,10 +94,10 @@ final class JsonTreeWriter {
      * handed over as its bytes: {@code String.getBytes} copies those in bulk, and the generator
      * then checks bytes for escapes and copies them, where for a {@code String} it takes and
      * checks one char at a time. (The generator escapes the same characters either way; other
-     * strings, whose surrogates it writes as escapes, go the usual way.)
+     * strings, whose surrogates it writes as escapes, and long ones go the usual way.)
      */
     static void writeString(String text, JsonGenerator gen) throws IOException {
-        if (text.length() >= BYTES_FROM) {
+        if (text.length() >= BYTES_FROM && text.length() <= BYTES_UP_TO) {
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             if (utf8.length == text.length()) { // one byte per char: ASCII only
                 gen.writeUTF8String(utf8, 0, utf8.length);
