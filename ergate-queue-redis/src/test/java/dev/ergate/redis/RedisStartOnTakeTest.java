@@ -181,6 +181,21 @@ class RedisStartOnTakeTest {
     }
 
     @Test
+    @DisplayName("a job hash whose steps field disagrees with its JSON is started at the JSON's step (the index is read off the hash only when the two agree)")
+    void stepFromTheJsonWhenTheHashDisagrees() throws Exception {
+        Setup s = new Setup();
+        Job job = job("disagrees");
+        s.submit(job);
+        fixture.raw().hset(s.queue.keys().job(RedisKeys.member(job.id())), "steps", "1");
+
+        Delivery delivery = s.take();
+
+        assertThat(delivery.startedState()).isEqualTo(running(job, "a", 0));
+        assertThat(s.hash(job)).containsEntry("started", "0 a");
+        delivery.ack();
+    }
+
+    @Test
     @DisplayName("a plan key gone from Redis is written again: the claim that finds it gone starts nothing, the next one does")
     void planKeyWrittenAgain() throws Exception {
         Setup s = new Setup();

@@ -74,7 +74,7 @@ class RedisStepCommandsTest {
         assertThat(next.job().id()).isEqualTo(second.id());
         assertThat(next.startedState()).as("claimed and started by the finish").isNotNull();
         assertThat(store.find(first.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
-        // 33 before the changes measured in BENCHMARKS.md ("Redis: fewer commands per step")
+        // 32 before the change measured in BENCHMARKS.md ("Redis: fewer commands per step")
         assertThat(commands).as("commands on the queue's and store's keys").hasSizeLessThanOrEqualTo(28);
         next.ack();
     }

@@ -377,6 +377,24 @@ local function null_or_absent(body, field)
   return string.find(body, '^null[,}]', last + 1) ~= nil and not string.find(body, field, last + 1, true)
 end
 
+-- Does the body name the workflow and steps completed the job hash keeps beside it (`workflow`,
+-- `steps`: the writers take both from the job whose JSON they write; a body without
+-- steps_completed has none done)? Compared as text, the first occurrence of each field (JobCodec
+-- writes both before any nested value); when not, start_claimed decodes the body.
+local function says_as_stored(body, workflow, steps)
+  if not workflow or not steps or not string.find(steps, '^%d%d?%d?%d?%d?%d?%d?%d?%d?$') then
+    return false
+  end
+  if not string.find(body, 'workflow_name":"' .. workflow .. '"', 1, true) then
+    return false
+  end
+  local _, last = string.find(body, 'steps_completed":', 1, true)
+  if not last then
+    return steps == '0'
+  end
+  return string.find(body, '^' .. steps .. '[,}]', last + 1) ~= nil
+end
+
 -- The member of the job a decoded body is (nil for none; see start_claimed).
 local function member_of(doc)
   if type(doc.id) == 'string' then
@@ -438,11 +456,9 @@ local function start_claimed(start, body)
     return -1, ''
   end
   local index, workflow
-  if not doc and f[6] and f[7] and null_or_absent(body, 'current_step":') and null_or_absent(body, 'step_name":') then
+  if not doc and says_as_stored(body, f[6], f[7]) and null_or_absent(body, 'current_step":')
+      and null_or_absent(body, 'step_name":') then
     index, workflow = tonumber(f[7]), f[6]
-    if not index or index < 0 or index ~= math.floor(index) or index > 1000000000 then
-      return -1, ''
-    end
   else
     if not doc then
       local ok
