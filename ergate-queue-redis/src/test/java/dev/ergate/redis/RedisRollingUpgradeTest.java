@@ -72,6 +72,14 @@ class RedisRollingUpgradeTest {
             return queue.take(WAIT).orElseThrow();
         }
 
+        /** Submits a new job of the workflow through this release's submit. */
+        Job submit(String id) {
+            Job job = Job.builder().id(id).workflowName("up").status(JobStatus.QUEUED)
+                    .initialInputValue(TextNode.valueOf("in")).build();
+            queue.atomicSubmit(store).orElseThrow().submit(List.of(job));
+            return job;
+        }
+
         Map<String, String> hash(Job job) {
             return fixture.raw().hgetAll(queue.keys().job(RedisKeys.member(job.id())));
         }
@@ -91,9 +99,7 @@ class RedisRollingUpgradeTest {
     @DisplayName("a step the old claim started is finished by this release; the old claim then leaves the next step to its worker, which this release finishes")
     void oldClaimsNewFinishes() throws Exception {
         Worker w = new Worker();
-        Job job = Job.builder().id("mixed").workflowName("up").status(JobStatus.QUEUED)
-                .initialInputValue(TextNode.valueOf("in")).build();
-        w.queue.atomicSubmit(w.store).orElseThrow().submit(List.of(job));
+        Job job = w.submit("mixed");
 
         Delivery first = w.takeWithOldClaim(List.of(0L, "a"));
         assertThat(first.startedState()).isEqualTo(running(job, "a", 0));
@@ -122,9 +128,7 @@ class RedisRollingUpgradeTest {
     @DisplayName("the old ack ends a lease this release's claim took, and cleans up after the message")
     void newClaimsOldAcks() throws Exception {
         Worker w = new Worker();
-        Job job = Job.builder().id("acked-by-old").workflowName("up").status(JobStatus.QUEUED)
-                .initialInputValue(TextNode.valueOf("in")).build();
-        w.queue.atomicSubmit(w.store).orElseThrow().submit(List.of(job));
+        Job job = w.submit("acked-by-old");
         Delivery delivery = w.queue.take(WAIT).orElseThrow();
         assertThat(delivery.startedState()).isEqualTo(running(job, "a", 0));
         RedisDelivery lease = (RedisDelivery) delivery;
@@ -144,9 +148,7 @@ class RedisRollingUpgradeTest {
     @DisplayName("a job hash written before the steps field was kept is started from its decoded JSON")
     void hashWithoutSteps() throws Exception {
         Worker w = new Worker();
-        Job job = Job.builder().id("older").workflowName("up").status(JobStatus.QUEUED)
-                .initialInputValue(TextNode.valueOf("in")).build();
-        w.queue.atomicSubmit(w.store).orElseThrow().submit(List.of(job));
+        Job job = w.submit("older");
         fixture.raw().hdel(w.queue.keys().job(RedisKeys.member(job.id())), "steps", "attempt");
 
         Delivery delivery = w.queue.take(WAIT).orElseThrow();
