@@ -6,8 +6,8 @@
 --
 -- A notifier registers a row here before it LISTENs and moves expires_at forward on a heartbeat
 -- from its listening connection; it deletes the row on close. A crashed notifier's row expires
--- on its own (the trigger compares with now(), the database's clock, as the rows are written
--- with it). An operator can keep notifications on by hand, e.g. for the schema-7 notifiers of a
+-- on its own: the trigger compares with now(), the database's clock, as the rows are written
+-- with it. An operator can keep notifications on by hand, e.g. for the schema-7 notifiers of a
 -- rolling upgrade, which do not register: insert a row with a far expires_at.
 -- ${s} and ${p} as in V1.
 create table ${s}"${p}final_listeners" (
@@ -17,25 +17,33 @@ create table ${s}"${p}final_listeners" (
     constraint "${p}final_listeners_pk" primary key (id)
 );
 
--- The same function (the trigger keeps pointing at it: no lock on the jobs table), now with the
--- registry check. Its table is named with the jobs table's schema, resolved here, so a writer
--- whose search_path lacks that schema (a user's qualified UPDATE) still finds it; a table name
--- in a PL/pgSQL body is otherwise resolved by each writer's own search_path.
-do $migration$
-declare
-    registry text := (select relnamespace::regnamespace::text from pg_class
-                      where oid = '${s}"${p}jobs"'::regclass) || '."${p}final_listeners"';
+-- The latest expires_at of the registry, in whole epoch seconds (rounded up): what the jobs
+-- trigger reads, with pg_sequence_last_value, a plain function call (no query, no PL/pgSQL), so
+-- a final write while nobody listens costs one comparison. Null (never set) reads as nobody.
+create sequence ${s}"${p}final_listened_until" minvalue 0;
+
+-- Keeps the sequence equal to the registry after every change, whoever writes it. Changes take
+-- turns on an advisory lock held to their commit, and each reads the registry after taking it
+-- (a fresh snapshot per statement), so a notifier closing while another registers can't write
+-- a value that misses the other's row. Rare (a notifier writes every 10 s): the table is named
+-- through the trigger's own relation, so no search_path matters.
+create function ${s}"${p}final_listeners_changed"() returns trigger language plpgsql as $$
 begin
-    execute format($create$
-        create or replace function ${s}"${p}notify_final"() returns trigger language plpgsql as $body$
-        begin
-            if octet_length(new.id) < 7000 and exists (select from %s where expires_at > now()) then
-                perform pg_notify(replace(tg_argv[0], '"', ''),
-                        case when new.id_is_number then 'n:' else 's:' end || new.id);
-            end if;
-            return null;
-        end
-        $body$
-    $create$, registry);
+    perform pg_advisory_xact_lock(1163020116, hashtext(tg_argv[0]));   -- 1163020116: "ERGT"
+    execute format('select setval(%L::regclass, coalesce(ceil(extract(epoch from max(expires_at))), 0)::bigint)'
+                   || ' from %I.%I', tg_argv[0], tg_table_schema, tg_table_name);
+    return null;
 end
-$migration$;
+$$;
+create trigger "${p}final_listeners_changed" after insert or update or delete or truncate
+    on ${s}"${p}final_listeners"
+    for each statement execute procedure ${s}"${p}final_listeners_changed"('${s}"${p}final_listened_until"');
+
+-- The version-5 trigger again, with the registry's expiry in its WHEN clause: PostgreSQL checks
+-- it before calling the function, so a final write while no notifier listens runs no PL/pgSQL.
+-- Replacing it locks the jobs table for the rest of this migration's transaction.
+drop trigger "${p}jobs_final_notify" on ${s}"${p}jobs";
+create trigger "${p}jobs_final_notify" after insert or update on ${s}"${p}jobs"
+    for each row when (new.status in ('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')
+        and pg_sequence_last_value('${s}"${p}final_listened_until"'::regclass) > extract(epoch from now()))
+    execute procedure ${s}"${p}notify_final"('${s}${p}final');
