@@ -2,6 +2,7 @@ package dev.ergate.spi;
 
 import dev.ergate.Job;
 import dev.ergate.JobStatus;
+import java.util.Objects;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -49,5 +50,25 @@ public final class JobRepairs {
                 .requestedStartTime(null)
                 .extraField(ATTEMPT_FIELD, null)
                 .build();
+    }
+
+    /**
+     * Puts a retried job (already written QUEUED) on a queue of another backend; when the put
+     * fails, {@code restore} writes the job back as it was before the retry, so a failed retry
+     * leaves a job that can be retried again rather than one that reads QUEUED with no message.
+     *
+     * @param queue the queue retried jobs go to
+     * @param retried the job as {@link #retried} made it
+     * @param restore writes the ended state back; runs only when the put throws
+     * @throws RuntimeException what the put threw, after {@code restore} ran
+     */
+    public static void putOrRestore(JobQueue queue, Job retried, Runnable restore) {
+        Objects.requireNonNull(restore, "restore");
+        try {
+            queue.put(retried);
+        } catch (RuntimeException e) {
+            restore.run();
+            throw e;
+        }
     }
 }

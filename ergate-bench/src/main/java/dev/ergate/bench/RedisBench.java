@@ -7,39 +7,47 @@ import dev.ergate.redis.RedisOptions;
 import dev.ergate.redis.RedisQueueOptions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Redis backend: {@code ergate-queue-redis}'s queue and store from one {@link RedisBackend}
  * per phase, in a namespace of the phase's own (deleted afterwards), so steps finish with the
- * adapter's atomic Lua script. Baseline: {@link RedisRawBaseline}. Not thread-safe; what it
- * opens is.
+ * adapter's atomic Lua script. A {@code redis-cluster://host:port[,host:port...]} URL runs it on
+ * a Redis Cluster (every key of a namespace is in one slot, so on one node); the raw baseline
+ * needs a single server. Baseline: {@link RedisRawBaseline}. Not thread-safe; what it opens is.
  */
 final class RedisBench implements BenchBackend {
 
     private final String url;
-    private final URI uri;
+    private final boolean cluster;
 
     RedisBench(String url) {
         this.url = url;
-        this.uri = URI.create(url);
+        this.cluster = url.trim().toLowerCase(Locale.ROOT).startsWith("redis-cluster://")
+                || url.trim().toLowerCase(Locale.ROOT).startsWith("rediss-cluster://");
     }
 
     @Override
     public String describe() {
-        try (Jedis jedis = new Jedis(uri)) {
-            String info = jedis.info("server");
+        // on a cluster, one node's INFO: they all run the same version here
+        try (Jedis redis = cluster ? new Jedis(ClusterUrl.parse(url).nodes().iterator().next(), clientConfig())
+                : new Jedis(URI.create(url))) {
+            String info = redis.info("server");
             String version = info.lines().filter(line -> line.startsWith("redis_version:"))
                     .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("?");
-            Map<String, String> aof = jedis.configGet("appendonly");
-            Map<String, String> fsync = jedis.configGet("appendfsync");
-            return "Redis " + version + " at " + uri.getHost() + ":" + uri.getPort() + " (appendonly "
-                    + aof.getOrDefault("appendonly", "?") + ", appendfsync " + fsync.getOrDefault("appendfsync", "?")
-                    + "); ergate-queue-redis queue + store, atomic Lua finish";
+            return "Redis " + version + (cluster ? " Cluster" : "") + " at " + redacted()
+                    + "; ergate-queue-redis queue + store, atomic Lua finish";
         }
     }
 
@@ -52,31 +60,94 @@ final class RedisBench implements BenchBackend {
         RedisJobStore store = backend.store();
         return BackendRun.of(queue, store, () -> {
             backend.close();
-            deleteKeys("{" + namespace + "}*");
+            deleteNamespace(namespace);
         });
     }
 
-    private void deleteKeys(String pattern) {
-        try (Jedis jedis = new Jedis(uri)) {
+    /** Deletes the run's keys; the pattern's hash tag routes the SCAN to the slot's node on a cluster. */
+    private void deleteNamespace(String namespace) {
+        try (UnifiedJedis redis = connect()) {
             String cursor = ScanParams.SCAN_POINTER_START;
-            ScanParams params = new ScanParams().match(pattern).count(1000);
+            ScanParams params = new ScanParams().match("{" + namespace + "}*").count(1000);
             do {
-                ScanResult<String> page = jedis.scan(cursor, params);
+                ScanResult<String> page = redis.scan(cursor, params);
                 List<String> keys = page.getResult();
                 if (!keys.isEmpty()) {
-                    jedis.del(keys.toArray(String[]::new));
+                    redis.del(keys.toArray(String[]::new));
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         }
     }
 
+    private UnifiedJedis connect() {
+        return cluster
+                ? RedisClusterClient.builder().nodes(ClusterUrl.parse(url).nodes()).clientConfig(clientConfig()).build()
+                : RedisClient.create(URI.create(url));
+    }
+
+    private DefaultJedisClientConfig clientConfig() {
+        ClusterUrl parsed = ClusterUrl.parse(url);
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().ssl(parsed.tls());
+        if (parsed.user() != null) {
+            config.user(parsed.user());
+        }
+        if (parsed.password() != null) {
+            config.password(parsed.password());
+        }
+        return config.build();
+    }
+
+    /** {@return the URL without its credentials} */
+    private String redacted() {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***@" + url.substring(at + 1) : url;
+    }
+
     @Override
     public RawBaseline baseline() {
-        return new RedisRawBaseline(uri);
+        if (cluster) {
+            throw new IllegalArgumentException("the raw Redis baseline needs a single server, not the cluster URL "
+                    + redacted() + ": run with --no-baseline, or give a redis:// URL");
+        }
+        return new RedisRawBaseline(URI.create(url));
     }
 
     @Override
     public void close() {
+    }
+
+    /** The parts of a {@code redis[s]-cluster://[user:password@]host:port[,host:port...]} URL the bench needs. */
+    record ClusterUrl(boolean tls, @org.jspecify.annotations.Nullable String user,
+            @org.jspecify.annotations.Nullable String password, Set<HostAndPort> nodes) {
+
+        static ClusterUrl parse(String url) {
+            String trimmed = url.trim();
+            int schemeEnd = trimmed.indexOf("://");
+            String rest = trimmed.substring(schemeEnd + 3);
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            int at = authority.lastIndexOf('@');
+            String user = null;
+            String password = null;
+            if (at >= 0) {
+                String credentials = authority.substring(0, at);
+                int colon = credentials.indexOf(':');
+                user = colon < 0 ? credentials : credentials.substring(0, colon);
+                password = colon < 0 ? null : credentials.substring(colon + 1);
+                user = user.isEmpty() ? null : user;
+            }
+            Set<HostAndPort> nodes = new LinkedHashSet<>();
+            for (String node : authority.substring(at + 1).split(",", -1)) {
+                try {
+                    nodes.add(HostAndPort.from(node.trim()));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("a Redis Cluster URL lists its nodes as host:port,host:port;"
+                            + " this one has \"" + node.trim() + "\"");
+                }
+            }
+            return new ClusterUrl(trimmed.toLowerCase(Locale.ROOT).startsWith("rediss"), user, password, nodes);
+        }
     }
 }

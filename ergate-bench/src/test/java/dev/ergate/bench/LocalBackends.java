@@ -17,6 +17,11 @@ final class LocalBackends {
         return URI.create(TestBackends.redis().url());
     }
 
+    /** @return a {@code redis-cluster://host:port[,host:port...]} URL */
+    static String redisCluster() {
+        return TestBackends.redisCluster().url();
+    }
+
     /** @return a {@code jdbc:postgresql://} URL */
     static String postgres() {
         return PostgresUrls.toJdbc(TestBackends.postgres().url());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code java -jar ergate-bench.jar peer ...} with tiny sizes on each backend, so the
- * command {@code ../shared/peers/run.sh} runs can't rot (memory, Redis, PostgreSQL; SQS runs the same code
+ * command {@code ../shared/peers/run.sh} runs can't rot (memory, Redis, the Redis Cluster, PostgreSQL; SQS runs the same code
  * and is left out to keep the build fast): exit status 0, the peers' RESULT line
  * with the label, N and C given, and every job found COMPLETED in the store (the command checks
  * that and prints it on its DETAIL line). No speed is asserted.
@@ -37,6 +37,10 @@ class PeerWorkloadSmokeTest {
                 "--timeout-seconds", "60"));
         switch (backend) {
             case "redis" -> all.addAll(List.of("--redis-url", LocalBackends.redis().toString()));
+            case "redis-cluster" -> {
+                all.set(1, "redis");
+                all.addAll(List.of("--redis-url", LocalBackends.redisCluster()));
+            }
             case "postgres" -> all.addAll(List.of("--postgres-url", LocalBackends.postgres()));
             default -> { }
         }
@@ -71,6 +75,11 @@ class PeerWorkloadSmokeTest {
     @Test
     void redisInBatches() {
         assertPeerLines(run(args("redis", "--batch", "--batch-size", "25")), "ergate-redis-batch", 1);
+    }
+
+    @Test
+    void redisCluster() {
+        assertPeerLines(run(args("redis-cluster")), "ergate-redis", 1);
     }
 
     @Test

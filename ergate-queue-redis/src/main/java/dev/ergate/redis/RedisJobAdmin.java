@@ -237,12 +237,7 @@ public final class RedisJobAdmin implements JobAdmin {
             return done == 0 ? RetryOutcome.NOT_RETRYABLE : RetryOutcome.NOT_FOUND;
         }
         if (foreignQueue != null) {
-            try {
-                foreignQueue.put(retried);
-            } catch (RuntimeException e) {
-                store.update(ended); // not queued: leave it as it was
-                throw e;
-            }
+            JobRepairs.putOrRestore(foreignQueue, retried, () -> store.update(ended));
         }
         return RetryOutcome.RETRIED;
     }

@@ -223,12 +223,9 @@ public final class JdbcJobAdmin implements JobAdmin {
             wake(sameBackendQueue);
             return RetryOutcome.RETRIED;
         }
-        try {
-            Objects.requireNonNull(foreignQueue).put(Objects.requireNonNull(found.retried()));
-        } catch (RuntimeException e) {
-            store.update(Objects.requireNonNull(found.before())); // not queued: leave it as it was
-            throw e;
-        }
+        Job before = Objects.requireNonNull(found.before());
+        JobRepairs.putOrRestore(Objects.requireNonNull(foreignQueue), Objects.requireNonNull(found.retried()),
+                () -> store.update(before));
         return RetryOutcome.RETRIED;
     }
 

@@ -145,12 +145,8 @@ public final class InMemoryJobAdmin implements JobAdmin {
         if (before.get().status() != ended.status()) {
             return RetryOutcome.NOT_RETRYABLE; // changed under us
         }
-        try {
-            queue.put(retried);
-        } catch (RuntimeException e) {
-            store.replaceIf(id, Set.of(JobStatus.QUEUED), before.get()); // not queued: leave it as it was
-            throw e;
-        }
+        Job restored = before.get();
+        JobRepairs.putOrRestore(queue, retried, () -> store.replaceIf(id, Set.of(JobStatus.QUEUED), restored));
         return RetryOutcome.RETRIED;
     }
 

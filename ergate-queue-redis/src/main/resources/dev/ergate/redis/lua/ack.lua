@@ -1,7 +1,7 @@
 -- ack: KEYS = queue keys; ARGV = id, delivery count. Returns 1, or 0 when the lease was lost.
 local q = queue_keys(1)
-if not lease_valid(q, ARGV[1], ARGV[2]) then
+if not take_lease(q, ARGV[1], ARGV[2]) then
   return 0
 end
-end_lease(q, ARGV[1])
+forget_message(q, ARGV[1])
 return 1

@@ -16,14 +16,20 @@
 local q = queue_keys(1)
 local s = store_keys(QUEUE_KEYS + 1, ARGV[10], ARGV[11])
 local id = ARGV[1]
-if not lease_valid(q, id, ARGV[2]) then
-  return 0
+if redis.call('HGET', q.deliveries, id) ~= ARGV[2] then
+  return 0 -- another delivery's count (or none): the lease was lost
 end
 local now = now_ms()
 local json = ARGV[4]
-if not write_job(s, ARGV[3], read_job(s.job), json, ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]),
-    tonumber(ARGV[9]), 'fence', tonumber(ARGV[19])) then
-  end_lease(q, id)
+-- the lease is checked and ended in one call once the write may go ahead (as take_lease: a ZREM
+-- that removes the message from the leased set, after the count read above matched this delivery)
+local stored = write_job(s, ARGV[3], read_job(s.job), json, ARGV[5], ARGV[6], tonumber(ARGV[7]),
+  tonumber(ARGV[8]), tonumber(ARGV[9]), 'fence', tonumber(ARGV[19]),
+  function() return redis.call('ZREM', q.leased, id) == 1 end)
+if stored == nil then
+  return 0
+elseif not stored then
+  forget_message(q, id)
   return -1
 end
 local lease_ms = tonumber(ARGV[15])
@@ -33,7 +39,7 @@ if ARGV[12] == 'state' then
 elseif ARGV[12] == 'own' then
   enqueue(q, ARGV[13], tonumber(ARGV[14]), now, not claims, tonumber(ARGV[18]))
 end
-end_lease(q, id)
+forget_message(q, id)
 if claims then
   local start
   if ARGV[20] and ARGV[20] ~= '' then

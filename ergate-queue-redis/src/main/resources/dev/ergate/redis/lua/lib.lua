@@ -105,7 +105,6 @@ local function lease_valid(q, id, n)
   return redis.call('HGET', q.deliveries, id) == n
 end
 
--- Forgets a leased message for good.
 -- Forgets the put token of a message that is gone (see enqueue_once).
 local function forget_put(q, id)
   local token = redis.call('HGET', q.puts, id)
@@ -114,12 +113,26 @@ local function forget_put(q, id)
   end
 end
 
-local function end_lease(q, id)
-  redis.call('ZREM', q.leased, id)
+-- Forgets a message whose lease was removed already (see end_lease).
+local function forget_message(q, id)
   redis.call('HDEL', q.msgs, id)
   redis.call('HDEL', q.deliveries, id)
   redis.call('HDEL', q.priorities, id)
   forget_put(q, id)
+end
+
+-- Forgets a leased message for good.
+local function end_lease(q, id)
+  redis.call('ZREM', q.leased, id)
+  forget_message(q, id)
+end
+
+-- Ends the lease of delivery (id, n) if it still holds it: true when it did (the message is then
+-- to be forgotten or put back by the caller). The same test as lease_valid, in one call fewer
+-- where the caller ends the lease anyway: ZREM's reply says whether the message was leased, and
+-- the delivery count (read first) that the lease is this delivery's.
+local function take_lease(q, id, n)
+  return redis.call('HGET', q.deliveries, id) == n and redis.call('ZREM', q.leased, id) == 1
 end
 
 -- A message's priority (0 when it has none).
@@ -131,7 +144,12 @@ end
 -- taker's claim sets its length back to the ready list's, so it never grows without bound and
 -- never lacks an entry while something is ready.
 local function balance_signal(q)
-  local want = math.min(redis.call('LLEN', q.ready) + redis.call('ZCARD', q.ranked), SIGNAL_CAP)
+  local want = redis.call('LLEN', q.ready)
+  if want < SIGNAL_CAP then -- else the ranked ones can't change it: one call fewer on a backlog
+    want = math.min(want + redis.call('ZCARD', q.ranked), SIGNAL_CAP)
+  else
+    want = SIGNAL_CAP
+  end
   local have = redis.call('LLEN', q.signal)
   if have > want then
     if want == 0 then
@@ -330,6 +348,83 @@ local START_MAX_BYTES = 16384
 -- `start` = { plan = plan key, job_prefix, index_prefix, now = ms as text (the caller's clock, as
 -- write_job's `updated`) }. Returns the started step's index and name, or -1, '' (not started),
 -- or -2, '' when the plan key is missing (the caller writes it again).
+-- The member of the job a body is, read off the body's head without decoding it: Ergate writes
+-- a job's "id" first (JobCodec), so `{"id":"text"` (no escapes) or `{"id":digits` name it; nil
+-- when the head says otherwise (then start_claimed decodes the body). start_claimed only starts
+-- the job whose stored JSON is the body byte for byte: JSON the store wrote for the job with
+-- this id, so a member read wrongly finds no such job.
+local function member_in_head(body)
+  local text = string.match(body, '^{"id":"([^"\\]*)"[,}]')
+  if text then
+    return 's:' .. text
+  end
+  local digits = string.match(body, '^{"id":(%d+)[,}]')
+  if digits and #digits <= 15 and (digits == '0' or string.sub(digits, 1, 1) ~= '0') then
+    return 'n:' .. digits -- as string.format('%.0f') of the decoded number writes it
+  end
+  return nil
+end
+
+-- Does `field` ('name":') appear in the body only as null, once, or not at all? (A nested field
+-- of the same name, or a second one, or one whose name ends so, says no: the caller then decodes
+-- the body. The leading quote is left out of `field` on purpose: a plain search stops at every
+-- occurrence of the first character, and JSON is full of quotes.)
+local function null_or_absent(body, field)
+  local _, last = string.find(body, field, 1, true)
+  if not last then
+    return true
+  end
+  return string.find(body, '^null[,}]', last + 1) ~= nil and not string.find(body, field, last + 1, true)
+end
+
+-- Does the body name the workflow and steps completed the job hash keeps beside it (`workflow`,
+-- `steps`: the writers take both from the job whose JSON they write; a body without
+-- steps_completed has none done)? Compared as text, the first occurrence of each field (JobCodec
+-- writes both before any nested value); when not, start_claimed decodes the body.
+local function says_as_stored(body, workflow, steps)
+  if not workflow or not steps or not string.find(steps, '^%d%d?%d?%d?%d?%d?%d?%d?%d?$') then
+    return false
+  end
+  if not string.find(body, 'workflow_name":"' .. workflow .. '"', 1, true) then
+    return false
+  end
+  local _, last = string.find(body, 'steps_completed":', 1, true)
+  if not last then
+    return steps == '0'
+  end
+  return string.find(body, '^' .. steps .. '[,}]', last + 1) ~= nil
+end
+
+-- The member of the job a decoded body is (nil for none; see start_claimed).
+local function member_of(doc)
+  if type(doc.id) == 'string' then
+    return 's:' .. doc.id
+  elseif type(doc.id) == 'number' and doc.id == math.floor(doc.id) and math.abs(doc.id) < 9007199254740992 then
+    return 'n:' .. string.format('%.0f', doc.id) -- a wrong guess finds another JSON or none: no start
+  end
+  return nil
+end
+
+-- The step index JobRunner would run for a decoded body (nil when it would not start one).
+local function step_index_of(doc, body)
+  local current = doc.current_step
+  if current ~= nil and current ~= cjson.null then
+    -- a plain integer in the text too (JobRunner refuses 1.0 or 1e0, which decode alike)
+    if type(current) ~= 'number' or current < 0 or current ~= math.floor(current) or current > 1000000000
+        or not string.find(body, '"current_step":' .. string.format('%d', current) .. '[,}]') then
+      return nil
+    end
+    return current
+  elseif doc.step_name == nil or doc.step_name == cjson.null then
+    local index = doc.steps_completed or 0
+    if type(index) ~= 'number' or index < 0 or index ~= math.floor(index) or index > 1000000000 then
+      return nil
+    end
+    return index
+  end
+  return nil
+end
+
 local function start_claimed(start, body)
   if #body > START_MAX_BYTES then
     return -1, ''
@@ -339,42 +434,46 @@ local function start_claimed(start, body)
   if not (declared(start.plan) and declared(queued_index) and declared(running_index)) then
     return -1, ''
   end
-  local ok, doc = pcall(cjson.decode, body)
-  if not ok or type(doc) ~= 'table' or type(doc.workflow_name) ~= 'string' then
-    return -1, ''
-  end
-  local member
-  if type(doc.id) == 'string' then
-    member = 's:' .. doc.id
-  elseif type(doc.id) == 'number' and doc.id == math.floor(doc.id) and math.abs(doc.id) < 9007199254740992 then
-    member = 'n:' .. string.format('%.0f', doc.id) -- a wrong guess finds another JSON or none: no start
-  else
-    return -1, ''
-  end
-  local index
-  local current = doc.current_step
-  if current ~= nil and current ~= cjson.null then
-    -- a plain integer in the text too (JobRunner refuses 1.0 or 1e0, which decode alike)
-    if type(current) ~= 'number' or current < 0 or current ~= math.floor(current) or current > 1000000000
-        or not string.find(body, '"current_step":' .. string.format('%d', current) .. '[,}]') then
+  -- Most bodies need no decode (23k instructions of cjson): the member is in the head, and a
+  -- body whose "current_step" and "step_name" are null or absent runs step `steps_completed`,
+  -- which the job hash keeps beside the JSON ('steps', written with it from the same job, as
+  -- 'workflow').
+  local member, doc = member_in_head(body), nil
+  if not member then
+    local ok
+    ok, doc = pcall(cjson.decode, body)
+    if not ok or type(doc) ~= 'table' or type(doc.workflow_name) ~= 'string' then
       return -1, ''
     end
-    index = current
-  elseif doc.step_name == nil or doc.step_name == cjson.null then
-    index = doc.steps_completed or 0
-    if type(index) ~= 'number' or index < 0 or index ~= math.floor(index) or index > 1000000000 then
+    member = member_of(doc)
+    if not member then
       return -1, ''
     end
-  else
+  end
+  local key = start.job_prefix .. member
+  local f = call_undeclared('HMGET', key, 'status', 'json', 'expires', 'started', 'seq', 'workflow', 'steps')
+  if not f or f[1] ~= 'QUEUED' or f[2] ~= body or f[3] or (f[4] and f[4] ~= '') or not f[5] then
     return -1, ''
+  end
+  local index, workflow
+  if not doc and says_as_stored(body, f[6], f[7]) and null_or_absent(body, 'current_step":')
+      and null_or_absent(body, 'step_name":') then
+    index, workflow = tonumber(f[7]), f[6]
+  else
+    if not doc then
+      local ok
+      ok, doc = pcall(cjson.decode, body)
+      if not ok or type(doc) ~= 'table' or type(doc.workflow_name) ~= 'string' or member_of(doc) ~= member then
+        return -1, ''
+      end
+    end
+    index, workflow = step_index_of(doc, body), doc.workflow_name
+    if not index then
+      return -1, ''
+    end
   end
   local index_text = int_text(index)
-  local key = start.job_prefix .. member
-  local f = call_undeclared('HMGET', key, 'status', 'json', 'expires', 'started', 'seq')
-  if not f or f[1] ~= 'QUEUED' or f[2] ~= body or f[3] or f[4] or not f[5] then
-    return -1, ''
-  end
-  local name = redis.call('HGET', start.plan, doc.workflow_name .. '\n' .. index_text)
+  local name = redis.call('HGET', start.plan, workflow .. '\n' .. index_text)
   if not name then
     if redis.call('EXISTS', start.plan) == 0 then
       return -2, ''
@@ -419,42 +518,41 @@ local function claim(q, now, lease_ms, max_bytes, dead_cap, start)
   -- a bounded number of oversized bodies per call, so one script never runs long
   for _ = 1, 16 do
     local expired_lease = redis.call('ZRANGEBYSCORE', q.leased, '-inf', now_text, 'LIMIT', '0', '1')
+    -- (a body is read whole and measured here: one call, where a length first would be two; an
+    -- oversized one is loaded into the script only, to be dead-lettered, never sent to the taker)
     if #expired_lease > 0 then
       id = expired_lease[1]
-      if redis.call('HEXISTS', q.msgs, id) == 0 then
+      body = redis.call('HGET', q.msgs, id)
+      if not body then
         redis.call('ZREM', q.leased, id)
         redis.call('HDEL', q.deliveries, id)
         id = nil
+      elseif #body > max_bytes then
+        local n = tonumber(redis.call('HGET', q.deliveries, id) or '0')
+        dead_letter_oversized(q, id, body, #body, n, max_bytes, now, dead_cap)
+        end_lease(q, id)
+        id, body = nil, nil
       else
-        local size = redis.call('HSTRLEN', q.msgs, id)
-        if size > max_bytes then
-          local n = tonumber(redis.call('HGET', q.deliveries, id) or '0')
-          dead_letter_oversized(q, id, redis.call('HGET', q.msgs, id), size, n, max_bytes, now, dead_cap)
-          end_lease(q, id)
-          id = nil
-        else
-          body = redis.call('HGET', q.msgs, id)
-          break
-        end
+        break
       end
     end
     local entry, ranked = next_ready(q)
     if not entry then
       break
     end
-    local size = redis.call('HSTRLEN', q.msgs, entry)
-    if size > max_bytes then
-      dead_letter_oversized(q, entry, redis.call('HGET', q.msgs, entry), size, 0, max_bytes, now, dead_cap)
+    local message = redis.call('HGET', q.msgs, entry)
+    if message and #message > max_bytes then
+      dead_letter_oversized(q, entry, message, #message, 0, max_bytes, now, dead_cap)
       forget_put(q, entry)
       redis.call('HDEL', q.msgs, entry)
       redis.call('HDEL', q.deliveries, entry)
       redis.call('HDEL', q.priorities, entry)
-    elseif ranked and size == 0 and redis.call('HEXISTS', q.msgs, entry) == 0 then
-      redis.call('HDEL', q.priorities, entry) -- a ranked id whose message is gone: nothing to hand out
-    elseif size > 0 or redis.call('HEXISTS', q.msgs, entry) == 1 then
+    elseif message then
       id = entry
-      body = redis.call('HGET', q.msgs, entry)
+      body = message
       break
+    elseif ranked then
+      redis.call('HDEL', q.priorities, entry) -- a ranked id whose message is gone: nothing to hand out
     elseif #entry > max_bytes then
       dead_letter_oversized(q, 'raw', entry, #entry, 0, max_bytes, now, dead_cap)
     else
@@ -519,7 +617,11 @@ end
 -- the job was written before they were kept, or attempt by a writer that did not give it).
 local function read_job(key)
   local f = redis.call('HMGET', key, 'status', 'workflow', 'seq', 'expires', 'steps', 'attempt', 'started')
-  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6], started = f[7] }
+  local started = f[7]
+  if started == '' then
+    started = false -- emptied by a write (write_job): none
+  end
+  return { status = f[1], workflow = f[2], seq = f[3], expires = f[4], steps = f[5], attempt = f[6], started = started }
 end
 
 -- The write fence (WriteFence.java is the reference: keep the two the same). A job's progress is
@@ -627,7 +729,10 @@ end
 -- (nothing written) when the write fence refused it (see fenced()). `attempt`: the written job's
 -- (WriteFence.attemptOf), or nil when the caller did not give it (then read from the JSON when a
 -- fence needs it). A stored CANCELLING is kept over a non-final state, but not by 'replace'.
-local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt)
+-- `may_write` (optional): called once every key is known declared and before the first write;
+-- when it returns false nothing is written and write_job returns nil (finish_step ends the
+-- delivery's lease there: the lease check and its removal are one ZREM).
+local function write_job(s, member, old, json, status, workflow, retention, now, steps, fence, attempt, may_write)
   -- declare the indexes this write touches (and only those: a step's start or finish moves one
   -- status, so the caller sends two status indexes, not nine)
   local live = old
@@ -652,6 +757,9 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
     end
   end
   check_declared()
+  if may_write and not may_write() then
+    return nil
+  end
   if old.status and expired(old, now) then
     forget(s, s.job, member, old.status, old.workflow) -- a job past its retention starts afresh
     old = {}
@@ -662,41 +770,50 @@ local function write_job(s, member, old, json, status, workflow, retention, now,
   if old.status == 'CANCELLING' and not FINAL[status] and fence ~= 'replace' then
     status = 'CANCELLING'
   end
+  -- one HSET for every field this write sets (each redis.call costs the script about 3,000
+  -- instructions before the command's own work)
+  local expires = FINAL[status] and retention > 0 and int_text(now + retention)
+  local fields
   if not old.status then
     local seq = redis.call('INCR', s.jobseq)
     redis.call('ZADD', s.all, seq, member)
     redis.call('ZADD', status_index(s, status), seq, member)
     redis.call('ZADD', workflow_index(s, workflow), seq, member)
-    redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now,
-      'steps', steps, 'attempt', attempt or '')
+    fields = { 'json', json, 'status', status, 'workflow', workflow, 'seq', seq, 'updated', now,
+      'steps', steps, 'attempt', attempt or '' }
   else
     -- as text: see int_text (a step's finish comes here)
-    local now_text, steps_text, attempt_text = int_text(now), int_text(steps), attempt and int_text(attempt) or ''
+    fields = { 'json', json, 'updated', int_text(now), 'steps', int_text(steps), 'attempt',
+      attempt and int_text(attempt) or '' }
     if old.status ~= status then
       redis.call('ZREM', status_index(s, old.status), member)
       redis.call('ZADD', status_index(s, status), old.seq, member)
+      fields[#fields + 1] = 'status'
+      fields[#fields + 1] = status
     end
     if old.workflow ~= workflow then
       redis.call('ZREM', workflow_index(s, old.workflow), member)
       redis.call('ZADD', workflow_index(s, workflow), old.seq, member)
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'workflow', workflow, 'updated', now_text,
-        'steps', steps_text, 'attempt', attempt_text)
-    elseif old.status ~= status then
-      redis.call('HSET', s.job, 'json', json, 'status', status, 'updated', now_text, 'steps', steps_text,
-        'attempt', attempt_text)
-    else
-      redis.call('HSET', s.job, 'json', json, 'updated', now_text, 'steps', steps_text, 'attempt', attempt_text)
+      fields[#fields + 1] = 'workflow'
+      fields[#fields + 1] = workflow
+    end
+    if old.started then
+      -- the JSON written is the whole state now (see start_claimed): the marker is emptied in
+      -- this HSET rather than deleted by another call; every reader takes '' for none
+      fields[#fields + 1] = 'started'
+      fields[#fields + 1] = ''
     end
   end
-  if old.started then
-    redis.call('HDEL', s.job, 'started') -- the JSON written is the whole state now (see start_claimed)
+  if expires then
+    fields[#fields + 1] = 'expires'
+    fields[#fields + 1] = expires
   end
+  redis.call('HSET', s.job, unpack(fields))
   if FINAL[status] and old.status ~= status then
     redis.call('PUBLISH', s.index_prefix .. 'final', member) -- wakes awaiting clients (RedisFinalStateNotifier)
   end
-  if FINAL[status] and retention > 0 then
-    redis.call('HSET', s.job, 'expires', now + retention)
-    redis.call('ZADD', s.expiring, now + retention, member) -- deleted by purge_jobs.lua (RedisJobStore)
+  if expires then
+    redis.call('ZADD', s.expiring, expires, member) -- deleted by purge_jobs.lua (RedisJobStore)
   elseif old.expires then
     redis.call('HDEL', s.job, 'expires')
     redis.call('ZREM', s.expiring, member)

@@ -28,6 +28,9 @@ end
 
 -- put tokens (see enqueue_once: a submit retried after a lost reply leaves one message)
 local tokens = {}
+-- each job's attempt (attempt_of), kept in its hash: a finish's write fence then reads it there,
+-- not from the JSON (stored_progress)
+local attempts = {}
 -- the batched path takes jobs that are new (no job of the key stored), distinct and not final
 local batched = true
 local members = {}
@@ -35,7 +38,8 @@ local job_keys = {}
 for i = 1, count do
   local a = 4 + (i - 1) * 7
   local member = ARGV[a + 1]
-  tokens[i] = member .. '|' .. ARGV[a + 6] .. '|' .. attempt_of(ARGV[a + 2])
+  attempts[i] = attempt_of(ARGV[a + 2])
+  tokens[i] = member .. '|' .. ARGV[a + 6] .. '|' .. attempts[i]
   job_keys[i] = job_key_of(i)
   if members[member] or FINAL[ARGV[a + 3]] then
     batched = false
@@ -92,7 +96,7 @@ if batched then
     wf[#wf + 1] = member
     -- as write_job writes a job not stored before
     redis.call('HSET', job_keys[i], 'json', json, 'status', status, 'workflow', workflow, 'seq', seq,
-      'updated', now_text, 'steps', ARGV[a + 6], 'attempt', '')
+      'updated', now_text, 'steps', ARGV[a + 6], 'attempt', string.format('%d', attempts[i]))
     -- as enqueue_once puts a message of a token it does not hold
     local id = '#' .. string.format('%d', first_id + i)
     msgs[#msgs + 1] = id
@@ -186,7 +190,7 @@ for i = 1, count do
   local json = ARGV[a + 2]
   -- a job named twice is read again: the batch wrote it since
   if not write_job(s, ARGV[a + 1], olds[i] or read_job(s.job), json, ARGV[a + 3], ARGV[a + 4], retention, now,
-      tonumber(ARGV[a + 6]), 'final') then
+      tonumber(ARGV[a + 6]), 'final', attempts[i]) then
     return redis.error_reply('ERGATE_STALE ' .. ARGV[a + 1] .. ': the store refused the write (a final job of that id)')
   end
   enqueue_once(q, tokens[i], json, tonumber(ARGV[a + 5]), now, true, tonumber(ARGV[a + 7]))
