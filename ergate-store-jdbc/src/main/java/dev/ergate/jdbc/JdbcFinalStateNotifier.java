@@ -19,17 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells subscribers when a job of a {@link JdbcJobStore} becomes final: a trigger of the jobs
- * table (schema version 5) NOTIFYs the channel {@code <schema.><prefix>final} with the job's id
- * at the commit of every final write, and one thread per notifier {@code LISTEN}s on one pooled
- * connection (from the first subscription on; a fresh one every 10 minutes), so {@code ErgateClient.await} wakes at once:
- * {@code ErgateClient.builder(queue).store(store).finalStateNotifier(notifier)}. A notification
- * missed while the connection is rebuilt only delays a waiter to its next poll. Thread-safe.
+ * table NOTIFYs the channel {@code <schema.><prefix>final} with the job's id at the commit of
+ * every final write, and one thread per notifier {@code LISTEN}s on one pooled connection (from
+ * the first subscription on; a fresh one every 10 minutes), so {@code ErgateClient.await} wakes at
+ * once: {@code ErgateClient.builder(queue).store(store).finalStateNotifier(notifier)}.
+ *
+ * <p>The trigger notifies only while a notifier is registered as listening (schema version 8): this
+ * one writes its row in {@code <prefix>final_listeners} before it LISTENs, refreshes it every 10 s
+ * from the listening connection, and deletes it on {@link #close()}; an unrefreshed row lapses
+ * after 60 s. A final write that commits while the notifier (re)connects may go unannounced,
+ * which only delays a waiter to its next poll. Thread-safe.
  */
 public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcFinalStateNotifier.class);
     private static final int RECEIVE_TIMEOUT_MS = 500;
-    private static final long HEALTH_CHECK_NANOS = 15_000_000_000L;
+    private static final long HEARTBEAT_NANOS = FinalListenerRegistration.HEARTBEAT.toNanos();
     /** Gives the connection back to the pool now and then, so the pool can retire it (maxLifetime). */
     private static final long RECYCLE_NANOS = 10L * 60 * 1_000_000_000L;
 
@@ -38,11 +43,14 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     private final String channel;
     private final FinalStateFanOut fanOut;
     private final ListenerThread listenerThread;
+    private final FinalListenerRegistration registration;
 
     private JdbcFinalStateNotifier(JdbcJobStore store) {
         this.store = store;
         this.backend = store.backend();
         this.channel = channelOf(backend.tables());
+        this.registration = new FinalListenerRegistration(backend.tables(), backend.options().ownerName(),
+                FinalListenerRegistration.TIME_TO_LIVE);
         this.fanOut = new FinalStateFanOut(store::find,
                 e -> LOG.debug("{}: a final-state listener threw: {}", this, e.toString()));
         this.listenerThread = new ListenerThread("ergate-pg-final-" + channel, this::listen,
@@ -98,15 +106,28 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
         return listenerThread.awaitListening(timeout);
     }
 
-    /** One LISTEN on one pooled connection, until the connection is recycled, fails, or close. */
+    /** {@return this notifier's row id in the registry of listening notifiers} */
+    String registrationId() {
+        return registration.id();
+    }
+
+    /**
+     * One LISTEN on one pooled connection, until the connection is recycled, fails, or close.
+     * Registers first: a final write whose statement saw the registration notifies, and it is
+     * delivered if it commits after the LISTEN; one that commits in between is only polled for.
+     */
     private void listen() throws SQLException {
         try (Connection connection = backend.connections().getConnection()) {
             connection.setAutoCommit(true);
+            registration.register(connection);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + Tables.quote(channel));
             }
             listenerThread.listening();
             receive(connection, connection.unwrap(PGConnection.class));
+            if (listenerThread.stopping()) {
+                registration.remove(connection);   // a recycle keeps it: the next connection refreshes it
+            }
             try (Statement statement = connection.createStatement()) {
                 statement.execute("UNLISTEN *");   // the connection goes back to the pool
             }
@@ -114,26 +135,28 @@ public final class JdbcFinalStateNotifier implements FinalStateNotifier, AutoClo
     }
 
     private void receive(Connection connection, PGConnection pg) throws SQLException {
-        long lastCheck = System.nanoTime();
-        long since = lastCheck;
+        long lastHeartbeat = System.nanoTime();
+        long since = lastHeartbeat;
         while (!listenerThread.stopping() && System.nanoTime() - since < RECYCLE_NANOS) {
             PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MS);
-            if (notifications != null && notifications.length > 0) {
+            if (notifications != null) {
                 for (PGNotification notification : notifications) {
                     fanOut.announce(notification.getParameter());
                 }
-                lastCheck = System.nanoTime();
-            } else if (System.nanoTime() - lastCheck > HEALTH_CHECK_NANOS) {
-                // a silently dead connection delivers nothing: check it now and then
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("select 1");
-                }
-                lastCheck = System.nanoTime();
+            }
+            if (System.nanoTime() - lastHeartbeat > HEARTBEAT_NANOS) {
+                // keeps the trigger notifying, and checks the connection: a silently dead one
+                // delivers nothing, and its row lapses since this throws
+                registration.register(connection);
+                lastHeartbeat = System.nanoTime();
             }
         }
     }
 
-    /** Stops listening and gives the connection back; subscriptions get no more calls. Idempotent. */
+    /**
+     * Stops listening, deletes the registration (if the connection fails first, the row lapses
+     * on its own) and gives the connection back; subscriptions get no more calls. Idempotent.
+     */
     @Override
     public void close() {
         listenerThread.close(() -> { }, Duration.ofSeconds(2));   // receive() sees the stop within its timeout

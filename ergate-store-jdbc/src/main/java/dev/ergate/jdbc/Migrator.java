@@ -42,7 +42,9 @@ final class Migrator {
             new Migration(5, "NOTIFY on final job states", "V5__final_state_notify.sql"),
             new Migration(6, "queue rows record the job version they carry", "V6__queue_job_version.sql"),
             new Migration(7, "step writes are HOT updates: no index names a column a step changes",
-                    "V7__hot_step_writes.sql"));
+                    "V7__hot_step_writes.sql"),
+            new Migration(8, "final-state NOTIFY only while a notifier is registered as listening",
+                    "V8__final_notify_while_listened.sql"));
 
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

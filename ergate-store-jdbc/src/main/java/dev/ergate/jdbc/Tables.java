@@ -84,6 +84,11 @@ final class Tables {
         return table("leases");
     }
 
+    /** {@return the registry of listening final-state notifiers (schema version 8)} */
+    String finalListeners() {
+        return table("final_listeners");
+    }
+
     String schemaVersion() {
         return table("schema_version");
     }

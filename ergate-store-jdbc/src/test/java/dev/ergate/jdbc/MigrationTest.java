@@ -44,12 +44,12 @@ class MigrationTest {
     @DisplayName("creates the schema and every table once; running it again does nothing")
     void idempotent() throws Exception {
         try (JdbcBackend backend = backend("ergate_")) {
-            assertThat(backend.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+            assertThat(backend.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
             assertThat(backend.migrate()).isEmpty();
         }
         assertThat(tables()).containsExactlyInAnyOrder("ergate_jobs", "ergate_job_history", "ergate_queue",
                 "ergate_dead_letters", "ergate_leases", "ergate_schedules", "ergate_schedule_claims",
-                "ergate_schema_version");
+                "ergate_final_listeners", "ergate_schema_version");
     }
 
     @Test
@@ -73,7 +73,7 @@ class MigrationTest {
             applied.add(result.get(60, TimeUnit.SECONDS));
         }
         pool.shutdown();
-        assertThat(applied).filteredOn(list -> !list.isEmpty()).containsExactly(List.of(1, 2, 3, 4, 5, 6, 7));
+        assertThat(applied).filteredOn(list -> !list.isEmpty()).containsExactly(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         assertThat(applied).filteredOn(List::isEmpty).hasSize(workers - 1);
     }
 
@@ -81,8 +81,8 @@ class MigrationTest {
     @DisplayName("two prefixes in one schema are two independent sets of tables")
     void prefixes() throws Exception {
         try (JdbcBackend a = backend("app_a_"); JdbcBackend b = backend("app_b_")) {
-            assertThat(a.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7);
-            assertThat(b.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+            assertThat(a.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(b.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         }
         assertThat(tables()).contains("app_a_jobs", "app_b_jobs", "app_a_queue", "app_b_queue");
     }
@@ -108,7 +108,7 @@ class MigrationTest {
             JdbcJobQueue queue = backend.queue("mig", java.time.Duration.ofSeconds(30));
             queue.put(queued);
 
-            assertThat(backend.migrate()).containsExactly(7);
+            assertThat(backend.migrate()).containsExactly(7, 8);
 
             for (dev.ergate.Job job : List.of(queued, failed, scheduled, done, keyed)) {
                 assertThat(store.find(job.id())).contains(job);
