@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,6 @@ import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -51,6 +51,11 @@ public final class JobCodec {
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 64L * 1024 * 1024;
 
     private static final int SHOWN_VALUE_CHARS = 80;
+    /**
+     * The known fields' names, quoted and UTF-8 encoded once: written by copying, and read by
+     * comparing the document's bytes ({@link #nextName}).
+     */
+    private static final SerializedString[] FIELD_NAMES = fieldNames();
     private static final JobCodec STANDARD = builder().build();
 
     private final StatusDialect dialect;
@@ -71,6 +76,14 @@ public final class JobCodec {
                 .maxDocumentLength(maxDocumentBytes)
                 .build());
         this.ownJobsMapper = mapper(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    }
+
+    private static SerializedString[] fieldNames() {
+        SerializedString[] names = new SerializedString[JobField.ALL.length];
+        for (JobField field : JobField.ALL) {
+            names[field.ordinal()] = new SerializedString(field.json);
+        }
+        return names;
     }
 
     private static ObjectMapper mapper(StreamReadConstraints constraints) {
@@ -159,13 +172,13 @@ public final class JobCodec {
             if (job.isAbsent(field)) {
                 continue;
             }
-            gen.writeFieldName(field.json);
+            gen.writeFieldName(FIELD_NAMES[field.ordinal()]);
             writeValue(job, field, gen);
         }
         ExtraFields extras = job.extras();
         for (int i = 0, n = extras.size(); i < n; i++) { // by slot: no entry object per field
             gen.writeFieldName(extras.names[i]);
-            mapper.writeTree(gen, extras.values[i]);
+            JsonTreeWriter.write(extras.values[i], gen, mapper);
         }
         gen.writeEndObject();
     }
@@ -177,20 +190,20 @@ public final class JobCodec {
                 if (id == null) {
                     gen.writeNull();
                 } else if (id.isNumeric()) {
-                    gen.writeNumber(new BigInteger(id.value()));
+                    gen.writeNumber(id.value()); // the integer's decimal digits, as a number
                 } else {
-                    gen.writeString(id.value());
+                    JsonTreeWriter.writeString(id.value(), gen);
                 }
             }
-            case WORKFLOW_NAME -> gen.writeString(job.workflowName());
+            case WORKFLOW_NAME -> JsonTreeWriter.writeString(job.workflowName(), gen);
             case STEP_NAME -> writeNullableString(gen, job.stepName());
             case STATUS -> writeStatus(job.status(), gen);
             case STEPS_COMPLETED -> gen.writeNumber(job.stepsCompleted());
             case PERCENT_COMPLETED -> gen.writeNumber(job.percentCompleted());
-            case INITIAL_INPUT_VALUE -> mapper.writeTree(gen, job.initialInputValue());
-            case LAST_RETURN_VALUE -> mapper.writeTree(gen, job.lastReturnValue());
+            case INITIAL_INPUT_VALUE -> JsonTreeWriter.write(job.initialInputValue(), gen, mapper);
+            case LAST_RETURN_VALUE -> JsonTreeWriter.write(job.lastReturnValue(), gen, mapper);
             case EXCEPTION_TRACEBACK -> writeNullableString(gen, job.exceptionTraceback());
-            case USER_CONTEXT -> mapper.writeTree(gen, job.userContext());
+            case USER_CONTEXT -> JsonTreeWriter.write(job.userContext(), gen, mapper);
             case REQUESTED_START_TIME -> {
                 Instant time = job.requestedStartTime();
                 writeNullableString(gen, time == null ? null : time.toString());
@@ -212,7 +225,7 @@ public final class JobCodec {
         if (value == null) {
             gen.writeNull();
         } else {
-            gen.writeString(value);
+            JsonTreeWriter.writeString(value, gen);
         }
     }
 
@@ -277,10 +290,13 @@ public final class JobCodec {
         }
         Job.Builder builder = Job.builder();
         int present = 0;
-        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+        int expected = 0; // the field the next name likely is: Ergate writes them in JobField order
+        for (String name = nextName(parser, expected); name != null; name = nextName(parser, expected)) {
             parser.nextToken();
             JsonNode value = readValue(parser);
-            JobField field = JobField.byJsonName(name);
+            JobField field = expected < JobField.ALL.length && name == JobField.ALL[expected].json
+                    ? JobField.ALL[expected] // as predicted: no lookup
+                    : JobField.byJsonName(name);
             if (field == null) {
                 if (builder.decodedExtraIfNew(name, value)) {
                     continue;
@@ -291,6 +307,7 @@ public final class JobCodec {
                 return null;
             }
             present |= field.bit;
+            expected = field.ordinal() + 1;
             read(field, value, builder);
         }
         // the object ended (nextFieldName saw END_OBJECT; anything else is a parse error)
@@ -303,6 +320,25 @@ public final class JobCodec {
             }
         }
         return builder.build();
+    }
+
+    /**
+     * The next field name of the job's object, as {@link JsonParser#nextFieldName()}, first
+     * matched against the bytes of the known field {@code expected} (the ordinal in {@link
+     * JobField#ALL}, or past its end): a document Ergate wrote names its fields in that order, so
+     * most names are matched by comparing bytes, without decoding and looking them up. A name
+     * that matches is returned as the field's own {@link JobField#json} instance.
+     *
+     * @return the name, or null at the end of the object
+     */
+    private static @Nullable String nextName(JsonParser parser, int expected) throws IOException {
+        if (expected >= FIELD_NAMES.length) {
+            return parser.nextFieldName();
+        }
+        if (parser.nextFieldName(FIELD_NAMES[expected])) {
+            return JobField.ALL[expected].json;
+        }
+        return parser.currentToken() == JsonToken.FIELD_NAME ? parser.currentName() : null;
     }
 
     /**

@@ -122,6 +122,15 @@ class StreamingDecodeTest {
         "{\"workflow_name\":\"w\",\"@class\":\"java.lang.Runtime\",\"current_step\":2,\"priority\":5}",
         "{\"workflow_name\":\"w\",\"initial_input_value\":\"\\u0000\\ud83d\\ude00\\\"\"}",
         "{\"workflow_name\":\"w\",\"initial_input_value\":{\"a\":1,\"A\":2}}",
+        // the known names in Ergate's order (matched by bytes), and names near them that are not them
+        "{\"id\":\"a\",\"workflow_name\":\"w\",\"step_name\":null,\"status\":\"QUEUED\",\"steps_completed\":0,"
+                + "\"percent_completed\":0.0,\"initial_input_value\":\"x\",\"last_return_value\":null,"
+                + "\"exception_traceback\":null,\"user_context\":null,\"requested_start_time\":null,\"current_step\":1}",
+        "{ \"id\" : \"a\" ,\n \"workflow_name\" : \"w\" , \"step_name\":\"s\" }",
+        "{\"id\":\"a\",\"workflow\\u005fname\":\"w\",\"st\\u0065p_name\":\"s\"}",
+        "{\"id\":\"a\",\"workflow_nam\":\"x\",\"workflow_name_\":\"y\",\"workflow_name\":\"w\",\"Step_name\":1}",
+        "{\"id\":\"a\",\"workflow_name\":\"w\",\"status\":\"QUEUED\",\"step_name\":\"s\",\"id_\":2}",
+        "{\"workflow_name\":\"w\",\"requested_start_time\":null}",
         // refused: parse errors, duplicates at any depth, trailing tokens, numbers out of range
         "",
         "   ",
@@ -138,6 +147,12 @@ class StreamingDecodeTest {
         "{\"workflow_name\":\"w\",\"x\":1,\"x\":2}",
         "{\"workflow_name\":\"w\",\"initial_input_value\":{\"a\":1,\"a\":2}}",
         "{\"workflow_name\":\"w\",\"x\":[{\"a\":1,\"a\":1}]}",
+        "{\"id\":\"a\",\"id\":\"b\",\"workflow_name\":\"w\"}",
+        "{\"id\":\"a\",\"workflow_name\":\"w\",\"step_name\":null,\"status\":\"QUEUED\",\"status\":\"RUNNING\"}",
+        "{\"id\":\"a\",\"workflow_name\":\"w\",\"workflow\\u005fname\":\"w\"}",
+        "{\"id\":\"a\",\"workflow_name\"",
+        "{\"id\":\"a\",\"workflow_name",
+        "{\"id\":\"a\",\"workflow_name\"\"w\"}",
         "{\"workflow_name\":\"w\",\"percent_completed\":1e309}",
         "{\"workflow_name\":\"w\",\"steps_completed\":1e309}",
         "{\"workflow_name\":\"w\",\"initial_input_value\":[1e309]}",
