@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * For calls on a step's hot path (Redis's pipelined finishes and grouped submits), where the
  * {@code Batcher}'s lock and condition cost more than the call saves.
  *
+ * <p>With more than one lane, up to that many calls are in flight at once, each from a thread of
+ * its own: a caller that finds a lane free sends what waits then, so the backend gets the next
+ * batch while it still works on the one before instead of idling through the hand-over.
+ *
  * @param <T> the item type
  */
 public final class Combiner<T> {
@@ -27,8 +31,9 @@ public final class Combiner<T> {
     private final Batcher.Call<T> call;
     /** Items not sent yet, oldest first. */
     private final ConcurrentLinkedQueue<Waiter<T>> waiting = new ConcurrentLinkedQueue<>();
-    /** Whether a thread is sending: the others wait for it. */
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final int lanes;
+    /** How many threads are sending: at most {@link #lanes}; the others wait. */
+    private final AtomicInteger sending = new AtomicInteger();
 
     /**
      * @param maxBatch the most items per call
@@ -37,10 +42,24 @@ public final class Combiner<T> {
      * @param call sends a batch
      */
     public Combiner(int maxBatch, String what, Batcher.Call<T> call) {
+        this(maxBatch, 1, what, call);
+    }
+
+    /**
+     * @param maxBatch the most items per call
+     * @param lanes the most calls in flight at once
+     * @param what what a call does, as above
+     * @param call sends a batch; with several lanes it runs on several threads at once
+     */
+    public Combiner(int maxBatch, int lanes, String what, Batcher.Call<T> call) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
+        if (lanes < 1) {
+            throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+        }
         this.maxBatch = maxBatch;
+        this.lanes = lanes;
         this.what = Objects.requireNonNull(what, "what");
         this.call = Objects.requireNonNull(call, "call");
     }
@@ -58,13 +77,15 @@ public final class Combiner<T> {
         waiting.add(self);
         boolean interrupted = false;
         while (!self.done) {
-            if (sending.compareAndSet(false, true)) {
+            int inFlight = sending.get();
+            // a thread whose item another lane took only waits: leading would send nothing of its own
+            if (!self.taken && inFlight < lanes && sending.compareAndSet(inFlight, inFlight + 1)) {
                 try {
                     if (!self.done) {
                         sendWaiting();
                     }
                 } finally {
-                    sending.set(false);
+                    sending.decrementAndGet();
                     // items that came while this thread was sending: wake the oldest to send them
                     // (it added itself before it saw this thread sending, so it is seen here)
                     Waiter<T> next = waiting.peek();
@@ -97,6 +118,7 @@ public final class Combiner<T> {
         List<T> items = new ArrayList<>();
         Waiter<T> next;
         while (batch.size() < maxBatch && (next = waiting.poll()) != null) {
+            next.taken = true;
             batch.add(next);
             items.add(next.item);
         }
@@ -131,6 +153,8 @@ public final class Combiner<T> {
         /** Written by the sending thread before {@link #done}. */
         @Nullable RuntimeException failure;
         volatile boolean done;
+        /** Set when a sending thread took the item into its call. */
+        volatile boolean taken;
 
         Waiter(T item) {
             this.item = item;

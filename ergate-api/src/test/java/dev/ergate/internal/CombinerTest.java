@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CombinerTest {
 
@@ -29,10 +31,11 @@ class CombinerTest {
         threads.shutdownNow();
     }
 
-    @Test
-    void itemsFromManyThreadsAreEachSentOnceInBatchesOfAtMostTheMax() throws Exception {
+    @ParameterizedTest(name = "{0} lane(s)")
+    @ValueSource(ints = {1, 2, 3})
+    void itemsFromManyThreadsAreEachSentOnceInBatchesOfAtMostTheMax(int lanes) throws Exception {
         List<List<Integer>> calls = new CopyOnWriteArrayList<>();
-        Combiner<Integer> combiner = new Combiner<>(4, "sending", items -> {
+        Combiner<Integer> combiner = new Combiner<>(4, lanes, "sending", items -> {
             calls.add(List.copyOf(items));
             return List.of();
         });
@@ -85,6 +88,40 @@ class CombinerTest {
                 .hasCauseInstanceOf(IllegalArgumentException.class).hasRootCauseMessage("refused bad-1");
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1)).containsExactlyInAnyOrder("good", "bad-1");
+    }
+
+    @Test
+    void withTwoLanesASecondCallGoesOutWhileTheFirstIsInFlightAndAThirdWaits() throws Exception {
+        CountDownLatch twoInFlight = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        Combiner<String> combiner = new Combiner<>(8, 2, "sending", items -> {
+            calls.add(List.copyOf(items));
+            if (items.contains("a") || items.contains("b")) {
+                twoInFlight.countDown();
+                awaitUninterruptibly(release); // both lanes held until the test lets them go
+            }
+            return List.of();
+        });
+        Future<?> a = threads.submit(() -> combiner.submit("a"));
+        await().atMost(WAIT).until(() -> calls.size() == 1);
+        Future<?> b = threads.submit(() -> combiner.submit("b"));
+        // with one lane "b" would wait for "a": the latch would never reach zero
+        assertThat(twoInFlight.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        Future<?> c = threads.submit(() -> combiner.submit("c"));
+        await().atMost(WAIT).until(() -> combiner.waiting() == 1); // no third lane
+        release.countDown();
+
+        for (Future<?> done : List.of(a, b, c)) {
+            done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertThat(calls).containsExactly(List.of("a"), List.of("b"), List.of("c"));
+    }
+
+    @Test
+    void lanesMustBePositive() {
+        assertThatThrownBy(() -> new Combiner<String>(8, 0, "sending", items -> List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("lanes must be at least 1, got 0");
     }
 
     @Test

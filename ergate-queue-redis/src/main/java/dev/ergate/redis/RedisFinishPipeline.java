@@ -19,9 +19,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * Finishes steps as {@link RedisStepFinish} does, one {@code finish_step.lua} call per step, but
  * the finishes that several worker threads make at the same time go to Redis in one pipeline:
  * one connection, one write, one read of all the replies, leader/follower ({@link Combiner}, with
- * no thread of its own): a finish that finds no pipeline in flight is sent at once by its own
- * thread, alone; the ones that arrive while one is in flight wait, and the first of them to be
- * woken when it is answered sends them all.
+ * no thread of its own): a finish that finds fewer than {@link #LANES} pipelines in flight is sent
+ * at once by its own thread, with whatever waits; the ones that arrive while all lanes are busy
+ * wait, and the first of them to be woken when one is answered sends them all.
  *
  * <p>Each script is still its own atomic unit and each caller gets its own reply: a lease lost,
  * a stale state or an error of one finish fails that finish alone. Leases, fences and the claim
@@ -34,10 +34,17 @@ final class RedisFinishPipeline implements AtomicStepFinish {
 
     /** The most finishes in one pipeline. */
     static final int MAX_BATCH = 32;
+    /**
+     * The most pipelines in flight at once. With one, Redis idles from each pipeline's reply
+     * until the next one arrives (the hand-over to the woken threads); a second one fills that
+     * gap: 1.04 - 1.25x the burn-down rate for a little more JVM CPU per step (smaller batches),
+     * BENCHMARKS.md, "Redis: two pipelines of finishes in flight".
+     */
+    static final int LANES = 2;
 
     private final RedisStepFinish single;
     private final RedisJobQueue queue;
-    private final Combiner<Pending> combiner = new Combiner<>(MAX_BATCH, "finishing the step", this::send);
+    private final Combiner<Pending> combiner = new Combiner<>(MAX_BATCH, LANES, "finishing the step", this::send);
     private final LongAdder pipelines = new LongAdder();
     /** Test-only: sees each batch before it is sent (by the thread that sends it). */
     private volatile @Nullable Consumer<List<Pending>> beforeSend;

@@ -107,7 +107,8 @@ public final class RedisQueueOptions {
      *     connection: one round trip for all of them instead of one each. Each finish stays its own
      *     script, atomic on its own, with its own outcome (one whose lease was lost fails alone); a
      *     finish that finds no pipeline in flight is sent at once, so a lone worker waits for
-     *     nothing. Off: each finish is its own round trip. What it saves on 2 cores: BENCHMARKS.md,
+     *     nothing; up to two pipelines are in flight at once, on two connections, so Redis has the
+     *     next one while it runs the one before. Off: each finish is its own round trip. What it saves on 2 cores: BENCHMARKS.md,
      *     "Redis: finishes pipelined across worker threads"
      */
     public boolean pipelineFinishes() {

@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -64,7 +64,7 @@ class RedisFinishPipelineTest {
         RedisJobQueue queue = backend.queue();
         RedisJobStore store = backend.store();
         RedisFinishPipeline finisher = (RedisFinishPipeline) queue.atomicStepFinish(store).orElseThrow();
-        List<Delivery> deliveries = takeNew(queue, "f", 3);
+        List<Delivery> deliveries = takeNew(queue, "f", 4);
         List<Job> states = new ArrayList<>();
         for (Delivery delivery : deliveries) {
             states.add(delivery.job().toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).build());
@@ -73,7 +73,7 @@ class RedisFinishPipelineTest {
         Map<Integer, @Nullable Throwable> outcomes = finishTogether(finisher, deliveries, states,
                 () -> fixture.flushScripts(backend));
 
-        assertThat(outcomes).containsOnlyKeys(0, 1, 2);
+        assertThat(outcomes).containsOnlyKeys(0, 1, 2, 3);
         assertThat(outcomes.values()).containsOnlyNulls();
         assertThat(finisher.pipelinesSent()).isEqualTo(1);
         for (Job state : states) {
@@ -94,8 +94,8 @@ class RedisFinishPipelineTest {
     }
 
     /**
-     * Five finishes: the first goes alone and is held in flight until the other four wait; those
-     * four then go in one pipeline. Two succeed (their states written, their next steps put and
+     * Five finishes: the first two go alone and are held in flight (both lanes) until the other
+     * three wait; those three then go in one pipeline. Two succeed (their states written, their next steps put and
      * claimed for this queue's takes), one lost its lease (the job was given back and taken
      * again), one is stale (the store holds a later step): each of those two fails alone, and
      * nothing of it is written.
@@ -150,21 +150,22 @@ class RedisFinishPipelineTest {
 
     /**
      * Finishes {@code deliveries[i]} with {@code states[i]} (as the next step too, unless final), each on its own
-     * thread: the first is held in flight until all the others wait behind it, so they go out in
-     * one pipeline, after {@code beforePipeline} ran.
+     * thread: the first {@link RedisFinishPipeline#LANES} go alone and are held in flight (every lane busy) until
+     * all the others wait behind them, so those go out in one pipeline, after {@code beforePipeline} ran.
      *
      * @return each finish's failure by index, null for one that succeeded
      */
     private static Map<Integer, @Nullable Throwable> finishTogether(RedisFinishPipeline finisher,
             List<Delivery> deliveries, List<Job> states, Runnable beforePipeline) throws Exception {
         int n = deliveries.size();
+        int held = RedisFinishPipeline.LANES;
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> othersWaiting = new CompletableFuture<>();
-        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicInteger calls = new AtomicInteger();
         Consumer<List<RedisFinishPipeline.Pending>> hook = batch -> {
             batchSizes.add(batch.size());
-            if (first.getAndSet(false)) {
-                othersWaiting.join(); // hold the first call in flight
+            if (calls.incrementAndGet() <= held) {
+                othersWaiting.join(); // hold the first calls in flight, one per lane
             } else {
                 beforePipeline.run();
             }
@@ -173,14 +174,15 @@ class RedisFinishPipelineTest {
         ExecutorService threads = Executors.newFixedThreadPool(n);
         try {
             List<Future<?>> finishes = new ArrayList<>();
-            finishes.add(threads.submit(() -> finisher.finish(deliveries.get(0), states.get(0), next(states.get(0)))));
-            await().atMost(WAIT).until(() -> batchSizes.size() == 1);
-            for (int i = 1; i < n; i++) {
+            for (int i = 0; i < n; i++) {
                 int index = i;
                 finishes.add(threads.submit(
                         () -> finisher.finish(deliveries.get(index), states.get(index), next(states.get(index)))));
+                if (i < held) { // one at a time, so each goes alone
+                    await().atMost(WAIT).until(() -> batchSizes.size() == index + 1);
+                }
             }
-            await().atMost(WAIT).until(() -> finisher.waiting() == n - 1);
+            await().atMost(WAIT).until(() -> finisher.waiting() == n - held);
             othersWaiting.complete(null);
             Map<Integer, @Nullable Throwable> outcomes = new HashMap<>();
             for (int i = 0; i < n; i++) {
@@ -191,7 +193,9 @@ class RedisFinishPipelineTest {
                     outcomes.put(i, e.getCause());
                 }
             }
-            assertThat(batchSizes).containsExactly(1, n - 1);
+            List<Integer> expected = new ArrayList<>(java.util.Collections.nCopies(held, 1));
+            expected.add(n - held);
+            assertThat(batchSizes).containsExactlyElementsOf(expected);
             return outcomes;
         } finally {
             finisher.beforeSend(null);
