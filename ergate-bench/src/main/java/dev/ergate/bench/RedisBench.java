@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -30,23 +31,25 @@ import redis.clients.jedis.resps.ScanResult;
 final class RedisBench implements BenchBackend {
 
     private final String url;
-    private final boolean cluster;
+    /** The parsed cluster URL, or null for a single server. */
+    private final @Nullable ClusterUrl cluster;
 
     RedisBench(String url) {
         this.url = url;
-        this.cluster = url.trim().toLowerCase(Locale.ROOT).startsWith("redis-cluster://")
-                || url.trim().toLowerCase(Locale.ROOT).startsWith("rediss-cluster://");
+        String scheme = url.trim().toLowerCase(Locale.ROOT);
+        this.cluster = scheme.startsWith("redis-cluster://") || scheme.startsWith("rediss-cluster://")
+                ? ClusterUrl.parse(url) : null;
     }
 
     @Override
     public String describe() {
         // on a cluster, one node's INFO: they all run the same version here
-        try (Jedis redis = cluster ? new Jedis(ClusterUrl.parse(url).nodes().iterator().next(), clientConfig())
+        try (Jedis redis = cluster != null ? new Jedis(cluster.nodes().iterator().next(), cluster.clientConfig())
                 : new Jedis(URI.create(url))) {
             String info = redis.info("server");
             String version = info.lines().filter(line -> line.startsWith("redis_version:"))
                     .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("?");
-            return "Redis " + version + (cluster ? " Cluster" : "") + " at " + redacted()
+            return "Redis " + version + (cluster != null ? " Cluster" : "") + " at " + redacted()
                     + "; ergate-queue-redis queue + store, atomic Lua finish";
         }
     }
@@ -81,21 +84,9 @@ final class RedisBench implements BenchBackend {
     }
 
     private UnifiedJedis connect() {
-        return cluster
-                ? RedisClusterClient.builder().nodes(ClusterUrl.parse(url).nodes()).clientConfig(clientConfig()).build()
+        return cluster != null
+                ? RedisClusterClient.builder().nodes(cluster.nodes()).clientConfig(cluster.clientConfig()).build()
                 : RedisClient.create(URI.create(url));
-    }
-
-    private DefaultJedisClientConfig clientConfig() {
-        ClusterUrl parsed = ClusterUrl.parse(url);
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().ssl(parsed.tls());
-        if (parsed.user() != null) {
-            config.user(parsed.user());
-        }
-        if (parsed.password() != null) {
-            config.password(parsed.password());
-        }
-        return config.build();
     }
 
     /** {@return the URL without its credentials} */
@@ -107,7 +98,7 @@ final class RedisBench implements BenchBackend {
 
     @Override
     public RawBaseline baseline() {
-        if (cluster) {
+        if (cluster != null) {
             throw new IllegalArgumentException("the raw Redis baseline needs a single server, not the cluster URL "
                     + redacted() + ": run with --no-baseline, or give a redis:// URL");
         }
@@ -119,8 +110,20 @@ final class RedisBench implements BenchBackend {
     }
 
     /** The parts of a {@code redis[s]-cluster://[user:password@]host:port[,host:port...]} URL the bench needs. */
-    record ClusterUrl(boolean tls, @org.jspecify.annotations.Nullable String user,
-            @org.jspecify.annotations.Nullable String password, Set<HostAndPort> nodes) {
+    record ClusterUrl(boolean tls, @Nullable String user,
+            @Nullable String password, Set<HostAndPort> nodes) {
+
+        /** {@return the client settings the URL gives: TLS and the credentials} */
+        DefaultJedisClientConfig clientConfig() {
+            DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().ssl(tls);
+            if (user != null) {
+                config.user(user);
+            }
+            if (password != null) {
+                config.password(password);
+            }
+            return config.build();
+        }
 
         static ClusterUrl parse(String url) {
             String trimmed = url.trim();
