@@ -77,6 +77,11 @@ class HotUpdatesTest {
         HikariDataSource pool = PostgresFixture.newPool(PostgresFixture.url(), 6, "ergate-hot-test");
         String workflow = "hot-" + UUID.randomUUID();
         try (JdbcBackend backend = JdbcBackend.create(pool, PostgresFixture.options(schema).build())) {
+            // Room on each page for every version of its rows even when none can be pruned: other
+            // test classes (and other modules' tests in the same database) hold snapshots that
+            // keep dead versions, and an update that finds its page full is never HOT. With the
+            // room assured, only an index on a changed column could make an update non-HOT.
+            PostgresFixture.execute("alter table " + schema + ".ergate_jobs set (fillfactor = 10)");
             JdbcJobQueue queue = backend.queue("hot", Duration.ofSeconds(30));
             try (Ergate app = Ergate.builder(queue, backend.store())
                     .options(ErgateOptions.builder().concurrency(2).handleSignals(false)
@@ -111,8 +116,6 @@ class HotUpdatesTest {
             return seen[0] >= expected;
         });
         assertThat(seen[0]).isEqualTo(expected);
-        // all of them, unless another session's snapshot kept a page's dead row versions from
-        // being pruned and the page ran out of room (the tests share a database)
-        assertThat(seen[1]).as("HOT updates of %s", seen[0]).isGreaterThanOrEqualTo(expected * 3 / 4);
+        assertThat(seen[1]).as("HOT updates of %s", seen[0]).isEqualTo(expected);
     }
 }
